@@ -1,0 +1,135 @@
+//! Raw deflate that gives up early on data that will not shrink, and a capped inflate.
+
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+
+/// Payloads shorter than this are never worth compressing.
+const MIN_INPUT: usize = 128;
+/// Size of the sample compressed first to decide whether the whole is worth it.
+const SAMPLE: usize = 2048;
+
+/// Compresses `input` with raw deflate, returning `None` when that would not save bytes.
+///
+/// Compression can cost ten times everything else on the write path, so large inputs are
+/// first judged on a sample: if its first 2 KiB barely shrink, the rest is not tried.
+pub(crate) fn deflate_if_smaller(input: &[u8]) -> Option<Vec<u8>> {
+    if input.len() < MIN_INPUT {
+        return None;
+    }
+    if input.len() > SAMPLE * 2 {
+        let sample = deflate_within(&input[..SAMPLE], SAMPLE * 15 / 16, Compression::fast())?;
+        drop(sample);
+    }
+    deflate_within(input, input.len() - 1, Compression::default())
+}
+
+/// Deflates into at most `limit` bytes; `None` if the output does not fit.
+fn deflate_within(input: &[u8], limit: usize, level: Compression) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(limit);
+    let mut deflate = Compress::new(level, false);
+    loop {
+        let consumed = usize::try_from(deflate.total_in()).ok()?;
+        let status = deflate
+            .compress_vec(&input[consumed..], &mut out, FlushCompress::Finish)
+            .ok()?;
+        match status {
+            Status::StreamEnd => return Some(out),
+            // The buffer is full and the stream is not done: it does not fit.
+            _ if out.len() == out.capacity() => return None,
+            Status::Ok | Status::BufError => continue,
+        }
+    }
+}
+
+/// Why inflating failed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum InflateError {
+    /// The output would exceed the cap (a deflate bomb, or a cap set too low).
+    TooLarge,
+    /// The input is not a complete raw deflate stream.
+    Malformed,
+}
+
+/// Inflates a raw deflate stream, refusing to produce more than `cap` bytes.
+pub(crate) fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, InflateError> {
+    let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap).max(64));
+    let mut inflate = Decompress::new(false);
+    loop {
+        let consumed = usize::try_from(inflate.total_in()).map_err(|_| InflateError::Malformed)?;
+        if out.len() == out.capacity() {
+            if out.len() >= cap {
+                return Err(InflateError::TooLarge);
+            }
+            out.reserve((out.len()).min(cap - out.len()).max(64));
+        }
+        let before = (inflate.total_in(), inflate.total_out());
+        let status = inflate
+            .decompress_vec(&input[consumed..], &mut out, FlushDecompress::Finish)
+            .map_err(|_| InflateError::Malformed)?;
+        if out.len() > cap {
+            return Err(InflateError::TooLarge);
+        }
+        match status {
+            Status::StreamEnd if usize::try_from(inflate.total_in()).ok() == Some(input.len()) => {
+                return Ok(out);
+            }
+            Status::StreamEnd => return Err(InflateError::Malformed),
+            _ if before == (inflate.total_in(), inflate.total_out())
+                && out.len() < out.capacity() =>
+            {
+                // No progress with room to spare: the input ended mid-stream.
+                return Err(InflateError::Malformed);
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compresses_redundant_data_and_round_trips() {
+        let input = "abcdefgh".repeat(1000);
+        let packed = deflate_if_smaller(input.as_bytes()).unwrap();
+        assert!(packed.len() < 200);
+        assert_eq!(inflate_capped(&packed, 1 << 20).unwrap(), input.as_bytes());
+    }
+
+    #[test]
+    fn gives_up_on_random_and_small_data() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let noise: Vec<u8> = (0..20_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        assert!(deflate_if_smaller(&noise).is_none());
+        assert!(deflate_if_smaller(b"{\"a\":1}").is_none());
+    }
+
+    #[test]
+    fn caps_bombs_and_rejects_garbage() {
+        let bomb = deflate_if_smaller(&vec![0u8; 4 << 20]).unwrap();
+        assert!(bomb.len() < 8 << 10);
+        assert_eq!(inflate_capped(&bomb, 1 << 20), Err(InflateError::TooLarge));
+        assert_eq!(
+            inflate_capped(b"\xff\xff\xff", 1 << 20),
+            Err(InflateError::Malformed)
+        );
+        let good = deflate_if_smaller(&vec![b'x'; 1000]).unwrap();
+        assert_eq!(
+            inflate_capped(&good[..good.len() - 2], 1 << 20),
+            Err(InflateError::Malformed)
+        );
+        let mut trailing = good.clone();
+        trailing.push(0);
+        assert_eq!(
+            inflate_capped(&trailing, 1 << 20),
+            Err(InflateError::Malformed)
+        );
+    }
+}

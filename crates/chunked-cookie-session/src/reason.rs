@@ -1,0 +1,160 @@
+//! Why an incoming session was accepted or rejected.
+
+use std::fmt;
+
+/// The outcome of reading the session cookies of a request.
+///
+/// Every rejection yields an empty session; the reason tells the application (and its
+/// logs) what went wrong, and the response cleans the rejected cookies up.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::LoadReason;
+///
+/// assert_eq!(LoadReason::MissingChunk.as_str(), "missing-chunk");
+/// assert!(LoadReason::MissingChunk.is_rejection());
+/// assert!(!LoadReason::NoSession.is_rejection());
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadReason {
+    /// The request carried no session cookie: a fresh, empty session.
+    NoSession,
+    /// The session verified and loaded.
+    Valid,
+    /// A chunk named by the manifest was absent (often a cookie the browser dropped).
+    MissingChunk,
+    /// A chunk came from another write (a lost `Set-Cookie`, or two tabs racing).
+    StaleChunk,
+    /// The manifest announced more chunks than the configuration allows.
+    TooManyChunks,
+    /// The signature or authentication tag did not verify: tampering or a foreign cookie.
+    BadSignature,
+    /// The session was sealed with a key that is not in the key ring.
+    UnknownKey,
+    /// The absolute lifetime of the session has passed.
+    Expired,
+    /// The session was idle for longer than the idle timeout.
+    IdleExpired,
+    /// The cookie could not be parsed (bad base64, bad header, bad JSON, bad compression).
+    Malformed,
+    /// The cookies, or their decompressed content, exceed the configured limits.
+    TooLarge,
+}
+
+impl LoadReason {
+    /// Every reason, in declaration order.
+    pub const ALL: [LoadReason; 11] = [
+        LoadReason::NoSession,
+        LoadReason::Valid,
+        LoadReason::MissingChunk,
+        LoadReason::StaleChunk,
+        LoadReason::TooManyChunks,
+        LoadReason::BadSignature,
+        LoadReason::UnknownKey,
+        LoadReason::Expired,
+        LoadReason::IdleExpired,
+        LoadReason::Malformed,
+        LoadReason::TooLarge,
+    ];
+
+    /// The kebab-case name used by the CLI, the playground API and log events.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// assert_eq!(LoadReason::BadSignature.as_str(), "bad-signature");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LoadReason::NoSession => "no-session",
+            LoadReason::Valid => "valid",
+            LoadReason::MissingChunk => "missing-chunk",
+            LoadReason::StaleChunk => "stale-chunk",
+            LoadReason::TooManyChunks => "too-many-chunks",
+            LoadReason::BadSignature => "bad-signature",
+            LoadReason::UnknownKey => "unknown-key",
+            LoadReason::Expired => "expired",
+            LoadReason::IdleExpired => "idle-expired",
+            LoadReason::Malformed => "malformed",
+            LoadReason::TooLarge => "too-large",
+        }
+    }
+
+    /// Parses a name produced by [`LoadReason::as_str`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// assert_eq!(LoadReason::from_name("expired"), Some(LoadReason::Expired));
+    /// assert_eq!(LoadReason::from_name("nope"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<LoadReason> {
+        LoadReason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// A sentence for humans explaining the reason.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// assert!(LoadReason::Expired.describe().contains("lifetime"));
+    /// ```
+    pub const fn describe(self) -> &'static str {
+        match self {
+            LoadReason::NoSession => "the request carried no session cookie",
+            LoadReason::Valid => "the session verified and loaded",
+            LoadReason::MissingChunk => {
+                "a chunk of the session is missing; the browser may have dropped a cookie"
+            }
+            LoadReason::StaleChunk => {
+                "the chunks come from different writes; a Set-Cookie was lost or two responses raced"
+            }
+            LoadReason::TooManyChunks => "the session announces more chunks than allowed",
+            LoadReason::BadSignature => "the signature does not verify; the cookie was altered",
+            LoadReason::UnknownKey => "the session was sealed with a key this server does not hold",
+            LoadReason::Expired => "the session outlived its absolute lifetime",
+            LoadReason::IdleExpired => "the session was idle for longer than the idle timeout",
+            LoadReason::Malformed => "the session cookie is not in a format this server reads",
+            LoadReason::TooLarge => "the session cookies exceed the configured size limits",
+        }
+    }
+
+    /// True for every reason that discarded cookies the client sent.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// assert!(LoadReason::Expired.is_rejection());
+    /// assert!(!LoadReason::Valid.is_rejection());
+    /// ```
+    pub const fn is_rejection(self) -> bool {
+        !matches!(self, LoadReason::NoSession | LoadReason::Valid)
+    }
+}
+
+impl fmt::Display for LoadReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for reason in LoadReason::ALL {
+            assert!(seen.insert(reason.as_str()));
+            assert_eq!(LoadReason::from_name(reason.as_str()), Some(reason));
+            assert!(!reason.describe().is_empty());
+        }
+    }
+}
