@@ -16,6 +16,10 @@ pub const SET_COOKIE_LINE_LIMIT: usize = 4093;
 /// site's other cookies.
 pub const DEFAULT_MAX_SIZE: usize = 7 * 1024;
 
+/// Chromium keeps at most this many bytes (names and values) of partitioned cookies per
+/// partition, evicting the least recently used beyond it.
+pub const PARTITIONED_LIMIT: usize = 10 * 1024;
+
 /// The hard ceiling on the number of chunks, whatever the configuration says.
 pub const MAX_CHUNKS_CEILING: usize = 64;
 
@@ -36,14 +40,32 @@ pub enum OverflowPolicy {
 }
 
 /// When the payload is compressed before it is sealed.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Compression, SessionConfig};
+///
+/// // Signed sessions compress by default; private ones only with the explicit opt-in,
+/// // after reading the length side channel in docs/SECURITY.md.
+/// assert_eq!(Compression::default(), Compression::Auto);
+/// let config = SessionConfig::builder().compression(Compression::On).build();
+/// assert!(config.is_ok());
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
     /// Never compress.
     Off,
-    /// Compress when it saves bytes (the default for signed sessions).
+    /// Compress when it saves bytes, in the signed format only (the default). Private
+    /// (encrypted) sessions are never compressed under `Auto`: compressing secrets beside
+    /// attacker-chosen data leaks their content through the length (see docs/SECURITY.md).
     #[default]
     Auto,
+    /// Compress when it saves bytes, in every format: the explicit opt-in that private
+    /// sessions need. Choose it only when nothing an attacker can influence sits in the
+    /// session next to a secret.
+    On,
 }
 
 /// Why a configuration was refused.
@@ -350,6 +372,13 @@ impl SessionConfigBuilder {
         if c.partitioned && !c.secure {
             return Err(ConfigError::PartitionedWithoutSecure);
         }
+        if c.partitioned && c.max_size > PARTITIONED_LIMIT {
+            return Err(ConfigError::OutOfRange(format!(
+                "a Partitioned session must fit in {PARTITIONED_LIMIT} bytes (Chromium's cap on \
+                 the cookies of one partition), not max_size {}",
+                c.max_size
+            )));
+        }
         if c.same_site == Some(SameSite::None) && !c.secure {
             return Err(ConfigError::SameSiteNoneWithoutSecure);
         }
@@ -449,5 +478,7 @@ mod tests {
         assert!(b().max_size(100).build().is_err());
         assert!(b().max_size(40 * 1024).build().is_ok());
         assert!(b().name("__Host-session").build().is_ok());
+        assert!(b().partitioned(true).max_size(10 * 1024).build().is_ok());
+        assert!(b().partitioned(true).max_size(40 * 1024).build().is_err());
     }
 }

@@ -12,11 +12,22 @@ pub(crate) struct CookieWriter<'a> {
     config: &'a SessionConfig,
     /// `Max-Age` in seconds for persistent cookies; `None` for browser-session cookies.
     max_age: Option<u64>,
+    /// `Expires` as Unix seconds, for formats that state the deadline as a date (Flask).
+    expires: Option<u64>,
 }
 
 impl<'a> CookieWriter<'a> {
     pub(crate) fn new(config: &'a SessionConfig, max_age: Option<u64>) -> CookieWriter<'a> {
-        CookieWriter { config, max_age }
+        CookieWriter {
+            config,
+            max_age,
+            expires: None,
+        }
+    }
+
+    /// The same writer, stating `expires` (Unix seconds) as an `Expires` date on sets.
+    pub(crate) fn with_expires(self, expires: Option<u64>) -> CookieWriter<'a> {
+        CookieWriter { expires, ..self }
     }
 
     fn build<'c>(&self, name: &'c str, value: &'c str, max_age: Option<u64>) -> Cookie<'c> {
@@ -42,7 +53,15 @@ impl<'a> CookieWriter<'a> {
 
     /// The `Set-Cookie` value that stores `value` under `name`.
     pub(crate) fn set(&self, name: &str, value: &str) -> String {
-        self.build(name, value, self.max_age).to_string()
+        let mut cookie = self.build(name, value, self.max_age);
+        let expires = self
+            .expires
+            .and_then(|at| i64::try_from(at).ok())
+            .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
+        if let Some(at) = expires {
+            cookie.set_expires(at);
+        }
+        cookie.to_string()
     }
 
     /// The `Set-Cookie` value that deletes `name`: an empty value and `Max-Age=0` (never an

@@ -10,7 +10,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::Map;
 
 use crate::chunk::{self, Incoming, Joined};
-use crate::codec::header::{GENERATION_B64, HEADER_B64_LEN};
 use crate::codec::signed::SignedCodec;
 use crate::codec::{Format, Meta, SealInput};
 use crate::config::{OverflowPolicy, SessionConfig};
@@ -100,6 +99,69 @@ impl SessionEngine {
         SessionEngine::with_format(config, Format::Signed(SignedCodec::new(keys)))
     }
 
+    /// An engine for the native private format (XChaCha20-Poly1305, feature `private`):
+    /// the client can neither read nor alter the session. It seals with the ring's current
+    /// key and opens sessions sealed by its older keys, re-sealing them with the current key
+    /// on the next response. Compression stays off unless the configuration says
+    /// [`Compression::On`](crate::Compression::On).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("idp_token", "do-not-show-the-user").unwrap();
+    /// let lines = engine.save_at(&session, 1_700_000_000).unwrap();
+    /// assert!(!lines[0].contains("do-not-show"));
+    ///
+    /// let cookie = lines[0].split(';').next().unwrap();
+    /// let session = engine.load_at([cookie], 1_700_000_060);
+    /// assert_eq!(session.load_reason(), LoadReason::Valid);
+    /// assert_eq!(session.get::<String>("idp_token").unwrap().unwrap(), "do-not-show-the-user");
+    /// ```
+    #[cfg(feature = "private")]
+    pub fn private(config: SessionConfig, keys: KeyRing) -> SessionEngine {
+        use crate::codec::private::PrivateCodec;
+        SessionEngine::with_format(config, Format::Private(PrivateCodec::new(keys)))
+    }
+
+    /// An engine that reads and writes a Flask application's session cookies (feature
+    /// `flask`): itsdangerous's signature with the settings' secret key and fallbacks,
+    /// Flask's tagged JSON, the stock or the chunked layout. The configuration supplies the
+    /// cookie name and attributes; set them as the Flask app's `SESSION_COOKIE_*` settings.
+    /// See the [`flask`](crate::flask) module.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
+    /// use chunked_cookie_session::{LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let settings = FlaskSettings::new("change-me")?.layout(FlaskLayout::Chunked);
+    /// let engine = SessionEngine::flask(SessionConfig::default(), settings);
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("notes", "n".repeat(6000))?;
+    /// let lines = engine.save_at(&session, 1_700_000_000)?;
+    /// assert!(lines[0].starts_with("session:0="));
+    ///
+    /// let cookies: Vec<&str> = lines.iter().map(|l| l.split(';').next().unwrap()).collect();
+    /// let again = engine.load_at(cookies, 1_700_000_001);
+    /// assert_eq!(again.load_reason(), LoadReason::Valid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn flask(
+        mut config: SessionConfig,
+        settings: crate::flask::FlaskSettings,
+    ) -> SessionEngine {
+        use crate::codec::flask::FlaskCodec;
+        // Flask's lifetime is PERMANENT_SESSION_LIFETIME, started again at every write.
+        config.lifetime = std::time::Duration::from_secs(settings.max_age_secs());
+        SessionEngine::with_format(config, Format::Flask(FlaskCodec::new(&settings)))
+    }
+
     pub(crate) fn with_format(config: SessionConfig, format: Format) -> SessionEngine {
         SessionEngine {
             inner: Arc::new(EngineInner { config, format }),
@@ -109,6 +171,25 @@ impl SessionEngine {
     /// The configuration.
     pub fn config(&self) -> &SessionConfig {
         &self.inner.config
+    }
+
+    /// The chunk index a cookie name stands for in this engine's naming scheme, or `None`
+    /// when the cookie is not one of this session's. Tools that display the session's
+    /// cookies use it instead of guessing at names.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// assert_eq!(engine.chunk_index("session"), Some(0));
+    /// assert_eq!(engine.chunk_index("session_3"), Some(3));
+    /// assert_eq!(engine.chunk_index("sessionid"), None);
+    /// ```
+    pub fn chunk_index(&self, cookie_name: &str) -> Option<usize> {
+        let config = &self.inner.config;
+        let naming = self.inner.format.naming();
+        naming.index_of(&config.name, cookie_name, naming.limit(config.max_chunks))
     }
 
     /// Prepares the session of a request from the values of its `Cookie` header fields
@@ -128,11 +209,12 @@ impl SessionEngine {
         // A legitimate request never carries more than the budget; a little slack lets a
         // lowered budget still read the sessions written under the old one.
         let byte_cap = config.max_size.saturating_add(4096);
+        let naming = self.inner.format.naming();
         let incoming = Incoming::collect(
             cookie_fields,
-            self.inner.format.naming(),
+            naming,
             &config.name,
-            config.max_chunks,
+            naming.limit(config.max_chunks),
             byte_cap,
         );
         Session::from_state(State {
@@ -180,7 +262,7 @@ impl SessionEngine {
         let naming = inner.format.naming();
         let removals = |mask: u64| -> Vec<String> {
             let writer = CookieWriter::new(config, None);
-            (0..config.max_chunks)
+            (0..naming.limit(config.max_chunks))
                 .filter(|index| mask & (1 << index) != 0)
                 .map(|index| writer.remove(&naming.name(&config.name, index)))
                 .collect()
@@ -226,7 +308,11 @@ impl SessionEngine {
         let inner = &*self.inner;
         let config = &inner.config;
         let persistent = state.persistent_now();
-        let expires_at = state.expires_at_for_write();
+        let rolling = inner.format.rolling_lifetime();
+        let expires_at = match rolling {
+            Some(lifetime) => now.saturating_add(lifetime),
+            None => state.expires_at_for_write(),
+        };
         let prepared = inner.format.prepare(
             &SealInput {
                 map: &state.map,
@@ -236,24 +322,29 @@ impl SessionEngine {
             },
             config,
         )?;
-        let max_age = persistent.then(|| expires_at.saturating_sub(now));
-        let writer = CookieWriter::new(config, max_age);
+        let writer = match rolling {
+            // Flask states a permanent session's deadline as `Expires`, and nothing else.
+            Some(_) => {
+                CookieWriter::new(config, None).with_expires(persistent.then_some(expires_at))
+            }
+            None => CookieWriter::new(config, persistent.then(|| expires_at.saturating_sub(now))),
+        };
         let naming = inner.format.naming();
         let plan = chunk::plan(
-            prepared.token_len,
+            prepared.token_len(),
             &chunk::Limits {
                 naming,
                 base: &config.name,
                 attributes_len: writer.attributes_len(),
-                prefix_len: GENERATION_B64.len(),
-                first_min: HEADER_B64_LEN,
-                max_chunks: config.max_chunks,
+                prefix_len: naming.prefix_len(),
+                first_min: naming.first_min(),
+                max_chunks: naming.limit(config.max_chunks),
                 max_size: config.max_size,
             },
         )?;
         let count = plan.pieces.len();
         let token = inner.format.seal(prepared, count, &config.name);
-        let prefix = &token[GENERATION_B64];
+        let prefix = naming.piece_prefix(&token);
         let sets = chunk::split(&token, &plan, prefix)
             .iter()
             .enumerate()
@@ -359,10 +450,16 @@ impl EngineInner {
             return rejected(LoadReason::MissingChunk);
         }
         let mut first_failure = None;
+        let naming = self.format.naming();
+        let tried = if naming.tries_twins() {
+            candidates.len()
+        } else {
+            1
+        };
         // Same-name twins of chunk 0 (a host-only and a Domain cookie, say) are each tried;
         // the first that verifies wins.
-        for chunk0 in candidates {
-            let opened = chunk::join(self.format.naming(), incoming, chunk0, config.max_chunks)
+        for chunk0 in &candidates[..tried] {
+            let opened = chunk::join(naming, incoming, chunk0, naming.limit(config.max_chunks))
                 .and_then(|Joined { token, debris }| {
                     self.format
                         .open(&token, &config.name, now, config)

@@ -208,7 +208,7 @@ impl Key {
         &self.signing
     }
 
-    #[allow(dead_code)]
+    #[cfg_attr(not(feature = "private"), allow(dead_code))]
     pub(crate) fn encryption(&self) -> &[u8; 32] {
         &self.encryption
     }

@@ -1,4 +1,53 @@
-#![doc = include_str!("../../../README.md")]
+//! Client-side sessions kept in signed (or encrypted) cookies, split over several cookies
+//! so a session can grow past the 4 KB a browser keeps per cookie, with no server-side
+//! storage.
+//!
+//! The data takes one road:
+//!
+//! 1. [`SessionEngine::load`] gathers the session cookies from every `Cookie` header field
+//!    of a request, by exact name (`session`, `session_1`, …), trusting no count the client
+//!    sends.
+//! 2. The first time a handler touches the [`Session`], the chunks are joined, the one MAC
+//!    over the whole session is verified (it covers the cookie name, the chunk count, the
+//!    timestamps and a generation id fresh at every write), and the JSON is parsed. Any
+//!    inconsistency gives an empty session and a typed [`LoadReason`], never an error page.
+//! 3. [`SessionEngine::save`] (or [`SessionEngine::finish`] in an adapter) writes the
+//!    session back only if it changed, split to exact byte budgets, with deletions for the
+//!    chunks that became stale. A session over the budget is a [`SaveError`], never a
+//!    truncated cookie.
+//!
+//! # Example
+//!
+//! ```
+//! use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+//!
+//! let config = SessionConfig::builder().max_size(40 * 1024).build()?;
+//! let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+//!
+//! let session = engine.load(["theme=dark"]);
+//! assert_eq!(session.load_reason(), LoadReason::NoSession);
+//! session.insert("user", "ada")?;
+//! let set_cookie = engine.save(&session)?;
+//! assert!(set_cookie[0].starts_with("session="));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Features
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
+//! | `actix` | middleware and a `Session` extractor for actix-web 4 |
+//! | `private` | the encrypted format (XChaCha20-Poly1305) |
+//! | `flask` | Flask's session cookie format, stock and chunked |
+//!
+//! # Limitations
+//!
+//! Every request carries the whole session in its `Cookie` header, so the practical
+//! ceiling is the header limit of the proxies in front of the application (8 KiB per
+//! header line for nginx and Apache by default). The default budget, 7 KiB, fits behind
+//! them; docs/DEPLOYMENT.md lists the settings a larger budget needs. A session cannot be
+//! revoked on the server before it expires: see docs/SECURITY.md.
 #![forbid(unsafe_code)]
 
 mod chunk;
@@ -7,16 +56,26 @@ mod config;
 mod cookies;
 mod engine;
 mod error;
+#[cfg(feature = "flask")]
+pub mod flask;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod integrations;
 mod keys;
 mod reason;
 mod session;
 
 pub use config::{
     BROWSER_NAME_VALUE_LIMIT, Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING,
-    OverflowPolicy, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig, SessionConfigBuilder,
+    OverflowPolicy, PARTITIONED_LIMIT, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig,
+    SessionConfigBuilder,
 };
 pub use engine::{ResponseCookies, SessionEngine};
 pub use error::SaveError;
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
 pub use reason::LoadReason;
 pub use session::Session;
+
+#[cfg(feature = "actix")]
+pub use integrations::actix;
+#[cfg(feature = "axum")]
+pub use integrations::axum;

@@ -318,6 +318,14 @@ impl Session {
             state.modified = true;
         }
         state.persistent = Some(persistent);
+        // Flask keeps permanence as the `_permanent` entry, and its setter always stores it.
+        if let Some(key) = state.engine.format.persistence_key() {
+            let flag = Value::Bool(persistent);
+            if state.map.get(key) != Some(&flag) {
+                state.map.insert(key.to_owned(), flag);
+                state.modified = true;
+            }
+        }
     }
 
     /// Whether the session's cookies are persistent.
@@ -349,6 +357,9 @@ impl Session {
 
 impl State {
     pub(crate) fn persistent_now(&self) -> bool {
+        if let Some(persistent) = self.engine.format.persistent_in(&self.map) {
+            return persistent;
+        }
         self.persistent
             .or(self.meta.map(|meta| meta.persistent))
             .unwrap_or(self.engine.config.persistent)

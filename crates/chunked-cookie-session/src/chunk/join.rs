@@ -27,6 +27,38 @@ pub(crate) fn join(
 ) -> Result<Joined, LoadReason> {
     match naming {
         Naming::Native => join_native(incoming, chunk0, max_chunks),
+        #[cfg(feature = "flask")]
+        Naming::FlaskStock => Ok(Joined {
+            token: chunk0.to_owned(),
+            debris: 0,
+        }),
+        #[cfg(feature = "flask")]
+        Naming::FlaskChunked => Ok(join_flask(incoming, chunk0, max_chunks)),
+    }
+}
+
+/// The chunked Flask layout carries no manifest: `:0`, `:1`, … are read in numeric order
+/// up to the first gap, as the ported recipe reads them, and whatever lies beyond the gap
+/// is debris. A piece lost in transit therefore shows up as a bad signature, never as a
+/// partial join.
+#[cfg(feature = "flask")]
+fn join_flask(incoming: &Incoming, chunk0: &str, max_chunks: usize) -> Joined {
+    let mut token = chunk0.to_owned();
+    let mut count = 1;
+    while count < max_chunks {
+        // Werkzeug keeps the first of same-name cookies.
+        let Some(piece) = incoming.candidates(count).first() else {
+            break;
+        };
+        token.push_str(piece);
+        count += 1;
+    }
+    let beyond = u64::MAX
+        .checked_shl(u32::try_from(count).unwrap_or(u32::MAX))
+        .unwrap_or(0);
+    Joined {
+        token,
+        debris: incoming.present() & beyond,
     }
 }
 

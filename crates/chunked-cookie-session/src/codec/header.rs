@@ -37,7 +37,7 @@ pub(crate) const FLAG_ENCRYPTED: u8 = 2;
 pub(crate) const FLAG_PERSISTENT: u8 = 4;
 const KNOWN_FLAGS: u8 = FLAG_COMPRESSED | FLAG_ENCRYPTED | FLAG_PERSISTENT;
 
-const _: () = assert!(HEADER_LEN % 3 == 0 && HEADER_LEN / 3 * 4 == HEADER_B64_LEN);
+const _: () = assert!(HEADER_LEN.is_multiple_of(3) && HEADER_LEN / 3 * 4 == HEADER_B64_LEN);
 const _: () = assert!(GENERATION_B64.end - GENERATION_B64.start == GENERATION_B64_LEN);
 
 /// A decoded header.

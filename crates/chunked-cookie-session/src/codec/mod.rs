@@ -5,7 +5,11 @@
 //! and joins tokens; the engine drives both.
 
 pub(crate) mod compress;
+#[cfg(feature = "flask")]
+pub(crate) mod flask;
 pub(crate) mod header;
+#[cfg(feature = "private")]
+pub(crate) mod private;
 pub(crate) mod signed;
 
 use serde_json::{Map, Value};
@@ -34,6 +38,27 @@ pub(crate) struct Prepared {
     pub(crate) token_len: usize,
 }
 
+/// A session ready to seal, in the shape its format needs. Either way the token length is
+/// known before the chunk count, so the chunk layer plans first and the codec seals after.
+#[derive(Debug)]
+pub(crate) enum Sealable {
+    /// A native envelope, sealed once the chunk count is known (the MAC binds the count).
+    Envelope(Prepared),
+    /// A finished token whose bytes do not depend on the chunk count (Flask's format).
+    #[cfg(feature = "flask")]
+    Text(String),
+}
+
+impl Sealable {
+    pub(crate) fn token_len(&self) -> usize {
+        match self {
+            Sealable::Envelope(prepared) => prepared.token_len,
+            #[cfg(feature = "flask")]
+            Sealable::Text(token) => token.len(),
+        }
+    }
+}
+
 /// What a verified token said about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Meta {
@@ -54,6 +79,10 @@ pub(crate) struct Opened {
 #[derive(Debug)]
 pub(crate) enum Format {
     Signed(signed::SignedCodec),
+    #[cfg(feature = "private")]
+    Private(private::PrivateCodec),
+    #[cfg(feature = "flask")]
+    Flask(flask::FlaskCodec),
 }
 
 impl Format {
@@ -61,6 +90,10 @@ impl Format {
     pub(crate) fn naming(&self) -> Naming {
         match self {
             Format::Signed(_) => Naming::Native,
+            #[cfg(feature = "private")]
+            Format::Private(_) => Naming::Native,
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => codec.naming(),
         }
     }
 
@@ -68,6 +101,11 @@ impl Format {
     pub(crate) fn needs_rekey(&self, meta: &Meta) -> bool {
         match self {
             Format::Signed(codec) => codec.current_key_id() != meta.key_id,
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.current_key_id() != meta.key_id,
+            // Flask re-signs only what it would re-sign: permanent sessions, every request.
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => codec.refreshes(meta),
         }
     }
 
@@ -75,15 +113,67 @@ impl Format {
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
-    ) -> Result<Prepared, SaveError> {
+    ) -> Result<Sealable, SaveError> {
         match self {
-            Format::Signed(codec) => codec.prepare(input, config),
+            Format::Signed(codec) => codec.prepare(input, config).map(Sealable::Envelope),
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.prepare(input, config).map(Sealable::Envelope),
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => Ok(Sealable::Text(codec.prepare(input))),
         }
     }
 
-    pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
+    pub(crate) fn seal(&self, sealable: Sealable, chunk_count: usize, name: &str) -> String {
+        // Without the flask feature the envelope is the only shape.
+        #[cfg_attr(not(feature = "flask"), allow(clippy::infallible_destructuring_match))]
+        let prepared = match sealable {
+            Sealable::Envelope(prepared) => prepared,
+            #[cfg(feature = "flask")]
+            Sealable::Text(token) => return token,
+        };
         match self {
             Format::Signed(codec) => codec.seal(prepared, chunk_count, name),
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.seal(prepared, chunk_count, name),
+            #[cfg(feature = "flask")]
+            Format::Flask(_) => unreachable!("the Flask codec prepares finished tokens only"),
+        }
+    }
+
+    /// For formats whose every write restarts the lifetime and states it as an `Expires`
+    /// date (Flask): the lifetime in seconds. `None` for the native formats, whose deadline
+    /// is signed once and sent as `Max-Age`.
+    pub(crate) fn rolling_lifetime(&self) -> Option<u64> {
+        match self {
+            Format::Signed(_) => None,
+            #[cfg(feature = "private")]
+            Format::Private(_) => None,
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => Some(codec.max_age()),
+        }
+    }
+
+    /// Where the session map itself says whether the session is persistent (Flask's
+    /// `_permanent` entry), that entry's key.
+    pub(crate) fn persistence_key(&self) -> Option<&'static str> {
+        match self {
+            Format::Signed(_) => None,
+            #[cfg(feature = "private")]
+            Format::Private(_) => None,
+            #[cfg(feature = "flask")]
+            Format::Flask(_) => Some(flask::PERMANENT_KEY),
+        }
+    }
+
+    /// What the session map says about persistence, for formats that keep it there.
+    #[cfg_attr(not(feature = "flask"), allow(unused_variables))]
+    pub(crate) fn persistent_in(&self, map: &Map<String, Value>) -> Option<bool> {
+        match self {
+            Format::Signed(_) => None,
+            #[cfg(feature = "private")]
+            Format::Private(_) => None,
+            #[cfg(feature = "flask")]
+            Format::Flask(_) => flask::FlaskCodec::persistent_in(map),
         }
     }
 
@@ -96,6 +186,11 @@ impl Format {
     ) -> Result<Opened, LoadReason> {
         match self {
             Format::Signed(codec) => codec.open(token, name, now, config),
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.open(token, name, now, config),
+            // Flask's signature does not cover the cookie name.
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => codec.open(token, now, config),
         }
     }
 }
@@ -108,19 +203,19 @@ pub(crate) fn check_expiry(
 ) -> Result<(), LoadReason> {
     let skew = config.clock_skew.as_secs();
     // A session from the future was sealed by a server whose clock runs ahead: past the
-    // allowance it cannot be judged, so it is refused like an expired one.
-    if meta.issued_at > now.saturating_add(skew) || now > meta.expires_at.saturating_add(skew) {
+    // allowance it cannot be judged, so it is refused like an expired one. The absolute
+    // deadline gets no allowance: a session kept past it would be written back with a
+    // deadline already gone, and the browser would drop it with any change made meanwhile.
+    if meta.issued_at > now.saturating_add(skew) || now >= meta.expires_at {
         return Err(LoadReason::Expired);
     }
-    if let Some(idle) = config.idle_timeout {
-        if now
-            > meta
-                .issued_at
-                .saturating_add(idle.as_secs())
-                .saturating_add(skew)
-        {
-            return Err(LoadReason::IdleExpired);
-        }
+    let idle_deadline = config.idle_timeout.map(|idle| {
+        meta.issued_at
+            .saturating_add(idle.as_secs())
+            .saturating_add(skew)
+    });
+    if idle_deadline.is_some_and(|deadline| now > deadline) {
+        return Err(LoadReason::IdleExpired);
     }
     Ok(())
 }

@@ -50,7 +50,7 @@ impl SignedCodec {
         let json = serde_json::to_vec(input.map).map_err(SaveError::Serialize)?;
         let mut flags = if input.persistent { FLAG_PERSISTENT } else { 0 };
         let body = match config.compression {
-            Compression::Auto => match deflate_if_smaller(&json) {
+            Compression::Auto | Compression::On => match deflate_if_smaller(&json) {
                 Some(packed) => {
                     flags |= FLAG_COMPRESSED;
                     packed

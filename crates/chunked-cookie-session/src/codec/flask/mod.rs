@@ -1,0 +1,215 @@
+//! Flask's session cookie (feature `flask`): itsdangerous's URL-safe timed serializer
+//! over Flask's tagged JSON, byte for byte.
+//!
+//! ```text
+//! JSON    = tagged JSON of the session, as Python's json writes it (see pyjson.rs)
+//! Z       = zlib.compress(JSON), level 6
+//! PAYLOAD = "." b64url(Z)    if len(Z) < len(JSON) - 1
+//!         = b64url(JSON)     otherwise
+//! token   = PAYLOAD "." TS "." SIG    (see signer.rs)
+//! ```
+//!
+//! The token does not depend on how many cookies carry it: the stock layout puts it in one
+//! cookie, the chunked layout cuts it over `session:0`, `session:1`, … with no prefix.
+
+pub(crate) mod pyjson;
+pub(crate) mod signer;
+pub(crate) mod tagged;
+
+use std::cell::RefCell;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use serde_json::{Map, Value};
+
+use super::{Meta, Opened, SealInput};
+use crate::chunk::Naming;
+use crate::config::SessionConfig;
+use crate::flask::{FlaskLayout, FlaskSettings};
+use crate::keys::KeyId;
+use crate::reason::LoadReason;
+use signer::{Signer, python_b64decode};
+
+/// Where Flask keeps a session's permanence.
+pub(crate) const PERMANENT_KEY: &str = "_permanent";
+
+/// Seals and opens Flask session cookies.
+#[derive(Debug)]
+pub(crate) struct FlaskCodec {
+    signer: Signer,
+    max_age: u64,
+    layout: FlaskLayout,
+    refresh_each_request: bool,
+}
+
+impl FlaskCodec {
+    pub(crate) fn new(settings: &FlaskSettings) -> FlaskCodec {
+        FlaskCodec {
+            signer: Signer::new(settings.secrets_oldest_first(), settings.salt_bytes()),
+            max_age: settings.max_age_secs(),
+            layout: settings.layout_kind(),
+            refresh_each_request: settings.refreshes_each_request(),
+        }
+    }
+
+    pub(crate) fn naming(&self) -> Naming {
+        match self.layout {
+            FlaskLayout::Stock => Naming::FlaskStock,
+            FlaskLayout::Chunked => Naming::FlaskChunked,
+        }
+    }
+
+    /// `PERMANENT_SESSION_LIFETIME` in seconds; every write starts it again, since the
+    /// timestamp is fresh.
+    pub(crate) fn max_age(&self) -> u64 {
+        self.max_age
+    }
+
+    /// A permanent session is written again on every request that reads it, unless
+    /// `SESSION_REFRESH_EACH_REQUEST` is off, as Flask's `should_set_cookie` decides.
+    pub(crate) fn refreshes(&self, meta: &Meta) -> bool {
+        self.refresh_each_request && meta.persistent
+    }
+
+    /// Whether the session map says the session is permanent.
+    pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
+        map.get(PERMANENT_KEY).map(tagged::truthy)
+    }
+
+    /// The token for a session, complete: it does not depend on the chunk count.
+    pub(crate) fn prepare(&self, input: &SealInput<'_>) -> String {
+        let json = tagged::dump_session(input.map, input.persistent);
+        let payload = match zlib_if_smaller(json.as_bytes()) {
+            Some(packed) => {
+                let mut payload = String::with_capacity(packed.len() * 4 / 3 + 2);
+                payload.push('.');
+                URL_SAFE_NO_PAD.encode_string(&packed, &mut payload);
+                payload
+            }
+            None => URL_SAFE_NO_PAD.encode(json.as_bytes()),
+        };
+        self.signer.sign(&payload, input.issued_at)
+    }
+
+    pub(crate) fn open(
+        &self,
+        token: &str,
+        now: u64,
+        config: &SessionConfig,
+    ) -> Result<Opened, LoadReason> {
+        let unsigned = self.signer.unsign(token, now, self.max_age)?;
+        let (compressed, text) = match unsigned.payload.strip_prefix('.') {
+            Some(rest) => (true, rest),
+            None => (false, unsigned.payload),
+        };
+        let raw = python_b64decode(text.as_bytes(), true).ok_or(LoadReason::Malformed)?;
+        let json = if compressed {
+            inflate_zlib(&raw, config.max_decoded_size)?
+        } else {
+            raw
+        };
+        let map = tagged::load_session(&json)?;
+        let meta = Meta {
+            issued_at: unsigned.timestamp,
+            expires_at: unsigned.timestamp.saturating_add(self.max_age),
+            persistent: FlaskCodec::persistent_in(&map).unwrap_or(false),
+            key_id: KeyId(
+                u32::try_from(unsigned.key_index)
+                    .unwrap_or(u32::MAX)
+                    .to_be_bytes(),
+            ),
+        };
+        Ok(Opened { map, meta })
+    }
+}
+
+/// `zlib.compress(json)` at level 6, kept only when it saves at least two bytes, as
+/// itsdangerous decides. The output buffer is capped at that size, so data that will not
+/// shrink stops compressing as soon as it overflows.
+fn zlib_if_smaller(json: &[u8]) -> Option<Vec<u8>> {
+    thread_local! {
+        // zlib allocates and clears about 270 KB of state per stream at level 6; a reset
+        // stream yields the same bytes for a fraction of that cost.
+        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(6), true));
+    }
+    let limit = json.len().checked_sub(2)?;
+    DEFLATE.with(|deflate| match deflate.try_borrow_mut() {
+        Ok(mut deflate) => {
+            deflate.reset();
+            deflate_into(&mut deflate, json, limit)
+        }
+        Err(_) => deflate_into(&mut Compress::new(Compression::new(6), true), json, limit),
+    })
+}
+
+fn deflate_into(deflate: &mut Compress, json: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(limit);
+    loop {
+        let consumed = usize::try_from(deflate.total_in()).ok()?;
+        let status = deflate
+            .compress_vec(&json[consumed..], &mut out, FlushCompress::Finish)
+            .ok()?;
+        match status {
+            Status::StreamEnd => return Some(out),
+            _ if out.len() == out.capacity() => return None,
+            Status::Ok | Status::BufError => continue,
+        }
+    }
+}
+
+/// `zlib.decompress`, refusing to produce more than `cap` bytes. Like Python, bytes after
+/// the end of the stream are ignored.
+fn inflate_zlib(input: &[u8], cap: usize) -> Result<Vec<u8>, LoadReason> {
+    let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap).max(64));
+    let mut inflate = Decompress::new(true);
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() >= cap {
+                return Err(LoadReason::TooLarge);
+            }
+            out.reserve(out.len().min(cap - out.len()).max(64));
+        }
+        let consumed = usize::try_from(inflate.total_in()).map_err(|_| LoadReason::Malformed)?;
+        let before = (inflate.total_in(), inflate.total_out());
+        let status = inflate
+            .decompress_vec(&input[consumed..], &mut out, FlushDecompress::Finish)
+            .map_err(|_| LoadReason::Malformed)?;
+        if out.len() > cap {
+            return Err(LoadReason::TooLarge);
+        }
+        match status {
+            Status::StreamEnd => return Ok(out),
+            _ if before == (inflate.total_in(), inflate.total_out())
+                && out.len() < out.capacity() =>
+            {
+                return Err(LoadReason::Malformed);
+            }
+            _ => continue,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_follows_the_two_byte_rule() {
+        let uuid = br#"{"id":{" u":"12345678123456781234567812345678"}}"#;
+        let packed = zlib_if_smaller(uuid).expect("accepted");
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(&packed),
+            "eJyrVspMUbKqVlIoVbJSMjQyNjE1M7fARSvV1gIAFWsLIw"
+        );
+        assert_eq!(inflate_zlib(&packed, 1 << 20).expect("accepted"), uuid);
+        assert!(zlib_if_smaller(br#"{"user":"alice"}"#).is_none());
+        assert!(zlib_if_smaller(b"").is_none());
+        let bomb = zlib_if_smaller(&vec![b'a'; 1 << 22]).expect("accepted");
+        assert_eq!(inflate_zlib(&bomb, 1 << 20), Err(LoadReason::TooLarge));
+        assert_eq!(
+            inflate_zlib(&packed[..packed.len() - 3], 1 << 20),
+            Err(LoadReason::Malformed)
+        );
+    }
+}

@@ -1,0 +1,631 @@
+//! JSON read and written the way Python's `json` module does it, as Flask calls it.
+//!
+//! Reading follows `json.loads`: bare `NaN`, `Infinity` and `-Infinity` are accepted, ints
+//! are unbounded (up to Python's 4300-digit conversion limit), duplicate keys keep the last
+//! value at the first key's position. Writing follows
+//! `json.dumps(sort_keys=True, ensure_ascii=True, separators=(",", ":"))`: keys sorted by
+//! code point, every character outside printable ASCII escaped as `\uXXXX` (lowercase,
+//! astral characters as surrogate pairs, 0x7F included) and floats in Python's `repr`.
+//!
+//! Two departures, both refusals rather than silent changes: a lone surrogate escape
+//! (`"\ud800"`), which Python keeps but a Rust `String` cannot hold, and nesting deeper
+//! than 128 levels.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+/// Deepest nesting accepted, as serde_json does for the native formats.
+const MAX_DEPTH: usize = 128;
+/// Python refuses to convert ints longer than this (`sys.int_info.default_max_str_digits`).
+const MAX_INT_DIGITS: usize = 4300;
+/// Objects longer than this find duplicate keys through an index rather than a scan.
+const SCAN_LIMIT: usize = 16;
+
+/// A JSON document as Python sees it, plus the objects Flask's tags stand for.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Py {
+    None,
+    Bool(bool),
+    /// Canonical decimal text.
+    Int(String),
+    Float(f64),
+    Str(String),
+    List(Vec<Py>),
+    /// Entries in insertion order, keys unique.
+    Dict(Vec<(String, Py)>),
+    Tuple(Vec<Py>),
+    Bytes(Vec<u8>),
+    Markup(String),
+    Uuid([u8; 16]),
+    /// A datetime, as Unix seconds in UTC (Flask keeps no sub-second part).
+    Date(i64),
+    /// A `" d"` value this crate could not parse, kept as it came so Flask reads it as
+    /// before.
+    RawDate(String),
+}
+
+/// Why a document was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SyntaxError;
+
+/// Parses one JSON document the way `json.loads` does.
+pub(crate) fn parse(text: &str) -> Result<Py, SyntaxError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    parser.skip_ws();
+    let value = parser.value(0)?;
+    parser.skip_ws();
+    if parser.at == parser.bytes.len() {
+        Ok(value)
+    } else {
+        Err(SyntaxError)
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, word: &str) -> bool {
+        if self.bytes[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+        if depth > MAX_DEPTH {
+            return Err(SyntaxError);
+        }
+        match self.bytes.get(self.at).copied().ok_or(SyntaxError)? {
+            b'"' => self.string().map(Py::Str),
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'-' | b'0'..=b'9' => {
+                if self.eat("-Infinity") {
+                    Ok(Py::Float(f64::NEG_INFINITY))
+                } else {
+                    self.number()
+                }
+            }
+            _ if self.eat("null") => Ok(Py::None),
+            _ if self.eat("true") => Ok(Py::Bool(true)),
+            _ if self.eat("false") => Ok(Py::Bool(false)),
+            _ if self.eat("NaN") => Ok(Py::Float(f64::NAN)),
+            _ if self.eat("Infinity") => Ok(Py::Float(f64::INFINITY)),
+            _ => Err(SyntaxError),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`, an int unless a fraction or exponent follows.
+    fn number(&mut self) -> Result<Py, SyntaxError> {
+        let start = self.at;
+        let negative = self.eat("-");
+        let int_start = self.at;
+        let int_digits = self.digits();
+        // A leading zero followed by digits: Python matches the `0` and then fails on the
+        // extra data, so the document is refused either way.
+        if int_digits == 0 || (int_digits > 1 && self.bytes[int_start] == b'0') {
+            return Err(SyntaxError);
+        }
+        let mut float = false;
+        if self.bytes.get(self.at) == Some(&b'.')
+            && self.bytes.get(self.at + 1).is_some_and(u8::is_ascii_digit)
+        {
+            self.at += 1;
+            self.digits();
+            float = true;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            let mark = self.at;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                // Not an exponent after all: the text stops before it (and then fails).
+                self.at = mark;
+            } else {
+                float = true;
+            }
+        }
+        let literal = &self.text[start..self.at];
+        if float {
+            let value: f64 = literal.parse().map_err(|_| SyntaxError)?;
+            return Ok(Py::Float(value));
+        }
+        if int_digits > MAX_INT_DIGITS {
+            return Err(SyntaxError);
+        }
+        let digits = &self.text[int_start..self.at];
+        Ok(Py::Int(if negative && digits != "0" {
+            literal.to_owned()
+        } else {
+            digits.to_owned()
+        }))
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let text = self.text.get(self.at..self.at + 4).ok_or(SyntaxError)?;
+        if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(SyntaxError);
+        }
+        self.at += 4;
+        u32::from_str_radix(text, 16).map_err(|_| SyntaxError)
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.at;
+            while let Some(&b) = self.bytes.get(self.at) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(&self.text[run_start..self.at]);
+            match self.bytes.get(self.at).copied().ok_or(SyntaxError)? {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escape = *self.bytes.get(self.at).ok_or(SyntaxError)?;
+                    self.at += 1;
+                    match escape {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let unit = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&unit) {
+                                if !self.eat("\\u") {
+                                    return Err(SyntaxError);
+                                }
+                                let low = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    return Err(SyntaxError);
+                                }
+                                0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                unit
+                            };
+                            out.push(char::from_u32(code).ok_or(SyntaxError)?);
+                        }
+                        _ => return Err(SyntaxError),
+                    }
+                }
+                // A raw control character: Python's strict mode refuses it.
+                _ => return Err(SyntaxError),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.eat("]") {
+            return Ok(Py::List(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            if self.eat("]") {
+                return Ok(Py::List(items));
+            }
+            if !self.eat(",") {
+                return Err(SyntaxError);
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+        self.at += 1;
+        let mut entries: Vec<(String, Py)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        self.skip_ws();
+        if self.eat("}") {
+            return Ok(Py::Dict(entries));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.at) != Some(&b'"') {
+                return Err(SyntaxError);
+            }
+            let key = self.string()?;
+            self.skip_ws();
+            if !self.eat(":") {
+                return Err(SyntaxError);
+            }
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            insert_entry(&mut entries, &mut index, key, value);
+            self.skip_ws();
+            if self.eat("}") {
+                return Ok(Py::Dict(entries));
+            }
+            if !self.eat(",") {
+                return Err(SyntaxError);
+            }
+        }
+    }
+}
+
+/// A Python dict assignment: a repeated key replaces the value in place.
+fn insert_entry(
+    entries: &mut Vec<(String, Py)>,
+    index: &mut HashMap<String, usize>,
+    key: String,
+    value: Py,
+) {
+    let found = if entries.len() <= SCAN_LIMIT {
+        entries.iter().position(|(k, _)| *k == key)
+    } else {
+        if index.is_empty() {
+            index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+        }
+        index.get(&key).copied()
+    };
+    match found {
+        Some(at) => entries[at].1 = value,
+        None => {
+            if !index.is_empty() {
+                index.insert(key.clone(), entries.len());
+            }
+            entries.push((key, value));
+        }
+    }
+}
+
+/// The marker the session map holds for a float JSON cannot write as a number. Flask's
+/// tagged JSON never puts a string under `" di"` (that tag always wraps an object), so
+/// the marker cannot be mistaken for anything Flask wrote.
+pub(crate) const NON_FINITE_KEY: &str = " di";
+
+/// The marker value for a non-finite float, if `value` is one.
+pub(crate) fn non_finite(value: &Value) -> Option<f64> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    if map.len() != 1 {
+        return None;
+    }
+    match map.get(NON_FINITE_KEY)?.as_str()? {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => None,
+    }
+}
+
+/// The marker for a non-finite float.
+pub(crate) fn non_finite_marker(value: f64) -> Value {
+    let word = if value.is_nan() {
+        "NaN"
+    } else if value > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    };
+    let mut map = Map::new();
+    map.insert(NON_FINITE_KEY.to_owned(), Value::String(word.to_owned()));
+    Value::Object(map)
+}
+
+/// Appends `value` as Python's `json.dumps` would write it.
+pub(crate) fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => write_number(out, &number.to_string()),
+        Value::String(text) => write_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            if let Some(float) = non_finite(value) {
+                write_float(out, float);
+                return;
+            }
+            let mut entries: Vec<(&str, &Value)> =
+                map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            write_object(out, &mut entries);
+        }
+    }
+}
+
+/// Writes an object with its keys sorted by code point (UTF-8 byte order is the same).
+pub(crate) fn write_object(out: &mut String, entries: &mut [(&str, &Value)]) {
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push('{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, key);
+        out.push(':');
+        write_value(out, value);
+    }
+    out.push('}');
+}
+
+/// Numbers keep their text (serde_json's `arbitrary_precision`); floats are re-rendered
+/// in Python's `repr`, whoever produced them.
+fn write_number(out: &mut String, text: &str) {
+    if text.contains(['.', 'e', 'E']) {
+        match text.parse::<f64>() {
+            Ok(value) => write_float(out, value),
+            Err(_) => out.push_str(text),
+        }
+    } else if text == "-0" {
+        out.push('0');
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// Python's `float.__repr__`, and the words `json.dumps` writes for non-finite floats.
+pub(crate) fn write_float(out: &mut String, value: f64) {
+    if value.is_nan() {
+        out.push_str("NaN");
+        return;
+    }
+    if value.is_infinite() {
+        out.push_str(if value > 0.0 { "Infinity" } else { "-Infinity" });
+        return;
+    }
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    if value == 0.0 {
+        out.push_str("0.0");
+        return;
+    }
+    // Rust's `{:e}` gives the shortest digits that round-trip, as Python's repr does; only
+    // the layout differs.
+    let sci = format!("{:e}", value.abs());
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if digits.len() >= 16
+        && let Some(even) = half_even_tie(value.abs(), &digits, exponent)
+    {
+        digits = even;
+    }
+    // Python's `decpt`: the value is 0.DIGITS times ten to it.
+    let decpt = exponent + 1;
+    let len = i32::try_from(digits.len()).unwrap_or(i32::MAX);
+    if decpt <= -4 || decpt > 16 {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(
+            out,
+            "e{}{:02}",
+            if exponent < 0 { '-' } else { '+' },
+            exponent.unsigned_abs()
+        );
+    } else if decpt <= 0 {
+        out.push_str("0.");
+        (0..-decpt).for_each(|_| out.push('0'));
+        out.push_str(&digits);
+    } else if decpt >= len {
+        out.push_str(&digits);
+        (0..decpt - len).for_each(|_| out.push('0'));
+        out.push_str(".0");
+    } else {
+        let split = usize::try_from(decpt).unwrap_or(0);
+        out.push_str(&digits[..split]);
+        out.push('.');
+        out.push_str(&digits[split..]);
+    }
+}
+
+/// Where two shortest spellings lie exactly as far from the value (`…136.25` between
+/// `…136.2` and `…136.3`), Python's `repr` takes the one ending in an even digit; Rust's
+/// formatter rounds the tie up. Only 16 or 17 digits can tie: shorter decimals are spaced
+/// wider than a double's precision, so at most one of them round-trips.
+fn half_even_tie(value: f64, digits: &str, exponent: i32) -> Option<String> {
+    // The exact decimal expansion of a double has at most 767 significant digits.
+    let exact = format!("{value:.780e}");
+    let (mantissa, exact_exponent) = exact.split_once('e')?;
+    if exact_exponent.parse::<i32>().ok()? != exponent {
+        return None;
+    }
+    let exact_digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let n = digits.len();
+    let tie =
+        exact_digits.get(n) == Some(&b'5') && exact_digits[n + 1..].iter().all(|&d| d == b'0');
+    if !tie {
+        return None;
+    }
+    let mut low = exact_digits[..n].to_vec();
+    let even = if low[n - 1].is_multiple_of(2) {
+        low
+    } else {
+        // low + 1 in the last place; the carry cannot run off the front, or the shorter
+        // spelling would have round-tripped first.
+        let mut at = n;
+        while at > 0 {
+            at -= 1;
+            if low[at] == b'9' {
+                low[at] = b'0';
+            } else {
+                low[at] += 1;
+                break;
+            }
+        }
+        low
+    };
+    let candidate = String::from_utf8(even).ok()?;
+    let check = format!("{}.{}e{exponent}", &candidate[..1], &candidate[1..]);
+    (check.parse::<f64>().ok()? == value).then(|| candidate.trim_end_matches('0').to_owned())
+}
+
+/// A string as `ensure_ascii` writes it.
+pub(crate) fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (at, ch) in text.char_indices() {
+        let plain = (' '..='~').contains(&ch) && ch != '"' && ch != '\\';
+        if plain {
+            continue;
+        }
+        out.push_str(&text[run..at]);
+        run = at + ch.len_utf8();
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let mut units = [0u16; 2];
+                for unit in ch.encode_utf16(&mut units) {
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(HEX[usize::from((*unit >> shift) & 0xf)]));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&text[run..]);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repr(value: f64) -> String {
+        let mut out = String::new();
+        write_float(&mut out, value);
+        out
+    }
+
+    #[test]
+    fn floats_read_like_python_repr() {
+        let cases = [
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (-0.0, "-0.0"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (1e16, "1e+16"),
+            (1e15, "1000000000000000.0"),
+            (123_456_789.125, "123456789.125"),
+            (1.5e300, "1.5e+300"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (2.5e-7, "2.5e-07"),
+            (f64::NAN, "NaN"),
+            (1_812_095_528_352_136.2, "1812095528352136.2"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(repr(value), text);
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_like_ensure_ascii() {
+        let mut out = String::new();
+        write_string(
+            &mut out,
+            "q\"b\\s\n\t\u{7f}</x>h\u{e9}llo \u{2603} \u{1f600}\u{1}",
+        );
+        assert_eq!(
+            out,
+            r#""q\"b\\s\n\t\u007f</x>h\u00e9llo \u2603 \ud83d\ude00\u0001""#
+        );
+    }
+
+    #[test]
+    fn parses_python_json() {
+        let doc = parse(
+            r#" {"a": [1, -0, 2.50, 1E2, NaN, -Infinity, "\ud83d\ude00"], "a": 3, "b": null} "#,
+        )
+        .expect("accepted");
+        let Py::Dict(entries) = doc else {
+            panic!("not a dict")
+        };
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0], ("a".to_owned(), Py::Int("3".to_owned())));
+        for bad in [
+            "01",
+            "[1,]",
+            "{\"a\":1,}",
+            "\"\\ud800\"",
+            "\"\u{1}\"",
+            "1.",
+            "-",
+            "{1:2}",
+            "[1] x",
+            "nan",
+            "\"\\x\"",
+        ] {
+            assert_eq!(parse(bad), Err(SyntaxError), "{bad}");
+        }
+        let Ok(Py::List(items)) = parse("[1e999, -0, 123456789012345678901234567890]") else {
+            panic!("not a list")
+        };
+        assert_eq!(items[0], Py::Float(f64::INFINITY));
+        assert_eq!(items[1], Py::Int("0".to_owned()));
+        assert_eq!(
+            items[2],
+            Py::Int("123456789012345678901234567890".to_owned())
+        );
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(parse(&deep), Err(SyntaxError));
+        assert!(parse(&"9".repeat(4301)).is_err());
+        assert!(parse(&"9".repeat(4300)).is_ok());
+    }
+}

@@ -1,0 +1,246 @@
+//! itsdangerous's `TimestampSigner` as Flask configures it: HMAC-SHA1, the "hmac" key
+//! derivation (`HMAC-SHA1(secret, salt)`), a big-endian Unix-seconds timestamp, and every
+//! key of `SECRET_KEY_FALLBACKS + [SECRET_KEY]` accepted, the last one signing.
+//!
+//! ```text
+//! token = PAYLOAD "." b64(ts, leading zero bytes stripped) "." b64(HMAC-SHA1(key, PAYLOAD "." TS))
+//! ```
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use zeroize::Zeroizing;
+
+use crate::reason::LoadReason;
+
+type HmacSha1 = Hmac<Sha1>;
+
+/// A verified token, split.
+#[derive(Debug)]
+pub(crate) struct Unsigned<'a> {
+    pub payload: &'a str,
+    pub timestamp: u64,
+    /// Position of the verifying key, 0 for the signing key, then the fallbacks newest first.
+    pub key_index: usize,
+}
+
+/// Signs with the newest key and verifies with all of them.
+pub(crate) struct Signer {
+    /// Derived keys, newest (the signing key) first.
+    keys: Vec<Zeroizing<[u8; 20]>>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("keys", &self.keys.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn mac(key: &[u8]) -> HmacSha1 {
+    <HmacSha1 as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+impl Signer {
+    /// `secrets` oldest first, as Flask lists `SECRET_KEY_FALLBACKS + [SECRET_KEY]`.
+    pub(crate) fn new<'a>(
+        secrets: impl DoubleEndedIterator<Item = &'a [u8]>,
+        salt: &[u8],
+    ) -> Signer {
+        let keys = secrets
+            .rev()
+            .map(|secret| {
+                let mut derive = mac(secret);
+                derive.update(salt);
+                Zeroizing::new(derive.finalize().into_bytes().into())
+            })
+            .collect();
+        Signer { keys }
+    }
+
+    /// `PAYLOAD.TS.SIG`, signed with the newest key.
+    pub(crate) fn sign(&self, payload: &str, timestamp: u64) -> String {
+        let bytes = timestamp.to_be_bytes();
+        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        let mut token = String::with_capacity(payload.len() + 40);
+        token.push_str(payload);
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(&bytes[first..], &mut token);
+        let mut signature = mac(&self.keys[0][..]);
+        signature.update(token.as_bytes());
+        let signature = signature.finalize().into_bytes();
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+        token
+    }
+
+    /// `TimestampSigner.unsign(token, max_age)`, in its order: the signature, then the
+    /// timestamp, then its age (`age > max_age` and a timestamp in the future both reject).
+    pub(crate) fn unsign<'a>(
+        &self,
+        token: &'a str,
+        now: u64,
+        max_age: u64,
+    ) -> Result<Unsigned<'a>, LoadReason> {
+        let (value, signature) = token.rsplit_once('.').ok_or(LoadReason::BadSignature)?;
+        let key_index = python_b64decode(signature.as_bytes(), true).and_then(|signature| {
+            self.keys.iter().position(|key| {
+                let mut check = mac(&key[..]);
+                check.update(value.as_bytes());
+                // Constant time, and a signature of the wrong length simply fails.
+                check.verify_slice(&signature).is_ok()
+            })
+        });
+        let (payload, timestamp) = value.rsplit_once('.').ok_or(LoadReason::BadSignature)?;
+        let key_index = key_index.ok_or(LoadReason::BadSignature)?;
+        let raw = python_b64decode(timestamp.as_bytes(), true).ok_or(LoadReason::Malformed)?;
+        if raw.len() > 8 {
+            return Err(LoadReason::Malformed);
+        }
+        let timestamp = raw.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        let age = i128::from(now) - i128::from(timestamp);
+        if age > i128::from(max_age) || age < 0 {
+            return Err(LoadReason::Expired);
+        }
+        Ok(Unsigned {
+            payload,
+            timestamp,
+            key_index,
+        })
+    }
+}
+
+/// Python's lenient base64 decoding. With `url_safe`, itsdangerous's `base64_decode`:
+/// non-ASCII dropped, padded to a multiple of four, `-_` read as `+/`. Then, in both
+/// cases, `binascii.a2b_base64` without strict mode: other characters are skipped, left-over
+/// bits ignored, and a complete padding sequence ends the data.
+///
+/// Canonical unpadded base64url, all Flask ever writes, takes the fast path.
+pub(crate) fn python_b64decode(text: &[u8], url_safe: bool) -> Option<Vec<u8>> {
+    if url_safe && let Ok(raw) = URL_SAFE_NO_PAD.decode(text) {
+        return Some(raw);
+    }
+    let ascii: Vec<u8> = if url_safe {
+        let mut kept: Vec<u8> = text.iter().copied().filter(u8::is_ascii).collect();
+        kept.resize(kept.len().next_multiple_of(4), b'=');
+        kept
+    } else {
+        text.to_vec()
+    };
+    let mut out = Vec::with_capacity(ascii.len() / 4 * 3);
+    let mut quad = 0u8;
+    let mut pads = 0u8;
+    let mut left = 0u8;
+    for &ch in &ascii {
+        if ch == b'=' {
+            if quad >= 2 {
+                pads += 1;
+                if quad + pads >= 4 {
+                    return Some(out);
+                }
+            }
+            continue;
+        }
+        let Some(bits) = sextet(ch, url_safe) else {
+            continue;
+        };
+        pads = 0;
+        match quad {
+            0 => {
+                left = bits;
+                quad = 1;
+            }
+            1 => {
+                out.push((left << 2) | (bits >> 4));
+                left = bits & 0x0f;
+                quad = 2;
+            }
+            2 => {
+                out.push((left << 4) | (bits >> 2));
+                left = bits & 0x03;
+                quad = 3;
+            }
+            _ => {
+                out.push((left << 6) | bits);
+                quad = 0;
+            }
+        }
+    }
+    (quad == 0).then_some(out)
+}
+
+fn sextet(ch: u8, url_safe: bool) -> Option<u8> {
+    match ch {
+        b'A'..=b'Z' => Some(ch - b'A'),
+        b'a'..=b'z' => Some(ch - b'a' + 26),
+        b'0'..=b'9' => Some(ch - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        b'-' if url_safe => Some(62),
+        b'_' if url_safe => Some(63),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_reference_vector() {
+        let signer = Signer::new([b"test-secret".as_slice()].into_iter(), b"cookie-session");
+        let token = signer.sign("eyJ1c2VyIjoiYWxpY2UifQ", 1_700_000_000);
+        assert_eq!(
+            token,
+            "eyJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.64FjGVGKqiQC_LBQ0Ln1-5m8au0"
+        );
+        let ok = signer
+            .unsign(&token, 1_700_000_000 + 10, 31 * 86_400)
+            .expect("accepted");
+        assert_eq!(ok.payload, "eyJ1c2VyIjoiYWxpY2UifQ");
+        assert_eq!(ok.timestamp, 1_700_000_000);
+        // Python ignores the two bits the last character carries beyond the 20 bytes.
+        let loose = token.replace("au0", "au1");
+        assert!(signer.unsign(&loose, 1_700_000_000, 60).is_ok());
+        let bad = token.replace("au0", "au4");
+        assert_eq!(
+            signer
+                .unsign(&bad, 1_700_000_000, 60)
+                .expect_err("rejected"),
+            LoadReason::BadSignature
+        );
+        assert_eq!(
+            signer
+                .unsign(&token, 1_700_000_000 - 1, 60)
+                .expect_err("rejected"),
+            LoadReason::Expired
+        );
+        assert!(signer.unsign(&token, 1_700_000_060, 60).is_ok());
+        assert_eq!(
+            signer
+                .unsign(&token, 1_700_000_061, 60)
+                .expect_err("rejected"),
+            LoadReason::Expired
+        );
+        for junk in ["", ".", "a.b", "a.b.c", "..", "x.ZVPxAA."] {
+            assert_eq!(
+                signer
+                    .unsign(junk, 1_700_000_000, 60)
+                    .expect_err("rejected"),
+                LoadReason::BadSignature
+            );
+        }
+    }
+
+    #[test]
+    fn lenient_base64_like_binascii() {
+        assert_eq!(python_b64decode(b"QQ==", false), Some(b"A".to_vec()));
+        assert_eq!(python_b64decode(b"QQ", false), None);
+        assert_eq!(python_b64decode(b"Q!Q==rest", false), Some(b"A".to_vec()));
+        assert_eq!(python_b64decode(b"Q", true), None);
+        assert_eq!(python_b64decode(b"_-8", true), Some(vec![0xff, 0xef]));
+    }
+}

@@ -1,0 +1,452 @@
+//! Flask's tagged JSON (`flask.json.tag`): how tuples, bytes, Markup, UUIDs and datetimes
+//! travel through JSON, and the `" di"` escape for dicts that would look like a tag.
+//!
+//! The session map holds the tagged form, exactly as Flask's `tag()` would write each
+//! entry, so an entry the Rust side never touches is written back as it came. Reading runs
+//! Flask's own untag pass (children first, then any one-key dict whose key is a tag) and
+//! tags the result again, which turns whatever Flask would accept into the form Flask
+//! would write: `{" u": "12345678-1234-…"}` becomes the dashless hex Flask writes, and a
+//! `" di"` whose key does not need the escape loses it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Number, Value};
+use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
+
+use super::pyjson::{self, Py, SyntaxError, non_finite, non_finite_marker};
+use super::signer::python_b64decode;
+use crate::reason::LoadReason;
+
+/// Tuple.
+pub(crate) const TUPLE: &str = " t";
+/// Bytes, as standard base64 with padding.
+pub(crate) const BYTES: &str = " b";
+/// `markupsafe.Markup`, as its HTML text.
+pub(crate) const MARKUP: &str = " m";
+/// `uuid.UUID`, as 32 lowercase hex digits.
+pub(crate) const UUID: &str = " u";
+/// `datetime.datetime`, as an HTTP date in GMT.
+pub(crate) const DATETIME: &str = " d";
+/// A one-key dict whose key is one of these, with `__` appended to the key.
+pub(crate) const DICT: &str = " di";
+
+/// Every key Flask registers, so every key a one-key dict must not have unescaped.
+pub(crate) const TAG_KEYS: [&str; 6] = [DICT, TUPLE, BYTES, MARKUP, UUID, DATETIME];
+
+pub(crate) fn is_tag_key(key: &str) -> bool {
+    TAG_KEYS.contains(&key)
+}
+
+/// Reads a session's JSON (the payload after decompression) into the tagged map.
+pub(crate) fn load_session(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
+    let text = std::str::from_utf8(json).map_err(|_| LoadReason::Malformed)?;
+    let parsed = pyjson::parse(text).map_err(|_| LoadReason::Malformed)?;
+    // Flask builds the session with `dict(data)`; anything but a dict would be a server
+    // error there, and is a malformed session here.
+    match untag(parsed).map_err(|_| LoadReason::Malformed)? {
+        Py::Dict(entries) => Ok(entries.into_iter().map(|(k, v)| (k, tag(v))).collect()),
+        _ => Err(LoadReason::Malformed),
+    }
+}
+
+/// The JSON Flask writes for a session holding `map` (plus `_permanent: true` when
+/// `permanent` asks for it and the map does not already say so).
+pub(crate) fn dump_session(map: &Map<String, Value>, permanent: bool) -> String {
+    const PERMANENT: &str = "_permanent";
+    let yes = Value::Bool(true);
+    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    if permanent && !map.get(PERMANENT).is_some_and(truthy) {
+        entries.retain(|(k, _)| *k != PERMANENT);
+        entries.push((PERMANENT, &yes));
+    }
+    let mut out = String::with_capacity(64 + map.len() * 32);
+    // The session is a dict like any other: a lone tag-like key is escaped.
+    match entries.as_slice() {
+        [(key, value)] if is_tag_key(key) => {
+            let escaped = format!("{key}__");
+            out.push_str("{\" di\":");
+            pyjson::write_object(&mut out, &mut [(escaped.as_str(), *value)]);
+            out.push('}');
+        }
+        _ => pyjson::write_object(&mut out, &mut entries),
+    }
+    out
+}
+
+/// Flask's `_untag_scan`: children first, then the dict itself.
+pub(crate) fn untag(value: Py) -> Result<Py, SyntaxError> {
+    match value {
+        Py::List(items) => Ok(Py::List(
+            items.into_iter().map(untag).collect::<Result<_, _>>()?,
+        )),
+        Py::Dict(entries) => {
+            let mut entries = entries
+                .into_iter()
+                .map(|(k, v)| untag(v).map(|v| (k, v)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if entries.len() == 1 && is_tag_key(&entries[0].0) {
+                let (key, inner) = entries.remove(0);
+                to_python(&key, inner)
+            } else {
+                Ok(Py::Dict(entries))
+            }
+        }
+        other => Ok(other),
+    }
+}
+
+/// What each tag's `to_python` builds from its (already untagged) value.
+fn to_python(key: &str, value: Py) -> Result<Py, SyntaxError> {
+    match key {
+        DICT => match value {
+            Py::Dict(mut entries) if !entries.is_empty() => {
+                let (inner_key, inner) = entries.swap_remove(0);
+                Ok(Py::Dict(vec![(drop_last_two(&inner_key), inner)]))
+            }
+            _ => Err(SyntaxError),
+        },
+        TUPLE => Ok(Py::Tuple(python_iter(value)?)),
+        BYTES => match value {
+            Py::Str(text) | Py::Markup(text) if text.is_ascii() => {
+                python_b64decode(text.as_bytes(), false)
+                    .map(Py::Bytes)
+                    .ok_or(SyntaxError)
+            }
+            Py::Bytes(raw) => python_b64decode(&raw, false)
+                .map(Py::Bytes)
+                .ok_or(SyntaxError),
+            _ => Err(SyntaxError),
+        },
+        MARKUP => Ok(Py::Markup(python_str(value)?)),
+        UUID => match value {
+            Py::Str(text) | Py::Markup(text) => parse_uuid(&text).map(Py::Uuid),
+            _ => Err(SyntaxError),
+        },
+        DATETIME => match value {
+            // Only the text Flask itself would write becomes a datetime again; any other
+            // spelling is kept as it came (Flask reads it the same either way). Flask
+            // writes years below 100 as `0091`, which it then reads back as 1991, so
+            // keeping the text is also what keeps such an entry byte for byte.
+            Py::Str(text) | Py::Markup(text) => Ok(match parse_http_date(&text) {
+                Some(secs) if format_http_date(secs).as_deref() == Some(text.as_str()) => {
+                    Py::Date(secs)
+                }
+                _ => Py::RawDate(text),
+            }),
+            // werkzeug's `parse_date(None)` is None.
+            Py::None => Ok(Py::None),
+            _ => Err(SyntaxError),
+        },
+        _ => Err(SyntaxError),
+    }
+}
+
+/// `key[:-2]`, counted in characters as Python slices.
+fn drop_last_two(key: &str) -> String {
+    let mut chars = key.chars();
+    chars.next_back();
+    chars.next_back();
+    chars.as_str().to_owned()
+}
+
+/// `tuple(value)`: what iterating a Python object yields.
+fn python_iter(value: Py) -> Result<Vec<Py>, SyntaxError> {
+    match value {
+        Py::List(items) | Py::Tuple(items) => Ok(items),
+        Py::Str(text) | Py::Markup(text) => Ok(text.chars().map(|c| Py::Str(c.into())).collect()),
+        Py::Bytes(raw) => Ok(raw.iter().map(|b| Py::Int(b.to_string())).collect()),
+        Py::Dict(entries) => Ok(entries.into_iter().map(|(k, _)| Py::Str(k)).collect()),
+        _ => Err(SyntaxError),
+    }
+}
+
+/// `str(value)` for the values `Markup(value)` accepts from JSON.
+fn python_str(value: Py) -> Result<String, SyntaxError> {
+    match value {
+        Py::Str(text) | Py::Markup(text) => Ok(text),
+        Py::None => Ok("None".to_owned()),
+        Py::Bool(true) => Ok("True".to_owned()),
+        Py::Bool(false) => Ok("False".to_owned()),
+        Py::Int(text) => Ok(text),
+        Py::Float(value) => {
+            let mut out = String::new();
+            // `str(float)` spells the non-finite ones in lowercase.
+            if value.is_nan() {
+                out.push_str("nan");
+            } else if value.is_infinite() {
+                out.push_str(if value > 0.0 { "inf" } else { "-inf" });
+            } else {
+                pyjson::write_float(&mut out, value);
+            }
+            Ok(out)
+        }
+        _ => Err(SyntaxError),
+    }
+}
+
+/// Flask's `tag()`: the JSON form of a Python value.
+pub(crate) fn tag(value: Py) -> Value {
+    match value {
+        Py::None => Value::Null,
+        Py::Bool(b) => Value::Bool(b),
+        Py::Int(text) => text
+            .parse::<Number>()
+            .map_or(Value::String(text), Value::Number),
+        // serde_json's own spelling, so typed reads see a plain f64; the writer spells it
+        // the Python way.
+        Py::Float(value) => {
+            Number::from_f64(value).map_or_else(|| non_finite_marker(value), Value::Number)
+        }
+        Py::Str(text) => Value::String(text),
+        Py::List(items) => Value::Array(items.into_iter().map(tag).collect()),
+        Py::Dict(mut entries) => {
+            if entries.len() == 1 && is_tag_key(&entries[0].0) {
+                let (key, inner) = entries.remove(0);
+                single(DICT, single(&format!("{key}__"), tag(inner)))
+            } else {
+                Value::Object(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
+            }
+        }
+        Py::Tuple(items) => single(TUPLE, Value::Array(items.into_iter().map(tag).collect())),
+        Py::Bytes(raw) => single(BYTES, Value::String(STANDARD.encode(raw))),
+        Py::Markup(text) => single(MARKUP, Value::String(text)),
+        Py::Uuid(raw) => single(UUID, Value::String(hex(&raw))),
+        Py::Date(seconds) => match format_http_date(seconds) {
+            Some(text) => single(DATETIME, Value::String(text)),
+            None => Value::Null,
+        },
+        Py::RawDate(text) => single(DATETIME, Value::String(text)),
+    }
+}
+
+/// A one-key object.
+pub(crate) fn single(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
+}
+
+/// Python's truth value of a tagged entry, for `if session.permanent`.
+pub(crate) fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => {
+            let text = n.to_string();
+            if text.contains(['.', 'e', 'E']) {
+                text.parse::<f64>().is_ok_and(|f| f != 0.0)
+            } else {
+                text.trim_start_matches('-') != "0"
+            }
+        }
+        Value::String(s) => !s.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => {
+            if non_finite(value).is_some() {
+                return true;
+            }
+            match map.iter().next() {
+                Some((key, Value::Array(items))) if map.len() == 1 && key == TUPLE => {
+                    !items.is_empty()
+                }
+                Some((key, Value::String(text)))
+                    if map.len() == 1 && (key == BYTES || key == MARKUP) =>
+                {
+                    !text.is_empty()
+                }
+                _ => !map.is_empty(),
+            }
+        }
+    }
+}
+
+fn hex(raw: &[u8]) -> String {
+    use std::fmt::Write as _;
+    raw.iter()
+        .fold(String::with_capacity(raw.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
+/// `uuid.UUID(text)`: braces, `urn:uuid:` and dashes are ignored, 32 hex digits remain.
+pub(crate) fn parse_uuid(text: &str) -> Result<[u8; 16], SyntaxError> {
+    let text = text.replace("urn:", "").replace("uuid:", "");
+    let digits: String = text.trim_matches(['{', '}']).replace('-', "");
+    if digits.len() != 32 {
+        return Err(SyntaxError);
+    }
+    u128::from_str_radix(&digits, 16)
+        .map(u128::to_be_bytes)
+        .map_err(|_| SyntaxError)
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// werkzeug's `http_date`: `Tue, 02 Jan 2024 03:04:05 GMT`. Python's datetime holds years
+/// 1 to 9999 only.
+pub(crate) fn format_http_date(seconds: i64) -> Option<String> {
+    let at = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    if !(1..=9999).contains(&at.year()) {
+        return None;
+    }
+    Some(format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        WEEKDAYS[usize::from(at.weekday().number_days_from_monday())],
+        at.day(),
+        MONTHS[usize::from(u8::from(at.month())) - 1],
+        at.year(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    ))
+}
+
+/// The dates `email.utils.parsedate_to_datetime` reads in the shape HTTP uses:
+/// `[Www,] DD Mon YYYY HH:MM[:SS] [GMT|UTC|UT|Z|+hhmm|-hhmm]`. Other shapes are kept as
+/// text rather than guessed at.
+pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
+    let mut words = text.split_whitespace().peekable();
+    if words.peek()?.ends_with(',') {
+        words.next();
+    }
+    let day: u8 = number(words.next()?, 1, 2)?.try_into().ok()?;
+    let month_name = words.next()?;
+    let month = MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(month_name))?;
+    let mut year = i32::try_from(number(words.next()?, 2, 4)?).ok()?;
+    // `email.utils` reads a year below 100 as two-digit: 69-99 are 19xx, the rest 20xx.
+    if year < 100 {
+        year += if year > 68 { 1900 } else { 2000 };
+    }
+    let mut clock = words.next()?.split(':');
+    let hour = u8::try_from(number(clock.next()?, 1, 2)?).ok()?;
+    let minute = u8::try_from(number(clock.next()?, 1, 2)?).ok()?;
+    let second = match clock.next() {
+        Some(s) => u8::try_from(number(s, 1, 2)?).ok()?,
+        None => 0,
+    };
+    if clock.next().is_some() {
+        return None;
+    }
+    let offset = match words.next() {
+        None | Some("GMT" | "UTC" | "UT" | "Z") => 0,
+        Some(zone) => {
+            let (sign, digits) = match zone.as_bytes().first()? {
+                b'+' => (1, &zone[1..]),
+                b'-' => (-1, &zone[1..]),
+                _ => return None,
+            };
+            let hhmm = i32::try_from(number(digits, 4, 4)?).ok()?;
+            sign * ((hhmm / 100) * 3600 + (hhmm % 100) * 60)
+        }
+    };
+    if words.next().is_some() {
+        return None;
+    }
+    let month = Month::try_from(u8::try_from(month + 1).ok()?).ok()?;
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    let time = Time::from_hms(hour, minute, second).ok()?;
+    let offset = UtcOffset::from_whole_seconds(offset).ok()?;
+    Some(date.with_time(time).assume_offset(offset).unix_timestamp())
+}
+
+fn number(text: &str, min: usize, max: usize) -> Option<u32> {
+    let ok = (min..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    if ok { text.parse().ok() } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical(json: &str) -> Result<String, LoadReason> {
+        load_session(json.as_bytes()).map(|map| dump_session(&map, false))
+    }
+
+    #[test]
+    fn canonical_forms_are_what_flask_writes() {
+        let same = [
+            r#"{"nested":{" di":{" t__":"not a tuple"}}}"#,
+            r#"{"t":{" t":[1,"two",3.5,{" t":[4,null]},[true]]}}"#,
+            r#"{"b":{" b":"AAH+YmluYXJ5/w=="}}"#,
+            r#"{"dt":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}"#,
+            r#"{"m":{" m":"<b>hi</b> & bye"}}"#,
+            r#"{"u":{" u":"12345678123456781234567812345678"}}"#,
+            r#"{" di":{" t__":1}}"#,
+            r#"{" t":1,"x":2}"#,
+            r#"{"x":{" x":1}}"#,
+            r#"{"f":NaN,"g":-Infinity,"h":1e-05}"#,
+            r#"{"d":{" d":"Tue, 02 Jan 2024 04:04:05 +0100"}}"#,
+            r#"{"d":{" d":"Sat, 21 Jul 0091 13:51:22 GMT"}}"#,
+        ];
+        for json in same {
+            assert_eq!(canonical(json).as_deref(), Ok(json));
+        }
+        let rewritten = [
+            (r#"{"b":2, "a":1.50}"#, r#"{"a":1.5,"b":2}"#),
+            (
+                r#"{"u":{" u":"{12345678-1234-5678-1234-567812345678}"}}"#,
+                r#"{"u":{" u":"12345678123456781234567812345678"}}"#,
+            ),
+            (r#"{"x":{" di":{"a__":1}}}"#, r#"{"x":{"a":1}}"#),
+            (r#"{"x":{" t":"ab"}}"#, r#"{"x":{" t":["a","b"]}}"#),
+            (r#"{"n":-0,"e":1E400}"#, r#"{"e":Infinity,"n":0}"#),
+        ];
+        for (json, flask) in rewritten {
+            assert_eq!(canonical(json).as_deref(), Ok(flask));
+        }
+        for bad in [
+            r#"{"x":{" di":5}}"#,
+            r#"{"x":{" di":{}}}"#,
+            r#"{"x":{" b":"QQ"}}"#,
+            r#"{"x":{" u":"zz"}}"#,
+            r#"{"x":{" t":5}}"#,
+            r#"{" t":[1]}"#,
+            "[1]",
+            r#"{"x":{" di":"NaN"}}"#,
+        ] {
+            assert_eq!(canonical(bad), Err(LoadReason::Malformed), "{bad}");
+        }
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            format_http_date(1_704_164_645).as_deref(),
+            Some("Tue, 02 Jan 2024 03:04:05 GMT")
+        );
+        assert_eq!(
+            parse_http_date("Tue, 02 Jan 2024 03:04:05 GMT"),
+            Some(1_704_164_645)
+        );
+        assert_eq!(parse_http_date("2 jan 2024 03:04 UTC"), Some(1_704_164_640));
+        assert_eq!(parse_http_date("yesterday"), None);
+        assert_eq!(
+            parse_http_date("Sat, 21 Jul 0091 13:51:22 GMT"),
+            parse_http_date("Sun, 21 Jul 1991 13:51:22 GMT")
+        );
+        assert_eq!(format_http_date(-62_135_596_800 - 1), None);
+    }
+
+    #[test]
+    fn permanence_is_python_truth() {
+        let map = load_session(br#"{"_permanent":true,"u":"a"}"#).expect("accepted");
+        assert_eq!(dump_session(&map, true), r#"{"_permanent":true,"u":"a"}"#);
+        let map = load_session(br#"{"_permanent":0}"#).expect("accepted");
+        assert_eq!(dump_session(&map, true), r#"{"_permanent":true}"#);
+        for (json, truth) in [
+            ("0.0", false),
+            ("[]", false),
+            ("\"x\"", true),
+            ("{\" t\":[]}", false),
+        ] {
+            let value: Value = serde_json::from_str(json).expect("accepted");
+            assert_eq!(truthy(&value), truth, "{json}");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The native private format (v1): XChaCha20-Poly1305 over the whole session and its context.
+//!
+//! ```text
+//! token     = base64url( header[33] || nonce[24] || ciphertext || tag[16] )
+//! aad       = "chunked-cookie-session v1 private" || u16be(len(name)) || name || header[33]
+//! key       = encryption subkey (HKDF-SHA256, see keys.rs) of the ring entry header.key_id
+//! nonce     = 24 fresh random bytes from the operating system at every write
+//! plaintext = JSON object, raw-deflated first only when the compressed flag is set
+//! ```
+//!
+//! The header is the native one with the encrypted flag set, so the chunk layer reads the
+//! manifest exactly as for signed sessions. Header and nonce take 57 bytes, a multiple of 3,
+//! so the nonce is base64 characters 44..76 of the token.
+//!
+//! The associated data repeats the whole header, which binds the version, flags, chunk
+//! count, generation id, key id and timestamps, and the cookie name: no chunk can be
+//! dropped, added, swapped, renamed or taken from another write without the tag failing.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::AeadInOut;
+use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
+use zeroize::Zeroizing;
+
+use super::compress::{InflateError, deflate_if_smaller, inflate_capped};
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
+use super::signed::{base64_len, new_generation};
+use super::{Meta, Opened, Prepared, SealInput, check_expiry, parse_map};
+use crate::config::{Compression, SessionConfig};
+use crate::error::SaveError;
+use crate::keys::{KeyId, KeyRing};
+use crate::reason::LoadReason;
+
+/// XChaCha20 nonce length in bytes.
+pub(crate) const NONCE_LEN: usize = 24;
+/// Poly1305 tag length in bytes.
+pub(crate) const TAG_LEN: usize = 16;
+/// Separates this format's associated data from every other use of the same subkey.
+const DOMAIN: &[u8] = b"chunked-cookie-session v1 private";
+
+const _: () = assert!((HEADER_LEN + NONCE_LEN).is_multiple_of(3));
+
+/// Seals and opens private sessions with a key ring.
+#[derive(Debug)]
+pub(crate) struct PrivateCodec {
+    keys: KeyRing,
+}
+
+impl PrivateCodec {
+    pub(crate) fn new(keys: KeyRing) -> PrivateCodec {
+        PrivateCodec { keys }
+    }
+
+    pub(crate) fn current_key_id(&self) -> KeyId {
+        self.keys.current().id()
+    }
+
+    /// Serializes the session and draws the nonce; the body is `nonce || plaintext` until
+    /// [`seal`](Self::seal) encrypts the plaintext in place.
+    pub(crate) fn prepare(
+        &self,
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+    ) -> Result<Prepared, SaveError> {
+        let json = Zeroizing::new(serde_json::to_vec(input.map).map_err(SaveError::Serialize)?);
+        let mut flags = FLAG_ENCRYPTED;
+        if input.persistent {
+            flags |= FLAG_PERSISTENT;
+        }
+        // `Auto` means "compress signed sessions": a private session is compressed only when
+        // the application opted in, because the ciphertext length would otherwise reveal how
+        // well secrets compress against attacker-chosen data.
+        let packed = match config.compression {
+            Compression::On => deflate_if_smaller(&json).map(Zeroizing::new),
+            Compression::Auto | Compression::Off => None,
+        };
+        let plaintext: &[u8] = match &packed {
+            Some(packed) => {
+                flags |= FLAG_COMPRESSED;
+                packed
+            }
+            None => &json,
+        };
+        let mut body = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
+        body.resize(NONCE_LEN, 0);
+        getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
+        body.extend_from_slice(plaintext);
+        let header = Header {
+            flags,
+            chunk_count: 0,
+            generation: new_generation()?,
+            key_id: self.keys.current().id(),
+            issued_at: input.issued_at,
+            expires_at: input.expires_at,
+        };
+        let token_len = base64_len(HEADER_LEN + body.len() + TAG_LEN);
+        Ok(Prepared {
+            header,
+            body,
+            token_len,
+        })
+    }
+
+    pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
+        let mut header = prepared.header;
+        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
+        let header = header.to_bytes();
+        // Encrypting in the prepared buffer itself leaves no copy of the plaintext behind.
+        let mut body = prepared.body;
+        let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
+            unreachable!("prepare always writes the nonce first")
+        };
+        let tag = encrypt(
+            self.keys.current().encryption(),
+            nonce,
+            &associated_data(name, &header),
+            message,
+        );
+        let mut raw = Vec::with_capacity(HEADER_LEN + body.len() + TAG_LEN);
+        raw.extend_from_slice(&header);
+        raw.extend_from_slice(&body);
+        raw.extend_from_slice(&tag);
+        let token = URL_SAFE_NO_PAD.encode(&raw);
+        debug_assert_eq!(token.len(), prepared.token_len);
+        token
+    }
+
+    /// Opens a token. Only the header is read before the tag verifies, and only to pick the
+    /// key; the header is part of the associated data, so that choice is checked too.
+    pub(crate) fn open(
+        &self,
+        token: &str,
+        name: &str,
+        now: u64,
+        config: &SessionConfig,
+    ) -> Result<Opened, LoadReason> {
+        // Zeroized on drop: after decryption in place this buffer holds the plaintext.
+        let mut raw = Zeroizing::new(
+            URL_SAFE_NO_PAD
+                .decode(token)
+                .map_err(|_| LoadReason::Malformed)?,
+        );
+        if raw.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
+            return Err(LoadReason::Malformed);
+        }
+        let header = Header::parse(&raw).ok_or(LoadReason::Malformed)?;
+        // A signed token is not a private one: refusing it here keeps the formats apart even
+        // though both share the header and the key ring.
+        if !header.has(FLAG_ENCRYPTED) {
+            return Err(LoadReason::Malformed);
+        }
+        let key = self
+            .keys
+            .find(header.key_id)
+            .ok_or(LoadReason::UnknownKey)?;
+        let (head, rest) = raw.split_at_mut(HEADER_LEN);
+        let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
+        let (message, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
+        let nonce: &[u8; NONCE_LEN] = (&*nonce).try_into().map_err(|_| LoadReason::Malformed)?;
+        let tag: &[u8; TAG_LEN] = (&*tag).try_into().map_err(|_| LoadReason::Malformed)?;
+        decrypt(
+            key.encryption(),
+            nonce,
+            &associated_data(name, head),
+            message,
+            tag,
+        )
+        .map_err(|()| LoadReason::BadSignature)?;
+        let meta = Meta {
+            issued_at: header.issued_at,
+            expires_at: header.expires_at,
+            persistent: header.has(FLAG_PERSISTENT),
+            key_id: header.key_id,
+        };
+        check_expiry(&meta, now, config)?;
+        let map = if header.has(FLAG_COMPRESSED) {
+            let json = Zeroizing::new(inflate_capped(message, config.max_decoded_size).map_err(
+                |err| match err {
+                    InflateError::TooLarge => LoadReason::TooLarge,
+                    InflateError::Malformed => LoadReason::Malformed,
+                },
+            )?);
+            parse_map(&json)?
+        } else {
+            parse_map(message)?
+        };
+        Ok(Opened { map, meta })
+    }
+}
+
+/// The associated data: the domain, the length-prefixed cookie name and the whole header.
+fn associated_data(name: &str, header: &[u8]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(DOMAIN.len() + 2 + name.len() + header.len());
+    aad.extend_from_slice(DOMAIN);
+    // Names are at most 200 bytes (checked by the configuration), so two bytes suffice.
+    aad.extend_from_slice(&u16::try_from(name.len()).unwrap_or(u16::MAX).to_be_bytes());
+    aad.extend_from_slice(name.as_bytes());
+    aad.extend_from_slice(header);
+    aad
+}
+
+/// Encrypts `message` in place and returns the tag.
+fn encrypt(
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    message: &mut [u8],
+) -> [u8; TAG_LEN] {
+    // The cipher keeps a copy of the key and zeroizes it on drop (crate feature `zeroize`).
+    let cipher = XChaCha20Poly1305::new(key.into());
+    let tag = cipher
+        .encrypt_inout_detached(nonce.into(), aad, message.into())
+        // The only failure is a message over 256 GiB; sessions are capped far below that
+        // before they are sealed.
+        .unwrap_or_else(|_| unreachable!("a session is far below the XChaCha20 length limit"));
+    tag.into()
+}
+
+/// Verifies the tag (in constant time, inside the crate) and decrypts `message` in place;
+/// on failure `message` is left as it was.
+fn decrypt(
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    message: &mut [u8],
+    tag: &[u8; TAG_LEN],
+) -> Result<(), ()> {
+    let cipher = XChaCha20Poly1305::new(key.into());
+    cipher
+        .decrypt_inout_detached(nonce.into(), aad, message.into(), tag.into())
+        .map_err(|_| ())
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+mod tests {
+    use super::*;
+
+    /// AEAD_XChaCha20_Poly1305 example of draft-irtf-cfrg-xchacha-03, appendix A.3.1, run
+    /// through the very functions the codec seals and opens with.
+    #[test]
+    fn xchacha20_poly1305_known_answer() {
+        let key: [u8; 32] = std::array::from_fn(|i| 0x80 + i as u8);
+        let nonce: [u8; 24] = std::array::from_fn(|i| 0x40 + i as u8);
+        let aad = [
+            0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7,
+        ];
+        let plaintext: &[u8] = b"Ladies and Gentlemen of the class of '99: If I could offer \
+            you only one tip for the future, sunscreen would be it.";
+        let ciphertext = hex(
+            "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb\
+             731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452\
+             2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9\
+             21f9664c97637da9768812f615c68b13b52e",
+        );
+        let tag = hex("c0875924c1c7987947deafd8780acf49");
+
+        let mut buffer = plaintext.to_vec();
+        let computed = encrypt(&key, &nonce, &aad, &mut buffer);
+        assert_eq!(buffer, ciphertext);
+        assert_eq!(computed.as_slice(), tag.as_slice());
+
+        let tag: [u8; 16] = tag.try_into().unwrap();
+        decrypt(&key, &nonce, &aad, &mut buffer, &tag).unwrap();
+        assert_eq!(buffer, plaintext);
+
+        let mut tampered = ciphertext.clone();
+        tampered[0] ^= 1;
+        assert_eq!(decrypt(&key, &nonce, &aad, &mut tampered, &tag), Err(()));
+        let mut intact = ciphertext;
+        assert_eq!(decrypt(&key, &nonce, &aad[1..], &mut intact, &tag), Err(()));
+    }
+
+    #[test]
+    fn associated_data_is_length_prefixed() {
+        // "ab" + header starting with "c" must differ from "a" + header starting with "bc".
+        let one = associated_data("ab", b"c");
+        let two = associated_data("a", b"bc");
+        assert_ne!(one, two);
+        assert!(one.starts_with(DOMAIN));
+        assert_eq!(&one[DOMAIN.len()..DOMAIN.len() + 2], &[0, 2]);
+    }
+
+    fn hex(text: &str) -> Vec<u8> {
+        let digits: Vec<u8> = text
+            .bytes()
+            .filter(u8::is_ascii_hexdigit)
+            .map(|b| match b {
+                b'0'..=b'9' => b - b'0',
+                _ => (b | 0x20) - b'a' + 10,
+            })
+            .collect();
+        digits
+            .chunks(2)
+            .map(|pair| pair[0] << 4 | pair[1])
+            .collect()
+    }
+}

@@ -1,0 +1,623 @@
+//! The axum and actix-web adapters over real servers on 127.0.0.1, driven by reqwest.
+//!
+//! Every scenario is written once, against a base URL, and the `scenarios!` macro runs it
+//! against an axum server and an actix-web server serving the same routes.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::mpsc;
+
+use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
+use reqwest::header::{CACHE_CONTROL, COOKIE, HeaderMap, HeaderValue, SET_COOKIE, VARY};
+use reqwest::{Client, StatusCode, Version};
+use serde_json::{Value, json};
+
+/// Room for a 30 KB session of random text, compressed (to about 31 KB of cookies) or not
+/// (about 41 KB).
+const BUDGET: usize = 48 * 1024;
+
+fn engine() -> SessionEngine {
+    // reqwest's cookie store, like a browser, never returns a Secure cookie over http.
+    let config = SessionConfig::builder()
+        .secure(false)
+        .max_size(BUDGET)
+        .build()
+        .expect("valid configuration");
+    SessionEngine::signed(config, KeyRing::new(Key::generate()))
+}
+
+/// What the `/get/{key}` route of both servers answers: the entry, the load reason, and
+/// the cookies exactly as the server received them.
+fn report(session: &Session, key: &str, cookie_fields: &[String]) -> String {
+    let names: Vec<&str> = cookie_fields
+        .iter()
+        .flat_map(|field| field.split(';'))
+        .filter_map(|pair| pair.trim().split_once('=').map(|(name, _)| name))
+        .collect();
+    json!({
+        "value": session.get_value(key),
+        "load": session.load_reason().as_str(),
+        "entries": session.len(),
+        "fields": cookie_fields.len(),
+        "names": names,
+    })
+    .to_string()
+}
+
+mod axum_server {
+    use super::*;
+    use axum::Router;
+    use axum::extract::Path;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::{get, post, put};
+    use chunked_cookie_session::axum::SessionLayer;
+
+    fn fields(headers: &HeaderMap) -> Vec<String> {
+        headers
+            .get_all("cookie")
+            .iter()
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .collect()
+    }
+
+    pub fn app(engine: SessionEngine) -> Router {
+        Router::new()
+            .route(
+                "/get/{key}",
+                get(
+                    |Path(key): Path<String>, headers: HeaderMap, session: Session| async move {
+                        report(&session, &key, &fields(&headers))
+                    },
+                ),
+            )
+            .route(
+                "/set/{key}",
+                put(
+                    |Path(key): Path<String>, session: Session, body: String| async move {
+                        session.insert(&key, body).expect("a string is JSON");
+                        "stored"
+                    },
+                ),
+            )
+            .route(
+                "/purge",
+                post(|session: Session| async move {
+                    session.purge();
+                    "purged"
+                }),
+            )
+            .route("/untouched", get(|| async { "hello" }))
+            .route(
+                "/fail",
+                post(|session: Session| async move {
+                    session.insert("half-done", true).expect("a bool is JSON");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "the handler failed")
+                }),
+            )
+            .route(
+                "/cached",
+                post(|session: Session| async move {
+                    session.insert("cached", true).expect("a bool is JSON");
+                    ([("cache-control", "no-cache")], "handler chose")
+                }),
+            )
+            .layer(SessionLayer::new(engine))
+    }
+
+    /// Serves the app (HTTP/1.1 and HTTP/2 with prior knowledge) on a free loopback port.
+    pub fn start(engine: SessionEngine) -> SocketAddr {
+        // `/outside` is merged after the layer, so the layer does not wrap it.
+        let router = app(engine).merge(Router::new().route(
+            "/outside",
+            get(|session: Session| async move { session.len().to_string() }),
+        ));
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a tokio runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind 127.0.0.1");
+                tx.send(listener.local_addr().expect("local address"))
+                    .expect("the test waits for the address");
+                axum::serve(listener, router).await.expect("axum serves");
+            });
+        });
+        rx.recv().expect("the server thread sends its address")
+    }
+}
+
+mod actix_server {
+    use super::*;
+    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+    use chunked_cookie_session::actix::SessionMiddleware;
+
+    fn fields(request: &HttpRequest) -> Vec<String> {
+        request
+            .headers()
+            .get_all("cookie")
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .collect()
+    }
+
+    fn routes(config: &mut web::ServiceConfig) {
+        config
+            .route(
+                "/get/{key}",
+                web::get().to(
+                    |key: web::Path<String>, request: HttpRequest, session: Session| async move {
+                        report(&session, &key, &fields(&request))
+                    },
+                ),
+            )
+            .route(
+                "/set/{key}",
+                web::put().to(
+                    |key: web::Path<String>, session: Session, body: String| async move {
+                        session.insert(&key, body).expect("a string is JSON");
+                        "stored"
+                    },
+                ),
+            )
+            .route(
+                "/purge",
+                web::post().to(|session: Session| async move {
+                    session.purge();
+                    "purged"
+                }),
+            )
+            .route("/untouched", web::get().to(|| async { "hello" }))
+            .route(
+                "/fail",
+                web::post().to(|session: Session| async move {
+                    session.insert("half-done", true).expect("a bool is JSON");
+                    HttpResponse::InternalServerError().body("the handler failed")
+                }),
+            )
+            .route(
+                "/cached",
+                web::post().to(|session: Session| async move {
+                    session.insert("cached", true).expect("a bool is JSON");
+                    HttpResponse::Ok()
+                        .insert_header(("cache-control", "no-cache"))
+                        .body("handler chose")
+                }),
+            );
+    }
+
+    /// Serves the app (HTTP/1.1 and HTTP/2 with prior knowledge) on a free loopback port.
+    pub fn start(engine: SessionEngine) -> SocketAddr {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+                let addr = listener.local_addr().expect("local address");
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .route(
+                            "/outside",
+                            web::get()
+                                .to(|session: Session| async move { session.len().to_string() }),
+                        )
+                        .service(
+                            web::scope("")
+                                .wrap(SessionMiddleware::new(engine.clone()))
+                                .configure(routes),
+                        )
+                })
+                .workers(1)
+                .disable_signals()
+                .listen_auto_h2c(listener)
+                .expect("listen")
+                .run();
+                tx.send(addr).expect("the test waits for the address");
+                server.await.expect("actix-web serves");
+            });
+        });
+        rx.recv().expect("the server thread sends its address")
+    }
+}
+
+/// A deterministic string of `len` random-looking base64url characters: text that does not
+/// compress much, so its size decides the number of chunks.
+fn noise(len: usize, seed: u64) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(ALPHABET[(state >> 58) as usize])
+        })
+        .collect()
+}
+
+fn browser_like() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("a reqwest client")
+}
+
+/// A `Set-Cookie` line reduced to what the tests look at.
+#[derive(Debug, Clone)]
+struct SetCookie {
+    name: String,
+    value: String,
+    deletes: bool,
+}
+
+fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| {
+            let line = value.to_str().expect("Set-Cookie is ASCII");
+            let mut parts = line.split(';').map(str::trim);
+            let (name, value) = parts
+                .next()
+                .and_then(|pair| pair.split_once('='))
+                .expect("name=value first");
+            SetCookie {
+                name: name.to_owned(),
+                value: value.to_owned(),
+                deletes: parts.any(|attribute| attribute == "Max-Age=0"),
+            }
+        })
+        .collect()
+}
+
+/// The names a response sets (not deletes), in order.
+fn names_set(cookies: &[SetCookie]) -> Vec<String> {
+    cookies
+        .iter()
+        .filter(|cookie| !cookie.deletes)
+        .map(|cookie| cookie.name.clone())
+        .collect()
+}
+
+fn chunk_names(count: usize) -> Vec<String> {
+    (0..count)
+        .map(|index| match index {
+            0 => "session".to_owned(),
+            index => format!("session_{index}"),
+        })
+        .collect()
+}
+
+async fn json_of(response: reqwest::Response) -> Value {
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
+}
+
+async fn get(client: &Client, base: &str, key: &str) -> Value {
+    let response = client
+        .get(format!("{base}/get/{key}"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    json_of(response).await
+}
+
+async fn put(client: &Client, base: &str, key: &str, value: &str) -> reqwest::Response {
+    client
+        .put(format!("{base}/set/{key}"))
+        .body(value.to_owned())
+        .send()
+        .await
+        .expect("PUT")
+}
+
+/// A 30 KB session goes out over many cookies, each its own `Set-Cookie` field, and
+/// comes back intact.
+async fn large_session_round_trip(base: String) {
+    let client = browser_like();
+    let data = noise(30 * 1024, 1);
+    let response = put(&client, &base, "data", &data).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    let written = set_cookies(&headers);
+    let names = names_set(&written);
+    assert!(
+        (8..=11).contains(&names.len()),
+        "30 KB of noise needs 8 to 11 cookies: {names:?}"
+    );
+    assert_eq!(names, chunk_names(names.len()));
+    assert!(
+        written
+            .iter()
+            .all(|cookie| cookie.value.len() + cookie.name.len() < 4096)
+    );
+    assert_eq!(headers[VARY], "Cookie");
+    assert_eq!(headers[CACHE_CONTROL], "private, no-store");
+
+    let report = get(&client, &base, "data").await;
+    assert_eq!(report["load"], "valid");
+    assert_eq!(report["value"], data.as_str());
+    let mut received: Vec<String> = serde_json::from_value(report["names"].clone()).expect("names");
+    received.sort();
+    let mut expected = names.clone();
+    expected.sort();
+    assert_eq!(received, expected);
+}
+
+/// Shrinking a session to one cookie deletes every chunk it no longer uses.
+async fn shrink_deletes_stale_chunks(base: String) {
+    let client = browser_like();
+    let big = put(&client, &base, "data", &noise(20 * 1024, 2)).await;
+    let before = names_set(&set_cookies(big.headers()));
+    assert!(before.len() >= 5, "{before:?}");
+
+    let small = put(&client, &base, "data", "small").await;
+    assert_eq!(small.status(), StatusCode::OK);
+    let written = set_cookies(small.headers());
+    let deleted: Vec<&str> = written
+        .iter()
+        .filter(|cookie| cookie.deletes)
+        .map(|cookie| cookie.name.as_str())
+        .collect();
+    assert_eq!(
+        deleted,
+        before[1..].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert_eq!(names_set(&written), ["session"]);
+    // Deletions come first, so no client ever holds the new chunk 0 beside old chunks.
+    assert!(written.last().is_some_and(|cookie| !cookie.deletes));
+
+    let report = get(&client, &base, "data").await;
+    assert_eq!(report["load"], "valid");
+    assert_eq!(report["value"], "small");
+    assert_eq!(report["names"], json!(["session"]));
+}
+
+/// Purging deletes every chunk; the next request has no session.
+async fn purge_deletes_everything(base: String) {
+    let client = browser_like();
+    let big = put(&client, &base, "data", &noise(12 * 1024, 3)).await;
+    let names = names_set(&set_cookies(big.headers()));
+    assert!(names.len() >= 3, "{names:?}");
+
+    let purged = client
+        .post(format!("{base}/purge"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(purged.status(), StatusCode::OK);
+    let written = set_cookies(purged.headers());
+    assert!(
+        written
+            .iter()
+            .all(|cookie| cookie.deletes && cookie.value.is_empty())
+    );
+    let mut deleted: Vec<String> = written.into_iter().map(|cookie| cookie.name).collect();
+    deleted.sort();
+    let mut expected = names;
+    expected.sort();
+    assert_eq!(deleted, expected);
+
+    let report = get(&client, &base, "data").await;
+    assert_eq!(report["load"], "no-session");
+    assert_eq!(report["names"], json!([]));
+}
+
+/// A client that keeps cookies by hand, to send altered ones.
+#[derive(Default)]
+struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    fn take(&mut self, headers: &HeaderMap) {
+        for cookie in set_cookies(headers) {
+            if cookie.deletes {
+                self.0.remove(&cookie.name);
+            } else {
+                self.0.insert(cookie.name, cookie.value);
+            }
+        }
+    }
+
+    /// One `Cookie` field holding every cookie.
+    fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// A chunk altered in transit gives an empty session with its reason, no 5xx, and a
+/// response that deletes the debris.
+async fn tampered_chunk_gives_empty_session(base: String) {
+    let client = Client::new();
+    let mut jar = Jar::default();
+    let response = put(&client, &base, "data", &noise(10 * 1024, 4)).await;
+    jar.take(response.headers());
+    let chunk = jar.0.get_mut("session_1").expect("a second chunk");
+    // Flip one character near the end: the piece keeps its generation prefix, so only
+    // the signature can notice.
+    let at = chunk.len() - 10;
+    let flipped = if &chunk[at..=at] == "A" { "B" } else { "A" };
+    chunk.replace_range(at..=at, flipped);
+
+    let response = client
+        .get(format!("{base}/get/data"))
+        .header(COOKIE, jar.header())
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    let cleanup = set_cookies(response.headers());
+    let report: Value = json_of(response).await;
+    assert_eq!(report["load"], "bad-signature");
+    assert_eq!(report["value"], Value::Null);
+    assert_eq!(report["entries"], 0);
+    assert_eq!(cleanup.len(), jar.0.len());
+    assert!(cleanup.iter().all(|cookie| cookie.deletes));
+}
+
+/// A request that never touches its session gets no `Set-Cookie` (and no `Vary`), and so
+/// does one that only reads it.
+async fn untouched_session_writes_nothing(base: String) {
+    let client = browser_like();
+    let stored = put(&client, &base, "data", "kept").await;
+    assert_eq!(stored.status(), StatusCode::OK);
+
+    let untouched = client
+        .get(format!("{base}/untouched"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(untouched.status(), StatusCode::OK);
+    assert!(untouched.headers().get(SET_COOKIE).is_none());
+    assert!(untouched.headers().get(VARY).is_none());
+    assert!(untouched.headers().get(CACHE_CONTROL).is_none());
+
+    let read = client
+        .get(format!("{base}/get/data"))
+        .send()
+        .await
+        .expect("GET");
+    assert!(read.headers().get(SET_COOKIE).is_none());
+    assert_eq!(read.headers()[VARY], "Cookie");
+    let report: Value = json_of(read).await;
+    assert_eq!(report["value"], "kept");
+
+    // A fresh client without cookies: nothing to read, nothing to write.
+    let fresh = Client::new()
+        .get(format!("{base}/untouched"))
+        .send()
+        .await
+        .expect("GET");
+    assert!(fresh.headers().get(SET_COOKIE).is_none());
+}
+
+/// A change that does not fit answers 500 naming the overflow, writes no cookie, and the
+/// client's previous session still reads back.
+async fn overflow_keeps_previous_cookies(base: String) {
+    let client = browser_like();
+    let data = noise(20 * 1024, 5);
+    assert_eq!(
+        put(&client, &base, "data", &data).await.status(),
+        StatusCode::OK
+    );
+
+    let response = put(&client, &base, "more", &noise(30 * 1024, 6)).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    let body = response.text().await.expect("text body");
+    assert!(
+        body.contains("budget") && body.contains(&BUDGET.to_string()),
+        "{body}"
+    );
+    assert!(
+        !body.contains(&data[..16]),
+        "the error must not leak the session"
+    );
+
+    let report = get(&client, &base, "data").await;
+    assert_eq!(report["load"], "valid");
+    assert_eq!(report["value"], data.as_str());
+    assert_eq!(report["entries"], 1);
+}
+
+/// A handler's 5xx commits nothing; a handler's own Cache-Control is kept.
+async fn server_error_writes_nothing_and_cache_control_is_kept(base: String) {
+    let client = browser_like();
+    let failed = client
+        .post(format!("{base}/fail"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(failed.headers().get(SET_COOKIE).is_none());
+    assert_eq!(get(&client, &base, "half-done").await["value"], Value::Null);
+
+    let cached = client
+        .post(format!("{base}/cached"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(names_set(&set_cookies(cached.headers())), ["session"]);
+    assert_eq!(cached.headers()[CACHE_CONTROL], "no-cache");
+}
+
+/// Over HTTP/2 with prior knowledge every cookie travels in its own `cookie` field, and
+/// the adapter reads them all.
+async fn http2_cookie_fields(base: String) {
+    let client = Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .expect("an HTTP/2 client");
+    let data = noise(10 * 1024, 7);
+    let response = put(&client, &base, "data", &data).await;
+    assert_eq!(response.version(), Version::HTTP_2);
+    let mut jar = Jar::default();
+    jar.take(response.headers());
+    assert!(jar.0.len() >= 3, "{:?}", jar.0.keys());
+
+    let mut request = client.get(format!("{base}/get/data"));
+    request = request.header(COOKIE, "unrelated=1");
+    for (name, value) in jar.0.iter().rev() {
+        let field = HeaderValue::from_str(&format!("{name}={value}")).expect("cookie field");
+        request = request.header(COOKIE, field);
+    }
+    let response = request.send().await.expect("GET over HTTP/2");
+    assert_eq!(response.version(), Version::HTTP_2);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    let report: Value = json_of(response).await;
+    assert_eq!(report["fields"], jar.0.len() + 1, "one field per cookie");
+    assert_eq!(report["load"], "valid");
+    assert_eq!(report["value"], data.as_str());
+}
+
+/// A route the adapter does not wrap answers 500, naming what is missing.
+async fn extractor_without_adapter_says_so(base: String) {
+    let response = Client::new()
+        .get(format!("{base}/outside"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.expect("text");
+    assert!(body.contains("is not installed"), "{body}");
+}
+
+macro_rules! scenarios {
+    ($($scenario:ident),* $(,)?) => {
+        mod on_axum {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let addr = super::axum_server::start(super::engine());
+                    super::$scenario(format!("http://{addr}")).await;
+                }
+            )*
+        }
+        mod on_actix {
+            $(
+                #[tokio::test]
+                async fn $scenario() {
+                    let addr = super::actix_server::start(super::engine());
+                    super::$scenario(format!("http://{addr}")).await;
+                }
+            )*
+        }
+    };
+}
+
+scenarios!(
+    large_session_round_trip,
+    shrink_deletes_stale_chunks,
+    purge_deletes_everything,
+    tampered_chunk_gives_empty_session,
+    untouched_session_writes_nothing,
+    overflow_keeps_previous_cookies,
+    server_error_writes_nothing_and_cache_control_is_kept,
+    http2_cookie_fields,
+    extractor_without_adapter_says_so,
+);

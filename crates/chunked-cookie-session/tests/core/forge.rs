@@ -1,0 +1,159 @@
+//! The v1 signed format rebuilt from primitives (hkdf, hmac, sha2, base64, flate2) by
+//! following docs/FORMAT.md, so tests can seal tokens the engine never would: a deflate
+//! bomb or absurd nesting behind a valid MAC, a forged chunk count, a chosen generation.
+
+use std::io::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hkdf::Hkdf;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+pub const SALT: &[u8] = b"chunked-cookie-session";
+pub const INFO_SIGNING: &[u8] = b"chunked-cookie-session v1 signing hmac-sha256";
+pub const INFO_ENCRYPTION: &[u8] = b"chunked-cookie-session v1 encryption";
+pub const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
+pub const MAC_DOMAIN: &[u8] = b"chunked-cookie-session v1";
+
+pub const FLAG_COMPRESSED: u8 = 1;
+
+/// Everything HKDF derives from one secret.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub prk: [u8; 32],
+    pub signing: [u8; 32],
+    pub encryption: [u8; 32],
+    pub key_id: [u8; 4],
+}
+
+pub fn derive(secret: &[u8]) -> Derived {
+    let (prk, hkdf) = Hkdf::<Sha256>::extract(Some(SALT), secret);
+    let mut out = Derived {
+        prk: [0; 32],
+        signing: [0; 32],
+        encryption: [0; 32],
+        key_id: [0; 4],
+    };
+    out.prk.copy_from_slice(&prk);
+    hkdf.expand(INFO_SIGNING, &mut out.signing)
+        .expect("32 bytes");
+    hkdf.expand(INFO_ENCRYPTION, &mut out.encryption)
+        .expect("32 bytes");
+    hkdf.expand(INFO_KEY_ID, &mut out.key_id).expect("4 bytes");
+    out
+}
+
+/// The 33-byte header.
+#[derive(Debug, Clone, Copy)]
+pub struct Header {
+    pub flags: u8,
+    pub chunk_count: u8,
+    pub generation: [u8; 9],
+    pub key_id: [u8; 4],
+    pub issued_at: u64,
+    pub expires_at: u64,
+}
+
+impl Header {
+    pub fn bytes(&self) -> [u8; 33] {
+        let mut out = [0u8; 33];
+        out[0] = 1;
+        out[1] = self.flags;
+        out[2] = self.chunk_count;
+        out[3..12].copy_from_slice(&self.generation);
+        out[12..16].copy_from_slice(&self.key_id);
+        out[16..24].copy_from_slice(&self.issued_at.to_be_bytes());
+        out[24..32].copy_from_slice(&self.expires_at.to_be_bytes());
+        out
+    }
+}
+
+/// The bytes the MAC covers.
+pub fn mac_input(name: &str, header: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut input = Vec::new();
+    input.extend_from_slice(MAC_DOMAIN);
+    input.extend_from_slice(&u16::try_from(name.len()).expect("short name").to_be_bytes());
+    input.extend_from_slice(name.as_bytes());
+    input.extend_from_slice(header);
+    input.extend_from_slice(body);
+    input
+}
+
+pub fn tag(signing: &[u8; 32], input: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(signing).expect("any key length");
+    mac.update(input);
+    mac.finalize().into_bytes().into()
+}
+
+/// base64url(header || body || tag).
+pub fn token(signing: &[u8; 32], name: &str, header: &Header, body: &[u8]) -> String {
+    let header = header.bytes();
+    let tag = tag(signing, &mac_input(name, &header, body));
+    let mut raw = header.to_vec();
+    raw.extend_from_slice(body);
+    raw.extend_from_slice(&tag);
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// Splits a token into `count` cookie pairs by the naming rule: chunk 0 plain, chunk i
+/// named `<name>_i` and prefixed with characters 4..16 of the token. The reader does not
+/// care where the cuts fall, so they are spread evenly.
+pub fn chunks(token: &str, name: &str, count: usize) -> Vec<(String, String)> {
+    assert!(count >= 1);
+    let prefix = &token[4..16];
+    let first = token.len().div_ceil(count).max(44).min(token.len());
+    let mut out = vec![(name.to_owned(), token[..first].to_owned())];
+    let (rest, later) = (token.len() - first, count - 1);
+    let mut at = first;
+    for index in 1..count {
+        let len = rest / later + usize::from(index <= rest % later);
+        out.push((
+            format!("{name}_{index}"),
+            format!("{prefix}{}", &token[at..at + len]),
+        ));
+        at += len;
+    }
+    assert_eq!(at, token.len());
+    out
+}
+
+pub fn raw_deflate(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).expect("in memory");
+    encoder.finish().expect("in memory")
+}
+
+/// A signer for one secret and cookie name.
+#[derive(Debug, Clone)]
+pub struct Forger {
+    pub derived: Derived,
+    pub name: String,
+}
+
+impl Forger {
+    pub fn new(secret: &[u8], name: &str) -> Forger {
+        Forger {
+            derived: derive(secret),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn header(&self, flags: u8, count: u8, issued_at: u64) -> Header {
+        Header {
+            flags,
+            chunk_count: count,
+            generation: [0x5a; 9],
+            key_id: self.derived.key_id,
+            issued_at,
+            expires_at: issued_at + 14 * 24 * 3600,
+        }
+    }
+
+    /// A signed session of `count` chunks, as `Cookie` pairs.
+    pub fn seal(&self, flags: u8, count: u8, issued_at: u64, body: &[u8]) -> Vec<(String, String)> {
+        let header = self.header(flags, count, issued_at);
+        let token = token(&self.derived.signing, &self.name, &header, body);
+        chunks(&token, &self.name, usize::from(count))
+    }
+}

@@ -1,0 +1,162 @@
+//! The worked example of docs/FORMAT.md, recomputed from primitives and compared with the
+//! text, then fed to the engine.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+use serde_json::json;
+
+use super::forge::{Header, derive, mac_input, tag, token};
+use super::support::parse_line;
+
+const FORMAT: &str = include_str!("../../../../docs/FORMAT.md");
+
+const ISSUED_AT: u64 = 1_700_000_000;
+const EXPIRES_AT: u64 = ISSUED_AT + 14 * 24 * 3600;
+const GENERATION: [u8; 9] = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x42];
+const BODY: &[u8] = br#"{"user":"ada"}"#;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn secret() -> Vec<u8> {
+    (0u8..32).collect()
+}
+
+/// Every value of the example, labelled as in FORMAT.md.
+fn example() -> Vec<(&'static str, String)> {
+    let secret = secret();
+    let derived = derive(&secret);
+    let header = Header {
+        flags: 0,
+        chunk_count: 1,
+        generation: GENERATION,
+        key_id: derived.key_id,
+        issued_at: ISSUED_AT,
+        expires_at: EXPIRES_AT,
+    };
+    let input = mac_input("session", &header.bytes(), BODY);
+    let token = token(&derived.signing, "session", &header, BODY);
+    vec![
+        ("secret", hex(&secret)),
+        ("PRK", hex(&derived.prk)),
+        ("signing key", hex(&derived.signing)),
+        ("encryption key", hex(&derived.encryption)),
+        ("key id", hex(&derived.key_id)),
+        ("generation", hex(&GENERATION)),
+        ("header", hex(&header.bytes())),
+        ("body", hex(BODY)),
+        ("MAC input", hex(&input)),
+        ("tag", hex(&tag(&derived.signing, &input))),
+        ("token", token.clone()),
+        ("generation prefix", token[4..16].to_owned()),
+    ]
+}
+
+#[test]
+fn worked_example_matches_the_document() {
+    let mut missing = Vec::new();
+    for (label, value) in example() {
+        let line = format!("{label}: {value}");
+        if !FORMAT.lines().any(|text| text.trim() == line) {
+            missing.push(line);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "docs/FORMAT.md lacks these lines of the worked example:\n{}",
+        missing.join("\n")
+    );
+    // The prefix later chunks carry is the generation id's own base64 text.
+    let values: std::collections::HashMap<_, _> = example().into_iter().collect();
+    assert_eq!(
+        values["generation prefix"],
+        URL_SAFE_NO_PAD.encode(GENERATION)
+    );
+}
+
+#[test]
+fn engine_accepts_the_worked_example() {
+    let values: std::collections::HashMap<_, _> = example().into_iter().collect();
+    let key = Key::from_secret(&secret()).expect("32 bytes");
+    assert_eq!(hex(&key.id().as_bytes()), values["key id"]);
+    let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(key));
+    let token = &values["token"];
+    let cookie = format!("session={token}");
+    let session = engine.load_at([cookie.as_str()], ISSUED_AT + 60);
+    assert_eq!(session.load_reason(), LoadReason::Valid);
+    assert_eq!(
+        serde_json::Value::Object(session.entries()),
+        json!({"user": "ada"})
+    );
+    assert_eq!(
+        engine
+            .load_at([cookie.as_str()], EXPIRES_AT + 61)
+            .load_reason(),
+        LoadReason::Expired
+    );
+
+    // The Set-Cookie line in the document carries the default attributes, exactly as the
+    // engine writes them.
+    let fresh = engine.load_at(std::iter::empty(), ISSUED_AT);
+    fresh.insert("user", "ada").expect("insert");
+    let written = engine.save_at(&fresh, ISSUED_AT).expect("save");
+    let attributes = &written[0][written[0].len() - parse_line(&written[0]).attributes_len..];
+    let line = format!("Set-Cookie: session={token}{attributes}");
+    assert!(
+        FORMAT.lines().any(|text| text.trim() == line),
+        "docs/FORMAT.md lacks the line:\n{line}"
+    );
+    // The engine's own write of the same session differs only in the generation id and tag.
+    let own = URL_SAFE_NO_PAD
+        .decode(parse_line(&written[0]).value)
+        .expect("base64");
+    let ours = URL_SAFE_NO_PAD.decode(token).expect("base64");
+    assert_eq!(own.len(), ours.len());
+    assert_eq!(own[..3], ours[..3]);
+    assert_eq!(own[12..33 + BODY.len()], ours[12..33 + BODY.len()]);
+}
+
+/// The chunking example of docs/FORMAT.md: a 10,000-character token under the default
+/// attributes.
+#[test]
+fn chunking_example_matches_the_document() {
+    use super::support::{NOW, check_response, engine, pad_to, session_with};
+    use chunked_cookie_session::Compression;
+
+    let config = SessionConfig::builder()
+        .max_size(16 * 1024)
+        .compression(Compression::Off)
+        .build()
+        .expect("valid");
+    let engine = engine(config.clone());
+    let mut map = serde_json::Map::new();
+    assert_eq!(pad_to(&mut map, 10_000), 10_000);
+    let lines = engine
+        .save_at(&session_with(&engine, &map), NOW)
+        .expect("fits");
+    let sets = check_response(&config, &lines);
+    assert_eq!(sets[0].attributes_len, 40);
+    let pieces: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, line)| (line.value.len() - if i == 0 { 0 } else { 12 }).to_string())
+        .collect();
+    let lengths: Vec<String> = lines.iter().map(|line| line.len().to_string()).collect();
+    let cookie_line: usize = sets
+        .iter()
+        .map(|line| line.name.len() + 1 + line.value.len())
+        .sum::<usize>()
+        + 2 * (sets.len() - 1);
+    for expected in [
+        format!("chunk split: {}", pieces.join(" + ")),
+        format!("set-cookie lengths: {}", lengths.join(", ")),
+        format!("cookie line: {cookie_line}"),
+    ] {
+        assert!(
+            FORMAT.lines().any(|text| text.trim() == expected),
+            "docs/FORMAT.md lacks the line:\n{expected}"
+        );
+    }
+}

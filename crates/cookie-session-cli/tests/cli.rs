@@ -1,0 +1,338 @@
+//! The `cookie-session` binary, run for real: keygen, encode, decode and their failures.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cookie-session");
+const NOW: &str = "1700000000";
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("SESSION_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the cookie-session binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("stdin accepts the input");
+    child.wait_with_output().expect("the binary finishes")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn keygen() -> String {
+    let output = run(&["keygen"], "");
+    assert!(output.status.success());
+    stdout(&output).trim().to_owned()
+}
+
+/// A session of `len` characters that deflate cannot shrink much, so it needs chunks.
+fn noisy_session(len: usize) -> String {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let blob: String = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(alphabet[(state % 62) as usize])
+        })
+        .collect();
+    serde_json::json!({"user": "ada", "roles": ["admin", "ops"], "blob": blob}).to_string()
+}
+
+/// Turns `Set-Cookie` lines into the `Cookie` header a browser would send back.
+fn cookie_header(set_cookie: &str) -> String {
+    set_cookie
+        .lines()
+        .map(|line| line.split(';').next().expect("a name=value pair"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Rewrites the chunk count announced in chunk 0 (the third header byte, so the third and
+/// fourth base64 characters of the value) without re-signing.
+fn with_announced_chunks(header: &str, count: u8) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let start = header.find("session=").expect("chunk 0 is present") + "session=".len();
+    let mut bytes = header.as_bytes().to_vec();
+    let sextet = |c: u8| ALPHABET.iter().position(|&a| a == c).expect("base64url") as u8;
+    // Characters 2 and 3 hold the low 4 bits of byte 1 and all of byte 2.
+    let flags_low = sextet(bytes[start + 2]) >> 2;
+    bytes[start + 2] = ALPHABET[usize::from((flags_low << 2) | (count >> 6))];
+    bytes[start + 3] = ALPHABET[usize::from(count & 0x3f)];
+    String::from_utf8(bytes).expect("ASCII")
+}
+
+#[test]
+fn keygen_prints_a_fresh_256_bit_key() {
+    let a = keygen();
+    let b = keygen();
+    assert_eq!(a.len(), 43);
+    assert_ne!(a, b);
+    assert!(chunked_cookie_session_key_ok(&a));
+}
+
+fn chunked_cookie_session_key_ok(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[test]
+fn encode_then_decode_round_trips_over_several_chunks() {
+    let key = keygen();
+    let session = noisy_session(9_000);
+    let encoded = run(
+        &["encode", "--key", &key, "--now", NOW, "--max-size", "20000"],
+        &session,
+    );
+    assert!(encoded.status.success(), "{}", stderr(&encoded));
+    let lines = stdout(&encoded);
+    let names: Vec<&str> = lines
+        .lines()
+        .map(|l| l.split('=').next().unwrap_or_default())
+        .collect();
+    assert!(
+        names.len() >= 3,
+        "9,000 noisy characters need several cookies: {names:?}"
+    );
+    let expected: Vec<String> = (0..names.len())
+        .map(|i| {
+            if i == 0 {
+                "session".to_owned()
+            } else {
+                format!("session_{i}")
+            }
+        })
+        .collect();
+    assert_eq!(names, expected);
+    for line in lines.lines() {
+        assert!(line.len() <= 4093, "{} bytes", line.len());
+        assert!(line.contains("; Secure") && line.contains("; HttpOnly"));
+    }
+    let header = cookie_header(&lines);
+    let decoded = run(
+        &[
+            "decode",
+            "--key",
+            &key,
+            "--now",
+            "1700000100",
+            "--max-size",
+            "20000",
+            "--cookie",
+            &header,
+        ],
+        "",
+    );
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+    let want: serde_json::Value = serde_json::from_str(&session).expect("valid JSON");
+    let got: serde_json::Value =
+        serde_json::from_str(&stdout(&decoded)).expect("decode prints JSON");
+    assert_eq!(got, want);
+
+    // The header may also come on stdin, one Cookie field per line (HTTP/2 style).
+    let per_line = header.replace("; ", "\n");
+    let decoded = run(
+        &[
+            "decode",
+            "--key",
+            &key,
+            "--now",
+            "1700000100",
+            "--max-size",
+            "20000",
+        ],
+        &per_line,
+    );
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+}
+
+#[test]
+fn decode_failures_name_their_reason() {
+    let key = keygen();
+    let other = keygen();
+    let encoded = run(
+        &["encode", "--key", &key, "--now", NOW, "--max-size", "20000"],
+        &noisy_session(9_000),
+    );
+    let header = cookie_header(&stdout(&encoded));
+    let without_chunk_1: String = header
+        .split("; ")
+        .filter(|pair| !pair.starts_with("session_1="))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let tampered = {
+        let mut pairs: Vec<String> = header.split("; ").map(str::to_owned).collect();
+        let last = pairs.last_mut().expect("several chunks");
+        let flipped = if last.ends_with('A') { 'B' } else { 'A' };
+        last.pop();
+        last.push(flipped);
+        pairs.join("; ")
+    };
+    let lying_count = with_announced_chunks(&header, 200);
+    let cases: [(&str, &str, &str, &str); 7] = [
+        ("missing-chunk", &key, "1700000100", &without_chunk_1),
+        ("bad-signature", &key, "1700000100", &tampered),
+        ("unknown-key", &other, "1700000100", &header),
+        ("expired", &key, "1800000000", &header),
+        ("malformed", &key, "1700000100", "session=not-a-session"),
+        ("too-many-chunks", &key, "1700000100", &lying_count),
+        ("no-session", &key, "1700000100", "other=1"),
+    ];
+    for (reason, key, now, cookie) in cases {
+        let args = [
+            "decode",
+            "--key",
+            key,
+            "--now",
+            now,
+            "--max-size",
+            "20000",
+            "--cookie",
+            cookie,
+        ];
+        let output = run(&args, "");
+        assert_eq!(output.status.code(), Some(1), "{reason}");
+        let message = stderr(&output);
+        assert!(
+            message.starts_with(&format!("{reason}: ")),
+            "want {reason}, got {message}"
+        );
+    }
+}
+
+#[test]
+fn old_keys_still_decode() {
+    let old = keygen();
+    let new = keygen();
+    let encoded = run(&["encode", "--key", &old, "--now", NOW], r#"{"a":1}"#);
+    let header = cookie_header(&stdout(&encoded));
+    let decoded = run(
+        &[
+            "decode",
+            "--key",
+            &new,
+            "--old-key",
+            &old,
+            "--now",
+            NOW,
+            "--cookie",
+            &header,
+        ],
+        "",
+    );
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+    assert_eq!(stdout(&decoded).trim(), r#"{"a":1}"#);
+}
+
+#[test]
+fn over_budget_exits_1_with_the_sizes() {
+    let key = keygen();
+    let output = run(
+        &["encode", "--key", &key, "--now", NOW],
+        &noisy_session(20_000),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).is_empty(),
+        "nothing is written when over budget"
+    );
+    let message = stderr(&output);
+    assert!(
+        message.contains("7168") && message.contains("max_size"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bad_input_is_explained() {
+    let output = run(&["encode", "--now", NOW], "{}");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("keygen"));
+    let output = run(&["encode", "--key", "c2hvcnQ", "--now", NOW], "{}");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("at least 32 bytes"));
+    let output = run(&["encode", "--key", &keygen(), "--now", NOW], "[1, 2]");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("JSON object"));
+}
+
+#[test]
+fn private_format_hides_the_session_and_reads_old_keys() {
+    let old = keygen();
+    let new = keygen();
+    let marker = "private-marker-7Qz9-do-not-reveal";
+    let mut session: serde_json::Value =
+        serde_json::from_str(&noisy_session(9_000)).expect("valid JSON");
+    session["secret"] = serde_json::Value::from(marker);
+    let session = session.to_string();
+    let sized = ["--now", NOW, "--max-size", "20000"];
+
+    let encoded = run(
+        &[
+            &["encode", "--format", "private", "--key", &old][..],
+            &sized,
+        ]
+        .concat(),
+        &session,
+    );
+    assert!(encoded.status.success(), "{}", stderr(&encoded));
+    let lines = stdout(&encoded);
+    assert!(lines.lines().count() >= 3, "{lines}");
+    assert!(!lines.contains(marker));
+    let header = cookie_header(&lines);
+
+    let decoded = run(
+        &[
+            &[
+                "decode",
+                "--format",
+                "private",
+                "--key",
+                &new,
+                "--old-key",
+                &old,
+            ][..],
+            &sized,
+            &["--cookie", &header],
+        ]
+        .concat(),
+        "",
+    );
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+    let want: serde_json::Value = serde_json::from_str(&session).expect("valid JSON");
+    let got: serde_json::Value =
+        serde_json::from_str(&stdout(&decoded)).expect("decode prints JSON");
+    assert_eq!(got, want);
+
+    // Without the old key the session cannot be opened; the signed format refuses it.
+    let cases: [(&str, &[&str]); 2] = [
+        ("unknown-key", &["--format", "private", "--key", &new]),
+        ("malformed", &["--key", &old]),
+    ];
+    for (reason, keys) in cases {
+        let output = run(
+            &[&["decode"][..], keys, &sized, &["--cookie", &header]].concat(),
+            "",
+        );
+        assert_eq!(output.status.code(), Some(1), "{reason}");
+        let message = stderr(&output);
+        assert!(
+            message.starts_with(&format!("{reason}: ")),
+            "want {reason}, got {message}"
+        );
+    }
+}

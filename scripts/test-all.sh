@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace, installing first what the tests need on a fresh
+# Debian machine: Chromium and its WebDriver for the browser test, nginx for the proxy
+# test, and real Flask from PyPI (in .venv) as the oracle for the Flask format.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! .venv/bin/python -c 'import flask, itsdangerous' >/dev/null 2>&1; then
+  echo "installing Flask and itsdangerous from PyPI into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' 'itsdangerous>=2.2,<2.3'
+fi
+export FLASK_PYTHON="$PWD/.venv/bin/python"
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo test --workspace --all-features
