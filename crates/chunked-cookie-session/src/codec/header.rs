@@ -19,6 +19,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::error::SaveError;
 use crate::keys::KeyId;
 
 /// The only version this crate writes.
@@ -93,6 +94,18 @@ impl Header {
     pub(crate) fn has(&self, flag: u8) -> bool {
         self.flags & flag != 0
     }
+}
+
+/// A fresh random generation id.
+pub(crate) fn new_generation() -> Result<[u8; 9], SaveError> {
+    let mut generation = [0u8; 9];
+    getrandom::fill(&mut generation).map_err(|_| SaveError::Random)?;
+    Ok(generation)
+}
+
+/// Length of the unpadded base64 text of `bytes` bytes.
+pub(crate) const fn base64_len(bytes: usize) -> usize {
+    (bytes * 4).div_ceil(3)
 }
 
 /// What the chunk layer needs from the first chunk without verifying anything: the

@@ -38,6 +38,44 @@ pub(crate) struct Prepared {
     pub(crate) token_len: usize,
 }
 
+impl Prepared {
+    /// Frames `body` under a fresh header: a new generation id, the sealing key's id and
+    /// the input's timestamps and persistence. `trailer` is what sealing appends after the
+    /// body (the MAC or the AEAD tag), so the token length is known before the count.
+    pub(crate) fn new(
+        mut flags: u8,
+        key_id: KeyId,
+        input: &SealInput<'_>,
+        body: Vec<u8>,
+        trailer: usize,
+    ) -> Result<Prepared, SaveError> {
+        if input.persistent {
+            flags |= header::FLAG_PERSISTENT;
+        }
+        let header = header::Header {
+            flags,
+            chunk_count: 0,
+            generation: header::new_generation()?,
+            key_id,
+            issued_at: input.issued_at,
+            expires_at: input.expires_at,
+        };
+        let token_len = header::base64_len(header::HEADER_LEN + body.len() + trailer);
+        Ok(Prepared {
+            header,
+            body,
+            token_len,
+        })
+    }
+
+    /// The header bytes with the chunk count filled in (at most 64, so it fits its byte).
+    pub(crate) fn header_bytes(&self, chunk_count: usize) -> [u8; header::HEADER_LEN] {
+        let mut header = self.header;
+        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
+        header.to_bytes()
+    }
+}
+
 /// A session ready to seal, in the shape its format needs. Either way the token length is
 /// known before the chunk count, so the chunk layer plans first and the codec seals after.
 #[derive(Debug)]
@@ -218,6 +256,36 @@ pub(crate) fn check_expiry(
         return Err(LoadReason::IdleExpired);
     }
     Ok(())
+}
+
+/// The common end of opening a native envelope whose tag has verified: judge the
+/// timestamps, inflate the body if it is compressed, parse the JSON.
+pub(crate) fn open_verified(
+    header: &header::Header,
+    body: &[u8],
+    now: u64,
+    config: &SessionConfig,
+) -> Result<Opened, LoadReason> {
+    let meta = Meta {
+        issued_at: header.issued_at,
+        expires_at: header.expires_at,
+        persistent: header.has(header::FLAG_PERSISTENT),
+        key_id: header.key_id,
+    };
+    check_expiry(&meta, now, config)?;
+    let map = if header.has(header::FLAG_COMPRESSED) {
+        // Zeroized on drop: for a private session this is plaintext.
+        let json = zeroize::Zeroizing::new(
+            compress::inflate_capped(body, config.max_decoded_size).map_err(|err| match err {
+                compress::InflateError::TooLarge => LoadReason::TooLarge,
+                compress::InflateError::Malformed => LoadReason::Malformed,
+            })?,
+        );
+        parse_map(&json)?
+    } else {
+        parse_map(body)?
+    };
+    Ok(Opened { map, meta })
 }
 
 /// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels

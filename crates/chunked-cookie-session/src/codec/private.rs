@@ -22,10 +22,9 @@ use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::Zeroizing;
 
-use super::compress::{InflateError, deflate_if_smaller, inflate_capped};
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::signed::{base64_len, new_generation};
-use super::{Meta, Opened, Prepared, SealInput, check_expiry, parse_map};
+use super::compress::deflate_if_smaller;
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN, Header};
+use super::{Opened, Prepared, SealInput, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};
@@ -64,9 +63,6 @@ impl PrivateCodec {
     ) -> Result<Prepared, SaveError> {
         let json = Zeroizing::new(serde_json::to_vec(input.map).map_err(SaveError::Serialize)?);
         let mut flags = FLAG_ENCRYPTED;
-        if input.persistent {
-            flags |= FLAG_PERSISTENT;
-        }
         // `Auto` means "compress signed sessions": a private session is compressed only when
         // the application opted in, because the ciphertext length would otherwise reveal how
         // well secrets compress against attacker-chosen data.
@@ -85,26 +81,11 @@ impl PrivateCodec {
         body.resize(NONCE_LEN, 0);
         getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
         body.extend_from_slice(plaintext);
-        let header = Header {
-            flags,
-            chunk_count: 0,
-            generation: new_generation()?,
-            key_id: self.keys.current().id(),
-            issued_at: input.issued_at,
-            expires_at: input.expires_at,
-        };
-        let token_len = base64_len(HEADER_LEN + body.len() + TAG_LEN);
-        Ok(Prepared {
-            header,
-            body,
-            token_len,
-        })
+        Prepared::new(flags, self.keys.current().id(), input, body, TAG_LEN)
     }
 
     pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
-        let mut header = prepared.header;
-        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
-        let header = header.to_bytes();
+        let header = prepared.header_bytes(chunk_count);
         // Encrypting in the prepared buffer itself leaves no copy of the plaintext behind.
         let mut body = prepared.body;
         let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
@@ -166,25 +147,7 @@ impl PrivateCodec {
             tag,
         )
         .map_err(|()| LoadReason::BadSignature)?;
-        let meta = Meta {
-            issued_at: header.issued_at,
-            expires_at: header.expires_at,
-            persistent: header.has(FLAG_PERSISTENT),
-            key_id: header.key_id,
-        };
-        check_expiry(&meta, now, config)?;
-        let map = if header.has(FLAG_COMPRESSED) {
-            let json = Zeroizing::new(inflate_capped(message, config.max_decoded_size).map_err(
-                |err| match err {
-                    InflateError::TooLarge => LoadReason::TooLarge,
-                    InflateError::Malformed => LoadReason::Malformed,
-                },
-            )?);
-            parse_map(&json)?
-        } else {
-            parse_map(message)?
-        };
-        Ok(Opened { map, meta })
+        open_verified(&header, message, now, config)
     }
 }
 

@@ -16,9 +16,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::compress::{InflateError, deflate_if_smaller, inflate_capped};
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::{Meta, Opened, Prepared, SealInput, check_expiry, parse_map};
+use super::compress::deflate_if_smaller;
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN, Header};
+use super::{Opened, Prepared, SealInput, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyId, KeyRing};
@@ -48,7 +48,7 @@ impl SignedCodec {
         config: &SessionConfig,
     ) -> Result<Prepared, SaveError> {
         let json = serde_json::to_vec(input.map).map_err(SaveError::Serialize)?;
-        let mut flags = if input.persistent { FLAG_PERSISTENT } else { 0 };
+        let mut flags = 0;
         let body = match config.compression {
             Compression::Auto | Compression::On => match deflate_if_smaller(&json) {
                 Some(packed) => {
@@ -59,27 +59,12 @@ impl SignedCodec {
             },
             Compression::Off => json,
         };
-        let header = Header {
-            flags,
-            chunk_count: 0,
-            generation: new_generation()?,
-            key_id: self.keys.current().id(),
-            issued_at: input.issued_at,
-            expires_at: input.expires_at,
-        };
-        let token_len = base64_len(HEADER_LEN + body.len() + TAG_LEN);
-        Ok(Prepared {
-            header,
-            body,
-            token_len,
-        })
+        Prepared::new(flags, self.keys.current().id(), input, body, TAG_LEN)
     }
 
     pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
-        let mut header = prepared.header;
-        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
         let mut raw = Vec::with_capacity(HEADER_LEN + prepared.body.len() + TAG_LEN);
-        raw.extend_from_slice(&header.to_bytes());
+        raw.extend_from_slice(&prepared.header_bytes(chunk_count));
         raw.extend_from_slice(&prepared.body);
         let tag = mac(self.keys.current(), name, &raw).finalize().into_bytes();
         raw.extend_from_slice(&tag);
@@ -114,24 +99,7 @@ impl SignedCodec {
         mac(key, name, signed)
             .verify_slice(tag)
             .map_err(|_| LoadReason::BadSignature)?;
-        let meta = Meta {
-            issued_at: header.issued_at,
-            expires_at: header.expires_at,
-            persistent: header.has(FLAG_PERSISTENT),
-            key_id: header.key_id,
-        };
-        check_expiry(&meta, now, config)?;
-        let body = &signed[HEADER_LEN..];
-        let map = if header.has(FLAG_COMPRESSED) {
-            let json = inflate_capped(body, config.max_decoded_size).map_err(|err| match err {
-                InflateError::TooLarge => LoadReason::TooLarge,
-                InflateError::Malformed => LoadReason::Malformed,
-            })?;
-            parse_map(&json)?
-        } else {
-            parse_map(body)?
-        };
-        Ok(Opened { map, meta })
+        open_verified(&header, &signed[HEADER_LEN..], now, config)
     }
 }
 
@@ -144,16 +112,4 @@ fn mac(key: &Key, name: &str, signed: &[u8]) -> Hmac<Sha256> {
     mac.update(name.as_bytes());
     mac.update(signed);
     mac
-}
-
-/// A fresh random generation id.
-pub(crate) fn new_generation() -> Result<[u8; 9], SaveError> {
-    let mut generation = [0u8; 9];
-    getrandom::fill(&mut generation).map_err(|_| SaveError::Random)?;
-    Ok(generation)
-}
-
-/// Length of the unpadded base64 text of `bytes` bytes.
-pub(crate) const fn base64_len(bytes: usize) -> usize {
-    (bytes * 4).div_ceil(3)
 }

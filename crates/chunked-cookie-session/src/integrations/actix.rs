@@ -35,7 +35,6 @@
 //! # });
 //! ```
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -43,10 +42,10 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderValue, SET_COOKIE, VARY};
+use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
-use super::{CACHE_CONTROL_PRIVATE, Outcome, varies_on_cookie};
+use super::{Outcome, load_session, varies_on_cookie};
 use crate::engine::SessionEngine;
 use crate::session::Session;
 
@@ -170,16 +169,10 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let session = {
-            // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies
-            // beside ours in it are no reason to drop the whole field.
-            let fields: Vec<Cow<'_, str>> = request
-                .headers()
-                .get_all(COOKIE)
-                .map(|value| String::from_utf8_lossy(value.as_bytes()))
-                .collect();
-            self.engine.load(fields.iter().map(|field| &**field))
-        };
+        let session = load_session(
+            &self.engine,
+            request.headers().get_all(COOKIE).map(HeaderValue::as_bytes),
+        );
         request.extensions_mut().insert(session.clone());
         let service = Rc::clone(&self.service);
         let engine = self.engine.clone();
@@ -198,13 +191,13 @@ fn finish<B>(
 ) -> ServiceResponse<EitherBody<B>> {
     let status = response.status().as_u16();
     let headers = response.headers();
-    let outcome = Outcome::new(
+    let mut outcome = Outcome::new(
         engine.finish(session, status),
         status,
         headers.contains_key(CACHE_CONTROL),
         varies_on_cookie(headers.get_all(VARY).map(HeaderValue::as_bytes)),
     );
-    let mut response = match outcome.error_body {
+    let mut response = match outcome.error_body.take() {
         Some(body) => response
             .into_response(
                 HttpResponse::InternalServerError()
@@ -215,22 +208,15 @@ fn finish<B>(
         None => response.map_into_left_body(),
     };
     let headers = response.headers_mut();
-    for line in outcome.set_cookie {
-        match HeaderValue::try_from(line) {
-            Ok(value) => headers.append(SET_COOKIE, value),
+    for (name, value) in outcome.headers() {
+        match HeaderValue::from_str(value) {
+            Ok(value) => {
+                headers.append(HeaderName::from_static(name), value);
+            }
             // The configuration is validated, so a line is always a valid header value;
             // should that ever fail, dropping it is all that is left to do.
-            Err(_) => tracing::error!("a Set-Cookie line is not a valid header value"),
+            Err(_) => tracing::error!(header = name, "a session header is not a valid value"),
         }
-    }
-    if outcome.vary_cookie {
-        headers.append(VARY, HeaderValue::from_static("Cookie"));
-    }
-    if outcome.cache_control {
-        headers.insert(
-            CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL_PRIVATE),
-        );
     }
     response
 }

@@ -33,20 +33,19 @@
 //! # });
 //! ```
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use ::axum::extract::FromRequestParts;
-use ::axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE, VARY};
+use ::axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, VARY};
 use ::axum::http::request::Parts;
-use ::axum::http::{HeaderValue, Request, Response, StatusCode};
+use ::axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use ::axum::response::{IntoResponse, Response as AxumResponse};
 use tower::{Layer, Service};
 
-use super::{CACHE_CONTROL_PRIVATE, Outcome, varies_on_cookie};
+use super::{Outcome, load_session, varies_on_cookie};
 use crate::engine::SessionEngine;
 use crate::session::Session;
 
@@ -162,17 +161,14 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let session = {
-            // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies
-            // beside ours in it are no reason to drop the whole field.
-            let fields: Vec<Cow<'_, str>> = request
+        let session = load_session(
+            &self.engine,
+            request
                 .headers()
                 .get_all(COOKIE)
                 .iter()
-                .map(|value| String::from_utf8_lossy(value.as_bytes()))
-                .collect();
-            self.engine.load(fields.iter().map(|field| &**field))
-        };
+                .map(HeaderValue::as_bytes),
+        );
         request.extensions_mut().insert(session.clone());
         // The clone that `poll_ready` readied must serve this call; the fresh clone waits
         // for the next `poll_ready`.
@@ -194,13 +190,13 @@ fn finish<B: From<String>>(
 ) -> Response<B> {
     let status = response.status().as_u16();
     let headers = response.headers();
-    let outcome = Outcome::new(
+    let mut outcome = Outcome::new(
         engine.finish(session, status),
         status,
         headers.contains_key(CACHE_CONTROL),
         varies_on_cookie(headers.get_all(VARY).iter().map(HeaderValue::as_bytes)),
     );
-    let mut response = match outcome.error_body {
+    let mut response = match outcome.error_body.take() {
         Some(body) => {
             let mut replaced = Response::new(B::from(body));
             *replaced.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
@@ -213,24 +209,15 @@ fn finish<B: From<String>>(
         None => response,
     };
     let headers = response.headers_mut();
-    for line in outcome.set_cookie {
-        match HeaderValue::try_from(line) {
+    for (name, value) in outcome.headers() {
+        match HeaderValue::from_str(value) {
             Ok(value) => {
-                headers.append(SET_COOKIE, value);
+                headers.append(HeaderName::from_static(name), value);
             }
             // The configuration is validated, so a line is always a valid header value;
             // should that ever fail, dropping it is all that is left to do.
-            Err(_) => tracing::error!("a Set-Cookie line is not a valid header value"),
+            Err(_) => tracing::error!(header = name, "a session header is not a valid value"),
         }
-    }
-    if outcome.vary_cookie {
-        headers.append(VARY, HeaderValue::from_static("Cookie"));
-    }
-    if outcome.cache_control {
-        headers.insert(
-            CACHE_CONTROL,
-            HeaderValue::from_static(CACHE_CONTROL_PRIVATE),
-        );
     }
     response
 }

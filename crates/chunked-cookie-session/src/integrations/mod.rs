@@ -8,7 +8,10 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 
-use crate::engine::ResponseCookies;
+use std::borrow::Cow;
+
+use crate::engine::{ResponseCookies, SessionEngine};
+use crate::session::Session;
 
 /// The `Cache-Control` value added to responses that set session cookies: a shared cache
 /// must never store one client's session and replay it to another.
@@ -57,6 +60,33 @@ impl Outcome {
             cache_control,
         }
     }
+}
+
+impl Outcome {
+    /// The headers to append to the response, by lowercase name: every `Set-Cookie` on its
+    /// own field, then `Vary` and `Cache-Control` when they are due.
+    pub(crate) fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let cookies = self
+            .set_cookie
+            .iter()
+            .map(|line| ("set-cookie", line.as_str()));
+        let vary = self.vary_cookie.then_some(("vary", "Cookie"));
+        let cache = self
+            .cache_control
+            .then_some(("cache-control", CACHE_CONTROL_PRIVATE));
+        cookies.chain(vary).chain(cache)
+    }
+}
+
+/// Loads the request's session from the raw bytes of every `Cookie` field.
+pub(crate) fn load_session<'a>(
+    engine: &SessionEngine,
+    fields: impl IntoIterator<Item = &'a [u8]>,
+) -> Session {
+    // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies beside
+    // ours in it are no reason to drop the whole field.
+    let fields: Vec<Cow<'_, str>> = fields.into_iter().map(String::from_utf8_lossy).collect();
+    engine.load(fields.iter().map(|field| &**field))
 }
 
 /// True when the handler's `Vary` fields already cover `Cookie` (or everything).
