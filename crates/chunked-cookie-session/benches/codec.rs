@@ -3,7 +3,9 @@
 //! HMAC-SHA256 and base64url over the same JSON, with no chunking, no compression and no
 //! cookie formatting. docs/BENCHMARKS.md quotes the ratio of the two.
 //!
-//! Run: `cargo bench -p chunked-cookie-session --bench codec`
+//! Run: `cargo bench -p chunked-cookie-session --bench codec`; with `--features private,flask`
+//! the private and Flask formats are measured too (note that `flask` switches flate2 to C
+//! zlib for every format, so quote the native rows from a run without it).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -163,6 +165,74 @@ fn bench_engine(c: &mut Criterion) {
     group.finish();
 }
 
+/// The other wire formats over the same sessions (with `--all-features`): the private
+/// format (XChaCha20-Poly1305, compression off as by default) and Flask's chunked layout.
+/// A session a format cannot hold (Flask's layout stops at ten cookies) is skipped.
+#[cfg(any(feature = "private", feature = "flask"))]
+fn bench_formats(c: &mut Criterion) {
+    let config = || {
+        SessionConfig::builder()
+            .max_chunks(16)
+            .max_size(16 * (BROWSER_NAME_VALUE_LIMIT + 2))
+            .build()
+            .expect("valid configuration")
+    };
+    let mut engines: Vec<(&str, SessionEngine)> = Vec::new();
+    #[cfg(feature = "private")]
+    engines.push((
+        "private",
+        SessionEngine::private(
+            config(),
+            KeyRing::new(Key::from_secret(&[7; 32]).expect("key")),
+        ),
+    ));
+    #[cfg(feature = "flask")]
+    {
+        use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
+        let settings = FlaskSettings::new("bench-secret")
+            .expect("a secret")
+            .layout(FlaskLayout::Chunked);
+        engines.push(("flask", SessionEngine::flask(config(), settings)));
+    }
+    let cases = cases();
+    for (format, engine) in &engines {
+        let mut group = c.benchmark_group(format!("{format}-encode"));
+        for (kind, size, map) in &cases {
+            if engine.save_at(&fresh(engine, map), NOW).is_err() {
+                eprintln!("{format} {kind}/{}KiB: does not fit, skipped", size / 1024);
+                continue;
+            }
+            group.bench_function(label(kind, *size), |b| {
+                b.iter_batched(
+                    || fresh(engine, map),
+                    |session| black_box(engine.save_at(&session, NOW).expect("fits")),
+                    BatchSize::SmallInput,
+                );
+            });
+        }
+        group.finish();
+        let mut group = c.benchmark_group(format!("{format}-decode"));
+        for (kind, size, map) in &cases {
+            let Ok(lines) = engine.save_at(&fresh(engine, map), NOW) else {
+                continue;
+            };
+            let header = cookie_header(&lines);
+            let check = engine.load_at([header.as_str()], NOW + 1);
+            assert_eq!(check.load_reason(), LoadReason::Valid);
+            group.bench_function(label(kind, *size), |b| {
+                b.iter(|| {
+                    let session = engine.load_at([black_box(header.as_str())], NOW + 1);
+                    black_box(session.load_reason())
+                });
+            });
+        }
+        group.finish();
+    }
+}
+
+#[cfg(not(any(feature = "private", feature = "flask")))]
+fn bench_formats(_: &mut Criterion) {}
+
 /// The floor: what any signed JSON cookie costs, with nothing this library adds.
 fn bench_floor(c: &mut Criterion) {
     let key = [7u8; 32];
@@ -220,6 +290,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_engine, bench_floor
+    targets = bench_engine, bench_floor, bench_formats
 }
 criterion_main!(benches);

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
 use clap::{Parser, ValueEnum};
 
@@ -30,6 +31,27 @@ pub struct Args {
     /// Wire format of the session cookies.
     #[arg(long, value_enum, default_value_t = Format::Signed)]
     pub format: Format,
+    /// With `--format flask`: the Flask app's SECRET_KEY.
+    #[arg(
+        long,
+        env = "FLASK_SECRET_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
+    pub secret: Option<String>,
+    /// With `--format flask`: one cookie as Flask writes it, or the chunked recipe's
+    /// `session:0`, `session:1`, ….
+    #[arg(long, value_enum, default_value_t = Layout::Stock)]
+    pub layout: Layout,
+}
+
+/// Flask cookie layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Layout {
+    /// One `session` cookie.
+    Stock,
+    /// `session:0`, `session:1`, ….
+    Chunked,
 }
 
 /// The wire formats the playground serves.
@@ -39,6 +61,8 @@ pub enum Format {
     Signed,
     /// The native v1 format, encrypted with XChaCha20-Poly1305.
     Private,
+    /// Flask's session cookie, so a Flask app on the same host shares its sessions.
+    Flask,
 }
 
 /// Builds the engine the options describe, printing what a newcomer must know about it
@@ -60,7 +84,6 @@ pub fn build_engine(args: &Args) -> Result<SessionEngine, String> {
         .max_chunks(max_chunks)
         .build()
         .map_err(|err| format!("--max-size: {err}"))?;
-    let keys = KeyRing::new(current_key(args)?);
     eprintln!(
         "note: plain HTTP, so session cookies are sent without the Secure attribute; \
          production sessions keep it"
@@ -73,9 +96,28 @@ pub fn build_engine(args: &Args) -> Result<SessionEngine, String> {
         );
     }
     match args.format {
-        Format::Signed => Ok(SessionEngine::signed(config, keys)),
-        Format::Private => Ok(SessionEngine::private(config, keys)),
+        Format::Signed => Ok(SessionEngine::signed(
+            config,
+            KeyRing::new(current_key(args)?),
+        )),
+        Format::Private => Ok(SessionEngine::private(
+            config,
+            KeyRing::new(current_key(args)?),
+        )),
+        Format::Flask => Ok(SessionEngine::flask(config, flask_settings(args)?)),
     }
+}
+
+/// Flask's settings from `--secret` / `FLASK_SECRET_KEY` and `--layout`.
+fn flask_settings(args: &Args) -> Result<FlaskSettings, String> {
+    let secret = args.secret.as_deref().ok_or_else(|| {
+        "--format flask needs --secret (or FLASK_SECRET_KEY): the Flask app's SECRET_KEY".to_owned()
+    })?;
+    let settings = FlaskSettings::new(secret).map_err(|err| format!("--secret: {err}"))?;
+    Ok(settings.layout(match args.layout {
+        Layout::Stock => FlaskLayout::Stock,
+        Layout::Chunked => FlaskLayout::Chunked,
+    }))
 }
 
 /// The key from `--key` / `SESSION_KEY`, or a fresh one announced loudly.

@@ -126,7 +126,7 @@ class ChunkedSecureCookieSessionInterface(SecureCookieSessionInterface):
     """
 
     max_pieces = 10
-    piece_budget = 3800
+    piece_budget = 3800  # bytes of value per cookie, leaving room for the attributes
 
     def _piece(self, app, index):
         return f"{self.get_cookie_name(app)}:{index}"
@@ -151,21 +151,17 @@ class ChunkedSecureCookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
 
     def save_session(self, app, session, response):
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
+        kwargs = dict(
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=self.get_cookie_secure(app),
+            partitioned=self.get_cookie_partitioned(app),
+            samesite=self.get_cookie_samesite(app),
+            httponly=self.get_cookie_httponly(app),
+        )
         if session.accessed:
             response.vary.add("Cookie")
-        held = [
-            i for i in range(self.max_pieces) if self._piece(app, i) in request.cookies
-        ]
-        kwargs = dict(
-            domain=domain, path=path, secure=secure, partitioned=partitioned,
-            samesite=samesite, httponly=httponly,
-        )
+        held = [i for i in range(self.max_pieces) if self._piece(app, i) in request.cookies]
         if not session:
             if session.modified:
                 for i in held:
@@ -183,7 +179,7 @@ class ChunkedSecureCookieSessionInterface(SecureCookieSessionInterface):
                 response.delete_cookie(self._piece(app, i), **kwargs)
         for i in range(count):
             response.set_cookie(
-                self._piece(app, i), val[i * size : (i + 1) * size], expires=expires, **kwargs
+                self._piece(app, i), val[i * size:(i + 1) * size], expires=expires, **kwargs
             )
         response.vary.add("Cookie")
 

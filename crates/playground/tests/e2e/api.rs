@@ -6,9 +6,7 @@ use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
-use common::start_playground;
-
-mod common;
+use crate::common::{noise, start_playground};
 
 /// A cookie jar kept by hand, so the tests see every `Set-Cookie` line.
 #[derive(Default)]
@@ -71,23 +69,9 @@ async fn json_of(response: Response) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
 }
 
-/// Random-looking base64url text that hardly compresses.
-fn noise(len: usize) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut state = 0x2545_F491_4F6C_DD1D_u64;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state >> 58) as usize])
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn json_api() {
-    let (_playground, base) = start_playground().await;
+    let (_playground, base) = start_playground(&[]).await;
     let client = Client::new();
     let mut jar = Jar::default();
 
@@ -144,7 +128,7 @@ async fn json_api() {
     );
 
     // Over budget: 413 naming the sizes, and the client's cookie stays as it was.
-    let big = serde_json::to_string(&noise(50 * 1024)).expect("JSON string");
+    let big = serde_json::to_string(&noise(50 * 1024, 1)).expect("JSON string");
     let refused = send(
         &client,
         "PUT",
@@ -177,7 +161,7 @@ async fn json_api() {
     assert!(bad.headers().get(SET_COOKIE).is_none());
 
     // A session spread over several cookies, then one entry removed, then purged.
-    let wide = serde_json::to_string(&noise(12 * 1024)).expect("JSON string");
+    let wide = serde_json::to_string(&noise(12 * 1024, 2)).expect("JSON string");
     let set = send(
         &client,
         "PUT",

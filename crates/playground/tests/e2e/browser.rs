@@ -14,20 +14,12 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-use common::{Guard, PATIENCE, start_playground};
-
-mod common;
+use crate::common::{Guard, PATIENCE, free_port, noise, start_playground};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const INSTALL: &str = "install Debian packages chromium and chromium-driver \
                        (apt-get install -y chromium chromium-driver)";
-
-/// A port nobody listens on right now, for chromedriver (which cannot report one it picked).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    listener.local_addr().expect("local address").port()
-}
 
 /// Starts chromedriver and opens a headless Chromium session through it.
 async fn start_browser(profile: &Path) -> (Guard, Client) {
@@ -163,20 +155,6 @@ async fn set_through_form(client: &Client, key: &str, value: &str) {
     click(client, "set-submit").await;
 }
 
-/// Random-looking base64url text that does not compress, of `len` bytes.
-fn noise(len: usize, seed: u64) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state >> 58) as usize])
-        })
-        .collect()
-}
-
 /// Checks the browser's cookie store holds exactly the chunks of a session of
 /// `expected_chunks` cookies (a range, since compression decides the exact count), that the
 /// page lists the same ones, and that the data reads back intact.
@@ -226,7 +204,7 @@ async fn check_step(
 
 #[tokio::test]
 async fn playground_in_chromium() {
-    let (_playground, base) = start_playground().await;
+    let (_playground, base) = start_playground(&[]).await;
     let profile = std::env::temp_dir().join(format!("playground-chromium-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).expect("a fresh Chromium profile directory");

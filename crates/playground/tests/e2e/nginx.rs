@@ -5,7 +5,7 @@
 //!
 //! Each test starts the playground binary and an nginx of its own on free loopback ports;
 //! nginx keeps every file it writes in a scratch directory that the test removes. Sessions
-//! are filled with random alphanumeric text up to the budget, so what crosses nginx is as
+//! are filled with random base64url text up to the budget, so what crosses nginx is as
 //! large as the budget allows, whatever the compression does.
 
 use std::fs::{self, File};
@@ -20,13 +20,12 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
 use serde_json::Value;
 
+use crate::common::{Guard, PATIENCE, free_port, noise, start_playground};
+
 const INSTALL: &str = "install the Debian package nginx (apt-get install -y nginx)";
 
-/// Upper bound on waiting for a process to answer; only ever reached on a failure.
-const PATIENCE: Duration = Duration::from_secs(30);
-
 /// The deployment guide, whose nginx snippets the tests apply verbatim.
-const DEPLOYMENT: &str = include_str!("../../../docs/DEPLOYMENT.md");
+const DEPLOYMENT: &str = include_str!("../../../../docs/DEPLOYMENT.md");
 
 /// The large session of the guide's 40 KiB snippet.
 const LARGE: usize = 40 * 1024;
@@ -73,12 +72,6 @@ fn documented_settings(marker: &str) -> String {
         rest = &body[end..];
     }
     panic!("docs/DEPLOYMENT.md has no ```nginx block opening with a comment about {marker:?}");
-}
-
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    listener.local_addr().expect("local address").port()
 }
 
 /// A fresh, empty scratch directory for one test's nginx and logs.
@@ -132,7 +125,8 @@ http {{
 /// The playground and an nginx in front of it; both are killed and the scratch directory
 /// removed when the test ends, however it ends.
 struct Stack {
-    children: Vec<(&'static str, Child)>,
+    playground: Guard,
+    nginx: Child,
     dir: PathBuf,
     /// The playground itself, bypassing nginx.
     direct: Url,
@@ -142,10 +136,10 @@ struct Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        for (_, child) in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        // The playground's guard kills it after this; nginx is waited for, so its files are
+        // closed before the directory goes.
+        let _ = self.nginx.kill();
+        let _ = self.nginx.wait();
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
@@ -155,53 +149,43 @@ impl Stack {
     /// its `http` block, and returns once a request through nginx reaches the playground.
     async fn start(max_size: usize, settings: &str) -> Stack {
         let nginx = nginx_binary();
-        let (app_port, proxy_port) = (free_port(), free_port());
+        let (playground, direct) = start_playground(&["--max-size", &max_size.to_string()]).await;
+        let direct = Url::parse(&format!("{direct}/")).expect("URL");
+        let app_port = direct.port().expect("the playground's port");
+        let proxy_port = free_port();
+        let proxied = Url::parse(&format!("http://127.0.0.1:{proxy_port}/")).expect("URL");
+
+        let dir = scratch_dir();
+        let conf = dir.join("nginx.conf");
+        let spawned = fs::write(&conf, nginx_conf(&dir, proxy_port, app_port, settings))
+            .map_err(|err| format!("cannot write {} ({err})", conf.display()))
+            .and_then(|()| {
+                Command::new(&nginx)
+                    .arg("-p")
+                    .arg(&dir)
+                    // Without -e, nginx opens the system's error log before it reads the config.
+                    .arg("-e")
+                    .arg(dir.join("error.log"))
+                    .arg("-c")
+                    .arg(&conf)
+                    .stdout(Stdio::null())
+                    .stderr(log_file(&dir, "nginx.stderr"))
+                    .spawn()
+                    .map_err(|err| format!("cannot run {} ({err}): {INSTALL}", nginx.display()))
+            });
+        let nginx = spawned.unwrap_or_else(|message| {
+            let _ = fs::remove_dir_all(&dir);
+            panic!("{message}");
+        });
         let mut stack = Stack {
-            children: Vec::new(),
-            dir: scratch_dir(),
-            direct: Url::parse(&format!("http://127.0.0.1:{app_port}/")).expect("URL"),
-            proxied: Url::parse(&format!("http://127.0.0.1:{proxy_port}/")).expect("URL"),
+            playground,
+            nginx,
+            dir,
+            direct,
+            proxied,
         };
-
-        let playground = Command::new(env!("CARGO_BIN_EXE_playground"))
-            .arg("--addr")
-            .arg(format!("127.0.0.1:{app_port}"))
-            .arg("--max-size")
-            .arg(max_size.to_string())
-            .stdout(Stdio::null())
-            .stderr(stack.log_file("playground.log"))
-            .spawn()
-            .expect("start the playground binary");
-        stack.children.push(("playground", playground));
-        let direct = stack.direct.clone();
-        stack.wait_until_healthy(&direct).await;
-
-        let conf = stack.dir.join("nginx.conf");
-        fs::write(
-            &conf,
-            nginx_conf(&stack.dir, proxy_port, app_port, settings),
-        )
-        .expect("write nginx.conf");
-        let proxy = Command::new(&nginx)
-            .arg("-p")
-            .arg(&stack.dir)
-            // Without -e, nginx opens the system's error log before it reads the config.
-            .arg("-e")
-            .arg(stack.dir.join("error.log"))
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(stack.log_file("nginx.stderr"))
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot run {} ({err}): {INSTALL}", nginx.display()));
-        stack.children.push(("nginx", proxy));
-        let proxied = stack.proxied.clone();
-        stack.wait_until_healthy(&proxied).await;
+        stack.wait_until_healthy().await;
         stack
-    }
-
-    fn log_file(&self, name: &str) -> File {
-        File::create(self.dir.join(name)).expect("create a log file in the scratch directory")
     }
 
     fn read_log(&self, name: &str) -> String {
@@ -210,26 +194,27 @@ impl Stack {
 
     /// Everything the processes logged, for a failure message.
     fn logs(&self) -> String {
-        ["playground.log", "nginx.stderr", "error.log"]
+        ["nginx.stderr", "error.log"]
             .iter()
             .map(|name| format!("--- {name}:\n{}", self.read_log(name)))
             .collect()
     }
 
-    async fn wait_until_healthy(&mut self, base: &Url) {
+    /// Waits until a request through nginx reaches the playground.
+    async fn wait_until_healthy(&mut self) {
         let client = plain_client();
-        let health = base.join("api/health").expect("URL");
+        let health = self.proxied.join("api/health").expect("URL");
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let exited = self.children.iter_mut().find_map(|(name, child)| {
-                let status = child.try_wait().expect("poll a child process")?;
-                Some((*name, status))
-            });
-            if let Some((name, status)) = exited {
-                panic!(
-                    "{name} exited with {status} before answering\n{}",
-                    self.logs()
-                );
+            let playground = self.playground.0.try_wait().expect("poll the playground");
+            let nginx = self.nginx.try_wait().expect("poll nginx");
+            for (name, exited) in [("the playground", playground), ("nginx", nginx)] {
+                if let Some(status) = exited {
+                    panic!(
+                        "{name} exited with {status} before answering\n{}",
+                        self.logs()
+                    );
+                }
             }
             if let Ok(response) = client.get(health.clone()).send().await
                 && response.status() == StatusCode::OK
@@ -275,6 +260,10 @@ impl Stack {
     fn logged_too_big_header(&self) -> bool {
         self.read_log("error.log").contains(UPSTREAM_TOO_BIG)
     }
+}
+
+fn log_file(dir: &Path, name: &str) -> File {
+    File::create(dir.join(name)).expect("create a log file in the scratch directory")
 }
 
 /// A client without cookies, for health checks and probes.
@@ -363,24 +352,6 @@ fn assert_fills(line: usize, max_size: usize) {
         session <= max_size && session + FILL_SLACK >= max_size,
         "the session takes {session} bytes of Cookie line, budget {max_size}"
     );
-}
-
-/// Pseudo-random alphanumeric text: deflate gains little on it, so the session's size on
-/// the wire tracks the text's length.
-fn noise(len: usize, seed: u64) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            // xorshift64*: a fixed seed gives the same text, and the same sizes, every run.
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            let draw = state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
-            let index = usize::try_from(draw).expect("32 bits fit usize") % ALPHABET.len();
-            char::from(ALPHABET[index])
-        })
-        .collect()
 }
 
 /// Request side at the library's default budget, nginx untouched: the whole session

@@ -1,26 +1,34 @@
-//! The `cookie-session` binary, run for real: keygen, encode, decode and their failures.
+//! The `cookie-session` binary, run for real: keygen, encode and decode in every format
+//! (the Flask format against real Flask, in `flask.rs`), and their failures.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cookie-session");
 const NOW: &str = "1700000000";
 
+mod flask;
+
+/// Runs the binary with `stdin` as its input, with no key from the environment.
 fn run(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
         .env_remove("SESSION_KEY")
+        .env_remove("FLASK_SECRET_KEY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the cookie-session binary runs");
-    child
+    let written = child
         .stdin
         .take()
         .expect("stdin is piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin accepts the input");
+        .write_all(stdin.as_bytes());
+    // A binary that refuses its arguments exits before reading its input.
+    if let Err(err) = written {
+        assert_eq!(err.kind(), ErrorKind::BrokenPipe, "writing stdin: {err}");
+    }
     child.wait_with_output().expect("the binary finishes")
 }
 

@@ -4,11 +4,12 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cookie-session");
+use super::run;
+
 const TS: u64 = 1_700_000_000;
 
 fn python() -> PathBuf {
@@ -58,24 +59,6 @@ fn ask(request: &Value) -> Value {
         .read_line(&mut line)
         .expect("read");
     serde_json::from_str(&line).expect("JSON answer")
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("FLASK_SECRET_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the cookie-session binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("stdin accepts the input");
-    child.wait_with_output().expect("the binary finishes")
 }
 
 fn text(bytes: &[u8]) -> String {

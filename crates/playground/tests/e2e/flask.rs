@@ -1,0 +1,161 @@
+//! The playground in Flask mode, sharing one cookie jar with a real Flask app (from PyPI,
+//! served by werkzeug on 127.0.0.1): every Flask type crosses both ways, in both layouts.
+//! Python comes from `FLASK_PYTHON` or `<workspace>/.venv/bin/python`.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use reqwest::Client;
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+use crate::common::{Guard, announced, noise, start_playground};
+
+const SECRET: &str = "playground-and-flask";
+
+fn python() -> PathBuf {
+    let path = std::env::var_os("FLASK_PYTHON").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
+        PathBuf::from,
+    );
+    let works = std::process::Command::new(&path)
+        .args(["-c", "import flask"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    assert!(
+        works,
+        "this test runs real Flask, and {} cannot import it. In the workspace root run \
+         `python3 -m venv .venv && .venv/bin/pip install flask`, or set FLASK_PYTHON",
+        path.display()
+    );
+    path
+}
+
+/// `crates/chunked-cookie-session/tests/flask/apps.py` with one of its layouts.
+async fn start_flask(layout: &str) -> (Guard, String) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../chunked-cookie-session/tests/flask/apps.py");
+    let mut child = Command::new(python())
+        .arg(script)
+        .args([layout, SECRET, "cookie-session"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start apps.py");
+    let port = announced(&mut child, "PORT ").await;
+    (Guard(child), format!("http://127.0.0.1:{port}"))
+}
+
+async fn get(client: &Client, url: String) -> Value {
+    let response = client.get(&url).send().await.expect("an answer");
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|_| json!(text))
+}
+
+async fn put(client: &Client, url: String, body: &Value) -> Value {
+    let response = client
+        .put(&url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("an answer");
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+async fn shared_jar(playground_layout: &str, flask_layout: &str, grows: bool) {
+    let (_flask_process, flask) = start_flask(flask_layout).await;
+    let (_playground_process, playground) = start_playground(&[
+        "--format",
+        "flask",
+        "--secret",
+        SECRET,
+        "--layout",
+        playground_layout,
+    ])
+    .await;
+    let client = Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+
+    // Flask's types, as the playground shows them: Flask's tagged JSON, read and verified.
+    get(&client, format!("{flask}/set_all")).await;
+    let view = get(&client, format!("{playground}/api/session")).await;
+    assert_eq!(view["load"], "valid", "{view}");
+    assert_eq!(
+        view["entries"]["f_tuple"],
+        json!({" t": [1, "two", 3.5, {" t": [4, null]}, [true]]})
+    );
+    assert_eq!(
+        view["entries"]["f_tag_like"],
+        json!({" di": {" t__": "not a tuple"}})
+    );
+
+    // The playground's API stores tagged JSON; Flask reads Python's types from it.
+    let rust_values = json!({
+        "r_tuple": {" t": [7, "seven", 0.5]},
+        "r_bytes": {" b": "/wBydXN0"},
+        "r_markup": {" m": "<em>rust</em>"},
+        "r_uuid": {" u": "00112233445566778899aabbccddeeff"},
+        "r_datetime": {" d": "Fri, 07 Jun 2030 08:09:10 GMT"},
+        "r_bigint": -1_267_650_600_228_229_401_496_703_205_376_i128,
+        "r_float": {" di": "-Infinity"},
+        "r_tag_like": {" di": {" u__": "not a uuid"}},
+        "r_text": "\u{1f980} cr\u{e4}b",
+    });
+    for (key, value) in rust_values.as_object().expect("an object") {
+        put(&client, format!("{playground}/api/session/{key}"), value).await;
+    }
+    let check = get(&client, format!("{flask}/check?rust=1")).await;
+    assert_eq!(check["errors"], json!([]), "{check}");
+
+    if grows {
+        // Past one cookie: the playground writes pieces `session:0`, `session:1`, …
+        // Random base64url: zlib keeps about three quarters of it, several cookies' worth.
+        let noise = noise(12_000, 1);
+        let view = put(
+            &client,
+            format!("{playground}/api/session/noise"),
+            &json!(noise),
+        )
+        .await;
+        let names: Vec<&str> = view["cookies"]
+            .as_array()
+            .expect("cookies")
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert!(names.len() >= 2 && names[1] == "session:1", "{names:?}");
+        let check = get(&client, format!("{flask}/check?rust=1")).await;
+        assert_eq!(check["errors"], json!([]), "{check}");
+        assert!(
+            check["keys"]
+                .as_array()
+                .expect("keys")
+                .contains(&json!("noise"))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn playground_in_flask_mode_shares_the_stock_cookie() {
+    shared_jar("stock", "stock", false).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn playground_in_flask_mode_shares_the_chunked_cookies() {
+    shared_jar("chunked", "fixed", true).await;
+}
