@@ -7,7 +7,9 @@
 //! ```
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use zeroize::Zeroizing;
@@ -118,72 +120,60 @@ impl Signer {
 /// cases, `binascii.a2b_base64` without strict mode: other characters are skipped, left-over
 /// bits ignored, and a complete padding sequence ends the data.
 ///
-/// Canonical unpadded base64url, all Flask ever writes, takes the fast path.
+/// Only that filtering is Python's; the `base64` crate decodes what is left. Canonical
+/// unpadded base64url, all Flask ever writes, takes the fast path.
 pub(crate) fn python_b64decode(text: &[u8], url_safe: bool) -> Option<Vec<u8>> {
     if url_safe && let Ok(raw) = URL_SAFE_NO_PAD.decode(text) {
         return Some(raw);
     }
-    let ascii: Vec<u8> = if url_safe {
+    let padded: Vec<u8>;
+    let text = if url_safe {
         let mut kept: Vec<u8> = text.iter().copied().filter(u8::is_ascii).collect();
         kept.resize(kept.len().next_multiple_of(4), b'=');
-        kept
+        padded = kept;
+        &padded[..]
     } else {
-        text.to_vec()
+        text
     };
-    let mut out = Vec::with_capacity(ascii.len() / 4 * 3);
-    let mut quad = 0u8;
-    let mut pads = 0u8;
-    let mut left = 0u8;
-    for &ch in &ascii {
+    let mut digits = Vec::with_capacity(text.len());
+    let mut pads = 0;
+    let mut ended = false;
+    for &ch in text {
         if ch == b'=' {
-            if quad >= 2 {
+            // Padding counts only after two digits of a group, and ends the data once it
+            // completes the group; a stray `=` elsewhere is skipped.
+            if digits.len() % 4 >= 2 {
                 pads += 1;
-                if quad + pads >= 4 {
-                    return Some(out);
+                if digits.len() % 4 + pads >= 4 {
+                    ended = true;
+                    break;
                 }
             }
             continue;
         }
-        let Some(bits) = sextet(ch, url_safe) else {
-            continue;
+        let digit = match ch {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => ch,
+            b'-' if url_safe => b'+',
+            b'_' if url_safe => b'/',
+            _ => continue,
         };
         pads = 0;
-        match quad {
-            0 => {
-                left = bits;
-                quad = 1;
-            }
-            1 => {
-                out.push((left << 2) | (bits >> 4));
-                left = bits & 0x0f;
-                quad = 2;
-            }
-            2 => {
-                out.push((left << 4) | (bits >> 2));
-                left = bits & 0x03;
-                quad = 3;
-            }
-            _ => {
-                out.push((left << 6) | bits);
-                quad = 0;
-            }
-        }
+        digits.push(digit);
     }
-    (quad == 0).then_some(out)
+    // Without a closing pad, a partial group is an error, as in Python.
+    if !ended && digits.len() % 4 != 0 {
+        return None;
+    }
+    PYTHON_LENIENT.decode(&digits).ok()
 }
 
-fn sextet(ch: u8, url_safe: bool) -> Option<u8> {
-    match ch {
-        b'A'..=b'Z' => Some(ch - b'A'),
-        b'a'..=b'z' => Some(ch - b'a' + 26),
-        b'0'..=b'9' => Some(ch - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        b'-' if url_safe => Some(62),
-        b'_' if url_safe => Some(63),
-        _ => None,
-    }
-}
+/// Standard base64 that ignores the bits a short final group leaves over, as Python does.
+const PYTHON_LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
 
 #[cfg(test)]
 mod tests {
