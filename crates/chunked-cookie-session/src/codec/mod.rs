@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use crate::chunk::Naming;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
-use crate::keys::KeyId;
+use crate::keys::{Key, KeyId, KeyRing};
 use crate::reason::LoadReason;
 
 /// What a codec needs to seal a session.
@@ -256,6 +256,26 @@ pub(crate) fn check_expiry(
         return Err(LoadReason::IdleExpired);
     }
     Ok(())
+}
+
+/// The checks both native formats make before their tag is verified: a decoded token long
+/// enough for its framing, a header this version reads, the format's own encrypted flag (a
+/// signed token is never opened as a private one, nor the reverse), and a key the ring holds.
+pub(crate) fn envelope_key<'k>(
+    raw: &[u8],
+    min_len: usize,
+    encrypted: bool,
+    keys: &'k KeyRing,
+) -> Result<(header::Header, &'k Key), LoadReason> {
+    if raw.len() < min_len {
+        return Err(LoadReason::Malformed);
+    }
+    let header = header::Header::parse(raw).ok_or(LoadReason::Malformed)?;
+    if header.has(header::FLAG_ENCRYPTED) != encrypted {
+        return Err(LoadReason::Malformed);
+    }
+    let key = keys.find(header.key_id).ok_or(LoadReason::UnknownKey)?;
+    Ok((header, key))
 }
 
 /// The common end of opening a native envelope whose tag has verified: judge the

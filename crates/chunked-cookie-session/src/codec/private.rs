@@ -23,8 +23,8 @@ use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::Zeroizing;
 
 use super::compress::deflate_if_smaller;
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN, Header};
-use super::{Opened, Prepared, SealInput, open_verified};
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
+use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};
@@ -121,19 +121,7 @@ impl PrivateCodec {
                 .decode(token)
                 .map_err(|_| LoadReason::Malformed)?,
         );
-        if raw.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
-            return Err(LoadReason::Malformed);
-        }
-        let header = Header::parse(&raw).ok_or(LoadReason::Malformed)?;
-        // A signed token is not a private one: refusing it here keeps the formats apart even
-        // though both share the header and the key ring.
-        if !header.has(FLAG_ENCRYPTED) {
-            return Err(LoadReason::Malformed);
-        }
-        let key = self
-            .keys
-            .find(header.key_id)
-            .ok_or(LoadReason::UnknownKey)?;
+        let (header, key) = envelope_key(&raw, HEADER_LEN + NONCE_LEN + TAG_LEN, true, &self.keys)?;
         let (head, rest) = raw.split_at_mut(HEADER_LEN);
         let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
         let (message, tag) = rest.split_at_mut(rest.len() - TAG_LEN);

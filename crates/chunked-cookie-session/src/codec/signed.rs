@@ -17,8 +17,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use super::compress::deflate_if_smaller;
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN, Header};
-use super::{Opened, Prepared, SealInput, open_verified};
+use super::header::{FLAG_COMPRESSED, HEADER_LEN};
+use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyId, KeyRing};
@@ -83,17 +83,7 @@ impl SignedCodec {
         let raw = URL_SAFE_NO_PAD
             .decode(token)
             .map_err(|_| LoadReason::Malformed)?;
-        if raw.len() < HEADER_LEN + TAG_LEN {
-            return Err(LoadReason::Malformed);
-        }
-        let header = Header::parse(&raw).ok_or(LoadReason::Malformed)?;
-        if header.has(FLAG_ENCRYPTED) {
-            return Err(LoadReason::Malformed);
-        }
-        let key = self
-            .keys
-            .find(header.key_id)
-            .ok_or(LoadReason::UnknownKey)?;
+        let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
         let (signed, tag) = raw.split_at(raw.len() - TAG_LEN);
         // `verify_slice` compares in constant time.
         mac(key, name, signed)
