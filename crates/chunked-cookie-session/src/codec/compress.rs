@@ -2,6 +2,8 @@
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
+use crate::reason::LoadReason;
+
 /// Payloads shorter than this are never worth compressing.
 const MIN_INPUT: usize = 128;
 /// Size of the sample compressed first to decide whether the whole is worth it.
@@ -33,8 +35,13 @@ pub(crate) fn deflate_if_smaller(input: &[u8]) -> Option<Vec<u8>> {
 
 /// Deflates into at most `limit` bytes; `None` if the output does not fit.
 fn deflate_within(input: &[u8], limit: usize, level: Compression) -> Option<Vec<u8>> {
+    deflate_into(&mut Compress::new(level, false), input, limit)
+}
+
+/// Runs `deflate` (raw or zlib-framed, fresh or reset) over `input` into at most `limit`
+/// bytes; `None` as soon as the output overflows, so data that will not shrink stops early.
+pub(crate) fn deflate_into(deflate: &mut Compress, input: &[u8], limit: usize) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(limit);
-    let mut deflate = Compress::new(level, false);
     loop {
         let consumed = usize::try_from(deflate.total_in()).ok()?;
         let status = deflate
@@ -58,10 +65,35 @@ pub(crate) enum InflateError {
     Malformed,
 }
 
-/// Inflates a raw deflate stream, refusing to produce more than `cap` bytes.
+impl From<InflateError> for LoadReason {
+    fn from(err: InflateError) -> LoadReason {
+        match err {
+            InflateError::TooLarge => LoadReason::TooLarge,
+            InflateError::Malformed => LoadReason::Malformed,
+        }
+    }
+}
+
+/// Inflates a raw deflate stream that must end exactly where `input` ends, refusing to
+/// produce more than `cap` bytes.
 pub(crate) fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, InflateError> {
+    let (out, consumed) = inflate_prefix(input, cap, false)?;
+    if consumed != input.len() {
+        return Err(InflateError::Malformed);
+    }
+    Ok(out)
+}
+
+/// Inflates the stream at the start of `input` (zlib-framed when `zlib` is set), refusing
+/// to produce more than `cap` bytes; returns the output and how many input bytes the
+/// stream took.
+pub(crate) fn inflate_prefix(
+    input: &[u8],
+    cap: usize,
+    zlib: bool,
+) -> Result<(Vec<u8>, usize), InflateError> {
     let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap).max(64));
-    let mut inflate = Decompress::new(false);
+    let mut inflate = Decompress::new(zlib);
     loop {
         let consumed = usize::try_from(inflate.total_in()).map_err(|_| InflateError::Malformed)?;
         if out.len() == out.capacity() {
@@ -78,10 +110,11 @@ pub(crate) fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, Inflat
             return Err(InflateError::TooLarge);
         }
         match status {
-            Status::StreamEnd if usize::try_from(inflate.total_in()).ok() == Some(input.len()) => {
-                return Ok(out);
+            Status::StreamEnd => {
+                let consumed =
+                    usize::try_from(inflate.total_in()).map_err(|_| InflateError::Malformed)?;
+                return Ok((out, consumed));
             }
-            Status::StreamEnd => return Err(InflateError::Malformed),
             _ if before == (inflate.total_in(), inflate.total_out())
                 && out.len() < out.capacity() =>
             {

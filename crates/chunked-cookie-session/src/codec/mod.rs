@@ -295,12 +295,8 @@ pub(crate) fn open_verified(
     check_expiry(&meta, now, config)?;
     let map = if header.has(header::FLAG_COMPRESSED) {
         // Zeroized on drop: for a private session this is plaintext.
-        let json = zeroize::Zeroizing::new(
-            compress::inflate_capped(body, config.max_decoded_size).map_err(|err| match err {
-                compress::InflateError::TooLarge => LoadReason::TooLarge,
-                compress::InflateError::Malformed => LoadReason::Malformed,
-            })?,
-        );
+        let json =
+            zeroize::Zeroizing::new(compress::inflate_capped(body, config.max_decoded_size)?);
         parse_map(&json)?
     } else {
         parse_map(body)?

@@ -20,9 +20,10 @@ use std::cell::RefCell;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::{Compress, Compression};
 use serde_json::{Map, Value};
 
+use super::compress::{deflate_into, inflate_prefix};
 use super::{Meta, Opened, SealInput};
 use crate::chunk::Naming;
 use crate::config::SessionConfig;
@@ -143,51 +144,11 @@ fn zlib_if_smaller(json: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-fn deflate_into(deflate: &mut Compress, json: &[u8], limit: usize) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(limit);
-    loop {
-        let consumed = usize::try_from(deflate.total_in()).ok()?;
-        let status = deflate
-            .compress_vec(&json[consumed..], &mut out, FlushCompress::Finish)
-            .ok()?;
-        match status {
-            Status::StreamEnd => return Some(out),
-            _ if out.len() == out.capacity() => return None,
-            Status::Ok | Status::BufError => continue,
-        }
-    }
-}
-
 /// `zlib.decompress`, refusing to produce more than `cap` bytes. Like Python, bytes after
 /// the end of the stream are ignored.
 fn inflate_zlib(input: &[u8], cap: usize) -> Result<Vec<u8>, LoadReason> {
-    let mut out = Vec::with_capacity(input.len().saturating_mul(4).min(cap).max(64));
-    let mut inflate = Decompress::new(true);
-    loop {
-        if out.len() == out.capacity() {
-            if out.len() >= cap {
-                return Err(LoadReason::TooLarge);
-            }
-            out.reserve(out.len().min(cap - out.len()).max(64));
-        }
-        let consumed = usize::try_from(inflate.total_in()).map_err(|_| LoadReason::Malformed)?;
-        let before = (inflate.total_in(), inflate.total_out());
-        let status = inflate
-            .decompress_vec(&input[consumed..], &mut out, FlushDecompress::Finish)
-            .map_err(|_| LoadReason::Malformed)?;
-        if out.len() > cap {
-            return Err(LoadReason::TooLarge);
-        }
-        match status {
-            Status::StreamEnd => return Ok(out),
-            _ if before == (inflate.total_in(), inflate.total_out())
-                && out.len() < out.capacity() =>
-            {
-                return Err(LoadReason::Malformed);
-            }
-            _ => continue,
-        }
-    }
+    let (json, _) = inflate_prefix(input, cap, true)?;
+    Ok(json)
 }
 
 #[cfg(test)]
