@@ -174,6 +174,26 @@ impl SessionConfig {
         }
     }
 
+    /// A builder starting from Flask's own cookie defaults, for an engine that shares
+    /// sessions with a Flask application: name `session`, `Path=/`, `HttpOnly`, and neither
+    /// `Secure` nor `SameSite` (Flask's `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_SAMESITE`
+    /// are off unless the app sets them; set the same here when it does).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SessionConfig;
+    ///
+    /// let config = SessionConfig::flask_defaults().build()?;
+    /// assert!(!config.secure() && config.http_only() && config.same_site().is_none());
+    /// let behind_tls = SessionConfig::flask_defaults().secure(true).build()?;
+    /// assert!(behind_tls.secure());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
+    pub fn flask_defaults() -> SessionConfigBuilder {
+        SessionConfig::builder().secure(false).same_site(None)
+    }
+
     /// The name of the first cookie; further chunks append `_1`, `_2`, ….
     pub fn name(&self) -> &str {
         &self.name

@@ -1,8 +1,95 @@
-//! `Set-Cookie` lines, formatted by the `cookie` crate from the configuration.
+//! `Set-Cookie` values, formatted by the `cookie` crate from the configuration.
+
+use std::fmt;
 
 use cookie::Cookie;
 
 use crate::config::SessionConfig;
+
+/// One `Set-Cookie` header value a response carries for the session: a chunk, or the
+/// deletion of one.
+///
+/// Read names, values and deletions from here rather than from the text of the line.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(["session=stale"]);
+/// session.insert("user", "ada")?;
+/// let outcome = engine.save(&session)?;
+/// let cookie = &outcome.cookies[0];
+/// assert_eq!((cookie.name(), cookie.index(), cookie.is_removal()), ("session", 0, false));
+/// assert!(cookie.line().starts_with(cookie.pair()));
+/// assert_eq!(cookie.pair(), format!("session={}", cookie.value()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SetCookie {
+    index: usize,
+    removal: bool,
+    name_len: usize,
+    value_len: usize,
+    line: String,
+}
+
+impl SetCookie {
+    /// The cookie's name.
+    pub fn name(&self) -> &str {
+        &self.line[..self.name_len]
+    }
+
+    /// The cookie's value (empty for a deletion).
+    pub fn value(&self) -> &str {
+        &self.line[self.name_len + 1..self.name_len + 1 + self.value_len]
+    }
+
+    /// `name=value`, as the next request's `Cookie` header carries it.
+    pub fn pair(&self) -> &str {
+        &self.line[..self.name_len + 1 + self.value_len]
+    }
+
+    /// The chunk index the cookie holds in the session's layout.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// True when this line deletes the cookie (`Max-Age=0`).
+    pub fn is_removal(&self) -> bool {
+        self.removal
+    }
+
+    /// The whole `Set-Cookie` header value, attributes included.
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+}
+
+impl fmt::Debug for SetCookie {
+    // A chunk's value is session content: only its size reaches a log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetCookie")
+            .field("name", &self.name())
+            .field("index", &self.index)
+            .field("removal", &self.removal)
+            .field("value_bytes", &self.value_len)
+            .field("line_bytes", &self.line.len())
+            .finish()
+    }
+}
+
+/// How the cookies of a write say when they end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Persistence {
+    /// No deadline: the cookie ends with the browser session.
+    BrowserSession,
+    /// `Max-Age`, in seconds.
+    MaxAge(u64),
+    /// `Expires`, as Unix seconds.
+    Expires(u64),
+}
 
 /// Formats the `Set-Cookie` values of one response: every chunk and every deletion carries
 /// the same Path, Domain, Secure, HttpOnly, SameSite and Partitioned, so the browser
@@ -10,27 +97,18 @@ use crate::config::SessionConfig;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CookieWriter<'a> {
     config: &'a SessionConfig,
-    /// `Max-Age` in seconds for persistent cookies; `None` for browser-session cookies.
-    max_age: Option<u64>,
-    /// `Expires` as Unix seconds, for formats that state the deadline as a date (Flask).
-    expires: Option<u64>,
+    persistence: Persistence,
 }
 
 impl<'a> CookieWriter<'a> {
-    pub(crate) fn new(config: &'a SessionConfig, max_age: Option<u64>) -> CookieWriter<'a> {
+    pub(crate) fn new(config: &'a SessionConfig, persistence: Persistence) -> CookieWriter<'a> {
         CookieWriter {
             config,
-            max_age,
-            expires: None,
+            persistence,
         }
     }
 
-    /// The same writer, stating `expires` (Unix seconds) as an `Expires` date on sets.
-    pub(crate) fn with_expires(self, expires: Option<u64>) -> CookieWriter<'a> {
-        CookieWriter { expires, ..self }
-    }
-
-    fn build<'c>(&self, name: &'c str, value: &'c str, max_age: Option<u64>) -> Cookie<'c> {
+    fn build<'c>(&self, name: &'c str, value: &'c str, persistence: Persistence) -> Cookie<'c> {
         let c = self.config;
         let mut cookie = Cookie::build((name, value))
             .path(c.path.clone())
@@ -44,35 +122,56 @@ impl<'a> CookieWriter<'a> {
         if let Some(same_site) = c.same_site {
             cookie.set_same_site(same_site);
         }
-        if let Some(seconds) = max_age {
-            let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-            cookie.set_max_age(time::Duration::seconds(seconds));
+        match persistence {
+            Persistence::BrowserSession => {}
+            Persistence::MaxAge(seconds) => {
+                let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+                cookie.set_max_age(time::Duration::seconds(seconds));
+            }
+            Persistence::Expires(at) => {
+                let at = i64::try_from(at)
+                    .ok()
+                    .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
+                if let Some(at) = at {
+                    cookie.set_expires(at);
+                }
+            }
         }
         cookie
     }
 
-    /// The `Set-Cookie` value that stores `value` under `name`.
-    pub(crate) fn set(&self, name: &str, value: &str) -> String {
-        let mut cookie = self.build(name, value, self.max_age);
-        let expires = self
-            .expires
-            .and_then(|at| i64::try_from(at).ok())
-            .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
-        if let Some(at) = expires {
-            cookie.set_expires(at);
+    fn line(&self, name: &str, index: usize, value: &str, removal: bool) -> SetCookie {
+        let persistence = if removal {
+            Persistence::MaxAge(0)
+        } else {
+            self.persistence
+        };
+        let line = self.build(name, value, persistence).to_string();
+        debug_assert!(line.starts_with(name) && line[name.len()..].starts_with('='));
+        SetCookie {
+            index,
+            removal,
+            name_len: name.len(),
+            value_len: value.len(),
+            line,
         }
-        cookie.to_string()
     }
 
-    /// The `Set-Cookie` value that deletes `name`: an empty value and `Max-Age=0` (never an
-    /// Expires date in 1970, which some hosts drop, and never a positive Max-Age).
-    pub(crate) fn remove(&self, name: &str) -> String {
-        self.build(name, "", Some(0)).to_string()
+    /// The `Set-Cookie` value that stores `value` as chunk `index`, named `name`.
+    pub(crate) fn set(&self, name: &str, index: usize, value: &str) -> SetCookie {
+        self.line(name, index, value, false)
+    }
+
+    /// The `Set-Cookie` value that deletes chunk `index`, named `name`: an empty value and
+    /// `Max-Age=0` (never an Expires date in 1970, which some hosts drop, and never a
+    /// positive Max-Age).
+    pub(crate) fn remove(&self, name: &str, index: usize) -> SetCookie {
+        self.line(name, index, "", true)
     }
 
     /// How many bytes a `Set-Cookie` value takes beyond `name=value`.
     pub(crate) fn attributes_len(&self) -> usize {
-        self.set("n", "").len() - "n=".len()
+        self.build("n", "", self.persistence).to_string().len() - "n=".len()
     }
 }
 
@@ -90,9 +189,9 @@ mod tests {
             .partitioned(true)
             .build()
             .unwrap();
-        let writer = CookieWriter::new(&config, Some(3600));
-        let set = writer.set("session", "abc");
-        let removal = writer.remove("session_1");
+        let writer = CookieWriter::new(&config, Persistence::MaxAge(3600));
+        let set = writer.set("session", 0, "abc");
+        let removal = writer.remove("session_1", 1);
         for attr in [
             "Domain=example.com",
             "Path=/app",
@@ -101,12 +200,42 @@ mod tests {
             "SameSite=Strict",
             "Partitioned",
         ] {
-            assert!(set.contains(attr), "{set}");
-            assert!(removal.contains(attr), "{removal}");
+            assert!(set.line().contains(attr), "{}", set.line());
+            assert!(removal.line().contains(attr), "{}", removal.line());
         }
-        assert!(set.starts_with("session=abc;") && set.contains("Max-Age=3600"));
-        assert!(removal.starts_with("session_1=;") && removal.contains("Max-Age=0"));
-        assert!(!removal.contains("Expires"));
-        assert_eq!(writer.attributes_len(), set.len() - "session=abc".len());
+        assert!(set.line().starts_with("session=abc;") && set.line().contains("Max-Age=3600"));
+        assert_eq!(
+            (set.name(), set.value(), set.pair()),
+            ("session", "abc", "session=abc")
+        );
+        assert!(!set.is_removal() && removal.is_removal());
+        assert_eq!(
+            (removal.name(), removal.value(), removal.index()),
+            ("session_1", "", 1)
+        );
+        assert!(removal.line().contains("Max-Age=0") && !removal.line().contains("Expires"));
+        assert_eq!(
+            writer.attributes_len(),
+            set.line().len() - "session=abc".len()
+        );
+        assert!(!format!("{set:?}").contains("abc"));
+    }
+
+    #[test]
+    fn states_expires_as_a_date() {
+        let config = SessionConfig::default();
+        let writer = CookieWriter::new(&config, Persistence::Expires(1_700_000_000));
+        let set = writer.set("session", 0, "v");
+        assert!(
+            set.line().contains("Expires=Tue, 14 Nov 2023 22:13:20 GMT"),
+            "{}",
+            set.line()
+        );
+        assert_eq!(
+            writer.attributes_len(),
+            set.line().len() - "session=v".len()
+        );
+        let browser = CookieWriter::new(&config, Persistence::BrowserSession).set("s", 0, "v");
+        assert!(!browser.line().contains("Max-Age") && !browser.line().contains("Expires"));
     }
 }

@@ -11,10 +11,11 @@
 //!    over the whole session is verified (it covers the cookie name, the chunk count, the
 //!    timestamps and a generation id fresh at every write), and the JSON is parsed. Any
 //!    inconsistency gives an empty session and a typed [`LoadReason`], never an error page.
-//! 3. [`SessionEngine::save`] (or [`SessionEngine::finish`] in an adapter) writes the
-//!    session back only if it changed, split to exact byte budgets, with deletions for the
-//!    chunks that became stale. A session over the budget is a [`SaveError`], never a
-//!    truncated cookie.
+//! 3. [`SessionEngine::save`] (or [`SessionEngine::finish`] in an adapter) decides what
+//!    the response carries, as one [`Outcome`]: the session written back only if it
+//!    changed, split to exact byte budgets, with deletions for the chunks that became
+//!    stale, and the `Vary` and `Cache-Control` decisions. A session over the budget is a
+//!    [`SaveError`], never a truncated cookie.
 //!
 //! # Example
 //!
@@ -27,8 +28,9 @@
 //! let session = engine.load(["theme=dark"]);
 //! assert_eq!(session.load_reason(), LoadReason::NoSession);
 //! session.insert("user", "ada")?;
-//! let set_cookie = engine.save(&session)?;
-//! assert!(set_cookie[0].starts_with("session="));
+//! let outcome = engine.save(&session)?;
+//! assert_eq!(outcome.cookies[0].name(), "session");
+//! assert!(outcome.cookies[0].line().starts_with("session="));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -50,30 +52,46 @@
 //! revoked on the server before it expires: see docs/SECURITY.md.
 #![forbid(unsafe_code)]
 
-mod chunk;
-mod codec;
-mod config;
-mod cookies;
-mod engine;
-mod error;
-#[cfg(feature = "flask")]
-pub mod flask;
+// The layers, from the top: the adapters translate HTTP; the engine holds the write rules;
+// the session handle and its state (the read rules) below it; then the chunk layer and the
+// codecs; then the primitives. Imports only ever run down. docs/ARCHITECTURE.md draws it.
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod integrations;
+
+mod engine;
+mod outcome;
+mod session;
+mod state;
+
+mod chunk;
+mod codec;
+
+mod clock;
+mod config;
+mod cookies;
+mod error;
 mod keys;
 mod reason;
-mod session;
+mod request;
 
+#[cfg(feature = "flask")]
+pub mod flask;
+
+pub use clock::unix_now;
 pub use config::{
     BROWSER_NAME_VALUE_LIMIT, Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING,
     OverflowPolicy, PARTITIONED_LIMIT, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig,
     SessionConfigBuilder,
 };
-pub use engine::{ResponseCookies, SessionEngine};
+pub use cookies::SetCookie;
+pub use engine::SessionEngine;
 pub use error::SaveError;
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
-pub use reason::LoadReason;
+pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
+pub use reason::{LoadReason, UnknownReason};
+pub use request::RequestCookies;
 pub use session::Session;
+pub use state::Sizes;
 
 #[cfg(feature = "actix")]
 pub use integrations::actix;

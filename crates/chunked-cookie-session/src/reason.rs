@@ -1,6 +1,7 @@
 //! Why an incoming session was accepted or rejected.
 
 use std::fmt;
+use std::str::FromStr;
 
 /// The outcome of reading the session cookies of a request.
 ///
@@ -44,20 +45,30 @@ pub enum LoadReason {
 }
 
 impl LoadReason {
-    /// Every reason, in declaration order.
-    pub const ALL: [LoadReason; 11] = [
-        LoadReason::NoSession,
-        LoadReason::Valid,
-        LoadReason::MissingChunk,
-        LoadReason::StaleChunk,
-        LoadReason::TooManyChunks,
-        LoadReason::BadSignature,
-        LoadReason::UnknownKey,
-        LoadReason::Expired,
-        LoadReason::IdleExpired,
-        LoadReason::Malformed,
-        LoadReason::TooLarge,
-    ];
+    /// Every reason, in declaration order. A slice, so adding a reason breaks no caller.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// assert!(LoadReason::all().contains(&LoadReason::StaleChunk));
+    /// assert_eq!(LoadReason::all()[0], LoadReason::NoSession);
+    /// ```
+    pub const fn all() -> &'static [LoadReason] {
+        &[
+            LoadReason::NoSession,
+            LoadReason::Valid,
+            LoadReason::MissingChunk,
+            LoadReason::StaleChunk,
+            LoadReason::TooManyChunks,
+            LoadReason::BadSignature,
+            LoadReason::UnknownKey,
+            LoadReason::Expired,
+            LoadReason::IdleExpired,
+            LoadReason::Malformed,
+            LoadReason::TooLarge,
+        ]
+    }
 
     /// The kebab-case name used by the CLI, the playground API and log events.
     ///
@@ -81,19 +92,6 @@ impl LoadReason {
             LoadReason::Malformed => "malformed",
             LoadReason::TooLarge => "too-large",
         }
-    }
-
-    /// Parses a name produced by [`LoadReason::as_str`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::LoadReason;
-    /// assert_eq!(LoadReason::from_name("expired"), Some(LoadReason::Expired));
-    /// assert_eq!(LoadReason::from_name("nope"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<LoadReason> {
-        LoadReason::ALL.into_iter().find(|r| r.as_str() == name)
     }
 
     /// A sentence for humans explaining the reason.
@@ -136,6 +134,89 @@ impl LoadReason {
     pub const fn is_rejection(self) -> bool {
         !matches!(self, LoadReason::NoSession | LoadReason::Valid)
     }
+
+    /// The level a rejection is logged at: `WARN` for what points at tampering or a
+    /// misbehaving client (a bad signature, malformed or oversized cookies), `INFO` for what
+    /// ordinary use produces (expiry, a dropped cookie, a rotated-out key), `DEBUG` for the
+    /// reasons that reject nothing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::LoadReason;
+    /// use tracing::Level;
+    /// assert_eq!(LoadReason::BadSignature.level(), Level::WARN);
+    /// assert_eq!(LoadReason::Expired.level(), Level::INFO);
+    /// assert_eq!(LoadReason::Valid.level(), Level::DEBUG);
+    /// ```
+    pub const fn level(self) -> tracing::Level {
+        match self {
+            LoadReason::BadSignature
+            | LoadReason::Malformed
+            | LoadReason::TooLarge
+            | LoadReason::TooManyChunks => tracing::Level::WARN,
+            LoadReason::NoSession | LoadReason::Valid => tracing::Level::DEBUG,
+            LoadReason::MissingChunk
+            | LoadReason::StaleChunk
+            | LoadReason::UnknownKey
+            | LoadReason::Expired
+            | LoadReason::IdleExpired => tracing::Level::INFO,
+        }
+    }
+
+    /// Logs a load at [`level`](Self::level), with the bytes of cookies it read. Nothing of
+    /// the cookies' content is logged.
+    pub(crate) fn log(self, cookie_bytes: usize) {
+        let reason = self.as_str();
+        let detail = self.describe();
+        match self.level() {
+            tracing::Level::WARN => {
+                tracing::warn!(reason, cookie_bytes, "session rejected: {detail}");
+            }
+            tracing::Level::INFO => {
+                tracing::info!(reason, cookie_bytes, "session rejected: {detail}");
+            }
+            _ => tracing::debug!(reason, cookie_bytes, "session loaded: {detail}"),
+        }
+    }
+}
+
+/// A name that is not one of [`LoadReason::as_str`]'s.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{LoadReason, UnknownReason};
+/// let err: UnknownReason = "nope".parse::<LoadReason>().unwrap_err();
+/// assert!(err.to_string().contains("nope"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
+         stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
+         malformed, too-large)"
+)]
+pub struct UnknownReason(String);
+
+/// Parses a name produced by [`LoadReason::as_str`].
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::LoadReason;
+/// assert_eq!("expired".parse(), Ok(LoadReason::Expired));
+/// assert!("nope".parse::<LoadReason>().is_err());
+/// ```
+impl FromStr for LoadReason {
+    type Err = UnknownReason;
+
+    fn from_str(name: &str) -> Result<LoadReason, UnknownReason> {
+        LoadReason::all()
+            .iter()
+            .copied()
+            .find(|reason| reason.as_str() == name)
+            .ok_or_else(|| UnknownReason(name.to_owned()))
+    }
 }
 
 impl fmt::Display for LoadReason {
@@ -151,9 +232,9 @@ mod tests {
     #[test]
     fn names_round_trip_and_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for reason in LoadReason::ALL {
+        for &reason in LoadReason::all() {
             assert!(seen.insert(reason.as_str()));
-            assert_eq!(LoadReason::from_name(reason.as_str()), Some(reason));
+            assert_eq!(reason.as_str().parse(), Ok(reason));
             assert!(!reason.describe().is_empty());
         }
     }

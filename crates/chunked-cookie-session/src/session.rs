@@ -7,10 +7,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::chunk::Incoming;
-use crate::codec::Meta;
-use crate::engine::EngineInner;
+use crate::error::SaveError;
 use crate::reason::LoadReason;
+use crate::request::RequestCookies;
+use crate::state::{Sizes, State};
 
 /// A session: a JSON object of entries, read from the request's cookies and written back
 /// to the response's.
@@ -33,49 +33,13 @@ use crate::reason::LoadReason;
 /// assert!(session.is_modified());
 ///
 /// // The response carries the session back.
-/// let set_cookie = engine.save(&session).unwrap();
-/// assert_eq!(set_cookie.len(), 1);
-/// assert!(set_cookie[0].starts_with("session="));
+/// let outcome = engine.save(&session).unwrap();
+/// assert_eq!(outcome.cookies.len(), 1);
+/// assert_eq!(outcome.cookies[0].name(), "session");
 /// ```
 #[derive(Clone)]
 pub struct Session {
     state: Arc<Mutex<State>>,
-}
-
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) engine: Arc<EngineInner>,
-    pub(crate) now: u64,
-    /// The request's cookies, until the first access decodes them.
-    pub(crate) pending: Option<Incoming>,
-    /// A bit per chunk index the request carried.
-    pub(crate) present: u64,
-    /// Chunk indices the request carried that the verified session does not use.
-    pub(crate) debris: u64,
-    pub(crate) map: Map<String, Value>,
-    pub(crate) reason: LoadReason,
-    pub(crate) meta: Option<Meta>,
-    pub(crate) persistent: Option<bool>,
-    pub(crate) modified: bool,
-    pub(crate) purged: bool,
-    pub(crate) renew: bool,
-}
-
-impl State {
-    /// Decodes the incoming cookies on first use.
-    fn load(&mut self) {
-        if let Some(incoming) = self.pending.take() {
-            let decoded = self.engine.decode(&incoming, self.now);
-            self.map = decoded.map;
-            self.reason = decoded.reason;
-            self.meta = decoded.meta;
-            self.debris = decoded.debris;
-        }
-    }
-
-    pub(crate) fn accessed(&self) -> bool {
-        self.pending.is_none()
-    }
 }
 
 impl Session {
@@ -85,7 +49,8 @@ impl Session {
         }
     }
 
-    /// Locks the state without loading it.
+    /// Locks the state without loading it: for the engine, which reads what the handler
+    /// left, and for the methods that need no decoding.
     pub(crate) fn raw(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves the map consistent (every method changes it
         // in one step), so a poisoned lock is still safe to use.
@@ -95,7 +60,7 @@ impl Session {
     /// Locks the state, decoding the incoming cookies first if nobody has yet.
     fn loaded(&self) -> MutexGuard<'_, State> {
         let mut state = self.raw();
-        state.load();
+        state.ensure_loaded();
         state
     }
 
@@ -116,7 +81,11 @@ impl Session {
     /// assert_eq!(session.get::<u8>("missing").unwrap(), None);
     /// ```
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, serde_json::Error> {
-        self.loaded().map.get(key).map(T::deserialize).transpose()
+        self.loaded()
+            .entries()
+            .get(key)
+            .map(T::deserialize)
+            .transpose()
     }
 
     /// Reads an entry as a JSON value.
@@ -130,7 +99,7 @@ impl Session {
     /// assert_eq!(session.get_value("n"), Some(serde_json::json!(1)));
     /// ```
     pub fn get_value(&self, key: &str) -> Option<Value> {
-        self.loaded().map.get(key).cloned()
+        self.loaded().entries().get(key).cloned()
     }
 
     /// Stores `value` under `key`, returning the previous value. Storing a value equal to
@@ -168,12 +137,7 @@ impl Session {
     /// assert!(session.contains("flags"));
     /// ```
     pub fn insert_value(&self, key: &str, value: Value) -> Option<Value> {
-        let mut state = self.loaded();
-        if state.map.get(key) == Some(&value) {
-            return Some(value);
-        }
-        state.modified = true;
-        state.map.insert(key.to_owned(), value)
+        self.raw().insert(key, value)
     }
 
     /// Removes an entry, returning its value.
@@ -188,10 +152,7 @@ impl Session {
     /// assert_eq!(session.remove("a"), None);
     /// ```
     pub fn remove(&self, key: &str) -> Option<Value> {
-        let mut state = self.loaded();
-        let old = state.map.remove(key);
-        state.modified |= old.is_some();
-        old
+        self.raw().remove(key)
     }
 
     /// Removes an entry and reads it as `T`.
@@ -215,7 +176,7 @@ impl Session {
 
     /// True when an entry exists under `key`.
     pub fn contains(&self, key: &str) -> bool {
-        self.loaded().map.contains_key(key)
+        self.loaded().entries().contains_key(key)
     }
 
     /// The keys of every entry, sorted.
@@ -230,22 +191,22 @@ impl Session {
     /// assert_eq!(session.keys(), ["a", "b"]);
     /// ```
     pub fn keys(&self) -> Vec<String> {
-        self.loaded().map.keys().cloned().collect()
+        self.loaded().entries().keys().cloned().collect()
     }
 
     /// A copy of every entry.
     pub fn entries(&self) -> Map<String, Value> {
-        self.loaded().map.clone()
+        self.loaded().entries().clone()
     }
 
     /// How many entries the session holds.
     pub fn len(&self) -> usize {
-        self.loaded().map.len()
+        self.loaded().entries().len()
     }
 
     /// True when the session holds no entry.
     pub fn is_empty(&self) -> bool {
-        self.loaded().map.is_empty()
+        self.loaded().entries().is_empty()
     }
 
     /// Removes every entry; the response deletes the session cookies.
@@ -260,9 +221,7 @@ impl Session {
     /// assert!(session.is_empty());
     /// ```
     pub fn clear(&self) {
-        let mut state = self.loaded();
-        state.modified |= !state.map.is_empty();
-        state.map.clear();
+        self.raw().clear();
     }
 
     /// Ends the session: removes every entry and deletes every session cookie the request
@@ -274,30 +233,53 @@ impl Session {
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
     /// let session = engine.load(["session=anything"]);
     /// session.purge();
-    /// let set_cookie = engine.save(&session).unwrap();
-    /// assert!(set_cookie[0].contains("Max-Age=0"));
+    /// let outcome = engine.save(&session).unwrap();
+    /// assert!(outcome.cookies[0].is_removal());
     /// ```
     pub fn purge(&self) {
-        let mut state = self.raw();
-        // Purging needs no decoding: whatever came in is deleted.
-        state.pending = None;
-        state.map.clear();
-        state.purged = true;
-        state.modified = true;
+        self.raw().purge();
     }
 
-    /// Starts a new absolute lifetime at the next write (call it at login), so the session
-    /// does not inherit the deadline of the anonymous session it grew from.
+    /// Renews the session: call it when the user's privileges change, at login above all.
+    ///
+    /// What it guarantees: the response writes the session again, under a new generation id
+    /// (every write draws one) and with a new absolute lifetime, so the session does not
+    /// inherit the deadline of the anonymous session it grew from; every cookie of the old
+    /// write is replaced or deleted in that same response, so a chunk of the old set can never
+    /// be joined with the new one.
+    ///
+    /// What it cannot do: like every client-side session, a copy of the old cookie set
+    /// taken before the renewal stays valid until its own deadline, because nothing on the
+    /// server remembers it. Keep lifetimes short (or an idle timeout) where that matters;
+    /// docs/SECURITY.md discusses it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let anonymous = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// anonymous.insert("cart", [1, 2])?;
+    /// let before = engine.save_at(&anonymous, 1_700_000_000)?.cookie_header();
+    ///
+    /// // A day later, the user logs in.
+    /// let session = engine.load_at([before.as_str()], 1_700_086_400);
+    /// session.insert("user", "ada")?;
+    /// session.renew();
+    /// assert_eq!(session.expires_at(), 1_700_086_400 + 14 * 24 * 3600);
+    /// let after = engine.save_at(&session, 1_700_086_400)?;
+    /// assert_ne!(after.cookie_header(), before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn renew(&self) {
-        let mut state = self.loaded();
-        state.renew = true;
-        state.modified = true;
+        self.raw().renew();
     }
 
     /// True when this request changed the session (insert, remove, clear, purge, a change of
     /// persistence).
     pub fn is_modified(&self) -> bool {
-        self.raw().modified
+        self.raw().is_modified()
     }
 
     /// Chooses between a persistent cookie (`Max-Age` up to the session's absolute deadline)
@@ -310,22 +292,10 @@ impl Session {
     /// let session = engine.load(std::iter::empty());
     /// session.insert("user", 7).unwrap();
     /// session.set_persistent(true);
-    /// assert!(engine.save(&session).unwrap()[0].contains("Max-Age="));
+    /// assert!(engine.save(&session).unwrap().cookies[0].line().contains("Max-Age="));
     /// ```
     pub fn set_persistent(&self, persistent: bool) {
-        let mut state = self.loaded();
-        if state.persistent_now() != persistent {
-            state.modified = true;
-        }
-        state.persistent = Some(persistent);
-        // Flask keeps permanence as the `_permanent` entry, and its setter always stores it.
-        if let Some(key) = state.engine.format.persistence_key() {
-            let flag = Value::Bool(persistent);
-            if state.map.get(key) != Some(&flag) {
-                state.map.insert(key.to_owned(), flag);
-                state.modified = true;
-            }
-        }
+        self.raw().set_persistent(persistent);
     }
 
     /// Whether the session's cookies are persistent.
@@ -344,34 +314,68 @@ impl Session {
     /// assert_eq!(engine.load(["session=garbage"]).load_reason(), LoadReason::Malformed);
     /// ```
     pub fn load_reason(&self) -> LoadReason {
-        self.loaded().reason
+        self.loaded().reason()
+    }
+
+    /// The session cookies the request carried, by chunk index, as the engine read them
+    /// (every `Cookie` field, by exact name), and the size of the request's other cookies:
+    /// for tools that show a session's footprint. See
+    /// [`Outcome::held`](crate::Outcome::held) for what the client holds after the response.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let session = engine.load(["theme=dark; session=abc", "session_1=defg"]);
+    /// let request = session.request_cookies();
+    /// assert_eq!(request.session_pairs(), [(0, "session=abc".len()), (1, "session_1=defg".len())]);
+    /// assert_eq!(request.other_pairs(), (1, "theme=dark".len()));
+    /// ```
+    pub fn request_cookies(&self) -> RequestCookies {
+        RequestCookies::from_incoming(self.raw().incoming())
+    }
+
+    /// Whether the session, as it stands now, fits its budget, and how big it would be on
+    /// the wire: the handler can ask before it answers, and choose its own response when
+    /// the session will not fit. It has no side effect (it seals a throwaway copy).
+    ///
+    /// # Errors
+    ///
+    /// The [`SaveError`] the write would meet, [`SaveError::Overflow`] above all, whatever
+    /// the overflow policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SaveError, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("small", "fits")?;
+    /// assert_eq!(session.check()?.chunks, 1);
+    /// let mut seed = 7u64;
+    /// let noise: String = (0..20_000)
+    ///     .map(|_| {
+    ///         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    ///         char::from(b'!' + (seed >> 58) as u8)
+    ///     })
+    ///     .collect();
+    /// let previous = session.insert("big", noise)?;
+    /// assert!(matches!(session.check(), Err(SaveError::Overflow { .. })));
+    /// assert_eq!(previous, None);
+    /// session.remove("big"); // back within budget
+    /// assert!(session.check().is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self) -> Result<Sizes, SaveError> {
+        self.loaded().measure()
     }
 
     /// When the session's absolute lifetime ends, in Unix seconds (for a session not yet
     /// written, the deadline its first write will get).
     pub fn expires_at(&self) -> u64 {
         let state = self.loaded();
-        state.expires_at_for_write()
-    }
-}
-
-impl State {
-    pub(crate) fn persistent_now(&self) -> bool {
-        if let Some(persistent) = self.engine.format.persistent_in(&self.map) {
-            return persistent;
-        }
-        self.persistent
-            .or(self.meta.map(|meta| meta.persistent))
-            .unwrap_or(self.engine.config.persistent)
-    }
-
-    pub(crate) fn expires_at_for_write(&self) -> u64 {
-        match self.meta {
-            Some(meta) if !self.renew => meta.expires_at,
-            _ => self
-                .now
-                .saturating_add(self.engine.config.lifetime.as_secs()),
-        }
+        state.expires_at_for_write(state.now())
     }
 }
 
@@ -381,12 +385,12 @@ impl fmt::Debug for Session {
         let state = self.raw();
         let mut out = f.debug_struct("Session");
         if state.accessed() {
-            out.field("entries", &state.map.len())
-                .field("load_reason", &state.reason);
+            out.field("entries", &state.entries().len())
+                .field("load_reason", &state.reason());
         } else {
             out.field("loaded", &false);
         }
-        out.field("modified", &state.modified)
+        out.field("modified", &state.is_modified())
             .finish_non_exhaustive()
     }
 }

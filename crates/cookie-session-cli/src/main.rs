@@ -7,9 +7,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
-use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use chunked_cookie_session::{LoadReason, SessionEngine};
+use clap::{Args, Parser, Subcommand};
+use cookie_session_cli::options::{Format, FormatArgs, MissingKey};
 use serde_json::{Map, Value};
 
 /// Mint, decode and inspect chunked-cookie-session cookies.
@@ -30,46 +30,13 @@ enum Command {
     Decode(DecodeArgs),
 }
 
-/// The wire formats the CLI speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// The native v1 format, signed with HMAC-SHA256.
-    Signed,
-    /// The native v1 format, encrypted with XChaCha20-Poly1305.
-    Private,
-    /// Flask's session cookie (itsdangerous, tagged JSON), stock or chunked; sessions are
-    /// read and printed as Flask's tagged JSON, and Set-Cookie lines carry Flask's
-    /// default attributes (HttpOnly, Path=/).
-    Flask,
-}
-
-/// Flask cookie layouts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Layout {
-    /// One cookie, as Flask writes it.
-    Stock,
-    /// `session:0`, `session:1`, …, as the chunked recipe writes it.
-    Chunked,
-}
-
 /// Options shared by `encode` and `decode`: which format, which keys, which cookie.
 #[derive(Debug, Args)]
 struct EngineArgs {
-    /// Wire format.
-    #[arg(long, value_enum, default_value_t = Format::Signed)]
-    format: Format,
-    /// The current key (base64url, 32 bytes or more), as printed by `keygen`.
-    #[arg(
-        long,
-        env = "SESSION_KEY",
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    key: Option<String>,
-    /// An older key still accepted for reading; repeat for several.
-    #[arg(long = "old-key", allow_hyphen_values = true)]
-    old_keys: Vec<String>,
-    /// Name of the first cookie; later chunks append `_1`, `_2`, ….
+    #[command(flatten)]
+    format: FormatArgs,
+    /// Name of the first cookie; later chunks append `_1`, `_2`, … (`:0`, `:1`, … in
+    /// Flask's chunked layout).
     #[arg(long, default_value = "session")]
     name: String,
     /// The clock, in Unix seconds (default: now).
@@ -81,27 +48,6 @@ struct EngineArgs {
     /// Budget for all session cookies, in bytes of the Cookie header.
     #[arg(long = "max-size")]
     max_size: Option<usize>,
-    /// Flask: the app's SECRET_KEY.
-    #[arg(
-        long,
-        env = "FLASK_SECRET_KEY",
-        hide_env_values = true,
-        allow_hyphen_values = true
-    )]
-    secret: Option<String>,
-    /// Flask: an entry of SECRET_KEY_FALLBACKS, accepted for reading; repeat for several.
-    #[arg(long = "fallback-secret", allow_hyphen_values = true)]
-    fallback_secrets: Vec<String>,
-    /// Flask: the signing salt.
-    #[arg(long, default_value = "cookie-session")]
-    salt: String,
-    /// Flask: PERMANENT_SESSION_LIFETIME in seconds, the oldest signature accepted
-    /// (default 31 days).
-    #[arg(long = "max-age")]
-    max_age: Option<u64>,
-    /// Flask: the cookie layout.
-    #[arg(long, value_enum, default_value_t = Layout::Stock)]
-    layout: Layout,
 }
 
 #[derive(Debug, Args)]
@@ -156,70 +102,20 @@ fn keygen() -> Result<(), Failure> {
     Ok(())
 }
 
-/// Builds the engine the options describe; every format gets its arm here.
+/// Builds the engine the options describe.
 fn build_engine(args: &EngineArgs) -> Result<SessionEngine, Failure> {
-    let mut builder = SessionConfig::builder().name(args.name.clone());
+    let mut builder = args.format.config_builder().name(args.name.clone());
     if let Some(seconds) = args.lifetime {
         builder = builder.lifetime(Duration::from_secs(seconds));
     }
     if let Some(bytes) = args.max_size {
         builder = builder.max_size(bytes);
     }
-    if args.format == Format::Flask {
-        // Flask's own defaults: no Secure, no SameSite.
-        builder = builder.secure(false).same_site(None);
-    }
-    let config = builder.build()?;
-    match args.format {
-        Format::Signed => Ok(SessionEngine::signed(config, key_ring(args)?)),
-        Format::Private => Ok(SessionEngine::private(config, key_ring(args)?)),
-        Format::Flask => Ok(SessionEngine::flask(config, flask_settings(args)?)),
-    }
-}
-
-/// Flask's settings from `--secret` (or `FLASK_SECRET_KEY`) and its companions.
-fn flask_settings(args: &EngineArgs) -> Result<FlaskSettings, Failure> {
-    let secret = args.secret.as_deref().ok_or_else(|| {
-        Failure("--secret (or FLASK_SECRET_KEY) is required: the Flask app's SECRET_KEY".to_owned())
-    })?;
-    let mut settings = FlaskSettings::new(secret)?
-        .salt(&args.salt)
-        .layout(match args.layout {
-            Layout::Stock => FlaskLayout::Stock,
-            Layout::Chunked => FlaskLayout::Chunked,
-        });
-    for fallback in &args.fallback_secrets {
-        settings = settings.fallback(fallback);
-    }
-    if let Some(seconds) = args.max_age {
-        settings = settings.max_age(Duration::from_secs(seconds));
-    }
-    Ok(settings)
-}
-
-/// The key ring from `--key` (or `SESSION_KEY`) and every `--old-key`.
-fn key_ring(args: &EngineArgs) -> Result<KeyRing, Failure> {
-    let current = args.key.as_deref().ok_or_else(|| {
-        Failure(
-            "--key (or SESSION_KEY) is required; make one with `cookie-session keygen`".to_owned(),
-        )
-    })?;
-    let mut ring =
-        KeyRing::new(Key::from_base64url(current).map_err(|err| Failure(format!("--key: {err}")))?);
-    for old in &args.old_keys {
-        ring = ring.with_old_key(
-            Key::from_base64url(old).map_err(|err| Failure(format!("--old-key: {err}")))?,
-        );
-    }
-    Ok(ring)
+    Ok(args.format.engine(builder.build()?, MissingKey::Refuse)?)
 }
 
 fn now(args: &EngineArgs) -> u64 {
-    args.now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs())
-    })
+    args.now.unwrap_or_else(chunked_cookie_session::unix_now)
 }
 
 fn read_stdin() -> Result<String, Failure> {
@@ -233,7 +129,7 @@ fn read_stdin() -> Result<String, Failure> {
 fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     let engine = build_engine(&args.engine)?;
     let input = read_stdin()?;
-    let entries: Map<String, Value> = if args.engine.format == Format::Flask {
+    let entries: Map<String, Value> = if args.engine.format.format == Format::Flask {
         // Python's JSON, with Flask's tags: NaN, Infinity and big ints included.
         chunked_cookie_session::flask::from_json(&input).map_err(|_| {
             Failure("standard input is not a session in Flask's tagged JSON".to_owned())
@@ -250,10 +146,10 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     if args.persistent {
         session.set_persistent(true);
     }
-    let lines = engine.save_at(&session, now)?;
+    let outcome = engine.save_at(&session, now)?;
     let mut out = io::stdout().lock();
-    for line in lines {
-        writeln!(out, "{line}")?;
+    for cookie in &outcome.cookies {
+        writeln!(out, "{}", cookie.line())?;
     }
     Ok(())
 }
@@ -270,7 +166,7 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     if reason != LoadReason::Valid {
         return Err(Failure(format!("{reason}: {}", reason.describe())));
     }
-    if args.engine.format == Format::Flask && !args.pretty {
+    if args.engine.format.format == Format::Flask && !args.pretty {
         let entries = session.entries();
         println!("{}", chunked_cookie_session::flask::to_json(&entries));
         return Ok(());

@@ -3,8 +3,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -47,14 +47,13 @@ async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
-async fn show(State(app): State<AppState>, headers: HeaderMap, session: Session) -> Response {
-    view(&app.engine, &headers, &session, session.load_reason())
+async fn show(State(app): State<AppState>, session: Session) -> Response {
+    view(&app.engine, &session, session.load_reason())
 }
 
 async fn set(
     State(app): State<AppState>,
     Path(key): Path<String>,
-    headers: HeaderMap,
     session: Session,
     body: Bytes,
 ) -> Response {
@@ -64,22 +63,50 @@ async fn set(
             json!({"error": "the body must be one JSON value, such as \"text\", 42 or {\"a\": 1}"}),
         );
     };
-    // Try the change on a second copy of the incoming session first: `save` has no side
-    // effects, and a change that does not fit must leave the client's cookies untouched,
-    // so the real session is only changed once the copy fits.
-    let trial = app.engine.load(cookie_fields(&headers));
-    trial.insert_value(&key, value.clone());
-    match app.engine.save(&trial) {
-        Ok(_) => {
-            session.insert_value(&key, value);
-            view(&app.engine, &headers, &session, session.load_reason())
+    let previous = session.insert_value(&key, value);
+    // A change that does not fit must leave the client's cookies untouched: ask before
+    // answering, and take the change back when it does not fit.
+    match session.check() {
+        Ok(_) => view(&app.engine, &session, session.load_reason()),
+        Err(err) => {
+            match previous {
+                Some(previous) => session.insert_value(&key, previous),
+                None => session.remove(&key),
+            };
+            refused(&err)
         }
-        Err(SaveError::Overflow {
+    }
+}
+
+async fn remove(
+    State(app): State<AppState>,
+    Path(key): Path<String>,
+    session: Session,
+) -> Response {
+    session.remove(&key);
+    view(&app.engine, &session, session.load_reason())
+}
+
+async fn purge(State(app): State<AppState>, session: Session) -> Response {
+    // The reason is read first: a purged session is never decoded.
+    let reason = session.load_reason();
+    session.purge();
+    view(&app.engine, &session, reason)
+}
+
+fn error(status: StatusCode, body: Value) -> Response {
+    (status, Json(body)).into_response()
+}
+
+/// The answer to a change the session cannot hold: 413 with the sizes for an overflow.
+fn refused(err: &SaveError) -> Response {
+    match *err {
+        SaveError::Overflow {
             needed,
             limit,
             chunks,
             max_chunks,
-        }) => error(
+        } => error(
             StatusCode::PAYLOAD_TOO_LARGE,
             json!({
                 "error": format!(
@@ -92,104 +119,43 @@ async fn set(
                 "max_chunks": max_chunks,
             }),
         ),
-        Err(other) => error(
+        _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,
-            json!({"error": other.to_string()}),
+            json!({"error": err.to_string()}),
         ),
     }
 }
 
-async fn remove(
-    State(app): State<AppState>,
-    Path(key): Path<String>,
-    headers: HeaderMap,
-    session: Session,
-) -> Response {
-    session.remove(&key);
-    view(&app.engine, &headers, &session, session.load_reason())
-}
-
-async fn purge(State(app): State<AppState>, headers: HeaderMap, session: Session) -> Response {
-    // The reason is read first: a purged session is never decoded.
-    let reason = session.load_reason();
-    session.purge();
-    view(&app.engine, &headers, &session, reason)
-}
-
-fn error(status: StatusCode, body: Value) -> Response {
-    (status, Json(body)).into_response()
-}
-
-/// The values of every `Cookie` field of the request.
-fn cookie_fields(headers: &HeaderMap) -> impl Iterator<Item = &str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-}
-
-/// The `name=value` pairs of the request's cookies.
-fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
-    cookie_fields(headers)
-        .flat_map(|field| field.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-}
-
 /// The session as JSON, with the cookies the browser will hold once this response lands:
-/// the request's session cookies, updated by the `Set-Cookie` lines the layer is about to
-/// write (computing them here has no side effects).
-fn view(
-    engine: &SessionEngine,
-    headers: &HeaderMap,
-    session: &Session,
-    reason: LoadReason,
-) -> Response {
-    let mut cookies: Vec<(usize, String, usize)> = request_cookies(headers)
-        .filter_map(|(name, value)| {
-            let index = engine.chunk_index(name)?;
-            Some((index, name.to_owned(), name.len() + 1 + value.len()))
+/// the engine's own account of the request's cookies and of what the layer is about to
+/// write (computing it here has no side effect).
+fn view(engine: &SessionEngine, session: &Session, reason: LoadReason) -> Response {
+    let request = session.request_cookies();
+    // Over budget the layer writes nothing, and the browser keeps what it sent.
+    let outcome = engine.save(session).unwrap_or_default();
+    let cookies: Vec<Value> = outcome
+        .held(&request)
+        .iter()
+        .map(|held| {
+            json!({
+                "name": engine.chunk_name(held.index),
+                "bytes": held.bytes,
+            })
         })
         .collect();
-    if let Ok(lines) = engine.save(session) {
-        for line in lines {
-            let mut parts = line.split(';').map(str::trim);
-            let Some((name, value)) = parts.next().and_then(|pair| pair.split_once('=')) else {
-                continue;
-            };
-            let Some(index) = engine.chunk_index(name) else {
-                continue;
-            };
-            cookies.retain(|(_, existing, _)| existing != name);
-            if !parts.any(|attribute| attribute.eq_ignore_ascii_case("Max-Age=0")) {
-                cookies.push((index, name.to_owned(), name.len() + 1 + value.len()));
-            }
-        }
-    }
-    cookies.sort();
-    let session_bytes: usize = cookies.iter().map(|(_, _, bytes)| bytes).sum();
-    let other_bytes: usize = request_cookies(headers)
-        .filter(|(name, _)| engine.chunk_index(name).is_none())
-        .map(|(name, value)| name.len() + 1 + value.len())
-        .sum();
-    let other_count = request_cookies(headers)
-        .filter(|(name, _)| engine.chunk_index(name).is_none())
-        .count();
-    let count = cookies.len() + other_count;
-    // "Cookie: " and the "; " between pairs count against a proxy's header-line limit.
-    let cookie_line = if count == 0 {
+    let header = outcome.next_cookie_header_len(&request);
+    // "Cookie: " counts against a proxy's header-line limit too.
+    let cookie_line = if header == 0 {
         0
     } else {
-        "Cookie: ".len() + session_bytes + other_bytes + 2 * (count - 1)
+        "Cookie: ".len() + header
     };
     let config = engine.config();
     let body = json!({
         "entries": session.entries(),
         "load": reason.as_str(),
         "load_detail": reason.describe(),
-        "cookies": cookies
-            .iter()
-            .map(|(_, name, bytes)| json!({"name": name, "bytes": bytes}))
-            .collect::<Vec<_>>(),
+        "cookies": cookies,
         "cookie_line": cookie_line,
         "limits": {
             "cookie": BROWSER_NAME_VALUE_LIMIT,

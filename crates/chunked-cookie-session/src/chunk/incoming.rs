@@ -1,113 +1,162 @@
 //! The session cookies a request carried, gathered by exact name from every `Cookie` field.
 
+use std::ops::Range;
+
 use cookie::Cookie;
 
-use super::Naming;
+use super::{ChunkSet, Layout};
 
-/// How many same-name cookies are kept per chunk (host-only and Domain twins, Path variants).
-const MAX_DUPLICATES: usize = 4;
-
-/// Our cookies from one request, indexed by chunk. Nothing here is sized from what the
-/// client claims: slots are bounded by the configured maximum of chunks, duplicates per
-/// slot are bounded, and values stop being kept once they exceed the byte cap.
+/// Our cookies from one request, indexed by chunk.
+///
+/// Nothing is sized from what the client claims: indices stop at the layout's limit, and
+/// values stop being kept once together they pass `hard_cap` bytes. Same-name twins (a
+/// host-only and a Domain cookie, Path variants, junk tossed from a sibling subdomain) are
+/// all kept, in arrival order, so junk placed first cannot hide the genuine cookie.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Incoming {
-    slots: Vec<Vec<String>>,
-    present: u64,
-    bytes: usize,
+    /// Every kept value, one after the other.
+    text: String,
+    /// `(chunk index, where its value sits in text)`, in arrival order.
+    entries: Vec<(usize, Range<usize>)>,
+    present: ChunkSet,
+    /// Bytes of `name=value` of the first cookie seen for each index.
+    first_pairs: Vec<(usize, usize)>,
+    /// Cookies of the request that are not ours: how many, and their `name=value` bytes.
+    others: (usize, usize),
     over_cap: bool,
 }
 
 impl Incoming {
-    /// Gathers the session cookies from the request's `Cookie` header fields.
+    /// Gathers the session cookies named `base` under `layout` from the request's `Cookie`
+    /// header fields.
     pub(crate) fn collect<'a>(
         fields: impl IntoIterator<Item = &'a str>,
-        naming: Naming,
+        layout: &Layout,
         base: &str,
-        max_chunks: usize,
-        byte_cap: usize,
+        limit: usize,
+        hard_cap: usize,
     ) -> Incoming {
         let mut incoming = Incoming::default();
         for field in fields {
             for cookie in Cookie::split_parse(field).flatten() {
-                let Some(index) = naming.index_of(base, cookie.name(), max_chunks) else {
+                let pair = cookie.name().len() + 1 + cookie.value().len();
+                let Some(index) = layout.index_of(base, cookie.name(), limit) else {
+                    incoming.others.0 += 1;
+                    incoming.others.1 = incoming.others.1.saturating_add(pair);
                     continue;
                 };
-                let value = cookie.value_trimmed();
-                incoming.present |= 1 << index;
-                incoming.bytes = incoming.bytes.saturating_add(value.len());
-                if incoming.bytes > byte_cap {
-                    incoming.over_cap = true;
-                    incoming.slots.clear();
+                if !incoming.present.contains(index) {
+                    incoming.first_pairs.push((index, pair));
                 }
-                if incoming.over_cap {
+                incoming.present.insert(index);
+                let value = cookie.value_trimmed();
+                if incoming.over_cap || value.is_empty() {
                     continue;
                 }
-                if incoming.slots.len() <= index {
-                    incoming.slots.resize_with(index + 1, Vec::new);
+                if incoming.text.len() + value.len() > hard_cap {
+                    incoming.over_cap = true;
+                    incoming.text = String::new();
+                    incoming.entries = Vec::new();
+                    continue;
                 }
-                let slot = &mut incoming.slots[index];
-                if slot.len() < MAX_DUPLICATES && !value.is_empty() {
-                    slot.push(value.to_owned());
-                }
+                let start = incoming.text.len();
+                incoming.text.push_str(value);
+                incoming.entries.push((index, start..incoming.text.len()));
             }
         }
+        incoming.first_pairs.sort_unstable();
         incoming
     }
 
     /// True when the request carried none of our cookies.
     pub(crate) fn is_empty(&self) -> bool {
-        self.present == 0
+        self.present.is_empty()
     }
 
-    /// A bit per chunk index the request carried.
-    pub(crate) fn present(&self) -> u64 {
+    /// The chunk indices the request carried.
+    pub(crate) fn present(&self) -> ChunkSet {
         self.present
     }
 
-    /// True when the values exceeded the byte cap and were not kept.
+    /// True when the values together passed the hard cap and were not kept.
     pub(crate) fn over_cap(&self) -> bool {
         self.over_cap
     }
 
-    /// Total bytes of our cookie values.
+    /// Total bytes of our kept cookie values.
     pub(crate) fn bytes(&self) -> usize {
-        self.bytes
+        self.text.len()
     }
 
     /// The values received for chunk `index`, in the order they arrived.
-    pub(crate) fn candidates(&self, index: usize) -> &[String] {
-        self.slots.get(index).map_or(&[], Vec::as_slice)
+    pub(crate) fn candidates(&self, index: usize) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .filter(move |(at, _)| *at == index)
+            .map(|(_, range)| &self.text[range.clone()])
+    }
+
+    /// `(index, bytes of name=value)` of the first cookie the request carried for each
+    /// index, in index order.
+    pub(crate) fn first_pairs(&self) -> &[(usize, usize)] {
+        &self.first_pairs
+    }
+
+    /// How many cookies of the request were not ours, and their `name=value` bytes.
+    pub(crate) fn others(&self) -> (usize, usize) {
+        self.others
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::layout::{Count, Deadline};
     use super::*;
 
-    #[test]
-    fn gathers_from_every_field_by_exact_name() {
-        let fields = [
-            "a=1; session=zero; sessionid=x",
-            "session_2=two",
-            "session_1=\"one\"; session_99=n",
-        ];
-        let got = Incoming::collect(fields, Naming::Native, "session", 16, 1 << 16);
-        assert_eq!(got.candidates(0), ["zero"]);
-        assert_eq!(got.candidates(1), ["one"]);
-        assert_eq!(got.candidates(2), ["two"]);
-        assert_eq!(got.present(), 0b111);
+    const LAYOUT: Layout = Layout {
+        separator: '_',
+        index_first: false,
+        max_chunks: 64,
+        count: Count::UntilGap,
+        try_twins: true,
+        deadline: Deadline::MaxAge,
+    };
+
+    fn collect(fields: &[&str], cap: usize) -> Incoming {
+        Incoming::collect(fields.iter().copied(), &LAYOUT, "session", 16, cap)
     }
 
     #[test]
-    fn bounds_duplicates_and_bytes() {
-        let many = vec!["session=x"; 10_000].join("; ");
-        let got = Incoming::collect([many.as_str()], Naming::Native, "session", 16, 1 << 16);
-        assert_eq!(got.candidates(0).len(), MAX_DUPLICATES);
+    fn gathers_from_every_field_by_exact_name() {
+        let got = collect(
+            &[
+                "a=1; session=zero; sessionid=x",
+                "session_2=two",
+                "session_1=\"one\"; session_99=n",
+            ],
+            1 << 16,
+        );
+        assert_eq!(got.candidates(0).collect::<Vec<_>>(), ["zero"]);
+        assert_eq!(got.candidates(1).collect::<Vec<_>>(), ["one"]);
+        assert_eq!(got.candidates(2).collect::<Vec<_>>(), ["two"]);
+        assert_eq!(got.present().iter().collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(got.first_pairs(), [(0, 12), (1, 15), (2, 13)]);
+        assert_eq!(
+            got.others(),
+            (3, "a=1".len() + "sessionid=x".len() + "session_99=n".len())
+        );
+    }
+
+    #[test]
+    fn keeps_every_twin_in_order_and_bounds_bytes() {
+        let junk_first = "session=junk1; session=junk2; session=junk3; session=junk4; session=real";
+        let got = collect(&[junk_first], 1 << 16);
+        assert_eq!(got.candidates(0).last(), Some("real"));
         let huge = format!("session={}", "y".repeat(100_000));
-        let got = Incoming::collect([huge.as_str()], Naming::Native, "session", 16, 1 << 16);
+        let got = collect(&[huge.as_str()], 1 << 16);
         assert!(got.over_cap());
-        assert!(got.candidates(0).is_empty());
-        assert_eq!(got.present(), 1);
+        assert_eq!(got.candidates(0).count(), 0);
+        assert_eq!(got.present().iter().collect::<Vec<_>>(), [0]);
+        assert_eq!(got.bytes(), 0);
     }
 }

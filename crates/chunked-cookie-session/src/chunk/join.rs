@@ -1,100 +1,178 @@
 //! Reassembling one token from the cookies of a request.
 
-use crate::codec::header::{GENERATION_B64_LEN, peek_manifest};
-
-use super::{Incoming, Naming};
+use super::{ChunkSet, Count, Incoming, Layout};
 use crate::reason::LoadReason;
 
 /// A token reassembled from its chunks.
 #[derive(Debug)]
 pub(crate) struct Joined {
     pub token: String,
-    /// A bit per chunk index the request carried beyond the announced count: debris that
-    /// the response deletes.
-    pub debris: u64,
+    /// The chunk indices the request carried past the joined count: debris that the
+    /// response deletes.
+    pub debris: ChunkSet,
 }
 
-/// Joins the chunks announced by `chunk0` (one of the candidates for chunk 0).
+/// The values of chunk 0 worth trying, in arrival order.
 ///
-/// Chunks are found by index, never by position in the header, and each must carry the
-/// generation id of chunk 0: a missing chunk and a chunk from another write are told
-/// apart, and neither ever yields a partial join.
+/// Layouts with a manifest try every twin, but each generation once: a later chunk belongs
+/// to one generation, so the work of trying them all stays proportional to the bytes the
+/// request carried, however many junk twins come first. Layouts without a manifest read
+/// the first cookie of a name, as werkzeug does.
+pub(crate) fn firsts<'a>(layout: &Layout, incoming: &'a Incoming) -> Vec<&'a str> {
+    let mut candidates = incoming.candidates(0);
+    let read = match layout.count {
+        Count::Manifest { read, .. } if layout.try_twins => read,
+        _ => return candidates.next().into_iter().collect(),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    candidates
+        .filter(|chunk0| match read(chunk0) {
+            Some(manifest) if seen.contains(&manifest.generation) => false,
+            Some(manifest) => {
+                seen.push(manifest.generation);
+                true
+            }
+            None => true,
+        })
+        .collect()
+}
+
+/// Joins the chunks announced by `chunk0` (one of the [`firsts`]), refusing a token of
+/// more than `byte_cap` characters.
+///
+/// Chunks are found by index, never by position in the header. With a manifest each later
+/// chunk must carry chunk 0's generation id: a missing chunk and a chunk from another write
+/// are told apart, and neither ever yields a partial join.
 pub(crate) fn join(
-    naming: Naming,
+    layout: &Layout,
     incoming: &Incoming,
     chunk0: &str,
-    max_chunks: usize,
+    limit: usize,
+    byte_cap: usize,
 ) -> Result<Joined, LoadReason> {
-    match naming {
-        Naming::Native => join_native(incoming, chunk0, max_chunks),
-        #[cfg(feature = "flask")]
-        Naming::FlaskStock => Ok(Joined {
-            token: chunk0.to_owned(),
-            debris: 0,
-        }),
-        #[cfg(feature = "flask")]
-        Naming::FlaskChunked => Ok(join_flask(incoming, chunk0, max_chunks)),
-    }
-}
-
-/// The chunked Flask layout carries no manifest: `:0`, `:1`, … are read in numeric order
-/// up to the first gap, as the ported recipe reads them, and whatever lies beyond the gap
-/// is debris. A piece lost in transit therefore shows up as a bad signature, never as a
-/// partial join.
-#[cfg(feature = "flask")]
-fn join_flask(incoming: &Incoming, chunk0: &str, max_chunks: usize) -> Joined {
-    let mut token = chunk0.to_owned();
-    let mut count = 1;
-    while count < max_chunks {
-        // Werkzeug keeps the first of same-name cookies.
-        let Some(piece) = incoming.candidates(count).first() else {
-            break;
-        };
-        token.push_str(piece);
-        count += 1;
-    }
-    let beyond = u64::MAX
-        .checked_shl(u32::try_from(count).unwrap_or(u32::MAX))
-        .unwrap_or(0);
-    Joined {
-        token,
-        debris: incoming.present() & beyond,
-    }
-}
-
-fn join_native(incoming: &Incoming, chunk0: &str, max_chunks: usize) -> Result<Joined, LoadReason> {
-    let manifest = peek_manifest(chunk0).ok_or(LoadReason::Malformed)?;
-    let count = manifest.chunk_count;
-    if count == 0 {
-        return Err(LoadReason::Malformed);
-    }
-    if count > max_chunks {
-        return Err(LoadReason::TooManyChunks);
-    }
-    let mut later = Vec::with_capacity(count - 1);
-    for index in 1..count {
-        let candidates = incoming.candidates(index);
-        if candidates.is_empty() {
-            return Err(LoadReason::MissingChunk);
+    let mut pieces = vec![chunk0];
+    match layout.count {
+        Count::Manifest {
+            read, prefix_len, ..
+        } => {
+            let manifest = read(chunk0).ok_or(LoadReason::Malformed)?;
+            if manifest.count == 0 {
+                return Err(LoadReason::Malformed);
+            }
+            if manifest.count > limit {
+                return Err(LoadReason::TooManyChunks);
+            }
+            for index in 1..manifest.count {
+                let mut candidates = incoming.candidates(index).peekable();
+                if candidates.peek().is_none() {
+                    return Err(LoadReason::MissingChunk);
+                }
+                // Among same-name twins, the one of this generation is ours.
+                let piece = candidates
+                    .find(|value| {
+                        value.len() > prefix_len && value.starts_with(manifest.generation)
+                    })
+                    .ok_or(LoadReason::StaleChunk)?;
+                pieces.push(&piece[prefix_len..]);
+            }
         }
-        // Among same-name twins (host-only and Domain cookies, Path variants), the one of
-        // this generation is ours.
-        let piece = candidates
-            .iter()
-            .find(|value| {
-                value.len() > GENERATION_B64_LEN && value.starts_with(manifest.generation)
-            })
-            .ok_or(LoadReason::StaleChunk)?;
-        later.push(&piece[GENERATION_B64_LEN..]);
+        Count::UntilGap => {
+            while pieces.len() < limit {
+                match incoming.candidates(pieces.len()).next() {
+                    Some(piece) => pieces.push(piece),
+                    None => break,
+                }
+            }
+        }
     }
-    let mut token =
-        String::with_capacity(chunk0.len() + later.iter().map(|p| p.len()).sum::<usize>());
-    token.push_str(chunk0);
-    later.iter().for_each(|piece| token.push_str(piece));
-    // Bits at or above `count`; `count` is at most 64.
-    let beyond = u64::MAX
-        .checked_shl(u32::try_from(count).unwrap_or(u32::MAX))
-        .unwrap_or(0);
-    let debris = incoming.present() & beyond;
-    Ok(Joined { token, debris })
+    let len: usize = pieces.iter().map(|piece| piece.len()).sum();
+    if len > byte_cap {
+        return Err(LoadReason::TooLarge);
+    }
+    let token = pieces.concat();
+    Ok(Joined {
+        token,
+        debris: incoming.present().from_index(pieces.len()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Deadline, Manifest};
+    use super::*;
+
+    /// A toy manifest: `<count><generation of 3 chars>`.
+    fn read(chunk0: &str) -> Option<Manifest<'_>> {
+        Some(Manifest {
+            count: chunk0.get(..1)?.parse().ok()?,
+            generation: chunk0.get(1..4)?,
+        })
+    }
+
+    const LAYOUT: Layout = Layout {
+        separator: '_',
+        index_first: false,
+        max_chunks: 64,
+        count: Count::Manifest {
+            read,
+            len: 4,
+            prefix_len: 3,
+        },
+        try_twins: true,
+        deadline: Deadline::MaxAge,
+    };
+
+    fn incoming(header: &str, layout: &Layout) -> Incoming {
+        Incoming::collect([header], layout, "s", 16, 1 << 16)
+    }
+
+    fn joined(header: &str) -> Result<String, LoadReason> {
+        let got = incoming(header, &LAYOUT);
+        let first = firsts(&LAYOUT, &got);
+        join(&LAYOUT, &got, first[0], 16, 1 << 16).map(|joined| joined.token)
+    }
+
+    #[test]
+    fn joins_by_index_and_generation() {
+        assert_eq!(
+            joined("s_2=abcWORLD; s=3abcHELLO; s_1=abc_"),
+            Ok("3abcHELLO_WORLD".into())
+        );
+        assert_eq!(joined("s=3abcX; s_1=abcY"), Err(LoadReason::MissingChunk));
+        assert_eq!(joined("s=2abcX; s_1=xyzY"), Err(LoadReason::StaleChunk));
+        assert_eq!(joined("s=2abcX; s_1=xyzY; s_1=abcZ"), Ok("2abcXZ".into()));
+        assert_eq!(joined("s=0abc"), Err(LoadReason::Malformed));
+        assert_eq!(joined("s=?"), Err(LoadReason::Malformed));
+        let got = incoming("s=2abcX; s_1=abcY; s_5=old", &LAYOUT);
+        let debris = join(&LAYOUT, &got, "2abcX", 16, 100).unwrap().debris;
+        assert_eq!(debris.iter().collect::<Vec<_>>(), [5]);
+        assert_eq!(
+            join(&LAYOUT, &got, "2abcX", 16, 5).unwrap_err(),
+            LoadReason::TooLarge
+        );
+        assert_eq!(
+            join(&LAYOUT, &got, "9abcX", 4, 100).unwrap_err(),
+            LoadReason::TooManyChunks
+        );
+    }
+
+    #[test]
+    fn tries_each_generation_once() {
+        let got = incoming("s=1aaaX; s=1aaaY; s=junk; s=1bbbZ", &LAYOUT);
+        assert_eq!(firsts(&LAYOUT, &got), ["1aaaX", "junk", "1bbbZ"]);
+    }
+
+    #[test]
+    fn without_manifest_reads_up_to_the_first_gap() {
+        let layout = Layout {
+            count: Count::UntilGap,
+            try_twins: false,
+            ..LAYOUT
+        };
+        let got = incoming("s_1=b; s=a; s=z; s_2=c; s_4=e", &layout);
+        assert_eq!(firsts(&layout, &got), ["a"]);
+        let joined = join(&layout, &got, "a", 16, 100).unwrap();
+        assert_eq!(joined.token, "abc");
+        assert_eq!(joined.debris.iter().collect::<Vec<_>>(), [4]);
+    }
 }

@@ -1,9 +1,8 @@
 //! Splitting one token over as few cookies as the byte budgets allow.
 
+use super::Layout;
 use crate::config::{BROWSER_NAME_VALUE_LIMIT, SET_COOKIE_LINE_LIMIT};
 use crate::error::SaveError;
-
-use super::Naming;
 
 /// Stop counting chunks for the error message past this many.
 const COUNT_CEILING: usize = 100_000;
@@ -11,48 +10,52 @@ const COUNT_CEILING: usize = 100_000;
 /// The sizes of the pieces of one token, one per cookie.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Plan {
+    /// Token characters each cookie carries (after its generation prefix).
     pub(crate) pieces: Vec<usize>,
-    /// Bytes the cookies take in the request's `Cookie` line, separators included.
+    /// Bytes the cookies take in the request's `Cookie` line, `; ` separators included.
     pub(crate) cookie_line: usize,
 }
 
 /// The limits one split must respect.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits<'a> {
-    pub naming: Naming,
+    pub layout: &'a Layout,
     pub base: &'a str,
     /// Bytes of attributes on every `Set-Cookie` line (`; Path=/; Secure; …`).
     pub attributes_len: usize,
-    /// Bytes every chunk after the first spends on its generation prefix.
-    pub prefix_len: usize,
-    /// Bytes chunk 0 must hold at least (the manifest).
-    pub first_min: usize,
+    /// The most chunks the configuration allows under this layout.
     pub max_chunks: usize,
+    /// The budget for the session's part of the `Cookie` line.
     pub max_size: usize,
 }
 
-/// Plans the split of a token of `token_len` bytes: each piece as large as both browser
-/// limits allow for its own name (name + value <= 4096, whole line <= 4093), so the
+/// Plans the split of a token of `token_len` characters: each piece as large as both
+/// browser limits allow for its own name (name + value <= 4096, whole line <= 4093), so the
 /// count is the smallest possible and no piece is ever empty.
+///
+/// # Errors
+///
+/// [`SaveError::Overflow`] past the budget or the chunk count, with the sizes the session
+/// would need; [`SaveError::AttributesTooLong`] when a line leaves no room for a value.
 pub(crate) fn plan(token_len: usize, limits: &Limits<'_>) -> Result<Plan, SaveError> {
+    let layout = limits.layout;
     let mut pieces = Vec::new();
     let mut remaining = token_len;
     let mut cookie_line = 0usize;
     let mut chunks = 0usize;
     while remaining > 0 && chunks < COUNT_CEILING {
-        let name_len = limits.naming.name(limits.base, chunks).len();
-        let prefix = if chunks == 0 { 0 } else { limits.prefix_len };
+        let name_len = layout.name_len(limits.base, chunks);
+        let (prefix, needed) = if chunks == 0 {
+            (0, layout.first_min())
+        } else {
+            (layout.prefix_len(), 1)
+        };
         let line_room = SET_COOKIE_LINE_LIMIT.saturating_sub(name_len + 1 + limits.attributes_len);
         let pair_room = BROWSER_NAME_VALUE_LIMIT.saturating_sub(name_len);
         let room = line_room.min(pair_room).saturating_sub(prefix);
-        let needed_first = if chunks == 0 {
-            limits.first_min.max(1)
-        } else {
-            1
-        };
-        if room < needed_first {
+        if room < needed {
             return Err(SaveError::AttributesTooLong {
-                name: limits.naming.name(limits.base, chunks).into_owned(),
+                name: layout.name(limits.base, chunks).into_owned(),
                 bytes: name_len + 1 + limits.attributes_len + prefix,
             });
         }
@@ -60,7 +63,7 @@ pub(crate) fn plan(token_len: usize, limits: &Limits<'_>) -> Result<Plan, SaveEr
         if chunks < limits.max_chunks {
             pieces.push(piece);
         }
-        cookie_line += usize::from(chunks > 0) * 2 + name_len + 1 + prefix + piece;
+        cookie_line += if chunks > 0 { 2 } else { 0 } + name_len + 1 + prefix + piece;
         remaining -= piece;
         chunks += 1;
     }
@@ -85,14 +88,12 @@ pub(crate) fn split(token: &str, plan: &Plan, prefix: &str) -> Vec<String> {
     for (index, &len) in plan.pieces.iter().enumerate() {
         let piece = &token[at..at + len];
         at += len;
-        if index == 0 {
-            values.push(piece.to_owned());
-        } else {
-            let mut value = String::with_capacity(prefix.len() + len);
+        let mut value = String::with_capacity(prefix.len() + len);
+        if index > 0 {
             value.push_str(prefix);
-            value.push_str(piece);
-            values.push(value);
         }
+        value.push_str(piece);
+        values.push(value);
     }
     debug_assert_eq!(at, token.len());
     values
@@ -100,15 +101,27 @@ pub(crate) fn split(token: &str, plan: &Plan, prefix: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Count, Deadline};
     use super::*;
+
+    const LAYOUT: Layout = Layout {
+        separator: '_',
+        index_first: false,
+        max_chunks: 64,
+        count: Count::Manifest {
+            read: |_| None,
+            len: 44,
+            prefix_len: 12,
+        },
+        try_twins: true,
+        deadline: Deadline::MaxAge,
+    };
 
     fn limits(max_chunks: usize, max_size: usize) -> Limits<'static> {
         Limits {
-            naming: Naming::Native,
+            layout: &LAYOUT,
             base: "session",
             attributes_len: 40,
-            prefix_len: 12,
-            first_min: 44,
             max_chunks,
             max_size,
         }
@@ -120,7 +133,21 @@ mod tests {
         let first = SET_COOKIE_LINE_LIMIT - "session=".len() - 40;
         let later = SET_COOKIE_LINE_LIMIT - "session_1=".len() - 40 - 12;
         assert_eq!(plan.pieces, vec![first, later, 10_000 - first - later]);
-        assert_eq!(plan.pieces.iter().sum::<usize>(), 10_000);
+        assert_eq!(
+            plan.cookie_line,
+            "session=".len()
+                + first
+                + "; session_1=".len()
+                + 12
+                + later
+                + "; session_2=".len()
+                + 12
+                + 10_000
+                - first
+                - later
+        );
+        let values = split(&"x".repeat(10_000), &plan, "GENERATIONID");
+        assert!(values[1].starts_with("GENERATIONIDx") && !values[0].starts_with('G'));
     }
 
     #[test]

@@ -14,11 +14,12 @@
 //!
 //! 33 is a multiple of 3, so the header is exactly the first 44 base64 characters of the
 //! token, and the generation id is exactly characters 4..16: the chunk layer reads both
-//! without decoding the rest.
+//! (through [`peek_manifest`]) without decoding the rest.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::chunk::Manifest;
 use crate::error::SaveError;
 use crate::keys::KeyId;
 
@@ -108,16 +109,9 @@ pub(crate) const fn base64_len(bytes: usize) -> usize {
     (bytes * 4).div_ceil(3)
 }
 
-/// What the chunk layer needs from the first chunk without verifying anything: the
-/// announced chunk count and the generation id's text.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Manifest<'a> {
-    pub chunk_count: usize,
-    pub generation: &'a str,
-}
-
-/// Reads the manifest from the text of chunk 0; `None` when it is too short, not base64 or
-/// of an unknown version.
+/// Reads the manifest (chunk count and generation id) from the text of chunk 0, without
+/// decoding the rest; `None` when it is too short, not base64 or of an unknown version.
+/// This is the reader the native layout hands the chunk layer.
 pub(crate) fn peek_manifest(chunk0: &str) -> Option<Manifest<'_>> {
     let prefix = chunk0.get(..4)?;
     if chunk0.len() < HEADER_B64_LEN {
@@ -129,7 +123,7 @@ pub(crate) fn peek_manifest(chunk0: &str) -> Option<Manifest<'_>> {
         return None;
     }
     Some(Manifest {
-        chunk_count: usize::from(first[2]),
+        count: usize::from(first[2]),
         generation: chunk0.get(GENERATION_B64)?,
     })
 }
@@ -157,7 +151,7 @@ mod tests {
         let text = URL_SAFE_NO_PAD.encode(bytes);
         assert_eq!(text.len(), HEADER_B64_LEN);
         let manifest = peek_manifest(&text).unwrap();
-        assert_eq!(manifest.chunk_count, 3);
+        assert_eq!(manifest.count, 3);
         assert_eq!(
             manifest.generation,
             URL_SAFE_NO_PAD.encode(header.generation)

@@ -1,23 +1,26 @@
-//! Wire formats: one module per format, each turning a session map into one token and back.
+//! Wire formats: one module per format, each turning a session map into one token and back,
+//! and describing how that token is laid out in cookies.
 //!
-//! A codec knows nothing of chunks: it seals a whole session into one ASCII token (binding
-//! the chunk count it is told) and opens one token back into a map. The chunk layer splits
-//! and joins tokens; the engine drives both.
+//! A codec knows nothing of how tokens are split: it seals a whole session into one ASCII
+//! token (binding the chunk count it is told) and opens one token back into a map. Each
+//! format hands the chunk layer its [`Layout`] as a value; the chunk layer splits and joins
+//! by it; the engine drives both.
 
 pub(crate) mod compress;
+mod envelope;
 #[cfg(feature = "flask")]
 pub(crate) mod flask;
 pub(crate) mod header;
 #[cfg(feature = "private")]
-pub(crate) mod private;
-pub(crate) mod signed;
+mod private;
+mod signed;
 
 use serde_json::{Map, Value};
 
-use crate::chunk::Naming;
+use crate::chunk::Layout;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
-use crate::keys::{Key, KeyId, KeyRing};
+use crate::keys::{KeyId, KeyRing};
 use crate::reason::LoadReason;
 
 /// What a codec needs to seal a session.
@@ -27,74 +30,6 @@ pub(crate) struct SealInput<'a> {
     pub persistent: bool,
     pub issued_at: u64,
     pub expires_at: u64,
-}
-
-/// A session serialized and ready to seal once the chunk count is known. The token length
-/// does not depend on the count, so the chunk layer can plan before sealing.
-#[derive(Debug)]
-pub(crate) struct Prepared {
-    pub(crate) header: header::Header,
-    pub(crate) body: Vec<u8>,
-    pub(crate) token_len: usize,
-}
-
-impl Prepared {
-    /// Frames `body` under a fresh header: a new generation id, the sealing key's id and
-    /// the input's timestamps and persistence. `trailer` is what sealing appends after the
-    /// body (the MAC or the AEAD tag), so the token length is known before the count.
-    pub(crate) fn new(
-        mut flags: u8,
-        key_id: KeyId,
-        input: &SealInput<'_>,
-        body: Vec<u8>,
-        trailer: usize,
-    ) -> Result<Prepared, SaveError> {
-        if input.persistent {
-            flags |= header::FLAG_PERSISTENT;
-        }
-        let header = header::Header {
-            flags,
-            chunk_count: 0,
-            generation: header::new_generation()?,
-            key_id,
-            issued_at: input.issued_at,
-            expires_at: input.expires_at,
-        };
-        let token_len = header::base64_len(header::HEADER_LEN + body.len() + trailer);
-        Ok(Prepared {
-            header,
-            body,
-            token_len,
-        })
-    }
-
-    /// The header bytes with the chunk count filled in (at most 64, so it fits its byte).
-    pub(crate) fn header_bytes(&self, chunk_count: usize) -> [u8; header::HEADER_LEN] {
-        let mut header = self.header;
-        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
-        header.to_bytes()
-    }
-}
-
-/// A session ready to seal, in the shape its format needs. Either way the token length is
-/// known before the chunk count, so the chunk layer plans first and the codec seals after.
-#[derive(Debug)]
-pub(crate) enum Sealable {
-    /// A native envelope, sealed once the chunk count is known (the MAC binds the count).
-    Envelope(Prepared),
-    /// A finished token whose bytes do not depend on the chunk count (Flask's format).
-    #[cfg(feature = "flask")]
-    Text(String),
-}
-
-impl Sealable {
-    pub(crate) fn token_len(&self) -> usize {
-        match self {
-            Sealable::Envelope(prepared) => prepared.token_len,
-            #[cfg(feature = "flask")]
-            Sealable::Text(token) => token.len(),
-        }
-    }
 }
 
 /// What a verified token said about itself.
@@ -113,6 +48,42 @@ pub(crate) struct Opened {
     pub meta: Meta,
 }
 
+/// A session ready to seal, in the shape its format needs. Either way the token length is
+/// known before the chunk count, so the chunk layer plans first and the codec seals after.
+#[derive(Debug)]
+pub(crate) enum Sealable<'k> {
+    Signed(envelope::Prepared<'k>),
+    #[cfg(feature = "private")]
+    Private(envelope::Prepared<'k>),
+    /// A finished token whose bytes do not depend on the chunk count (Flask's format).
+    #[cfg(feature = "flask")]
+    Text(String),
+}
+
+impl Sealable<'_> {
+    /// The length of the token [`seal`](Self::seal) will return.
+    pub(crate) fn token_len(&self) -> usize {
+        match self {
+            Sealable::Signed(prepared) => prepared.token_len,
+            #[cfg(feature = "private")]
+            Sealable::Private(prepared) => prepared.token_len,
+            #[cfg(feature = "flask")]
+            Sealable::Text(token) => token.len(),
+        }
+    }
+
+    /// The token, binding `chunk_count` and the cookie name `name` where the format does.
+    pub(crate) fn seal(self, chunk_count: usize, name: &str) -> String {
+        match self {
+            Sealable::Signed(prepared) => signed::seal(prepared, chunk_count, name),
+            #[cfg(feature = "private")]
+            Sealable::Private(prepared) => private::seal(prepared, chunk_count, name),
+            #[cfg(feature = "flask")]
+            Sealable::Text(token) => token,
+        }
+    }
+}
+
 /// The formats this build can read and write.
 #[derive(Debug)]
 pub(crate) enum Format {
@@ -124,76 +95,74 @@ pub(crate) enum Format {
 }
 
 impl Format {
-    /// How this format names its chunks.
-    pub(crate) fn naming(&self) -> Naming {
-        match self {
-            Format::Signed(_) => Naming::Native,
-            #[cfg(feature = "private")]
-            Format::Private(_) => Naming::Native,
-            #[cfg(feature = "flask")]
-            Format::Flask(codec) => codec.naming(),
-        }
+    /// The native signed format.
+    pub(crate) fn signed(keys: KeyRing) -> Format {
+        Format::Signed(signed::SignedCodec::new(keys))
     }
 
-    /// True when the current key did not seal a session with this meta, so it is re-sealed.
-    pub(crate) fn needs_rekey(&self, meta: &Meta) -> bool {
-        match self {
-            Format::Signed(codec) => codec.current_key_id() != meta.key_id,
-            #[cfg(feature = "private")]
-            Format::Private(codec) => codec.current_key_id() != meta.key_id,
-            // Flask re-signs only what it would re-sign: permanent sessions, every request.
-            #[cfg(feature = "flask")]
-            Format::Flask(codec) => codec.refreshes(meta),
-        }
+    /// The native private format.
+    #[cfg(feature = "private")]
+    pub(crate) fn private(keys: KeyRing) -> Format {
+        Format::Private(private::PrivateCodec::new(keys))
     }
 
-    pub(crate) fn prepare(
-        &self,
-        input: &SealInput<'_>,
-        config: &SessionConfig,
-    ) -> Result<Sealable, SaveError> {
-        match self {
-            Format::Signed(codec) => codec.prepare(input, config).map(Sealable::Envelope),
-            #[cfg(feature = "private")]
-            Format::Private(codec) => codec.prepare(input, config).map(Sealable::Envelope),
-            #[cfg(feature = "flask")]
-            Format::Flask(codec) => Ok(Sealable::Text(codec.prepare(input))),
-        }
+    /// A Flask application's format, under its settings.
+    #[cfg(feature = "flask")]
+    pub(crate) fn flask(settings: &flask::settings::FlaskSettings) -> Format {
+        Format::Flask(flask::FlaskCodec::new(settings))
     }
 
-    pub(crate) fn seal(&self, sealable: Sealable, chunk_count: usize, name: &str) -> String {
-        // Without the flask feature the envelope is the only shape.
-        #[cfg_attr(not(feature = "flask"), allow(clippy::infallible_destructuring_match))]
-        let prepared = match sealable {
-            Sealable::Envelope(prepared) => prepared,
-            #[cfg(feature = "flask")]
-            Sealable::Text(token) => return token,
-        };
-        match self {
-            Format::Signed(codec) => codec.seal(prepared, chunk_count, name),
-            #[cfg(feature = "private")]
-            Format::Private(codec) => codec.seal(prepared, chunk_count, name),
-            #[cfg(feature = "flask")]
-            Format::Flask(_) => unreachable!("the Flask codec prepares finished tokens only"),
-        }
-    }
-
-    /// For formats whose every write restarts the lifetime and states it as an `Expires`
-    /// date (Flask): the lifetime in seconds. `None` for the native formats, whose deadline
-    /// is signed once and sent as `Max-Age`.
-    pub(crate) fn rolling_lifetime(&self) -> Option<u64> {
+    /// The session lifetime, for formats whose settings fix it.
+    pub(crate) fn lifetime(&self) -> Option<std::time::Duration> {
         match self {
             Format::Signed(_) => None,
             #[cfg(feature = "private")]
             Format::Private(_) => None,
             #[cfg(feature = "flask")]
-            Format::Flask(codec) => Some(codec.max_age()),
+            Format::Flask(codec) => Some(codec.lifetime()),
         }
     }
 
-    /// Where the session map itself says whether the session is persistent (Flask's
-    /// `_permanent` entry), that entry's key.
-    pub(crate) fn persistence_key(&self) -> Option<&'static str> {
+    /// How this format lays its token out in cookies.
+    pub(crate) fn layout(&self) -> &Layout {
+        match self {
+            Format::Signed(_) => &envelope::LAYOUT,
+            #[cfg(feature = "private")]
+            Format::Private(_) => &envelope::LAYOUT,
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => codec.layout(),
+        }
+    }
+
+    /// True when a session that verified with this meta must be written again even if the
+    /// handler left it unchanged: the native formats re-seal what an old key sealed; Flask
+    /// re-signs a permanent session on every request, as its `should_set_cookie` decides.
+    pub(crate) fn needs_rewrite(&self, meta: &Meta) -> bool {
+        match self {
+            Format::Signed(codec) => codec.current_key_id() != meta.key_id,
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.current_key_id() != meta.key_id,
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => codec.refreshes(meta),
+        }
+    }
+
+    /// True for formats whose every write starts the lifetime again (Flask signs the write's
+    /// time, and the lifetime runs from it); false for the native formats, whose absolute
+    /// deadline is signed once, at the session's first write.
+    pub(crate) fn restarts_lifetime(&self) -> bool {
+        match self {
+            Format::Signed(_) => false,
+            #[cfg(feature = "private")]
+            Format::Private(_) => false,
+            #[cfg(feature = "flask")]
+            Format::Flask(_) => true,
+        }
+    }
+
+    /// For formats that keep the session's persistence as an entry of the session itself
+    /// (Flask's `_permanent`), that entry's key.
+    pub(crate) fn persistence_entry(&self) -> Option<&'static str> {
         match self {
             Format::Signed(_) => None,
             #[cfg(feature = "private")]
@@ -203,7 +172,7 @@ impl Format {
         }
     }
 
-    /// What the session map says about persistence, for formats that keep it there.
+    /// What the session's entries say about its persistence, for formats that keep it there.
     #[cfg_attr(not(feature = "flask"), allow(unused_variables))]
     pub(crate) fn persistent_in(&self, map: &Map<String, Value>) -> Option<bool> {
         match self {
@@ -211,10 +180,26 @@ impl Format {
             #[cfg(feature = "private")]
             Format::Private(_) => None,
             #[cfg(feature = "flask")]
-            Format::Flask(_) => flask::FlaskCodec::persistent_in(map),
+            Format::Flask(_) => flask::persistent_in(map),
         }
     }
 
+    /// Serializes a session for sealing.
+    pub(crate) fn prepare(
+        &self,
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+    ) -> Result<Sealable<'_>, SaveError> {
+        match self {
+            Format::Signed(codec) => codec.prepare(input, config).map(Sealable::Signed),
+            #[cfg(feature = "private")]
+            Format::Private(codec) => codec.prepare(input, config).map(Sealable::Private),
+            #[cfg(feature = "flask")]
+            Format::Flask(codec) => Ok(Sealable::Text(codec.prepare(input))),
+        }
+    }
+
+    /// Verifies and decodes one token that cookies named `name` carried.
     pub(crate) fn open(
         &self,
         token: &str,
@@ -231,81 +216,4 @@ impl Format {
             Format::Flask(codec) => codec.open(token, now, config),
         }
     }
-}
-
-/// Judges the signed timestamps of a verified session against the clock.
-pub(crate) fn check_expiry(
-    meta: &Meta,
-    now: u64,
-    config: &SessionConfig,
-) -> Result<(), LoadReason> {
-    let skew = config.clock_skew.as_secs();
-    // A session from the future was sealed by a server whose clock runs ahead: past the
-    // allowance it cannot be judged, so it is refused like an expired one. The absolute
-    // deadline gets no allowance: a session kept past it would be written back with a
-    // deadline already gone, and the browser would drop it with any change made meanwhile.
-    if meta.issued_at > now.saturating_add(skew) || now >= meta.expires_at {
-        return Err(LoadReason::Expired);
-    }
-    let idle_deadline = config.idle_timeout.map(|idle| {
-        meta.issued_at
-            .saturating_add(idle.as_secs())
-            .saturating_add(skew)
-    });
-    if idle_deadline.is_some_and(|deadline| now > deadline) {
-        return Err(LoadReason::IdleExpired);
-    }
-    Ok(())
-}
-
-/// The checks both native formats make before their tag is verified: a decoded token long
-/// enough for its framing, a header this version reads, the format's own encrypted flag (a
-/// signed token is never opened as a private one, nor the reverse), and a key the ring holds.
-pub(crate) fn envelope_key<'k>(
-    raw: &[u8],
-    min_len: usize,
-    encrypted: bool,
-    keys: &'k KeyRing,
-) -> Result<(header::Header, &'k Key), LoadReason> {
-    if raw.len() < min_len {
-        return Err(LoadReason::Malformed);
-    }
-    let header = header::Header::parse(raw).ok_or(LoadReason::Malformed)?;
-    if header.has(header::FLAG_ENCRYPTED) != encrypted {
-        return Err(LoadReason::Malformed);
-    }
-    let key = keys.find(header.key_id).ok_or(LoadReason::UnknownKey)?;
-    Ok((header, key))
-}
-
-/// The common end of opening a native envelope whose tag has verified: judge the
-/// timestamps, inflate the body if it is compressed, parse the JSON.
-pub(crate) fn open_verified(
-    header: &header::Header,
-    body: &[u8],
-    now: u64,
-    config: &SessionConfig,
-) -> Result<Opened, LoadReason> {
-    let meta = Meta {
-        issued_at: header.issued_at,
-        expires_at: header.expires_at,
-        persistent: header.has(header::FLAG_PERSISTENT),
-        key_id: header.key_id,
-    };
-    check_expiry(&meta, now, config)?;
-    let map = if header.has(header::FLAG_COMPRESSED) {
-        // Zeroized on drop: for a private session this is plaintext.
-        let json =
-            zeroize::Zeroizing::new(compress::inflate_capped(body, config.max_decoded_size)?);
-        parse_map(&json)?
-    } else {
-        parse_map(body)?
-    };
-    Ok(Opened { map, meta })
-}
-
-/// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels
-/// with an error rather than a stack overflow, which bounds hostile input.
-pub(crate) fn parse_map(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
-    serde_json::from_slice(json).map_err(|_| LoadReason::Malformed)
 }

@@ -16,15 +16,14 @@
 //! count, generation id, key id and timestamps, and the cookie name: no chunk can be
 //! dropped, added, swapped, renamed or taken from another write without the tag failing.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::Zeroizing;
 
 use super::compress::deflate_if_smaller;
+use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
-use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
+use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};
@@ -55,12 +54,12 @@ impl PrivateCodec {
     }
 
     /// Serializes the session and draws the nonce; the body is `nonce || plaintext` until
-    /// [`seal`](Self::seal) encrypts the plaintext in place.
+    /// [`seal`] encrypts the plaintext in place.
     pub(crate) fn prepare(
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
-    ) -> Result<Prepared, SaveError> {
+    ) -> Result<Prepared<'_>, SaveError> {
         let json = Zeroizing::new(serde_json::to_vec(input.map).map_err(SaveError::Serialize)?);
         let mut flags = FLAG_ENCRYPTED;
         // `Auto` means "compress signed sessions": a private session is compressed only when
@@ -81,29 +80,7 @@ impl PrivateCodec {
         body.resize(NONCE_LEN, 0);
         getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
         body.extend_from_slice(plaintext);
-        Prepared::new(flags, self.keys.current().id(), input, body, TAG_LEN)
-    }
-
-    pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
-        let header = prepared.header_bytes(chunk_count);
-        // Encrypting in the prepared buffer itself leaves no copy of the plaintext behind.
-        let mut body = prepared.body;
-        let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
-            unreachable!("prepare always writes the nonce first")
-        };
-        let tag = encrypt(
-            self.keys.current().encryption(),
-            nonce,
-            &associated_data(name, &header),
-            message,
-        );
-        let mut raw = Vec::with_capacity(HEADER_LEN + body.len() + TAG_LEN);
-        raw.extend_from_slice(&header);
-        raw.extend_from_slice(&body);
-        raw.extend_from_slice(&tag);
-        let token = URL_SAFE_NO_PAD.encode(&raw);
-        debug_assert_eq!(token.len(), prepared.token_len);
-        token
+        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
     }
 
     /// Opens a token. Only the header is read before the tag verifies, and only to pick the
@@ -116,11 +93,7 @@ impl PrivateCodec {
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
         // Zeroized on drop: after decryption in place this buffer holds the plaintext.
-        let mut raw = Zeroizing::new(
-            URL_SAFE_NO_PAD
-                .decode(token)
-                .map_err(|_| LoadReason::Malformed)?,
-        );
+        let mut raw = Zeroizing::new(envelope::decode(token)?);
         let (header, key) = envelope_key(&raw, HEADER_LEN + NONCE_LEN + TAG_LEN, true, &self.keys)?;
         let (head, rest) = raw.split_at_mut(HEADER_LEN);
         let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
@@ -137,6 +110,27 @@ impl PrivateCodec {
         .map_err(|()| LoadReason::BadSignature)?;
         open_verified(&header, message, now, config)
     }
+}
+
+/// Seals a prepared session now that its chunk count is known.
+pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> String {
+    let header = prepared.header_bytes(chunk_count);
+    let token_len = prepared.token_len;
+    let key = prepared.key;
+    // Encrypting in the prepared buffer itself leaves no copy of the plaintext behind.
+    let mut body = prepared.body;
+    let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
+        unreachable!("prepare always writes the nonce first")
+    };
+    let tag = encrypt(
+        key.encryption(),
+        nonce,
+        &associated_data(name, &header),
+        message,
+    );
+    let token = envelope::assemble(&header, &body, &tag);
+    debug_assert_eq!(token.len(), token_len);
+    token
 }
 
 /// The associated data: the domain, the length-prefixed cookie name and the whole header.

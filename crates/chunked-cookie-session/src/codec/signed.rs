@@ -11,14 +11,13 @@
 //! timestamps and the generation id: no chunk can be dropped, added, swapped or replayed
 //! from another write without the tag failing.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use super::compress::deflate_if_smaller;
+use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{FLAG_COMPRESSED, HEADER_LEN};
-use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
+use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyId, KeyRing};
@@ -42,11 +41,12 @@ impl SignedCodec {
         self.keys.current().id()
     }
 
+    /// Serializes the session, deflating it when that pays (unless compression is off).
     pub(crate) fn prepare(
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
-    ) -> Result<Prepared, SaveError> {
+    ) -> Result<Prepared<'_>, SaveError> {
         let json = serde_json::to_vec(input.map).map_err(SaveError::Serialize)?;
         let mut flags = 0;
         let body = match config.compression {
@@ -59,20 +59,11 @@ impl SignedCodec {
             },
             Compression::Off => json,
         };
-        Prepared::new(flags, self.keys.current().id(), input, body, TAG_LEN)
+        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
     }
 
-    pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
-        let mut raw = Vec::with_capacity(HEADER_LEN + prepared.body.len() + TAG_LEN);
-        raw.extend_from_slice(&prepared.header_bytes(chunk_count));
-        raw.extend_from_slice(&prepared.body);
-        let tag = mac(self.keys.current(), name, &raw).finalize().into_bytes();
-        raw.extend_from_slice(&tag);
-        let token = URL_SAFE_NO_PAD.encode(&raw);
-        debug_assert_eq!(token.len(), prepared.token_len);
-        token
-    }
-
+    /// Opens a token. The header is read before the tag verifies only to pick the key; the
+    /// tag covers the header, so that choice is checked too.
     pub(crate) fn open(
         &self,
         token: &str,
@@ -80,26 +71,36 @@ impl SignedCodec {
         now: u64,
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
-        let raw = URL_SAFE_NO_PAD
-            .decode(token)
-            .map_err(|_| LoadReason::Malformed)?;
+        let raw = envelope::decode(token)?;
         let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
         let (signed, tag) = raw.split_at(raw.len() - TAG_LEN);
         // `verify_slice` compares in constant time.
-        mac(key, name, signed)
+        mac(key, name, &signed[..HEADER_LEN], &signed[HEADER_LEN..])
             .verify_slice(tag)
             .map_err(|_| LoadReason::BadSignature)?;
         open_verified(&header, &signed[HEADER_LEN..], now, config)
     }
 }
 
-fn mac(key: &Key, name: &str, signed: &[u8]) -> Hmac<Sha256> {
+/// Seals a prepared session now that its chunk count is known.
+pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> String {
+    let header = prepared.header_bytes(chunk_count);
+    let tag = mac(prepared.key, name, &header, &prepared.body)
+        .finalize()
+        .into_bytes();
+    let token = envelope::assemble(&header, &prepared.body, &tag);
+    debug_assert_eq!(token.len(), prepared.token_len);
+    token
+}
+
+fn mac(key: &Key, name: &str, header: &[u8], body: &[u8]) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.signing())
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(DOMAIN);
     // Names are at most 200 bytes (checked by the configuration), so two bytes suffice.
     mac.update(&u16::try_from(name.len()).unwrap_or(u16::MAX).to_be_bytes());
     mac.update(name.as_bytes());
-    mac.update(signed);
+    mac.update(header);
+    mac.update(body);
     mac
 }

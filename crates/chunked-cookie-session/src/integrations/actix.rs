@@ -45,8 +45,9 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 
-use super::{Outcome, load_session, varies_on_cookie};
+use super::{error_body, load_session};
 use crate::engine::SessionEngine;
+use crate::outcome::ResponseInfo;
 use crate::session::Session;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
@@ -189,20 +190,17 @@ fn finish<B>(
     session: &Session,
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B>> {
-    let status = response.status().as_u16();
     let headers = response.headers();
-    let mut outcome = Outcome::new(
-        engine.finish(session, status),
-        status,
-        headers.contains_key(CACHE_CONTROL),
-        varies_on_cookie(headers.get_all(VARY).map(HeaderValue::as_bytes)),
-    );
-    let mut response = match outcome.error_body.take() {
-        Some(body) => response
+    let info = ResponseInfo::new(response.status().as_u16())
+        .cache_control(headers.contains_key(CACHE_CONTROL))
+        .vary(headers.get_all(VARY).map(HeaderValue::as_bytes));
+    let outcome = engine.finish(session, info);
+    let mut response = match outcome.error_response() {
+        Some(error) => response
             .into_response(
                 HttpResponse::InternalServerError()
                     .content_type("text/plain; charset=utf-8")
-                    .body(body),
+                    .body(error_body(error)),
             )
             .map_into_right_body(),
         None => response.map_into_left_body(),

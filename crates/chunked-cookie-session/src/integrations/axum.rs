@@ -45,8 +45,9 @@ use ::axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
 use ::axum::response::{IntoResponse, Response as AxumResponse};
 use tower::{Layer, Service};
 
-use super::{Outcome, load_session, varies_on_cookie};
+use super::{error_body, load_session};
 use crate::engine::SessionEngine;
+use crate::outcome::ResponseInfo;
 use crate::session::Session;
 
 /// A tower [`Layer`] that gives every request a [`Session`] and writes it back.
@@ -188,17 +189,14 @@ fn finish<B: From<String>>(
     session: &Session,
     response: Response<B>,
 ) -> Response<B> {
-    let status = response.status().as_u16();
     let headers = response.headers();
-    let mut outcome = Outcome::new(
-        engine.finish(session, status),
-        status,
-        headers.contains_key(CACHE_CONTROL),
-        varies_on_cookie(headers.get_all(VARY).iter().map(HeaderValue::as_bytes)),
-    );
-    let mut response = match outcome.error_body.take() {
-        Some(body) => {
-            let mut replaced = Response::new(B::from(body));
+    let info = ResponseInfo::new(response.status().as_u16())
+        .cache_control(headers.contains_key(CACHE_CONTROL))
+        .vary(headers.get_all(VARY).iter().map(HeaderValue::as_bytes));
+    let outcome = engine.finish(session, info);
+    let mut response = match outcome.error_response() {
+        Some(error) => {
+            let mut replaced = Response::new(B::from(error_body(error)));
             *replaced.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             replaced.headers_mut().insert(
                 CONTENT_TYPE,

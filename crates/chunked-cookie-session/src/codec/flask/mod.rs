@@ -12,9 +12,12 @@
 //! The token does not depend on how many cookies carry it: the stock layout puts it in one
 //! cookie, the chunked layout cuts it over `session:0`, `session:1`, … with no prefix.
 
+mod encoding;
 pub(crate) mod pyjson;
-pub(crate) mod signer;
+pub(crate) mod settings;
+mod signer;
 pub(crate) mod tagged;
+pub(crate) mod values;
 
 use std::cell::RefCell;
 
@@ -25,15 +28,40 @@ use serde_json::{Map, Value};
 
 use super::compress::{deflate_into, inflate_prefix};
 use super::{Meta, Opened, SealInput};
-use crate::chunk::Naming;
+use crate::chunk::{Count, Deadline, Layout};
 use crate::config::SessionConfig;
-use crate::flask::{FlaskLayout, FlaskSettings};
 use crate::keys::KeyId;
 use crate::reason::LoadReason;
-use signer::{Signer, python_b64decode};
+use encoding::python_b64decode;
+use settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
+use signer::Signer;
 
-/// Where Flask keeps a session's permanence.
+/// Where Flask keeps a session's permanence: an entry of the session itself.
 pub(crate) const PERMANENT_KEY: &str = "_permanent";
+
+/// Flask's own layout: the one cookie named as configured. Werkzeug reads the first cookie
+/// of a name, and a permanent session states its deadline as `Expires`.
+const STOCK: Layout = Layout {
+    separator: ':',
+    index_first: false,
+    max_chunks: 1,
+    count: Count::UntilGap,
+    try_twins: false,
+    deadline: Deadline::Expires,
+};
+
+/// The chunked recipe's layout: `session:0`, `session:1`, …, read in numeric order up to the
+/// first gap, at most ten.
+const RECIPE: Layout = Layout {
+    index_first: true,
+    max_chunks: MAX_CHUNKS,
+    ..STOCK
+};
+
+/// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
+pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
+    map.get(PERMANENT_KEY).map(tagged::truthy)
+}
 
 /// Seals and opens Flask session cookies.
 #[derive(Debug)]
@@ -54,17 +82,16 @@ impl FlaskCodec {
         }
     }
 
-    pub(crate) fn naming(&self) -> Naming {
-        match self.layout {
-            FlaskLayout::Stock => Naming::FlaskStock,
-            FlaskLayout::Chunked => Naming::FlaskChunked,
-        }
+    /// `PERMANENT_SESSION_LIFETIME`, which every write starts again.
+    pub(crate) fn lifetime(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.max_age)
     }
 
-    /// `PERMANENT_SESSION_LIFETIME` in seconds; every write starts it again, since the
-    /// timestamp is fresh.
-    pub(crate) fn max_age(&self) -> u64 {
-        self.max_age
+    pub(crate) fn layout(&self) -> &'static Layout {
+        match self.layout {
+            FlaskLayout::Stock => &STOCK,
+            FlaskLayout::Chunked => &RECIPE,
+        }
     }
 
     /// A permanent session is written again on every request that reads it, unless
@@ -73,14 +100,17 @@ impl FlaskCodec {
         self.refresh_each_request && meta.persistent
     }
 
-    /// Whether the session map says the session is permanent.
-    pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
-        map.get(PERMANENT_KEY).map(tagged::truthy)
-    }
-
-    /// The token for a session, complete: it does not depend on the chunk count.
+    /// The token for a session, complete: it does not depend on the chunk count. A
+    /// permanent session says so in its `_permanent` entry, as Flask's setter writes it.
     pub(crate) fn prepare(&self, input: &SealInput<'_>) -> String {
-        let json = tagged::dump_session(input.map, input.persistent);
+        let yes = Value::Bool(true);
+        let mut entries: Vec<(&str, &Value)> =
+            input.map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        if input.persistent && persistent_in(input.map) != Some(true) {
+            entries.retain(|(k, _)| *k != PERMANENT_KEY);
+            entries.push((PERMANENT_KEY, &yes));
+        }
+        let json = tagged::dump_session(entries);
         let payload = match zlib_if_smaller(json.as_bytes()) {
             Some(packed) => {
                 let mut payload = String::with_capacity(packed.len() * 4 / 3 + 2);
@@ -114,7 +144,7 @@ impl FlaskCodec {
         let meta = Meta {
             issued_at: unsigned.timestamp,
             expires_at: unsigned.timestamp.saturating_add(self.max_age),
-            persistent: FlaskCodec::persistent_in(&map).unwrap_or(false),
+            persistent: persistent_in(&map).unwrap_or(false),
             key_id: KeyId(
                 u32::try_from(unsigned.key_index)
                     .unwrap_or(u32::MAX)
@@ -154,6 +184,37 @@ fn inflate_zlib(input: &[u8], cap: usize) -> Result<Vec<u8>, LoadReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sealed_json(entries: &str, persistent: bool) -> String {
+        let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
+        let map = tagged::load_session(entries.as_bytes()).expect("accepted");
+        let token = codec.prepare(&SealInput {
+            map: &map,
+            persistent,
+            issued_at: 1_700_000_000,
+            expires_at: 0,
+        });
+        let payload = token.split('.').next().expect("a payload");
+        let raw = python_b64decode(payload.as_bytes(), true).expect("base64");
+        String::from_utf8(raw).expect("JSON")
+    }
+
+    #[test]
+    fn permanence_is_the_permanent_entry() {
+        assert_eq!(
+            sealed_json(r#"{"_permanent":true,"u":"a"}"#, true),
+            r#"{"_permanent":true,"u":"a"}"#
+        );
+        assert_eq!(
+            sealed_json(r#"{"_permanent":0}"#, true),
+            r#"{"_permanent":true}"#
+        );
+        assert_eq!(sealed_json(r#"{"u":"a"}"#, false), r#"{"u":"a"}"#);
+        assert_eq!(
+            persistent_in(&tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")),
+            Some(false)
+        );
+    }
 
     #[test]
     fn compression_follows_the_two_byte_rule() {

@@ -13,8 +13,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Number, Value};
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
+use super::encoding::python_b64decode;
 use super::pyjson::{self, Py, SyntaxError, non_finite, non_finite_marker};
-use super::signer::python_b64decode;
 use crate::reason::LoadReason;
 
 /// Tuple.
@@ -37,6 +37,43 @@ pub(crate) fn is_tag_key(key: &str) -> bool {
     TAG_KEYS.contains(&key)
 }
 
+/// Flask's `TagDict` rule, its one home here: a dict of one entry whose key is a tag is
+/// written as `{" di": {"<key>__": value}}`, so it is not read as that tag. The key to write
+/// inside the escape, when `key` needs it.
+pub(crate) fn escaped_key(key: &str) -> Option<String> {
+    is_tag_key(key).then(|| format!("{key}__"))
+}
+
+/// The key an escaped dict stands for: `key[:-2]`, counted in characters as Python slices.
+pub(crate) fn unescaped_key(key: &str) -> String {
+    let mut chars = key.chars();
+    chars.next_back();
+    chars.next_back();
+    chars.as_str().to_owned()
+}
+
+/// A dict of one entry, escaped by the `TagDict` rule when its key needs it.
+pub(crate) fn one_entry(key: &str, value: Value) -> Value {
+    match escaped_key(key) {
+        Some(escaped) => single(DICT, single(&escaped, value)),
+        None => single(key, value),
+    }
+}
+
+/// Python `bytes` as Flask tags them: standard base64 with padding.
+pub(crate) fn bytes_text(raw: &[u8]) -> String {
+    STANDARD.encode(raw)
+}
+
+/// A `uuid.UUID` as Flask tags it: its 32 lowercase hex digits.
+pub(crate) fn uuid_text(raw: &[u8; 16]) -> String {
+    use std::fmt::Write as _;
+    raw.iter().fold(String::with_capacity(32), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
 /// Reads a session's JSON (the payload after decompression) into the tagged map.
 pub(crate) fn load_session(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
     let text = std::str::from_utf8(json).map_err(|_| LoadReason::Malformed)?;
@@ -49,28 +86,60 @@ pub(crate) fn load_session(json: &[u8]) -> Result<Map<String, Value>, LoadReason
     }
 }
 
-/// The JSON Flask writes for a session holding `map` (plus `_permanent: true` when
-/// `permanent` asks for it and the map does not already say so).
-pub(crate) fn dump_session(map: &Map<String, Value>, permanent: bool) -> String {
-    const PERMANENT: &str = "_permanent";
-    let yes = Value::Bool(true);
-    let mut entries: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    if permanent && !map.get(PERMANENT).is_some_and(truthy) {
-        entries.retain(|(k, _)| *k != PERMANENT);
-        entries.push((PERMANENT, &yes));
-    }
-    let mut out = String::with_capacity(64 + map.len() * 32);
+/// The JSON Flask writes for a session holding `entries` (tagged values, unique keys, in
+/// any order).
+pub(crate) fn dump_session(mut entries: Vec<(&str, &Value)>) -> String {
+    let mut out = String::with_capacity(64 + entries.len() * 32);
     // The session is a dict like any other: a lone tag-like key is escaped.
     match entries.as_slice() {
-        [(key, value)] if is_tag_key(key) => {
-            let escaped = format!("{key}__");
-            out.push_str("{\" di\":");
+        [(key, value)] if let Some(escaped) = escaped_key(key) => {
+            out.push('{');
+            pyjson::write_string(&mut out, DICT);
+            out.push(':');
             pyjson::write_object(&mut out, &mut [(escaped.as_str(), *value)]);
             out.push('}');
         }
         _ => pyjson::write_object(&mut out, &mut entries),
     }
     out
+}
+
+/// The JSON Flask's session serializer writes for a session holding `entries` (tagged
+/// JSON, as [`Session::entries`](crate::Session::entries) returns them for a Flask engine):
+/// keys sorted, compact, ASCII-only, floats as Python writes them.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{from_json, to_json};
+///
+/// let entries = from_json(r#"{"b": 1.50, "a": "h\u00e9", "n": NaN}"#).unwrap();
+/// assert_eq!(to_json(&entries), r#"{"a":"h\u00e9","b":1.5,"n":NaN}"#);
+/// ```
+pub fn to_json(entries: &Map<String, Value>) -> String {
+    dump_session(entries.iter().map(|(k, v)| (k.as_str(), v)).collect())
+}
+
+/// Reads a session written in Flask's tagged JSON (Python's JSON: `NaN` and `Infinity`
+/// allowed) into the tagged entries a Flask engine holds, in the form Flask itself would
+/// write them back.
+///
+/// # Errors
+///
+/// [`LoadReason::Malformed`] for text Flask could not load as a session.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::from_json;
+/// use chunked_cookie_session::LoadReason;
+///
+/// let entries = from_json(r#"{"t": {" t": [1, 2]}}"#).unwrap();
+/// assert_eq!(entries["t"], serde_json::json!({" t": [1, 2]}));
+/// assert_eq!(from_json("[1]").unwrap_err(), LoadReason::Malformed);
+/// ```
+pub fn from_json(text: &str) -> Result<Map<String, Value>, LoadReason> {
+    load_session(text.as_bytes())
 }
 
 /// Flask's `_untag_scan`: children first, then the dict itself.
@@ -101,7 +170,7 @@ fn to_python(key: &str, value: Py) -> Result<Py, SyntaxError> {
         DICT => match value {
             Py::Dict(mut entries) if !entries.is_empty() => {
                 let (inner_key, inner) = entries.swap_remove(0);
-                Ok(Py::Dict(vec![(drop_last_two(&inner_key), inner)]))
+                Ok(Py::Dict(vec![(unescaped_key(&inner_key), inner)]))
             }
             _ => Err(SyntaxError),
         },
@@ -139,14 +208,6 @@ fn to_python(key: &str, value: Py) -> Result<Py, SyntaxError> {
         },
         _ => Err(SyntaxError),
     }
-}
-
-/// `key[:-2]`, counted in characters as Python slices.
-fn drop_last_two(key: &str) -> String {
-    let mut chars = key.chars();
-    chars.next_back();
-    chars.next_back();
-    chars.as_str().to_owned()
 }
 
 /// `tuple(value)`: what iterating a Python object yields.
@@ -200,17 +261,17 @@ pub(crate) fn tag(value: Py) -> Value {
         Py::Str(text) => Value::String(text),
         Py::List(items) => Value::Array(items.into_iter().map(tag).collect()),
         Py::Dict(mut entries) => {
-            if entries.len() == 1 && is_tag_key(&entries[0].0) {
+            if entries.len() == 1 {
                 let (key, inner) = entries.remove(0);
-                single(DICT, single(&format!("{key}__"), tag(inner)))
+                one_entry(&key, tag(inner))
             } else {
                 Value::Object(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
             }
         }
         Py::Tuple(items) => single(TUPLE, Value::Array(items.into_iter().map(tag).collect())),
-        Py::Bytes(raw) => single(BYTES, Value::String(STANDARD.encode(raw))),
+        Py::Bytes(raw) => single(BYTES, Value::String(bytes_text(&raw))),
         Py::Markup(text) => single(MARKUP, Value::String(text)),
-        Py::Uuid(raw) => single(UUID, Value::String(hex(&raw))),
+        Py::Uuid(raw) => single(UUID, Value::String(uuid_text(&raw))),
         Py::Date(seconds) => match format_http_date(seconds) {
             Some(text) => single(DATETIME, Value::String(text)),
             None => Value::Null,
@@ -258,15 +319,6 @@ pub(crate) fn truthy(value: &Value) -> bool {
             }
         }
     }
-}
-
-fn hex(raw: &[u8]) -> String {
-    use std::fmt::Write as _;
-    raw.iter()
-        .fold(String::with_capacity(raw.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
 }
 
 /// `uuid.UUID(text)`: braces, `urn:uuid:` and dashes are ignored, 32 hex digits remain.
@@ -365,7 +417,7 @@ mod tests {
     use super::*;
 
     fn canonical(json: &str) -> Result<String, LoadReason> {
-        load_session(json.as_bytes()).map(|map| dump_session(&map, false))
+        from_json(json).map(|map| to_json(&map))
     }
 
     #[test]
@@ -434,11 +486,7 @@ mod tests {
     }
 
     #[test]
-    fn permanence_is_python_truth() {
-        let map = load_session(br#"{"_permanent":true,"u":"a"}"#).expect("accepted");
-        assert_eq!(dump_session(&map, true), r#"{"_permanent":true,"u":"a"}"#);
-        let map = load_session(br#"{"_permanent":0}"#).expect("accepted");
-        assert_eq!(dump_session(&map, true), r#"{"_permanent":true}"#);
+    fn truth_is_python_truth() {
         for (json, truth) in [
             ("0.0", false),
             ("[]", false),

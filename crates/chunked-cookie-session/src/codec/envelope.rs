@@ -1,0 +1,181 @@
+//! What the two native formats share: the cookie layout, the framing of a token around its
+//! 33-byte header, the checks made before a tag is verified, and the end of opening.
+//!
+//! ```text
+//! token = base64url( header[33] || body || tag )
+//! ```
+//!
+//! The signed format's body is the JSON (or its deflate) and its tag an HMAC; the private
+//! format's body is `nonce || ciphertext` and its tag Poly1305's.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
+use super::{Meta, Opened, SealInput, compress};
+use crate::chunk::{Count, Deadline, Layout};
+use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
+use crate::error::SaveError;
+use crate::keys::{Key, KeyRing};
+use crate::reason::LoadReason;
+
+/// The native layout: `name`, `name_1`, `name_2`, …: chunk 0 keeps the configured name, so
+/// a small session is one ordinary cookie and a `__Host-` prefix stays at the start of
+/// every name. Chunk 0 opens with the header (the manifest); every later chunk starts with
+/// the generation id's 12 characters.
+pub(crate) const LAYOUT: Layout = Layout {
+    separator: '_',
+    index_first: false,
+    max_chunks: MAX_CHUNKS_CEILING,
+    count: Count::Manifest {
+        read: header::peek_manifest,
+        len: header::HEADER_B64_LEN,
+        prefix_len: header::GENERATION_B64_LEN,
+    },
+    try_twins: true,
+    deadline: Deadline::MaxAge,
+};
+
+/// A session framed and ready to seal once the chunk count is known. The token length does
+/// not depend on the count, so the chunk layer plans before the format seals.
+#[derive(Debug)]
+pub(crate) struct Prepared<'k> {
+    pub(crate) header: Header,
+    pub(crate) body: Vec<u8>,
+    pub(crate) token_len: usize,
+    /// The key that seals: the ring's current one.
+    pub(crate) key: &'k Key,
+}
+
+impl<'k> Prepared<'k> {
+    /// Frames `body` under a fresh header: a new generation id, the sealing key's id and the
+    /// input's timestamps and persistence. `tag_len` is what sealing appends after the body.
+    pub(crate) fn new(
+        mut flags: u8,
+        key: &'k Key,
+        input: &SealInput<'_>,
+        body: Vec<u8>,
+        tag_len: usize,
+    ) -> Result<Prepared<'k>, SaveError> {
+        if input.persistent {
+            flags |= FLAG_PERSISTENT;
+        }
+        let header = Header {
+            flags,
+            chunk_count: 0,
+            generation: header::new_generation()?,
+            key_id: key.id(),
+            issued_at: input.issued_at,
+            expires_at: input.expires_at,
+        };
+        let token_len = header::base64_len(HEADER_LEN + body.len() + tag_len);
+        Ok(Prepared {
+            header,
+            body,
+            token_len,
+            key,
+        })
+    }
+
+    /// The header bytes with the chunk count filled in (at most 64, so it fits its byte).
+    pub(crate) fn header_bytes(&self, chunk_count: usize) -> [u8; HEADER_LEN] {
+        let mut header = self.header;
+        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
+        header.to_bytes()
+    }
+}
+
+/// The token: `base64url(header || body || tag)`.
+pub(crate) fn assemble(header: &[u8; HEADER_LEN], body: &[u8], tag: &[u8]) -> String {
+    let mut raw = Vec::with_capacity(HEADER_LEN + body.len() + tag.len());
+    raw.extend_from_slice(header);
+    raw.extend_from_slice(body);
+    raw.extend_from_slice(tag);
+    URL_SAFE_NO_PAD.encode(&raw)
+}
+
+/// Decodes a token's base64url text.
+pub(crate) fn decode(token: &str) -> Result<Vec<u8>, LoadReason> {
+    URL_SAFE_NO_PAD
+        .decode(token)
+        .map_err(|_| LoadReason::Malformed)
+}
+
+/// The checks both native formats make before their tag is verified: a decoded token long
+/// enough for its framing, a header this version reads, the format's own encrypted flag (a
+/// signed token is never opened as a private one, nor the reverse), and a key the ring
+/// holds.
+pub(crate) fn envelope_key<'k>(
+    raw: &[u8],
+    min_len: usize,
+    encrypted: bool,
+    keys: &'k KeyRing,
+) -> Result<(Header, &'k Key), LoadReason> {
+    if raw.len() < min_len {
+        return Err(LoadReason::Malformed);
+    }
+    let header = Header::parse(raw).ok_or(LoadReason::Malformed)?;
+    if header.has(FLAG_ENCRYPTED) != encrypted {
+        return Err(LoadReason::Malformed);
+    }
+    let key = keys.find(header.key_id).ok_or(LoadReason::UnknownKey)?;
+    Ok((header, key))
+}
+
+/// The common end of opening a native envelope whose tag has verified: judge the
+/// timestamps, inflate the body if it is compressed, parse the JSON.
+pub(crate) fn open_verified(
+    header: &Header,
+    body: &[u8],
+    now: u64,
+    config: &SessionConfig,
+) -> Result<Opened, LoadReason> {
+    let meta = Meta {
+        issued_at: header.issued_at,
+        expires_at: header.expires_at,
+        persistent: header.has(FLAG_PERSISTENT),
+        key_id: header.key_id,
+    };
+    check_expiry(&meta, now, config)?;
+    let map = if header.has(FLAG_COMPRESSED) {
+        // Zeroized on drop: for a private session this is plaintext.
+        let json =
+            zeroize::Zeroizing::new(compress::inflate_capped(body, config.max_decoded_size)?);
+        parse_map(&json)?
+    } else {
+        parse_map(body)?
+    };
+    Ok(Opened { map, meta })
+}
+
+/// Judges the signed timestamps of a verified session against the clock.
+pub(crate) fn check_expiry(
+    meta: &Meta,
+    now: u64,
+    config: &SessionConfig,
+) -> Result<(), LoadReason> {
+    let skew = config.clock_skew.as_secs();
+    // A session from the future was sealed by a server whose clock runs ahead: past the
+    // allowance it cannot be judged, so it is refused like an expired one. The absolute
+    // deadline gets no allowance: a session kept past it would be written back with a
+    // deadline already gone, and the browser would drop it with any change made meanwhile.
+    if meta.issued_at > now.saturating_add(skew) || now >= meta.expires_at {
+        return Err(LoadReason::Expired);
+    }
+    let idle_deadline = config.idle_timeout.map(|idle| {
+        meta.issued_at
+            .saturating_add(idle.as_secs())
+            .saturating_add(skew)
+    });
+    if idle_deadline.is_some_and(|deadline| now > deadline) {
+        return Err(LoadReason::IdleExpired);
+    }
+    Ok(())
+}
+
+/// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels
+/// with an error rather than a stack overflow, which bounds hostile input.
+pub(crate) fn parse_map(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
+    serde_json::from_slice(json).map_err(|_| LoadReason::Malformed)
+}

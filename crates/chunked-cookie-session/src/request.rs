@@ -1,0 +1,44 @@
+//! What a request carried, as the engine read it.
+
+use crate::chunk::Incoming;
+
+/// The footprint of a request's cookies: the session's, by chunk index, and the others'.
+///
+/// The engine reads every `Cookie` field of the request (the adapters turn bytes that are
+/// not UTF-8 into replacement characters rather than dropping the field), so tools that
+/// show a session's size agree with what the engine saw.
+///
+/// # Example
+///
+/// ```
+/// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+/// let request = engine.load(["session_2=x; a=1; b=22"]).request_cookies();
+/// assert_eq!(request.session_pairs(), [(2, 11)]);
+/// assert_eq!(request.other_pairs(), (2, 7));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestCookies {
+    session: Vec<(usize, usize)>,
+    others: (usize, usize),
+}
+
+impl RequestCookies {
+    pub(crate) fn from_incoming(incoming: &Incoming) -> RequestCookies {
+        RequestCookies {
+            session: incoming.first_pairs().to_vec(),
+            others: incoming.others(),
+        }
+    }
+
+    /// `(chunk index, bytes of name=value)` for each chunk the request carried (the first
+    /// cookie of each name), in index order.
+    pub fn session_pairs(&self) -> &[(usize, usize)] {
+        &self.session
+    }
+
+    /// How many of the request's cookies were not the session's, and the bytes of their
+    /// `name=value` pairs.
+    pub fn other_pairs(&self) -> (usize, usize) {
+        self.others
+    }
+}

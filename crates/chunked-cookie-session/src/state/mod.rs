@@ -1,0 +1,243 @@
+//! A session's state and the rules of reading it: the request's cookies, decoded on first
+//! touch into entries and a load reason, and what the entries say about persistence and
+//! deadlines.
+//!
+//! The [`Session`](crate::Session) handle changes the state through the methods here; the
+//! rules of reading (`read.rs`) and of writing (`write.rs`) work on it from beside it, so the
+//! engine above only shapes their results into an [`Outcome`](crate::Outcome).
+
+mod read;
+mod write;
+
+pub use write::Sizes;
+pub(crate) use write::Written;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::chunk::{ChunkSet, Incoming, Layout};
+use crate::codec::{Format, Meta};
+use crate::config::SessionConfig;
+use crate::reason::LoadReason;
+
+/// How many candidate sets of twins a request may carry before its cookies are refused as
+/// too large: a host-only and a Domain copy of a session, say, with room for a third.
+const TWIN_SETS: usize = 3;
+
+/// The configuration and the wire format: everything an engine and its sessions share.
+#[derive(Debug)]
+pub(crate) struct Rules {
+    pub(crate) config: SessionConfig,
+    pub(crate) format: Format,
+}
+
+impl Rules {
+    /// The rules of `format` under `config`. A format that sets the lifetime itself
+    /// (Flask's `PERMANENT_SESSION_LIFETIME`) has the last word on it.
+    pub(crate) fn new(mut config: SessionConfig, format: Format) -> Rules {
+        if let Some(lifetime) = format.lifetime() {
+            config.lifetime = lifetime;
+        }
+        Rules { config, format }
+    }
+
+    pub(crate) fn layout(&self) -> &Layout {
+        self.format.layout()
+    }
+
+    /// How many chunks are read and written.
+    pub(crate) fn chunk_limit(&self) -> usize {
+        self.layout().limit(self.config.max_chunks)
+    }
+
+    /// The most token characters one candidate set may carry. A legitimate request never
+    /// carries more than the budget; a little slack lets a lowered budget still read the
+    /// sessions written under the old one.
+    pub(crate) fn byte_cap(&self) -> usize {
+        self.config.max_size.saturating_add(4096)
+    }
+
+    /// Gathers the request's session cookies.
+    pub(crate) fn collect<'a>(&self, fields: impl IntoIterator<Item = &'a str>) -> Incoming {
+        Incoming::collect(
+            fields,
+            self.layout(),
+            &self.config.name,
+            self.chunk_limit(),
+            self.byte_cap().saturating_mul(TWIN_SETS),
+        )
+    }
+}
+
+/// One request's session.
+#[derive(Debug)]
+pub(crate) struct State {
+    rules: Arc<Rules>,
+    /// The request's clock, in Unix seconds.
+    now: u64,
+    incoming: Incoming,
+    /// Set once the incoming cookies were decoded (or purged without decoding).
+    accessed: bool,
+    /// Chunk indices the request carried that the loaded session does not use.
+    debris: ChunkSet,
+    map: Map<String, Value>,
+    reason: LoadReason,
+    meta: Option<Meta>,
+    persistent: Option<bool>,
+    modified: bool,
+    purged: bool,
+    renewed: bool,
+}
+
+impl State {
+    pub(crate) fn new(rules: Arc<Rules>, incoming: Incoming, now: u64) -> State {
+        State {
+            rules,
+            now,
+            incoming,
+            accessed: false,
+            debris: ChunkSet::EMPTY,
+            map: Map::new(),
+            reason: LoadReason::NoSession,
+            meta: None,
+            persistent: None,
+            modified: false,
+            purged: false,
+            renewed: false,
+        }
+    }
+
+    /// Decodes the incoming cookies, the first time only.
+    pub(crate) fn ensure_loaded(&mut self) {
+        if self.accessed {
+            return;
+        }
+        self.accessed = true;
+        let decoded = self.decode();
+        decoded.reason.log(self.incoming.bytes());
+        self.map = decoded.map;
+        self.reason = decoded.reason;
+        self.meta = decoded.meta;
+        self.debris = decoded.debris;
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.now
+    }
+
+    pub(crate) fn incoming(&self) -> &Incoming {
+        &self.incoming
+    }
+
+    /// True once a handler touched the session (read, changed or purged it).
+    pub(crate) fn accessed(&self) -> bool {
+        self.accessed
+    }
+
+    pub(crate) fn entries(&self) -> &Map<String, Value> {
+        &self.map
+    }
+
+    pub(crate) fn reason(&self) -> LoadReason {
+        self.reason
+    }
+
+    pub(crate) fn meta(&self) -> Option<Meta> {
+        self.meta
+    }
+
+    pub(crate) fn debris(&self) -> ChunkSet {
+        self.debris
+    }
+
+    pub(crate) fn is_modified(&self) -> bool {
+        self.modified
+    }
+
+    pub(crate) fn is_purged(&self) -> bool {
+        self.purged
+    }
+
+    /// Stores `value` under `key`; an equal value changes nothing.
+    pub(crate) fn insert(&mut self, key: &str, value: Value) -> Option<Value> {
+        self.ensure_loaded();
+        if self.map.get(key) == Some(&value) {
+            return Some(value);
+        }
+        self.modified = true;
+        self.map.insert(key.to_owned(), value)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
+        self.ensure_loaded();
+        let old = self.map.remove(key);
+        self.modified |= old.is_some();
+        old
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.ensure_loaded();
+        self.modified |= !self.map.is_empty();
+        self.map.clear();
+    }
+
+    /// Ends the session without decoding it: whatever came in is deleted.
+    pub(crate) fn purge(&mut self) {
+        self.accessed = true;
+        self.map.clear();
+        self.purged = true;
+        self.modified = true;
+    }
+
+    /// The next write starts a new absolute lifetime (and, as every write does, a new
+    /// generation id).
+    pub(crate) fn renew(&mut self) {
+        self.ensure_loaded();
+        self.renewed = true;
+        self.modified = true;
+    }
+
+    pub(crate) fn set_persistent(&mut self, persistent: bool) {
+        self.ensure_loaded();
+        if self.persistent_now() != persistent {
+            self.modified = true;
+        }
+        self.persistent = Some(persistent);
+        // A format that keeps persistence as an entry (Flask's `_permanent`) always stores
+        // it, as Flask's setter does.
+        if let Some(key) = self.rules.format.persistence_entry() {
+            let flag = Value::Bool(persistent);
+            if self.map.get(key) != Some(&flag) {
+                self.map.insert(key.to_owned(), flag);
+                self.modified = true;
+            }
+        }
+    }
+
+    /// Whether the session's cookies are persistent: what the entries say for formats
+    /// that keep it there, else this request's choice, else the loaded session's, else the
+    /// configuration's default.
+    pub(crate) fn persistent_now(&self) -> bool {
+        if let Some(persistent) = self.rules.format.persistent_in(&self.map) {
+            return persistent;
+        }
+        self.persistent
+            .or(self.meta.map(|meta| meta.persistent))
+            .unwrap_or(self.rules.config.persistent)
+    }
+
+    /// The absolute deadline a write at `written_at` signs, in Unix seconds: for formats
+    /// that restart the lifetime at every write, a lifetime from then; otherwise the loaded
+    /// session's deadline, or a lifetime from this request for a new or renewed session.
+    pub(crate) fn expires_at_for_write(&self, written_at: u64) -> u64 {
+        let lifetime = self.rules.config.lifetime.as_secs();
+        if self.rules.format.restarts_lifetime() {
+            return written_at.saturating_add(lifetime);
+        }
+        match self.meta {
+            Some(meta) if !self.renewed => meta.expires_at,
+            _ => self.now.saturating_add(lifetime),
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The rules of writing: what a response sets and deletes for a session, sized to the byte.
+
+use super::State;
+use crate::chunk::{self, ChunkSet, Deadline, Limits};
+use crate::codec::SealInput;
+use crate::config::OverflowPolicy;
+use crate::cookies::{CookieWriter, Persistence, SetCookie};
+use crate::error::SaveError;
+
+/// What a response writes for a session.
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    /// Deletions first, then every chunk of the new write.
+    pub(crate) cookies: Vec<SetCookie>,
+    /// Bytes the session's cookies take in the client's next `Cookie` header when this
+    /// response writes the session (0 when it deletes it); `None` when it leaves them be.
+    pub(crate) cookie_line: Option<usize>,
+}
+
+/// How much of the client's `Cookie` header a session takes, against the budget.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("user", "ada")?;
+/// let sizes = session.check()?;
+/// assert_eq!(sizes.chunks, 1);
+/// assert!(sizes.cookie_line < sizes.max_size);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Sizes {
+    /// Bytes of the session's `name=value` pairs in the `Cookie` header, `; ` included.
+    pub cookie_line: usize,
+    /// How many cookies carry it.
+    pub chunks: usize,
+    /// The budget: the configured `max_size`.
+    pub max_size: usize,
+    /// The most cookies the session may take.
+    pub max_chunks: usize,
+}
+
+impl State {
+    /// What the response writes: nothing for a session the handler never touched, nor for
+    /// one read and left unchanged (unless its refresh is due, an old key sealed it, or the
+    /// request carried debris to clean); deletions for a purged or emptied session; else
+    /// every chunk of a new write, after the deletion of the chunks it no longer uses.
+    pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
+        if !self.accessed() {
+            return Ok(Written::default());
+        }
+        let rules = &*self.rules;
+        let config = &rules.config;
+        let present = self.incoming.present();
+        let purge_all = || present.union(ChunkSet::single(0));
+        if self.is_purged() || (self.is_modified() && self.entries().is_empty()) {
+            let doomed = if self.is_purged() {
+                purge_all()
+            } else {
+                present
+            };
+            return Ok(self.removals(doomed, Some(0)));
+        }
+        let due = self.meta().is_some_and(|meta| {
+            rules.format.needs_rewrite(&meta)
+                || config
+                    .refresh_threshold()
+                    .is_some_and(|after| now.saturating_sub(meta.issued_at) >= after.as_secs())
+        });
+        if !self.is_modified() && !due {
+            // Nothing to write; only debris to clean: everything after a rejection, the
+            // chunks past the joined count after a success.
+            let debris = if self.reason().is_rejection() {
+                present
+            } else {
+                self.debris()
+            };
+            return Ok(self.removals(debris, None));
+        }
+        match self.encode(now) {
+            Ok((sets, cookie_line)) => {
+                let mut written = self.removals(present.from_index(sets.len()), Some(cookie_line));
+                written.cookies.extend(sets);
+                Ok(written)
+            }
+            Err(err @ SaveError::Overflow { .. }) if config.overflow == OverflowPolicy::Clear => {
+                tracing::warn!(error = %err, "session over budget; deleting it (OverflowPolicy::Clear)");
+                Ok(self.removals(purge_all(), Some(0)))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// How big the session would be if written now, whatever the overflow policy.
+    pub(crate) fn measure(&self) -> Result<Sizes, SaveError> {
+        let config = &self.rules.config;
+        let (cookie_line, chunks) = if self.is_purged() || self.entries().is_empty() {
+            (0, 0)
+        } else {
+            let (sets, cookie_line) = self.encode(self.now())?;
+            (cookie_line, sets.len())
+        };
+        Ok(Sizes {
+            cookie_line,
+            chunks,
+            max_size: config.max_size,
+            max_chunks: self.rules.chunk_limit(),
+        })
+    }
+
+    /// The deletions of the chunks in `doomed`, with the same attributes as the sets.
+    fn removals(&self, doomed: ChunkSet, cookie_line: Option<usize>) -> Written {
+        let rules = &*self.rules;
+        let config = &rules.config;
+        let writer = CookieWriter::new(config, Persistence::BrowserSession);
+        let cookies = doomed
+            .iter()
+            .filter(|&index| index < rules.chunk_limit())
+            .map(|index| writer.remove(&rules.layout().name(&config.name, index), index))
+            .collect();
+        Written {
+            cookies,
+            cookie_line,
+        }
+    }
+
+    /// Seals the session and splits it: the `Set-Cookie` value of every chunk, and the
+    /// bytes they take in the client's `Cookie` header.
+    fn encode(&self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
+        let rules = &*self.rules;
+        let config = &rules.config;
+        let layout = rules.layout();
+        let persistent = self.persistent_now();
+        let expires_at = self.expires_at_for_write(now);
+        let sealable = rules.format.prepare(
+            &SealInput {
+                map: self.entries(),
+                persistent,
+                issued_at: now,
+                expires_at,
+            },
+            config,
+        )?;
+        let persistence = match (persistent, layout.deadline) {
+            (false, _) => Persistence::BrowserSession,
+            (true, Deadline::MaxAge) => Persistence::MaxAge(expires_at.saturating_sub(now)),
+            (true, Deadline::Expires) => Persistence::Expires(expires_at),
+        };
+        let writer = CookieWriter::new(config, persistence);
+        let plan = chunk::plan(
+            sealable.token_len(),
+            &Limits {
+                layout,
+                base: &config.name,
+                attributes_len: writer.attributes_len(),
+                max_chunks: rules.chunk_limit(),
+                max_size: config.max_size,
+            },
+        )?;
+        let token = sealable.seal(plan.pieces.len(), &config.name);
+        let sets = chunk::split(&token, &plan, layout.prefix(&token))
+            .iter()
+            .enumerate()
+            .map(|(index, value)| writer.set(&layout.name(&config.name, index), index, value))
+            .collect();
+        Ok((sets, plan.cookie_line))
+    }
+}

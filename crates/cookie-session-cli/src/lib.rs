@@ -1,0 +1,6 @@
+//! What the `cookie-session` tool and the playground share: the choice of wire format and
+//! the keys it needs, as command-line options, and the engine they describe.
+//!
+//! Both binaries only translate options into engine calls; every rule is the library's.
+
+pub mod options;
