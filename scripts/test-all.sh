@@ -25,6 +25,23 @@ if ! .venv/bin/python -c 'import flask, itsdangerous' >/dev/null 2>&1; then
 fi
 export FLASK_PYTHON="$PWD/.venv/bin/python"
 
+step() { echo; echo "== $*"; }
+
+step "formatting"
 cargo fmt --all -- --check
+
+step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+# The library is full of feature gates: each feature alone, and none, must build clean.
+for features in "" axum actix private flask; do
+  step "clippy, chunked-cookie-session with features [${features}]"
+  cargo clippy -p chunked-cookie-session --no-default-features ${features:+--features "$features"} \
+    --lib --tests -- -D warnings
+done
+
+step "tests, chunked-cookie-session with no features"
+cargo test -p chunked-cookie-session --no-default-features
+
+step "tests, every feature"
 cargo test --workspace --all-features
