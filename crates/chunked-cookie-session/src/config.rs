@@ -23,6 +23,23 @@ pub const PARTITIONED_LIMIT: usize = 10 * 1024;
 /// The hard ceiling on the number of chunks, whatever the configuration says.
 pub const MAX_CHUNKS_CEILING: usize = 64;
 
+/// The deepest nesting of arrays and objects a session may hold, the session object itself
+/// counting as one level: serde_json's own limit, which the native formats read with, and
+/// the limit the Flask format reads with too. Sessions deeper than this are refused when
+/// written ([`SaveError::TooDeep`](crate::SaveError::TooDeep)), never written and lost.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::MAX_NESTING;
+/// let deepest = "[".repeat(MAX_NESTING - 1) + &"]".repeat(MAX_NESTING - 1);
+/// let json = format!("{{\"a\":{deepest}}}");
+/// assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+/// let deeper = format!("{{\"a\":[{deepest}]}}");
+/// assert!(serde_json::from_str::<serde_json::Value>(&deeper).is_err());
+/// ```
+pub const MAX_NESTING: usize = 127;
+
 /// What happens when a session does not fit in the budget at write time.
 ///
 /// The session is never truncated: either nothing is written, or (with `Clear`) the whole
@@ -92,6 +109,14 @@ pub enum ConfigError {
     /// Path or Domain is invalid (over 1024 bytes, or holds `;` or a control character).
     #[error("the {0} attribute is invalid: at most 1024 bytes, no ';' and no control characters")]
     InvalidAttribute(&'static str),
+    /// `Path` or `Domain` holds characters outside ASCII. Browsers match both against the
+    /// ASCII form of the URL, so such a cookie is never sent back.
+    #[error(
+        "the {0} attribute must be ASCII, as browsers match it against the ASCII form of the \
+         URL: percent-encode a path, and write an internationalized domain in punycode \
+         (`xn--…`, e.g. with the `idna` crate)"
+    )]
+    NonAscii(&'static str),
     /// A size or count is out of its range.
     #[error("{0}")]
     OutOfRange(String),
@@ -442,6 +467,11 @@ fn is_tchar(byte: u8) -> bool {
 }
 
 fn check_attribute(name: &'static str, value: &str) -> Result<(), ConfigError> {
+    if !value.is_ascii() {
+        // Browsers compare Path and Domain byte for byte with the ASCII forms of URLs: a
+        // cookie with either in UTF-8 is stored but never sent back.
+        return Err(ConfigError::NonAscii(name));
+    }
     let bad = value.len() > 1024 || value.bytes().any(|b| b == b';' || b.is_ascii_control());
     if bad || value.is_empty() {
         return Err(ConfigError::InvalidAttribute(name));
@@ -493,6 +523,12 @@ mod tests {
             Err(ConfigError::InvalidName(_))
         ));
         assert!(b().path("/a;b").build().is_err());
+        assert_eq!(b().path("/café").build().unwrap_err(), ConfigError::NonAscii("Path"));
+        assert_eq!(
+            b().domain("bücher.example").build().unwrap_err(),
+            ConfigError::NonAscii("Domain")
+        );
+        assert!(b().domain("xn--bcher-kva.example").build().is_ok());
         assert!(b().max_chunks(0).build().is_err());
         assert!(b().max_chunks(65).build().is_err());
         assert!(b().max_size(100).build().is_err());

@@ -39,6 +39,47 @@ pub enum SaveError {
         /// Bytes taken by the name and attributes.
         bytes: usize,
     },
+    /// The session's JSON is larger than a reader inflates (`max_decoded_size`): it would be
+    /// written, then refused as `too-large` on the next request. Nothing was written.
+    #[error(
+        "the session's JSON takes {bytes} bytes, over the {limit} bytes a reader inflates \
+         (max_decoded_size): store less"
+    )]
+    TooLarge {
+        /// Bytes of the session's JSON.
+        bytes: usize,
+        /// The configured `max_decoded_size`.
+        limit: usize,
+    },
+    /// The session nests arrays and objects deeper than a reader accepts
+    /// ([`MAX_NESTING`](crate::MAX_NESTING) levels, the session itself counting as one).
+    /// Nothing was written.
+    #[error(
+        "the entry {entry:?} nests arrays and objects deeper than the {limit} levels a reader \
+         accepts (the session itself counts as one)"
+    )]
+    TooDeep {
+        /// The entry that nests too deep.
+        entry: String,
+        /// [`MAX_NESTING`](crate::MAX_NESTING).
+        limit: usize,
+    },
+    /// In Flask's format, an entry that is not valid tagged JSON: Flask (and this crate)
+    /// would refuse the whole cookie on the next request. `tag` is the tag whose payload is
+    /// wrong (`" t"` tuple, `" b"` bytes, `" m"` Markup, `" u"` UUID, `" d"` datetime,
+    /// `" di"` escaped dict). A map whose keys come from users goes in a
+    /// [`flask::Dict`](crate::flask::Dict), which escapes them as Flask does. Nothing was
+    /// written.
+    #[error(
+        "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
+         value Flask cannot read back; wrap maps whose keys come from users in flask::Dict"
+    )]
+    InvalidFlaskEntry {
+        /// The session entry.
+        entry: String,
+        /// The tag whose payload Flask would refuse.
+        tag: &'static str,
+    },
     /// The session could not be serialized.
     #[error("the session could not be serialized: {0}")]
     Serialize(#[source] serde_json::Error),

@@ -23,7 +23,7 @@
 //! | `datetime.datetime` | [`DateTime`] (wraps `time::OffsetDateTime`) | `{" d": "<HTTP date>"}` |
 //! | `float` (`nan`, `inf`) | [`Float`] | `NaN`, `Infinity` |
 //! | `dict` with one tag-like key | [`Dict<T>`] | `{" di": {"<key>__": ...}}` |
-//! | `int` beyond 64 bits | `i128`, `u128` or `serde_json::Value` | digits |
+//! | `int` beyond 64 bits | [`BigInt`] | digits |
 //!
 //! `_permanent` is an ordinary entry in Flask; here it is also the session's persistence:
 //! [`Session::set_persistent`](crate::Session::set_persistent) writes it, and a permanent
@@ -61,4 +61,6 @@
 
 pub use crate::codec::flask::settings::{DEFAULT_MAX_AGE, FlaskLayout, FlaskSettings, MAX_CHUNKS};
 pub use crate::codec::flask::tagged::{from_json, to_json};
-pub use crate::codec::flask::values::{Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid};
+pub use crate::codec::flask::values::{
+    BigInt, BigIntError, Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid,
+};

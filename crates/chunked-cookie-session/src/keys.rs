@@ -7,7 +7,7 @@
 use std::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -24,18 +24,26 @@ const INFO_SIGNING: &[u8] = b"chunked-cookie-session v1 signing hmac-sha256";
 const INFO_ENCRYPTION: &[u8] = b"chunked-cookie-session v1 encryption";
 const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 
+/// How to make a key, for every message about a bad one.
+const MAKE_ONE: &str = "make one with `cookie-session keygen` or `openssl rand -base64 32`";
+
 /// Why a secret was refused.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The secret is shorter than [`MIN_SECRET_LEN`].
-    #[error("a secret must be at least {MIN_SECRET_LEN} bytes, this one is {0} bytes")]
+    #[error(
+        "a key must hold at least {MIN_SECRET_LEN} random bytes, this one holds {0}; {MAKE_ONE}"
+    )]
     TooShort(usize),
     /// The secret is longer than [`MAX_SECRET_LEN`].
-    #[error("a secret must be at most {MAX_SECRET_LEN} bytes, this one is {0} bytes")]
+    #[error("a key must hold at most {MAX_SECRET_LEN} bytes, this one holds {0}; {MAKE_ONE}")]
     TooLong(usize),
-    /// The text is not base64url (with or without padding).
-    #[error("the secret is not valid base64url")]
+    /// The text is neither base64 nor base64url (with or without padding).
+    #[error(
+        "the key is not base64: expected {MIN_SECRET_LEN} or more random bytes written in \
+         base64 or base64url; {MAKE_ONE}"
+    )]
     NotBase64,
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
@@ -87,7 +95,7 @@ impl fmt::Debug for KeyId {
 ///
 /// let key = Key::generate();
 /// assert!(!format!("{key:?}").contains("signing"));
-/// let same = Key::from_base64url("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
+/// let same = Key::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").unwrap();
 /// assert_eq!(same.id(), Key::from_secret(&[0u8; 32]).unwrap().id());
 /// ```
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -119,7 +127,10 @@ impl Key {
         if secret.len() > MAX_SECRET_LEN {
             return Err(KeyError::TooLong(secret.len()));
         }
-        let hkdf = Hkdf::<Sha256>::new(Some(SALT), secret);
+        // The pseudorandom key that extraction returns is wiped at once; the HKDF state holding
+        // it is wiped on drop (the digest crates' `zeroize` feature).
+        let (mut prk, hkdf) = Hkdf::<Sha256>::extract(Some(SALT), secret);
+        prk.as_mut_slice().zeroize();
         let mut key = Key {
             signing: [0; 32],
             encryption: [0; 32],
@@ -136,29 +147,37 @@ impl Key {
         Ok(key)
     }
 
-    /// Decodes a base64url secret (as printed by `cookie-session keygen`) and derives a key.
+    /// Decodes a secret written in base64url (as `cookie-session keygen` prints it) or in
+    /// standard base64 (as `openssl rand -base64 32` prints it), padded or not, and derives
+    /// a key.
     ///
-    /// Surrounding whitespace and `=` padding are ignored, so the value can come straight from
-    /// an environment variable or a file.
+    /// Surrounding whitespace is ignored, so the value can come straight from an
+    /// environment variable or a file.
     ///
     /// # Errors
     ///
-    /// [`KeyError::NotBase64`] for text that is not base64url, and the errors of
-    /// [`Key::from_secret`].
+    /// [`KeyError::NotBase64`] for text in neither alphabet, and the errors of
+    /// [`Key::from_secret`]. Every message says how to make a key.
     ///
     /// # Example
     ///
     /// ```
     /// use chunked_cookie_session::{Key, KeyError};
     /// let text = chunked_cookie_session::generate_secret();
-    /// assert!(Key::from_base64url(&text).is_ok());
-    /// assert_eq!(Key::from_base64url("not base64!").unwrap_err(), KeyError::NotBase64);
+    /// assert!(Key::from_base64(&text).is_ok());
+    /// // `openssl rand -base64 32`
+    /// let openssl = "q6/+Vm2AuEIT2mB0ERGv0KLeUNW3ekWsbTsZq0Sfzn8=\n";
+    /// assert!(Key::from_base64(openssl).is_ok());
+    /// let err = Key::from_base64("not base64!").unwrap_err();
+    /// assert_eq!(err, KeyError::NotBase64);
+    /// assert!(err.to_string().contains("cookie-session keygen"));
     /// ```
-    pub fn from_base64url(text: &str) -> Result<Key, KeyError> {
+    pub fn from_base64(text: &str) -> Result<Key, KeyError> {
         let text = text.trim().trim_end_matches('=');
         let secret = Zeroizing::new(
             URL_SAFE_NO_PAD
                 .decode(text)
+                .or_else(|_| STANDARD_NO_PAD.decode(text))
                 .map_err(|_| KeyError::NotBase64)?,
         );
         Key::from_secret(&secret)
@@ -231,7 +250,7 @@ impl fmt::Debug for Key {
 }
 
 /// Returns a new random 256-bit secret, base64url-encoded without padding: the text
-/// `cookie-session keygen` prints and [`Key::from_base64url`] reads.
+/// `cookie-session keygen` prints and [`Key::from_base64`] reads.
 ///
 /// # Panics
 ///
@@ -271,14 +290,16 @@ pub fn generate_secret() -> String {
 /// ```
 #[derive(Clone)]
 pub struct KeyRing {
-    keys: Vec<Key>,
+    /// Boxed, so that growing the ring moves pointers and never leaves a copy of a key's
+    /// bytes behind in freed memory.
+    keys: Vec<Box<Key>>,
 }
 
 impl KeyRing {
     /// A ring holding only `current`.
     pub fn new(current: Key) -> KeyRing {
         KeyRing {
-            keys: vec![current],
+            keys: vec![Box::new(current)],
         }
     }
 
@@ -287,7 +308,7 @@ impl KeyRing {
     #[must_use]
     pub fn with_old_key(mut self, key: Key) -> KeyRing {
         if self.find(key.id()).is_none() {
-            self.keys.push(key);
+            self.keys.push(Box::new(key));
         }
         self
     }
@@ -299,7 +320,7 @@ impl KeyRing {
 
     /// The key with this id, if the ring holds it.
     pub fn find(&self, id: KeyId) -> Option<&Key> {
-        self.keys.iter().find(|key| key.id == id)
+        self.keys.iter().map(|key| &**key).find(|key| key.id == id)
     }
 
     /// How many keys the ring holds, the current one included.

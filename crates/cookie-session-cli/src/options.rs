@@ -158,5 +158,5 @@ impl FormatArgs {
 }
 
 fn parse_key(text: &str, option: &str) -> Result<Key, String> {
-    Key::from_base64url(text).map_err(|err| format!("{option}: {err}"))
+    Key::from_base64(text).map_err(|err| format!("{option}: {err}"))
 }

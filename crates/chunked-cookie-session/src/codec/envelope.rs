@@ -86,6 +86,20 @@ impl<'k> Prepared<'k> {
     }
 }
 
+/// The session's JSON, refused when a reader would refuse it: nested past
+/// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates.
+pub(crate) fn serialize(map: &Map<String, Value>, config: &SessionConfig) -> Result<Vec<u8>, SaveError> {
+    super::check_nesting(map)?;
+    let json = serde_json::to_vec(map).map_err(SaveError::Serialize)?;
+    if json.len() > config.max_decoded_size {
+        return Err(SaveError::TooLarge {
+            bytes: json.len(),
+            limit: config.max_decoded_size,
+        });
+    }
+    Ok(json)
+}
+
 /// The token: `base64url(header || body || tag)`.
 pub(crate) fn assemble(header: &[u8; HEADER_LEN], body: &[u8], tag: &[u8]) -> String {
     let mut raw = Vec::with_capacity(HEADER_LEN + body.len() + tag.len());
@@ -137,7 +151,7 @@ pub(crate) fn open_verified(
         persistent: header.has(FLAG_PERSISTENT),
         key_id: header.key_id,
     };
-    check_expiry(&meta, now, config)?;
+    super::check_clock(&meta, now, config)?;
     let map = if header.has(FLAG_COMPRESSED) {
         // Zeroized on drop: for a private session this is plaintext.
         let json =
@@ -147,31 +161,6 @@ pub(crate) fn open_verified(
         parse_map(body)?
     };
     Ok(Opened { map, meta })
-}
-
-/// Judges the signed timestamps of a verified session against the clock.
-pub(crate) fn check_expiry(
-    meta: &Meta,
-    now: u64,
-    config: &SessionConfig,
-) -> Result<(), LoadReason> {
-    let skew = config.clock_skew.as_secs();
-    // A session from the future was sealed by a server whose clock runs ahead: past the
-    // allowance it cannot be judged, so it is refused like an expired one. The absolute
-    // deadline gets no allowance: a session kept past it would be written back with a
-    // deadline already gone, and the browser would drop it with any change made meanwhile.
-    if meta.issued_at > now.saturating_add(skew) || now >= meta.expires_at {
-        return Err(LoadReason::Expired);
-    }
-    let idle_deadline = config.idle_timeout.map(|idle| {
-        meta.issued_at
-            .saturating_add(idle.as_secs())
-            .saturating_add(skew)
-    });
-    if idle_deadline.is_some_and(|deadline| now > deadline) {
-        return Err(LoadReason::IdleExpired);
-    }
-    Ok(())
 }
 
 /// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels

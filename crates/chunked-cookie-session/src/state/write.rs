@@ -73,12 +73,13 @@ impl State {
                     .is_some_and(|after| now.saturating_sub(meta.issued_at) >= after.as_secs())
         });
         if !self.is_modified() && !due {
-            // Nothing to write; only debris to clean: everything after a rejection, the
-            // chunks past the joined count after a success.
-            let debris = if self.reason().is_rejection() {
-                present
-            } else {
-                self.debris()
+            // Nothing to write; only debris to clean: the chunks past the joined count after
+            // a success, and everything after a rejection when the cookies are this
+            // format's own (see `Format::clears_rejected`).
+            let debris = match (self.reason().is_rejection(), rules.format.clears_rejected()) {
+                (false, _) => self.debris(),
+                (true, true) => present,
+                (true, false) => ChunkSet::EMPTY,
             };
             return Ok(self.removals(debris, None));
         }

@@ -27,14 +27,16 @@ use flate2::{Compress, Compression};
 use serde_json::{Map, Value};
 
 use super::compress::{deflate_into, inflate_prefix};
-use super::{Meta, Opened, SealInput};
+use super::{Meta, Opened, SealInput, check_clock};
 use crate::chunk::{Count, Deadline, Layout};
-use crate::config::SessionConfig;
+use crate::config::{MAX_NESTING, SessionConfig};
+use crate::error::SaveError;
 use crate::keys::KeyId;
 use crate::reason::LoadReason;
 use encoding::python_b64decode;
 use settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use signer::Signer;
+use tagged::EntryError;
 
 /// Where Flask keeps a session's permanence: an entry of the session itself.
 pub(crate) const PERMANENT_KEY: &str = "_permanent";
@@ -102,15 +104,43 @@ impl FlaskCodec {
 
     /// The token for a session, complete: it does not depend on the chunk count. A
     /// permanent session says so in its `_permanent` entry, as Flask's setter writes it.
-    pub(crate) fn prepare(&self, input: &SealInput<'_>) -> String {
-        let yes = Value::Bool(true);
-        let mut entries: Vec<(&str, &Value)> =
-            input.map.iter().map(|(k, v)| (k.as_str(), v)).collect();
-        if input.persistent && persistent_in(input.map) != Some(true) {
-            entries.retain(|(k, _)| *k != PERMANENT_KEY);
-            entries.push((PERMANENT_KEY, &yes));
+    ///
+    /// Every entry goes through the same untagging as reading does, and what is written is
+    /// the form Flask itself would write for the Python value read back: an entry Flask
+    /// would refuse is refused here, before anything is written.
+    pub(crate) fn prepare(
+        &self,
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+    ) -> Result<String, SaveError> {
+        let mut entries: Vec<(&str, Value)> = Vec::with_capacity(input.map.len() + 1);
+        for (key, value) in input.map {
+            if input.persistent && key == PERMANENT_KEY {
+                continue;
+            }
+            let python = tagged::python_value(value).map_err(|err| match err {
+                EntryError::TooDeep => SaveError::TooDeep {
+                    entry: key.clone(),
+                    limit: MAX_NESTING,
+                },
+                EntryError::Tag(tag) => SaveError::InvalidFlaskEntry {
+                    entry: key.clone(),
+                    tag,
+                },
+            })?;
+            entries.push((key, tagged::tag(python)));
         }
-        let json = tagged::dump_session(entries);
+        if input.persistent {
+            let kept = input.map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
+            entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+        }
+        let json = tagged::dump_session(entries.iter().map(|(k, v)| (*k, v)).collect());
+        if json.len() > config.max_decoded_size {
+            return Err(SaveError::TooLarge {
+                bytes: json.len(),
+                limit: config.max_decoded_size,
+            });
+        }
         let payload = match zlib_if_smaller(json.as_bytes()) {
             Some(packed) => {
                 let mut payload = String::with_capacity(packed.len() * 4 / 3 + 2);
@@ -120,7 +150,7 @@ impl FlaskCodec {
             }
             None => URL_SAFE_NO_PAD.encode(json.as_bytes()),
         };
-        self.signer.sign(&payload, input.issued_at)
+        Ok(self.signer.sign(&payload, input.issued_at))
     }
 
     pub(crate) fn open(
@@ -129,7 +159,25 @@ impl FlaskCodec {
         now: u64,
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
-        let unsigned = self.signer.unsign(token, now, self.max_age)?;
+        let unsigned = self.signer.unsign(token)?;
+        let mut meta = Meta {
+            issued_at: unsigned.timestamp,
+            // Flask refuses a signature older than the lifetime (`age > max_age`): the first
+            // second it is no longer accepted.
+            expires_at: unsigned
+                .timestamp
+                .saturating_add(self.max_age)
+                .saturating_add(1),
+            persistent: false,
+            key_id: KeyId(
+                u32::try_from(unsigned.key_index)
+                    .unwrap_or(u32::MAX)
+                    .to_be_bytes(),
+            ),
+        };
+        // The timestamp is judged before the payload is decoded, as itsdangerous does, with
+        // the same allowances as every format.
+        check_clock(&meta, now, config)?;
         let (compressed, text) = match unsigned.payload.strip_prefix('.') {
             Some(rest) => (true, rest),
             None => (false, unsigned.payload),
@@ -141,16 +189,7 @@ impl FlaskCodec {
             raw
         };
         let map = tagged::load_session(&json)?;
-        let meta = Meta {
-            issued_at: unsigned.timestamp,
-            expires_at: unsigned.timestamp.saturating_add(self.max_age),
-            persistent: persistent_in(&map).unwrap_or(false),
-            key_id: KeyId(
-                u32::try_from(unsigned.key_index)
-                    .unwrap_or(u32::MAX)
-                    .to_be_bytes(),
-            ),
-        };
+        meta.persistent = persistent_in(&map).unwrap_or(false);
         Ok(Opened { map, meta })
     }
 }
@@ -188,12 +227,15 @@ mod tests {
     fn sealed_json(entries: &str, persistent: bool) -> String {
         let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
         let map = tagged::load_session(entries.as_bytes()).expect("accepted");
-        let token = codec.prepare(&SealInput {
+        let input = SealInput {
             map: &map,
             persistent,
             issued_at: 1_700_000_000,
             expires_at: 0,
-        });
+        };
+        let token = codec
+            .prepare(&input, &SessionConfig::default())
+            .expect("valid entries");
         let payload = token.split('.').next().expect("a payload");
         let raw = python_b64decode(payload.as_bytes(), true).expect("base64");
         String::from_utf8(raw).expect("JSON")

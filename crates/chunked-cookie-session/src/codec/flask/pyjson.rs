@@ -9,15 +9,15 @@
 //!
 //! Two departures, both refusals rather than silent changes: a lone surrogate escape
 //! (`"\ud800"`), which Python keeps but a Rust `String` cannot hold, and nesting deeper
-//! than 128 levels.
+//! than [`MAX_NESTING`] levels.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-/// Deepest nesting accepted, as serde_json does for the native formats.
-const MAX_DEPTH: usize = 128;
+use crate::config::MAX_NESTING;
+
 /// Python refuses to convert ints longer than this (`sys.int_info.default_max_str_digits`).
 const MAX_INT_DIGITS: usize = 4300;
 /// Objects longer than this find duplicate keys through an index rather than a scan.
@@ -89,11 +89,12 @@ impl Parser<'_> {
         }
     }
 
+    /// One value inside `depth` containers.
     fn value(&mut self, depth: usize) -> Result<Py, SyntaxError> {
-        if depth > MAX_DEPTH {
-            return Err(SyntaxError);
-        }
         match self.bytes.get(self.at).copied().ok_or(SyntaxError)? {
+            // The same nesting limit as the native formats', so a session is refused (or
+            // written) alike in every format.
+            b'{' | b'[' if depth >= MAX_NESTING => Err(SyntaxError),
             b'"' => self.string().map(Py::Str),
             b'{' => self.object(depth),
             b'[' => self.array(depth),
@@ -311,23 +312,34 @@ fn insert_entry(
     }
 }
 
-/// The marker the session map holds for a float JSON cannot write as a number. Flask's
-/// tagged JSON never puts a string under `" di"` (that tag always wraps an object), so
-/// the marker cannot be mistaken for anything Flask wrote.
-pub(crate) const NON_FINITE_KEY: &str = " di";
+/// The key of the markers the session map holds for the Python numbers a
+/// `serde_json::Value` cannot hold: `{" di": "NaN"}` (or `"Infinity"`, `"-Infinity"`) for a
+/// non-finite float, `{" di": "<digits>"}` for an int beyond 64 bits. Flask's tagged JSON
+/// never puts a string under `" di"` (that tag always wraps an object), so a marker cannot
+/// be mistaken for anything Flask wrote, and none ever reaches the wire.
+pub(crate) const MARKER_KEY: &str = " di";
 
-/// The marker value for a non-finite float, if `value` is one.
-pub(crate) fn non_finite(value: &Value) -> Option<f64> {
+/// A number held as a marker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Marker<'a> {
+    Float(f64),
+    /// Canonical decimal text of an int outside the 64-bit range.
+    Int(&'a str),
+}
+
+/// The number a marker stands for, if `value` is one.
+pub(crate) fn marker(value: &Value) -> Option<Marker<'_>> {
     let Value::Object(map) = value else {
         return None;
     };
     if map.len() != 1 {
         return None;
     }
-    match map.get(NON_FINITE_KEY)?.as_str()? {
-        "NaN" => Some(f64::NAN),
-        "Infinity" => Some(f64::INFINITY),
-        "-Infinity" => Some(f64::NEG_INFINITY),
+    match map.get(MARKER_KEY)?.as_str()? {
+        "NaN" => Some(Marker::Float(f64::NAN)),
+        "Infinity" => Some(Marker::Float(f64::INFINITY)),
+        "-Infinity" => Some(Marker::Float(f64::NEG_INFINITY)),
+        digits if is_big_int(digits) => Some(Marker::Int(digits)),
         _ => None,
     }
 }
@@ -341,9 +353,35 @@ pub(crate) fn non_finite_marker(value: f64) -> Value {
     } else {
         "-Infinity"
     };
+    marker_of(word.to_owned())
+}
+
+/// An int as the session map holds it: a JSON number within 64 bits, a marker beyond.
+/// `digits` is canonical decimal text (no `+`, no leading zero, no `-0`).
+pub(crate) fn int_value(digits: String) -> Value {
+    match (digits.parse::<u64>(), digits.parse::<i64>()) {
+        (Ok(n), _) => Value::from(n),
+        (_, Ok(n)) => Value::from(n),
+        _ => marker_of(digits),
+    }
+}
+
+fn marker_of(text: String) -> Value {
     let mut map = Map::new();
-    map.insert(NON_FINITE_KEY.to_owned(), Value::String(word.to_owned()));
+    map.insert(MARKER_KEY.to_owned(), Value::String(text));
     Value::Object(map)
+}
+
+/// Canonical decimal text of an int outside the 64-bit range, of at most Python's digit
+/// limit: what an int marker may hold.
+fn is_big_int(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty()
+        && digits.len() <= MAX_INT_DIGITS
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+        && text.parse::<i64>().is_err()
+        && text.parse::<u64>().is_err()
 }
 
 /// Appends `value` as Python's `json.dumps` would write it.
@@ -365,9 +403,10 @@ pub(crate) fn write_value(out: &mut String, value: &Value) {
             out.push(']');
         }
         Value::Object(map) => {
-            if let Some(float) = non_finite(value) {
-                write_float(out, float);
-                return;
+            match marker(value) {
+                Some(Marker::Float(float)) => return write_float(out, float),
+                Some(Marker::Int(digits)) => return out.push_str(digits),
+                None => {}
             }
             let mut entries: Vec<(&str, &Value)> =
                 map.iter().map(|(k, v)| (k.as_str(), v)).collect();
@@ -391,8 +430,7 @@ pub(crate) fn write_object(out: &mut String, entries: &mut [(&str, &Value)]) {
     out.push('}');
 }
 
-/// Numbers keep their text (serde_json's `arbitrary_precision`); floats are re-rendered
-/// in Python's `repr`, whoever produced them.
+/// Ints as they are; floats re-rendered in Python's `repr`, whoever produced them.
 fn write_number(out: &mut String, text: &str) {
     if text.contains(['.', 'e', 'E']) {
         match text.parse::<f64>() {

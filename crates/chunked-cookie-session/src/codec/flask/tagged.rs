@@ -14,7 +14,8 @@ use serde_json::{Map, Number, Value};
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 use super::encoding::python_b64decode;
-use super::pyjson::{self, Py, SyntaxError, non_finite, non_finite_marker};
+use super::pyjson::{self, Marker, Py, SyntaxError, int_value, marker, non_finite_marker};
+use crate::config::MAX_NESTING;
 use crate::reason::LoadReason;
 
 /// Tuple.
@@ -80,7 +81,7 @@ pub(crate) fn load_session(json: &[u8]) -> Result<Map<String, Value>, LoadReason
     let parsed = pyjson::parse(text).map_err(|_| LoadReason::Malformed)?;
     // Flask builds the session with `dict(data)`; anything but a dict would be a server
     // error there, and is a malformed session here.
-    match untag(parsed).map_err(|_| LoadReason::Malformed)? {
+    match untag(parsed).map_err(|BadTag(_)| LoadReason::Malformed)? {
         Py::Dict(entries) => Ok(entries.into_iter().map(|(k, v)| (k, tag(v))).collect()),
         _ => Err(LoadReason::Malformed),
     }
@@ -142,8 +143,61 @@ pub fn from_json(text: &str) -> Result<Map<String, Value>, LoadReason> {
     load_session(text.as_bytes())
 }
 
+/// A tag whose value Flask cannot turn back into a Python object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BadTag(pub(crate) &'static str);
+
+/// Why a session entry cannot be written in Flask's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntryError {
+    /// Nested past [`MAX_NESTING`].
+    TooDeep,
+    /// A tag Flask would refuse.
+    Tag(&'static str),
+}
+
+/// The Python value Flask would read from a session entry as the session map holds it,
+/// nested within the session object: the same untagging as reading a cookie does, so an
+/// entry that passes here reads back, in Flask and in this crate alike.
+pub(crate) fn python_value(value: &Value) -> Result<Py, EntryError> {
+    let raw = raw_python(value, 2).ok_or(EntryError::TooDeep)?;
+    untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))
+}
+
+/// `value` as JSON decoding would give it to Flask, before untagging; `None` past the
+/// nesting limit. Markers stand for the numbers they hold.
+fn raw_python(value: &Value, level: usize) -> Option<Py> {
+    Some(match value {
+        Value::Null => Py::None,
+        Value::Bool(b) => Py::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(n), _, _) => Py::Int(n.to_string()),
+            (_, Some(n), _) => Py::Int(n.to_string()),
+            (_, _, Some(f)) => Py::Float(f),
+            _ => return None,
+        },
+        Value::String(text) => Py::Str(text.clone()),
+        _ if level > MAX_NESTING => return None,
+        Value::Array(items) => Py::List(
+            items
+                .iter()
+                .map(|item| raw_python(item, level + 1))
+                .collect::<Option<_>>()?,
+        ),
+        Value::Object(map) => match marker(value) {
+            Some(Marker::Float(f)) => Py::Float(f),
+            Some(Marker::Int(digits)) => Py::Int(digits.to_owned()),
+            None => Py::Dict(
+                map.iter()
+                    .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
+                    .collect::<Option<_>>()?,
+            ),
+        },
+    })
+}
+
 /// Flask's `_untag_scan`: children first, then the dict itself.
-pub(crate) fn untag(value: Py) -> Result<Py, SyntaxError> {
+pub(crate) fn untag(value: Py) -> Result<Py, BadTag> {
     match value {
         Py::List(items) => Ok(Py::List(
             items.into_iter().map(untag).collect::<Result<_, _>>()?,
@@ -165,32 +219,32 @@ pub(crate) fn untag(value: Py) -> Result<Py, SyntaxError> {
 }
 
 /// What each tag's `to_python` builds from its (already untagged) value.
-fn to_python(key: &str, value: Py) -> Result<Py, SyntaxError> {
+fn to_python(key: &str, value: Py) -> Result<Py, BadTag> {
     match key {
         DICT => match value {
             Py::Dict(mut entries) if !entries.is_empty() => {
                 let (inner_key, inner) = entries.swap_remove(0);
                 Ok(Py::Dict(vec![(unescaped_key(&inner_key), inner)]))
             }
-            _ => Err(SyntaxError),
+            _ => Err(BadTag(DICT)),
         },
-        TUPLE => Ok(Py::Tuple(python_iter(value)?)),
+        TUPLE => python_iter(value).map(Py::Tuple).map_err(|_| BadTag(TUPLE)),
         BYTES => match value {
             Py::Str(text) | Py::Markup(text) if text.is_ascii() => {
-                python_b64decode(text.as_bytes(), false)
-                    .map(Py::Bytes)
-                    .ok_or(SyntaxError)
+                python_b64decode(text.as_bytes(), false).map(Py::Bytes)
             }
-            Py::Bytes(raw) => python_b64decode(&raw, false)
-                .map(Py::Bytes)
-                .ok_or(SyntaxError),
-            _ => Err(SyntaxError),
-        },
-        MARKUP => Ok(Py::Markup(python_str(value)?)),
+            Py::Bytes(raw) => python_b64decode(&raw, false).map(Py::Bytes),
+            _ => None,
+        }
+        .ok_or(BadTag(BYTES)),
+        MARKUP => python_str(value)
+            .map(Py::Markup)
+            .map_err(|_| BadTag(MARKUP)),
         UUID => match value {
             Py::Str(text) | Py::Markup(text) => parse_uuid(&text).map(Py::Uuid),
             _ => Err(SyntaxError),
-        },
+        }
+        .map_err(|_| BadTag(UUID)),
         DATETIME => match value {
             // Only the text Flask itself would write becomes a datetime again; any other
             // spelling is kept as it came (Flask reads it the same either way). Flask
@@ -204,9 +258,10 @@ fn to_python(key: &str, value: Py) -> Result<Py, SyntaxError> {
             }),
             // werkzeug's `parse_date(None)` is None.
             Py::None => Ok(Py::None),
-            _ => Err(SyntaxError),
+            _ => Err(BadTag(DATETIME)),
         },
-        _ => Err(SyntaxError),
+        // Only the keys of `TAG_KEYS` reach here.
+        _ => Err(BadTag(DICT)),
     }
 }
 
@@ -250,9 +305,7 @@ pub(crate) fn tag(value: Py) -> Value {
     match value {
         Py::None => Value::Null,
         Py::Bool(b) => Value::Bool(b),
-        Py::Int(text) => text
-            .parse::<Number>()
-            .map_or(Value::String(text), Value::Number),
+        Py::Int(text) => int_value(text),
         // serde_json's own spelling, so typed reads see a plain f64; the writer spells it
         // the Python way.
         Py::Float(value) => {
@@ -303,8 +356,10 @@ pub(crate) fn truthy(value: &Value) -> bool {
         Value::String(s) => !s.is_empty(),
         Value::Array(items) => !items.is_empty(),
         Value::Object(map) => {
-            if non_finite(value).is_some() {
-                return true;
+            match marker(value) {
+                Some(Marker::Float(_)) => return true,
+                Some(Marker::Int(digits)) => return digits != "0",
+                None => {}
             }
             match map.iter().next() {
                 Some((key, Value::Array(items))) if map.len() == 1 && key == TUPLE => {
