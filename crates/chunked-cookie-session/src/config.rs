@@ -523,7 +523,10 @@ mod tests {
             Err(ConfigError::InvalidName(_))
         ));
         assert!(b().path("/a;b").build().is_err());
-        assert_eq!(b().path("/café").build().unwrap_err(), ConfigError::NonAscii("Path"));
+        assert_eq!(
+            b().path("/café").build().unwrap_err(),
+            ConfigError::NonAscii("Path")
+        );
         assert_eq!(
             b().domain("bücher.example").build().unwrap_err(),
             ConfigError::NonAscii("Domain")

@@ -87,3 +87,86 @@ pub enum SaveError {
     #[error("the operating system's random number generator failed")]
     Random,
 }
+
+/// An entry of the session does not hold the type it was read as.
+///
+/// With the `axum` feature it answers `500` as an axum response, and with `actix` as an
+/// actix-web error, so `?` works in handlers; the key and the type are logged, never the
+/// entry's content.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{GetError, Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("visits", "many")?;
+/// let err: GetError = session.get::<u64>("visits").unwrap_err();
+/// assert_eq!(err.key(), "visits");
+/// assert!(err.to_string().contains("u64"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+// The source's message is left out of the text: serde_json quotes the data it read.
+#[error("the session entry {key:?} does not hold a {type_name}")]
+pub struct GetError {
+    key: String,
+    type_name: &'static str,
+    #[source]
+    source: serde_json::Error,
+}
+
+impl GetError {
+    pub(crate) fn new<T>(key: &str, source: serde_json::Error) -> GetError {
+        GetError {
+            key: key.to_owned(),
+            type_name: std::any::type_name::<T>(),
+            source,
+        }
+    }
+
+    /// The entry's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// A value could not be stored in the session: it has no JSON form (a map with keys that
+/// are not strings, say).
+///
+/// With the `axum` and `actix` features it answers `500`, as [`GetError`] does.
+///
+/// # Example
+///
+/// ```
+/// use std::collections::HashMap;
+/// use chunked_cookie_session::{InsertError, Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// let by_pair = HashMap::from([((1, 2), "no string key")]);
+/// let err: InsertError = session.insert("map", by_pair).unwrap_err();
+/// assert_eq!(err.key(), "map");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error("the value for the session entry {key:?} has no JSON form")]
+pub struct InsertError {
+    key: String,
+    #[source]
+    source: serde_json::Error,
+}
+
+impl InsertError {
+    pub(crate) fn new(key: &str, source: serde_json::Error) -> InsertError {
+        InsertError {
+            key: key.to_owned(),
+            source,
+        }
+    }
+
+    /// The entry's key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}

@@ -292,6 +292,10 @@ pub fn generate_secret() -> String {
 pub struct KeyRing {
     /// Boxed, so that growing the ring moves pointers and never leaves a copy of a key's
     /// bytes behind in freed memory.
+    #[expect(
+        clippy::vec_box,
+        reason = "a key must not move when the vector reallocates: its bytes would stay behind"
+    )]
     keys: Vec<Box<Key>>,
 }
 

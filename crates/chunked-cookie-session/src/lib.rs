@@ -77,6 +77,10 @@ mod request;
 #[cfg(feature = "flask")]
 pub mod flask;
 
+/// The JSON types the session's entries are held in (`Value`, `Map`), re-exported so a
+/// signature needs no guess at serde_json's version.
+pub use serde_json::{self, Map, Value};
+
 pub use clock::unix_now;
 pub use config::{
     BROWSER_NAME_VALUE_LIMIT, Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING,
@@ -85,7 +89,7 @@ pub use config::{
 };
 pub use cookies::SetCookie;
 pub use engine::SessionEngine;
-pub use error::SaveError;
+pub use error::{GetError, InsertError, SaveError};
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
 pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};

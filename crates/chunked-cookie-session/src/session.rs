@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::SaveError;
+use crate::error::{GetError, InsertError, SaveError};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
 use crate::state::{Sizes, State};
@@ -117,12 +117,8 @@ impl Session {
     /// assert_eq!(session.insert("theme", "dark").unwrap(), None);
     /// assert_eq!(session.insert("theme", "light").unwrap(), Some(serde_json::json!("dark")));
     /// ```
-    pub fn insert<T: Serialize>(
-        &self,
-        key: &str,
-        value: T,
-    ) -> Result<Option<Value>, serde_json::Error> {
-        let value = serde_json::to_value(value)?;
+    pub fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<Option<Value>, InsertError> {
+        let value = serde_json::to_value(value).map_err(|err| InsertError::new(key, err))?;
         Ok(self.insert_value(key, value))
     }
 
@@ -170,8 +166,10 @@ impl Session {
     /// assert_eq!(session.take::<String>("flash").unwrap().as_deref(), Some("saved"));
     /// assert!(!session.contains("flash"));
     /// ```
-    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, serde_json::Error> {
-        self.remove(key).map(serde_json::from_value).transpose()
+    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, GetError> {
+        self.remove(key)
+            .map(|value| serde_json::from_value(value).map_err(|err| GetError::new::<T>(key, err)))
+            .transpose()
     }
 
     /// True when an entry exists under `key`.

@@ -92,7 +92,7 @@ pub(crate) fn join(
     let token = pieces.concat();
     Ok(Joined {
         token,
-        debris: incoming.present().from_index(pieces.len()),
+        debris: incoming.present().at_or_past(pieces.len()),
     })
 }
 

@@ -41,7 +41,7 @@ impl ChunkSet {
     }
 
     /// The members at or past `count`: the chunks a session of `count` chunks leaves over.
-    pub(crate) fn from_index(self, count: usize) -> ChunkSet {
+    pub(crate) fn at_or_past(self, count: usize) -> ChunkSet {
         let above = match u32::try_from(count) {
             Ok(shift) => u64::MAX.checked_shl(shift).unwrap_or(0),
             Err(_) => 0,
@@ -93,9 +93,9 @@ mod tests {
         }
         assert_eq!(set.iter().collect::<Vec<_>>(), [0, 3, 63]);
         assert!(set.contains(63) && !set.contains(64) && !set.contains(1));
-        assert_eq!(set.from_index(3).iter().collect::<Vec<_>>(), [3, 63]);
-        assert!(set.from_index(64).is_empty());
-        assert_eq!(set.from_index(0), set);
+        assert_eq!(set.at_or_past(3).iter().collect::<Vec<_>>(), [3, 63]);
+        assert!(set.at_or_past(64).is_empty());
+        assert_eq!(set.at_or_past(0), set);
         assert_eq!(
             ChunkSet::single(2)
                 .union(ChunkSet::single(5))

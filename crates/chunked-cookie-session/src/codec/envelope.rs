@@ -88,7 +88,10 @@ impl<'k> Prepared<'k> {
 
 /// The session's JSON, refused when a reader would refuse it: nested past
 /// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates.
-pub(crate) fn serialize(map: &Map<String, Value>, config: &SessionConfig) -> Result<Vec<u8>, SaveError> {
+pub(crate) fn serialize(
+    map: &Map<String, Value>,
+    config: &SessionConfig,
+) -> Result<Vec<u8>, SaveError> {
     super::check_nesting(map)?;
     let json = serde_json::to_vec(map).map_err(SaveError::Serialize)?;
     if json.len() > config.max_decoded_size {

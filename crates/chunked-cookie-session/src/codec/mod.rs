@@ -236,11 +236,7 @@ impl Format {
 /// Judges the signed timestamps of a verified session against the clock, for every format:
 /// a session from the future past the clock-skew allowance, one past its absolute
 /// deadline, and one idle past the idle timeout (plus the allowance) are refused.
-pub(crate) fn check_clock(
-    meta: &Meta,
-    now: u64,
-    config: &SessionConfig,
-) -> Result<(), LoadReason> {
+pub(crate) fn check_clock(meta: &Meta, now: u64, config: &SessionConfig) -> Result<(), LoadReason> {
     let skew = config.clock_skew.as_secs();
     // A session from the future was sealed by a server whose clock runs ahead: past the
     // allowance it cannot be judged, so it is refused like an expired one. The absolute
@@ -297,12 +293,21 @@ mod tests {
 
     #[test]
     fn nesting_is_refused_exactly_where_serde_json_refuses_it() {
-        for levels in [MAX_NESTING - 2, MAX_NESTING - 1, MAX_NESTING, MAX_NESTING + 5] {
+        for levels in [
+            MAX_NESTING - 2,
+            MAX_NESTING - 1,
+            MAX_NESTING,
+            MAX_NESTING + 5,
+        ] {
             let mut map = Map::new();
             map.insert("deep".to_owned(), nested(levels));
             let text = serde_json::to_vec(&map).expect("serializable");
             let reads = serde_json::from_slice::<Map<String, Value>>(&text).is_ok();
-            assert_eq!(check_nesting(&map).is_ok(), reads, "{levels} levels below the session");
+            assert_eq!(
+                check_nesting(&map).is_ok(),
+                reads,
+                "{levels} levels below the session"
+            );
         }
     }
 }

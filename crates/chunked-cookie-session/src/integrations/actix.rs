@@ -5,7 +5,10 @@
 //! that decodes on first touch, and after the handler writes the `Set-Cookie` fields the
 //! engine decided, `Vary: Cookie`, and `Cache-Control: private, no-store` when cookies are
 //! set and the handler chose no caching policy. A session that no longer fits turns a
-//! successful response into a 500.
+//! successful response into a 500, or into the application's own answer
+//! ([`SessionMiddleware::on_save_error`]); a handler can ask beforehand with
+//! [`Session::check`]. [`GetError`] and [`InsertError`] are actix-web errors, so `?` works
+//! on the session's methods.
 //!
 //! # Example
 //!
@@ -39,16 +42,22 @@ use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
-use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{error_body, load_session};
+use super::{SAVE_FAILED, load_session, log_entry_error};
 use crate::engine::SessionEngine;
+use crate::error::{GetError, InsertError, SaveError};
 use crate::outcome::ResponseInfo;
 use crate::session::Session;
+
+/// Builds the response that replaces a successful one whose session could not be saved.
+type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> HttpResponse + Send + Sync>;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
 ///
@@ -81,9 +90,18 @@ use crate::session::Session;
 /// })
 /// .unwrap();
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionMiddleware {
     engine: SessionEngine,
+    on_save_error: SaveErrorHandler,
+}
+
+impl fmt::Debug for SessionMiddleware {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionMiddleware")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SessionMiddleware {
@@ -99,7 +117,43 @@ impl SessionMiddleware {
     /// # let _ = app;
     /// ```
     pub fn new(engine: SessionEngine) -> SessionMiddleware {
-        SessionMiddleware { engine }
+        SessionMiddleware {
+            engine,
+            on_save_error: Arc::new(|_| {
+                HttpResponse::InternalServerError()
+                    .content_type("text/plain; charset=utf-8")
+                    .body(SAVE_FAILED)
+            }),
+        }
+    }
+
+    /// Answers with `handler`'s response when a handler succeeded but its session could not
+    /// be saved (over the budget, say): nothing was written, and the client keeps its
+    /// previous cookies. The default is a plain `500` that says only that the session could
+    /// not be saved; the engine logs the sizes and the setting to change either way, and the
+    /// [`SaveError`] carries them too.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use actix_web::http::header::LOCATION;
+    /// use chunked_cookie_session::actix::SessionMiddleware;
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    ///
+    /// let middleware = SessionMiddleware::new(engine).on_save_error(|err| {
+    ///     tracing::warn!("cart too big: {err}");
+    ///     HttpResponse::SeeOther().insert_header((LOCATION, "/cart?full=1")).finish()
+    /// });
+    /// ```
+    #[must_use]
+    pub fn on_save_error<F>(mut self, handler: F) -> SessionMiddleware
+    where
+        F: Fn(&SaveError) -> HttpResponse + Send + Sync + 'static,
+    {
+        self.on_save_error = Arc::new(handler);
+        self
     }
 
     /// The engine behind the middleware.
@@ -131,7 +185,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(SessionMiddlewareService {
             service: Rc::new(service),
-            engine: self.engine.clone(),
+            middleware: self.clone(),
         }))
     }
 }
@@ -147,13 +201,13 @@ where
 /// ```
 pub struct SessionMiddlewareService<S> {
     service: Rc<S>,
-    engine: SessionEngine,
+    middleware: SessionMiddleware,
 }
 
 impl<S> fmt::Debug for SessionMiddlewareService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionMiddlewareService")
-            .field("engine", &self.engine)
+            .field("engine", &self.middleware.engine)
             .finish_non_exhaustive()
     }
 }
@@ -171,22 +225,22 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let session = load_session(
-            &self.engine,
+            &self.middleware.engine,
             request.headers().get_all(COOKIE).map(HeaderValue::as_bytes),
         );
         request.extensions_mut().insert(session.clone());
         let service = Rc::clone(&self.service);
-        let engine = self.engine.clone();
+        let middleware = self.middleware.clone();
         Box::pin(async move {
             let response = service.call(request).await?;
-            Ok(finish(&engine, &session, response))
+            Ok(finish(&middleware, &session, response))
         })
     }
 }
 
 /// Applies the engine's verdict to the handler's response.
 fn finish<B>(
-    engine: &SessionEngine,
+    middleware: &SessionMiddleware,
     session: &Session,
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B>> {
@@ -194,14 +248,10 @@ fn finish<B>(
     let info = ResponseInfo::new(response.status().as_u16())
         .cache_control(headers.contains_key(CACHE_CONTROL))
         .vary(headers.get_all(VARY).map(HeaderValue::as_bytes));
-    let outcome = engine.finish(session, info);
+    let outcome = middleware.engine.finish(session, info);
     let mut response = match outcome.error_response() {
         Some(error) => response
-            .into_response(
-                HttpResponse::InternalServerError()
-                    .content_type("text/plain; charset=utf-8")
-                    .body(error_body(error)),
-            )
+            .into_response((middleware.on_save_error)(error))
             .map_into_right_body(),
         None => response.map_into_left_body(),
     };
@@ -248,5 +298,33 @@ impl FromRequest for Session {
                  to the App serving this route",
             )
         }))
+    }
+}
+
+/// `?` on [`Session::get`] in a handler answers `500`, and logs the entry's key.
+impl ResponseError for GetError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_entry_error(self);
+        HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("the session could not be read\n")
+    }
+}
+
+/// `?` on [`Session::insert`] in a handler answers `500`, and logs the entry's key.
+impl ResponseError for InsertError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_entry_error(self);
+        HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("the session could not be updated\n")
     }
 }

@@ -4,7 +4,10 @@
 //! cookie), gives the handler a [`Session`] that decodes on first touch, and after the
 //! handler writes the `Set-Cookie` fields the engine decided, `Vary: Cookie`, and
 //! `Cache-Control: private, no-store` when cookies are set and the handler chose no
-//! caching policy. A session that no longer fits turns a successful response into a 500.
+//! caching policy. A session that no longer fits turns a successful response into a 500,
+//! or into the application's own answer ([`SessionLayer::on_save_error`]); a handler can
+//! ask beforehand with [`Session::check`]. [`GetError`] and [`InsertError`] are responses,
+//! so `?` works on the session's methods.
 //!
 //! # Example
 //!
@@ -36,19 +39,26 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use ::axum::BoxError;
+use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::extract::FromRequestParts;
-use ::axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, VARY};
+use ::axum::http::header::{CACHE_CONTROL, COOKIE, VARY};
 use ::axum::http::request::Parts;
-use ::axum::http::{HeaderName, HeaderValue, Request, Response, StatusCode};
-use ::axum::response::{IntoResponse, Response as AxumResponse};
+use ::axum::http::{HeaderName, HeaderValue, Request, StatusCode};
+use ::axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-use super::{error_body, load_session};
+use super::{SAVE_FAILED, load_session, log_entry_error};
 use crate::engine::SessionEngine;
+use crate::error::{GetError, InsertError, SaveError};
 use crate::outcome::ResponseInfo;
 use crate::session::Session;
+
+/// Builds the response that replaces a successful one whose session could not be saved.
+type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> Response + Send + Sync>;
 
 /// A tower [`Layer`] that gives every request a [`Session`] and writes it back.
 ///
@@ -73,9 +83,18 @@ use crate::session::Session;
 ///     .route("/logout", get(logout))
 ///     .layer(SessionLayer::new(engine));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SessionLayer {
     engine: SessionEngine,
+    on_save_error: SaveErrorHandler,
+}
+
+impl fmt::Debug for SessionLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionLayer")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SessionLayer {
@@ -90,7 +109,41 @@ impl SessionLayer {
     /// assert_eq!(layer.engine().config().name(), "session");
     /// ```
     pub fn new(engine: SessionEngine) -> SessionLayer {
-        SessionLayer { engine }
+        SessionLayer {
+            engine,
+            on_save_error: Arc::new(|_| {
+                (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
+            }),
+        }
+    }
+
+    /// Answers with `handler`'s response when a handler succeeded but its session could not
+    /// be saved (over the budget, say): nothing was written, and the client keeps its
+    /// previous cookies. The default is a plain `500` that says only that the session could
+    /// not be saved; the engine logs the sizes and the setting to change either way, and the
+    /// [`SaveError`] carries them too.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use axum::http::StatusCode;
+    /// use axum::response::{IntoResponse, Redirect};
+    /// use chunked_cookie_session::axum::SessionLayer;
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    ///
+    /// let layer = SessionLayer::new(engine).on_save_error(|err| {
+    ///     tracing::warn!("cart too big: {err}");
+    ///     Redirect::to("/cart?full=1").into_response()
+    /// });
+    /// ```
+    #[must_use]
+    pub fn on_save_error<F>(mut self, handler: F) -> SessionLayer
+    where
+        F: Fn(&SaveError) -> Response + Send + Sync + 'static,
+    {
+        self.on_save_error = Arc::new(handler);
+        self
     }
 
     /// The engine behind the layer.
@@ -114,7 +167,7 @@ impl<S> Layer<S> for SessionLayer {
     fn layer(&self, inner: S) -> SessionService<S> {
         SessionService {
             inner,
-            engine: self.engine.clone(),
+            layer: self.clone(),
         }
     }
 }
@@ -135,27 +188,31 @@ impl<S> Layer<S> for SessionLayer {
 #[derive(Clone)]
 pub struct SessionService<S> {
     inner: S,
-    engine: SessionEngine,
+    layer: SessionLayer,
 }
 
 impl<S> fmt::Debug for SessionService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionService")
-            .field("engine", &self.engine)
+            .field("engine", &self.layer.engine)
             .finish_non_exhaustive()
     }
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for SessionService<S>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S: Service<Request<ReqBody>, Response = ::axum::http::Response<ResBody>>
+        + Clone
+        + Send
+        + 'static,
     S::Future: Send + 'static,
     ReqBody: Send + 'static,
-    ResBody: From<String> + Send + 'static,
+    ResBody: HttpBody<Data = Bytes> + Send + 'static,
+    ResBody::Error: Into<BoxError>,
 {
-    type Response = Response<ResBody>;
+    type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -163,7 +220,7 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let session = load_session(
-            &self.engine,
+            &self.layer.engine,
             request
                 .headers()
                 .get_all(COOKIE)
@@ -175,35 +232,23 @@ where
         // for the next `poll_ready`.
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let engine = self.engine.clone();
+        let layer = self.layer.clone();
         Box::pin(async move {
             let response = inner.call(request).await?;
-            Ok(finish(&engine, &session, response))
+            Ok(finish(&layer, &session, response.map(Body::new)))
         })
     }
 }
 
 /// Applies the engine's verdict to the handler's response.
-fn finish<B: From<String>>(
-    engine: &SessionEngine,
-    session: &Session,
-    response: Response<B>,
-) -> Response<B> {
+fn finish(layer: &SessionLayer, session: &Session, response: Response) -> Response {
     let headers = response.headers();
     let info = ResponseInfo::new(response.status().as_u16())
         .cache_control(headers.contains_key(CACHE_CONTROL))
         .vary(headers.get_all(VARY).iter().map(HeaderValue::as_bytes));
-    let outcome = engine.finish(session, info);
+    let outcome = layer.engine.finish(session, info);
     let mut response = match outcome.error_response() {
-        Some(error) => {
-            let mut replaced = Response::new(B::from(error_body(error)));
-            *replaced.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-            replaced.headers_mut().insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            replaced
-        }
+        Some(error) => (layer.on_save_error)(error),
         None => response,
     };
     let headers = response.headers_mut();
@@ -218,6 +263,30 @@ fn finish<B: From<String>>(
         }
     }
     response
+}
+
+/// `?` on [`Session::get`] in a handler answers `500`, and logs the entry's key.
+impl IntoResponse for GetError {
+    fn into_response(self) -> Response {
+        log_entry_error(&self);
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the session could not be read\n",
+        )
+            .into_response()
+    }
+}
+
+/// `?` on [`Session::insert`] in a handler answers `500`, and logs the entry's key.
+impl IntoResponse for InsertError {
+    fn into_response(self) -> Response {
+        log_entry_error(&self);
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the session could not be updated\n",
+        )
+            .into_response()
+    }
 }
 
 /// The rejection of the [`Session`] extractor when no [`SessionLayer`] wraps the route.
@@ -246,7 +315,7 @@ impl fmt::Display for MissingSessionLayer {
 impl std::error::Error for MissingSessionLayer {}
 
 impl IntoResponse for MissingSessionLayer {
-    fn into_response(self) -> AxumResponse {
+    fn into_response(self) -> Response {
         tracing::error!("{self}");
         (StatusCode::INTERNAL_SERVER_ERROR, self.to_string()).into_response()
     }

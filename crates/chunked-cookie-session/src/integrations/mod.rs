@@ -11,8 +11,12 @@ pub mod axum;
 use std::borrow::Cow;
 
 use crate::engine::SessionEngine;
-use crate::error::SaveError;
 use crate::session::Session;
+
+/// The plain-text body of the default 500 that replaces a successful response whose session
+/// could not be saved. It tells the client nothing more: the sizes and the remedy are in
+/// the error the engine logged, and in the `SaveError` an application's own hook receives.
+pub(crate) const SAVE_FAILED: &str = "the session could not be saved\n";
 
 /// Loads the request's session from the raw bytes of every `Cookie` field.
 pub(crate) fn load_session<'a>(
@@ -25,8 +29,8 @@ pub(crate) fn load_session<'a>(
     engine.load(fields.iter().map(|field| &**field))
 }
 
-/// The plain-text body of the 500 that replaces a successful response whose session could
-/// not be saved.
-pub(crate) fn error_body(error: &SaveError) -> String {
-    format!("the session could not be saved: {error}\n")
+/// Logs a session error a handler's `?` turned into a 500: its own words (the entry's key
+/// and the type), never an entry's content.
+pub(crate) fn log_entry_error(error: &dyn std::error::Error) {
+    tracing::error!("session entry error, answering 500: {error}");
 }

@@ -85,7 +85,7 @@ impl State {
         }
         match self.encode(now) {
             Ok((sets, cookie_line)) => {
-                let mut written = self.removals(present.from_index(sets.len()), Some(cookie_line));
+                let mut written = self.removals(present.at_or_past(sets.len()), Some(cookie_line));
                 written.cookies.extend(sets);
                 Ok(written)
             }
