@@ -11,6 +11,7 @@ use crate::clock::unix_now;
 use crate::codec::Format;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
+use crate::inspect::Inspector;
 use crate::keys::KeyRing;
 use crate::outcome::{Outcome, ResponseInfo};
 use crate::session::Session;
@@ -186,6 +187,23 @@ impl SessionEngine {
         let rules = &*self.rules;
         (index < rules.chunk_limit())
             .then(|| rules.layout().name(&rules.config.name, index).into_owned())
+    }
+
+    /// An [`Inspector`] for this engine's cookie name and layout: what a request's session
+    /// cookies show from the outside, without verifying anything.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let inspection = engine.inspector().inspect(["session_1=x; theme=dark"]);
+    /// assert_eq!(inspection.chunks[0].name, "session_1");
+    /// assert_eq!(inspection.others, ["theme"]);
+    /// assert!(inspection.token.is_none());
+    /// ```
+    pub fn inspector(&self) -> Inspector {
+        Inspector::for_format(&self.rules.config, &self.rules.format)
     }
 
     /// Prepares the session of a request from the values of its `Cookie` header fields

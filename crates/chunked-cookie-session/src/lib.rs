@@ -59,6 +59,7 @@
 mod integrations;
 
 mod engine;
+mod inspect;
 mod outcome;
 mod session;
 mod state;
@@ -90,6 +91,9 @@ pub use config::{
 pub use cookies::SetCookie;
 pub use engine::SessionEngine;
 pub use error::{GetError, InsertError, SaveError};
+#[cfg(feature = "flask")]
+pub use inspect::FlaskToken;
+pub use inspect::{InspectedChunk, Inspection, Inspector, NativeHeader, TokenInfo};
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
 pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};

@@ -3,4 +3,5 @@
 //!
 //! Both binaries only translate options into engine calls; every rule is the library's.
 
+pub mod input;
 pub mod options;

@@ -1,18 +1,26 @@
 //! `cookie-session`: mint, decode and inspect session cookies from the command line.
 //!
 //! Every decision (sizes, chunking, verification, expiry) is the library's; this binary
-//! only turns arguments and standard input into engine calls.
+//! only turns arguments and input into engine calls, and the library's answers into
+//! messages that say what to do.
+
+mod report;
 
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use chunked_cookie_session::{LoadReason, SessionEngine};
+use chunked_cookie_session::flask::MAX_CHUNKS as FLASK_MAX_CHUNKS;
+use chunked_cookie_session::{
+    BROWSER_NAME_VALUE_LIMIT, Inspection, LoadReason, MAX_CHUNKS_CEILING, SaveError, SessionEngine,
+};
 use clap::{Args, Parser, Subcommand};
-use cookie_session_cli::options::{Format, FormatArgs, MissingKey};
+use cookie_session_cli::input::{cookie_fields, cookie_jar};
+use cookie_session_cli::options::{Format, FormatArgs, Layout, MissingKey};
 use serde_json::{Map, Value};
 
-/// Mint, decode and inspect chunked-cookie-session cookies.
+/// Mint, decode and inspect chunked-cookie-session (and Flask) session cookies.
 #[derive(Debug, Parser)]
 #[command(name = "cookie-session", version, about)]
 struct Cli {
@@ -22,17 +30,20 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Print a new random 256-bit key (base64url), for `--key` or `SESSION_KEY`.
+    /// Print a new random 256-bit key (base64url), for SESSION_KEY or --key-file.
     Keygen,
     /// Read a session (a JSON object) on stdin; print each Set-Cookie value on its own line.
     Encode(EncodeArgs),
-    /// Read a Cookie header (from --cookie or stdin); print the session as a JSON object.
+    /// Read a request's cookies; print the session as a JSON object, or why it was refused.
     Decode(DecodeArgs),
+    /// Show what a request's session cookies hold from the outside (format, cookies and
+    /// their sizes, the header); with a key, also verify them and say the load reason.
+    Inspect(InspectArgs),
 }
 
-/// Options shared by `encode` and `decode`: which format, which keys, which cookie.
+/// Which cookie, and which clock.
 #[derive(Debug, Args)]
-struct EngineArgs {
+struct SessionArgs {
     #[command(flatten)]
     format: FormatArgs,
     /// Name of the first cookie; later chunks append `_1`, `_2`, … (`:0`, `:1`, … in
@@ -42,18 +53,31 @@ struct EngineArgs {
     /// The clock, in Unix seconds (default: now).
     #[arg(long)]
     now: Option<u64>,
-    /// Absolute lifetime of a new session, in seconds.
+}
+
+/// Where the cookies to read come from (default: standard input, as with --cookie).
+#[derive(Debug, Args)]
+struct CookieInput {
+    /// A Cookie header value ('a=b; session=…'), or one or more Set-Cookie lines as a
+    /// response carries them; repeat for several header fields.
     #[arg(long)]
-    lifetime: Option<u64>,
-    /// Budget for all session cookies, in bytes of the Cookie header.
-    #[arg(long = "max-size")]
-    max_size: Option<usize>,
+    cookie: Vec<String>,
+    /// A cookie-jar file as `curl -c FILE` writes it.
+    #[arg(long = "cookie-jar", value_name = "FILE", conflicts_with = "cookie")]
+    cookie_jar: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 struct EncodeArgs {
     #[command(flatten)]
-    engine: EngineArgs,
+    session: SessionArgs,
+    /// Absolute lifetime of the new session, in seconds.
+    #[arg(long)]
+    lifetime: Option<u64>,
+    /// Budget for all session cookies, in bytes of the Cookie header (default: the
+    /// library's 7 KiB, or the recipe's ten cookies in Flask's chunked layout).
+    #[arg(long = "max-size")]
+    max_size: Option<usize>,
     /// Write a persistent cookie (`Max-Age`) instead of a browser-session cookie.
     #[arg(long)]
     persistent: bool,
@@ -62,83 +86,123 @@ struct EncodeArgs {
 #[derive(Debug, Args)]
 struct DecodeArgs {
     #[command(flatten)]
-    engine: EngineArgs,
-    /// The Cookie header value, e.g. 'a=b; session=…; session_1=…' (default: read stdin).
-    #[arg(long)]
-    cookie: Option<String>,
+    session: SessionArgs,
+    #[command(flatten)]
+    input: CookieInput,
+    /// Refuse sessions whose cookies take more than this many bytes (default: read
+    /// whatever fits the hard limits, 64 cookies).
+    #[arg(long = "max-size")]
+    max_size: Option<usize>,
+    /// Refuse sessions idle longer than this many seconds, as a server with this idle
+    /// timeout would.
+    #[arg(long = "idle-timeout", value_name = "SECS")]
+    idle_timeout: Option<u64>,
     /// Pretty-print the JSON.
     #[arg(long)]
     pretty: bool,
 }
 
-/// A failure to report on stderr before exiting with status 1.
-#[derive(Debug)]
-struct Failure(String);
+#[derive(Debug, Args)]
+struct InspectArgs {
+    #[command(flatten)]
+    session: SessionArgs,
+    #[command(flatten)]
+    input: CookieInput,
+    /// With a key: refuse sessions idle longer than this many seconds.
+    #[arg(long = "idle-timeout", value_name = "SECS")]
+    idle_timeout: Option<u64>,
+    /// Print JSON instead of a table, for scripts.
+    #[arg(long)]
+    json: bool,
+}
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(err: E) -> Failure {
-        Failure(err.to_string())
+/// How the program ends when it cannot do what was asked.
+#[derive(Debug)]
+enum Failure {
+    /// A message for stderr, then exit status 1.
+    Message(String),
+    /// Standard output was closed early (`| head`): stop, quietly.
+    ClosedPipe,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Message(message)
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Keygen => keygen(),
+        Command::Keygen => emit(&format!("{}\n", chunked_cookie_session::generate_secret())),
         Command::Encode(args) => encode(&args),
         Command::Decode(args) => decode(&args),
+        Command::Inspect(args) => inspect(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure(message)) => {
+        Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
+        Err(Failure::Message(message)) => {
             eprintln!("{message}");
             ExitCode::from(1)
         }
     }
 }
 
-fn keygen() -> Result<(), Failure> {
-    println!("{}", chunked_cookie_session::generate_secret());
-    Ok(())
-}
-
-/// Builds the engine the options describe.
-fn build_engine(args: &EngineArgs) -> Result<SessionEngine, Failure> {
-    let mut builder = args.format.config_builder().name(args.name.clone());
-    if let Some(seconds) = args.lifetime {
-        builder = builder.lifetime(Duration::from_secs(seconds));
+/// Writes to standard output; a reader that went away ends the program quietly.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Err(Failure::ClosedPipe),
+        Err(err) => Err(Failure::Message(format!("cannot write the output: {err}"))),
     }
-    if let Some(bytes) = args.max_size {
-        builder = builder.max_size(bytes);
-    }
-    Ok(args.format.engine(builder.build()?, MissingKey::Refuse)?)
-}
-
-fn now(args: &EngineArgs) -> u64 {
-    args.now.unwrap_or_else(chunked_cookie_session::unix_now)
 }
 
 fn read_stdin() -> Result<String, Failure> {
     let mut text = String::new();
     io::stdin()
         .read_to_string(&mut text)
-        .map_err(|err| Failure(format!("cannot read standard input: {err}")))?;
+        .map_err(|err| format!("cannot read standard input: {err}"))?;
     Ok(text)
 }
 
+fn now(args: &SessionArgs) -> u64 {
+    args.now.unwrap_or_else(chunked_cookie_session::unix_now)
+}
+
+/// The bytes of Cookie header that ten recipe cookies hold at most.
+const RECIPE_BUDGET: usize = FLASK_MAX_CHUNKS * (BROWSER_NAME_VALUE_LIMIT + 2);
+
+/// What a reader accepts at most: every cookie the layouts allow, full.
+const READ_LIMIT: usize = MAX_CHUNKS_CEILING * (BROWSER_NAME_VALUE_LIMIT + 2);
+
 fn encode(args: &EncodeArgs) -> Result<(), Failure> {
-    let engine = build_engine(&args.engine)?;
+    let format = &args.session.format;
+    let chunked_flask = format.format == Format::Flask && format.layout == Layout::Chunked;
+    let mut builder = format.config_builder().name(args.session.name.clone());
+    if let Some(seconds) = args.lifetime {
+        builder = builder.lifetime(Duration::from_secs(seconds));
+    }
+    match args.max_size {
+        Some(bytes) => builder = builder.max_size(bytes),
+        None if chunked_flask => builder = builder.max_size(RECIPE_BUDGET),
+        None => {}
+    }
+    let config = builder
+        .build()
+        .map_err(|err| config_message(&err.to_string()))?;
+    let engine = format.engine(config, MissingKey::Refuse)?;
     let input = read_stdin()?;
-    let entries: Map<String, Value> = if args.engine.format.format == Format::Flask {
+    let entries: Map<String, Value> = if format.format == Format::Flask {
         // Python's JSON, with Flask's tags: NaN, Infinity and big ints included.
         chunked_cookie_session::flask::from_json(&input).map_err(|_| {
-            Failure("standard input is not a session in Flask's tagged JSON".to_owned())
+            "standard input is not a session in Flask's tagged JSON (a JSON object)".to_owned()
         })?
     } else {
         serde_json::from_str(&input)
-            .map_err(|err| Failure(format!("standard input is not a JSON object: {err}")))?
+            .map_err(|err| format!("standard input is not a JSON object: {err}"))?
     };
-    let now = now(&args.engine);
+    let now = now(&args.session);
     let session = engine.load_at(std::iter::empty(), now);
     for (key, value) in entries {
         session.insert_value(&key, value);
@@ -146,37 +210,158 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     if args.persistent {
         session.set_persistent(true);
     }
-    let outcome = engine.save_at(&session, now)?;
-    let mut out = io::stdout().lock();
-    for cookie in &outcome.cookies {
-        writeln!(out, "{}", cookie.line())?;
+    let outcome = engine
+        .save_at(&session, now)
+        .map_err(|err| save_message(&err, format))?;
+    let lines: String = outcome
+        .cookies
+        .iter()
+        .map(|cookie| format!("{}\n", cookie.line()))
+        .collect();
+    emit(&lines)
+}
+
+/// A configuration error, in the CLI's words.
+fn config_message(message: &str) -> String {
+    format!("{message} (set with --max-size, --name, --lifetime)")
+}
+
+/// Why a session could not be written, with the sizes and the flag to change.
+fn save_message(err: &SaveError, format: &FormatArgs) -> String {
+    match *err {
+        SaveError::Overflow { needed, chunks, .. }
+            if format.format == Format::Flask && format.layout == Layout::Stock && chunks > 1 =>
+        {
+            format!(
+                "the session needs {needed} bytes of cookie, but Flask's stock layout is one \
+                 cookie, and browsers drop a cookie of more than {BROWSER_NAME_VALUE_LIMIT} \
+                 bytes of name and value; use --layout chunked to spread it over session:0 … \
+                 session:{} (the Flask app must read that layout too)",
+                FLASK_MAX_CHUNKS - 1
+            )
+        }
+        SaveError::Overflow {
+            needed,
+            limit,
+            chunks,
+            max_chunks,
+        } => format!(
+            "the session needs {needed} bytes of Cookie header in {chunks} cookies, over the \
+             budget of {limit} bytes in at most {max_chunks} cookies; store less, or raise \
+             --max-size (the proxies in front must allow it too: see docs/DEPLOYMENT.md)"
+        ),
+        SaveError::AttributesTooLong { ref name, bytes } => format!(
+            "the cookie {name:?} and its attributes take {bytes} bytes, leaving no room for a \
+             value; choose a shorter --name"
+        ),
+        SaveError::TooLarge { bytes, limit } => format!(
+            "the session's JSON takes {bytes} bytes, over the {limit} bytes a reader inflates; \
+             store less"
+        ),
+        SaveError::InvalidFlaskEntry { ref entry, tag } => format!(
+            "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
+             value Flask cannot read back"
+        ),
+        _ => err.to_string(),
     }
-    Ok(())
+}
+
+/// The engine that reads: every cookie the layout allows, unless `--max-size` lowers it.
+fn reading_engine(
+    session: &SessionArgs,
+    max_size: Option<usize>,
+    idle_timeout: Option<u64>,
+) -> Result<SessionEngine, Failure> {
+    let mut builder = session
+        .format
+        .config_builder()
+        .name(session.name.clone())
+        .max_chunks(MAX_CHUNKS_CEILING)
+        .max_size(max_size.unwrap_or(READ_LIMIT));
+    if let Some(seconds) = idle_timeout {
+        builder = builder.idle_timeout(Duration::from_secs(seconds));
+    }
+    let config = builder
+        .build()
+        .map_err(|err| format!("{err} (set with --max-size, --name, --idle-timeout)"))?;
+    Ok(session.format.engine(config, MissingKey::Refuse)?)
+}
+
+/// The request's `Cookie` header fields, from `--cookie`, `--cookie-jar` or stdin.
+fn cookie_input(input: &CookieInput) -> Result<Vec<String>, Failure> {
+    if let Some(path) = &input.cookie_jar {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        return Ok(vec![cookie_jar(&text, None)?]);
+    }
+    let text = if input.cookie.is_empty() {
+        read_stdin()?
+    } else {
+        input.cookie.join("\n")
+    };
+    Ok(cookie_fields(&text))
 }
 
 fn decode(args: &DecodeArgs) -> Result<(), Failure> {
-    let engine = build_engine(&args.engine)?;
-    let header = match &args.cookie {
-        Some(header) => header.clone(),
-        None => read_stdin()?,
-    };
-    // Each line of the input is one Cookie header field, as HTTP/2 would send them.
-    let session = engine.load_at(header.lines(), now(&args.engine));
+    let engine = reading_engine(&args.session, args.max_size, args.idle_timeout)?;
+    let fields = cookie_input(&args.input)?;
+    let session = engine.load_at(fields.iter().map(String::as_str), now(&args.session));
     let reason = session.load_reason();
     if reason != LoadReason::Valid {
-        return Err(Failure(format!("{reason}: {}", reason.describe())));
+        let inspection = engine
+            .inspector()
+            .inspect(fields.iter().map(String::as_str));
+        let hint = report::hint(
+            reason,
+            &inspection,
+            &fields,
+            &args.session,
+            args.max_size.is_some(),
+        );
+        return Err(Failure::Message(format!(
+            "{reason}: {}{hint}",
+            reason.describe()
+        )));
     }
-    if args.engine.format.format == Format::Flask && !args.pretty {
-        let entries = session.entries();
-        println!("{}", chunked_cookie_session::flask::to_json(&entries));
-        return Ok(());
-    }
-    let entries = Value::Object(session.entries());
-    let text = if args.pretty {
-        serde_json::to_string_pretty(&entries)?
+    let entries = session.entries();
+    let text = if args.session.format.format == Format::Flask && !args.pretty {
+        chunked_cookie_session::flask::to_json(&entries)
+    } else if args.pretty {
+        serde_json::to_string_pretty(&Value::Object(entries)).map_err(|err| err.to_string())?
     } else {
-        serde_json::to_string(&entries)?
+        serde_json::to_string(&Value::Object(entries)).map_err(|err| err.to_string())?
     };
-    println!("{text}");
-    Ok(())
+    emit(&format!("{text}\n"))
+}
+
+fn inspect(args: &InspectArgs) -> Result<(), Failure> {
+    let fields = cookie_input(&args.input)?;
+    let fields = || fields.iter().map(String::as_str);
+    let (inspection, reason): (Inspection, Option<LoadReason>) = if args.session.format.has_key() {
+        let engine = reading_engine(&args.session, None, args.idle_timeout)?;
+        let session = engine.load_at(fields(), now(&args.session));
+        (
+            engine.inspector().inspect(fields()),
+            Some(session.load_reason()),
+        )
+    } else {
+        let config = args
+            .session
+            .format
+            .config_builder()
+            .name(args.session.name.clone())
+            .max_chunks(MAX_CHUNKS_CEILING)
+            .build()
+            .map_err(|err| format!("{err} (set with --name)"))?;
+        (
+            report::keyless_inspector(&config, &args.session.format).inspect(fields()),
+            None,
+        )
+    };
+    let text = if args.json {
+        report::json(&inspection, reason, &args.session)
+    } else {
+        report::table(&inspection, reason, &args.session)
+    };
+    emit(&text)
 }

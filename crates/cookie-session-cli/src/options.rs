@@ -1,10 +1,12 @@
 //! The wire format and its keys, as command-line options.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionConfigBuilder, SessionEngine};
 use clap::{Args, ValueEnum};
+use zeroize::Zeroizing;
 
 /// The wire formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +44,10 @@ pub struct FormatArgs {
     /// Wire format.
     #[arg(long, value_enum, default_value_t = Format::Signed)]
     pub format: Format,
-    /// The current key (base64url, 32 bytes or more), as printed by `cookie-session keygen`.
+    /// The current key: 32 or more random bytes in base64 or base64url, as
+    /// `cookie-session keygen` or `openssl rand -base64 32` print them. Prefer the
+    /// SESSION_KEY environment variable or --key-file: a key on the command line is visible
+    /// to every user of the machine (in `ps`) and stays in the shell's history.
     #[arg(
         long,
         env = "SESSION_KEY",
@@ -50,10 +55,14 @@ pub struct FormatArgs {
         allow_hyphen_values = true
     )]
     pub key: Option<String>,
+    /// A file holding the current key (surrounding whitespace is ignored).
+    #[arg(long = "key-file", value_name = "PATH", conflicts_with = "key")]
+    pub key_file: Option<PathBuf>,
     /// An older key still accepted for reading; repeat for several.
     #[arg(long = "old-key", allow_hyphen_values = true)]
     pub old_keys: Vec<String>,
-    /// Flask: the app's SECRET_KEY.
+    /// Flask: the app's SECRET_KEY. Prefer the FLASK_SECRET_KEY environment variable or
+    /// --secret-file, for the reasons given under --key.
     #[arg(
         long,
         env = "FLASK_SECRET_KEY",
@@ -61,6 +70,9 @@ pub struct FormatArgs {
         allow_hyphen_values = true
     )]
     pub secret: Option<String>,
+    /// Flask: a file holding the app's SECRET_KEY (one trailing newline is ignored).
+    #[arg(long = "secret-file", value_name = "PATH", conflicts_with = "secret")]
+    pub secret_file: Option<PathBuf>,
     /// Flask: an entry of SECRET_KEY_FALLBACKS, accepted for reading; repeat for several.
     #[arg(long = "fallback-secret", allow_hyphen_values = true)]
     pub fallback_secrets: Vec<String>,
@@ -116,18 +128,33 @@ impl FormatArgs {
         })
     }
 
-    /// The key ring from `--key` (or `SESSION_KEY`) and every `--old-key`.
+    /// True when a key (or, for Flask, a secret) was given.
+    pub fn has_key(&self) -> bool {
+        match self.format {
+            Format::Flask => self.secret.is_some() || self.secret_file.is_some(),
+            Format::Signed | Format::Private => self.key.is_some() || self.key_file.is_some(),
+        }
+    }
+
+    /// The key ring from `--key` (or `SESSION_KEY`, or `--key-file`) and every `--old-key`.
     fn key_ring(&self, missing: MissingKey) -> Result<KeyRing, String> {
-        let current = match (&self.key, missing) {
-            (Some(text), _) => parse_key(text, "--key (or SESSION_KEY)")?,
+        let from_file = self.key_file.as_deref().map(read_secret).transpose()?;
+        let text = from_file
+            .as_deref()
+            .map(String::as_str)
+            .or(self.key.as_deref());
+        let current = match (text, missing) {
+            (Some(text), _) => parse_key(text, "--key (or SESSION_KEY, --key-file)")?,
             (None, MissingKey::Generate { announce }) => {
                 announce();
                 Key::try_generate().map_err(|err| format!("generating a key: {err}"))?
             }
             (None, MissingKey::Refuse) => {
-                return Err("--key (or SESSION_KEY) is required; make one with \
-                            `cookie-session keygen`"
-                    .to_owned());
+                return Err(
+                    "a key is required: set SESSION_KEY, or give --key-file (or \
+                            --key); make one with `cookie-session keygen`"
+                        .to_owned(),
+                );
             }
         };
         let mut ring = KeyRing::new(current);
@@ -139,10 +166,16 @@ impl FormatArgs {
 
     /// Flask's settings from `--secret` (or `FLASK_SECRET_KEY`) and its companions.
     fn flask_settings(&self) -> Result<FlaskSettings, String> {
-        let secret = self.secret.as_deref().ok_or_else(|| {
-            "--format flask needs --secret (or FLASK_SECRET_KEY): the Flask app's SECRET_KEY"
-                .to_owned()
-        })?;
+        let from_file = self.secret_file.as_deref().map(read_secret).transpose()?;
+        let secret = from_file
+            .as_deref()
+            .map(|text| text.strip_suffix('\n').unwrap_or(text))
+            .or(self.secret.as_deref())
+            .ok_or_else(|| {
+                "--format flask needs the Flask app's SECRET_KEY: set FLASK_SECRET_KEY, or \
+                 give --secret-file (or --secret)"
+                    .to_owned()
+            })?;
         let mut settings = FlaskSettings::new(secret)
             .map_err(|err| format!("--secret: {err}"))?
             .salt(&self.salt)
@@ -159,4 +192,11 @@ impl FormatArgs {
 
 fn parse_key(text: &str, option: &str) -> Result<Key, String> {
     Key::from_base64(text).map_err(|err| format!("{option}: {err}"))
+}
+
+/// A secret from a file, wiped from memory when dropped.
+fn read_secret(path: &Path) -> Result<Zeroizing<String>, String> {
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))
 }

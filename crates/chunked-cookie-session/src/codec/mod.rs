@@ -23,6 +23,11 @@ use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};
 use crate::reason::LoadReason;
 
+/// The native formats' layout, for tools that read cookies without a key.
+pub(crate) fn native_layout() -> &'static Layout {
+    &envelope::LAYOUT
+}
+
 /// What a codec needs to seal a session.
 #[derive(Debug)]
 pub(crate) struct SealInput<'a> {

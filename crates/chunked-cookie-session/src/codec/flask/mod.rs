@@ -60,6 +60,19 @@ const RECIPE: Layout = Layout {
     ..STOCK
 };
 
+/// The cookie layout of a Flask layout setting.
+pub(crate) fn layout_of(layout: FlaskLayout) -> &'static Layout {
+    match layout {
+        FlaskLayout::Stock => &STOCK,
+        FlaskLayout::Chunked => &RECIPE,
+    }
+}
+
+/// The Unix seconds of a token's timestamp text, if it reads (unverified).
+pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
+    signer::timestamp_of(text)
+}
+
 /// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
 pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
     map.get(PERMANENT_KEY).map(tagged::truthy)
@@ -90,10 +103,7 @@ impl FlaskCodec {
     }
 
     pub(crate) fn layout(&self) -> &'static Layout {
-        match self.layout {
-            FlaskLayout::Stock => &STOCK,
-            FlaskLayout::Chunked => &RECIPE,
-        }
+        layout_of(self.layout)
     }
 
     /// A permanent session is written again on every request that reads it, unless

@@ -92,17 +92,22 @@ impl Signer {
         });
         let (payload, timestamp) = value.rsplit_once('.').ok_or(LoadReason::BadSignature)?;
         let key_index = key_index.ok_or(LoadReason::BadSignature)?;
-        let raw = python_b64decode(timestamp.as_bytes(), true).ok_or(LoadReason::Malformed)?;
-        if raw.len() > 8 {
-            return Err(LoadReason::Malformed);
-        }
-        let timestamp = raw.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+        let timestamp = timestamp_of(timestamp).ok_or(LoadReason::Malformed)?;
         Ok(Unsigned {
             payload,
             timestamp,
             key_index,
         })
     }
+}
+
+/// The timestamp of a token: big-endian bytes of Unix seconds, in base64url.
+pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
+    let raw = python_b64decode(text.as_bytes(), true)?;
+    if raw.len() > 8 {
+        return None;
+    }
+    Some(raw.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))
 }
 
 #[cfg(test)]

@@ -1,0 +1,262 @@
+//! What a request's session cookies show from the outside, without a key: the tool to reach
+//! for when a session disappears in production.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cookie::Cookie;
+
+use crate::chunk::{Count, Incoming, Layout};
+use crate::codec::{Format, header};
+use crate::config::SessionConfig;
+use crate::keys::KeyId;
+
+/// Reads the session cookies of requests for one configuration, verifying nothing.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Inspector, Key, KeyRing, SessionConfig, SessionEngine, TokenInfo};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+/// session.insert("user", "ada")?;
+/// let header = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+///
+/// // No key needed to look.
+/// let inspection = Inspector::native(&SessionConfig::default()).inspect([header.as_str()]);
+/// assert_eq!(inspection.chunks[0].name, "session");
+/// let Some(TokenInfo::Native(token)) = inspection.token else { panic!("a native token") };
+/// assert_eq!((token.chunk_count, token.encrypted, token.issued_at), (1, false, 1_700_000_000));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Inspector {
+    name: String,
+    layout: Layout,
+    limit: usize,
+}
+
+impl Inspector {
+    /// Reads the native layout (signed and private alike) under `config`'s cookie name.
+    pub fn native(config: &SessionConfig) -> Inspector {
+        Inspector::of(config, crate::codec::native_layout())
+    }
+
+    /// Reads a Flask application's layout under `config`'s cookie name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::FlaskLayout;
+    /// use chunked_cookie_session::{Inspector, SessionConfig, TokenInfo};
+    ///
+    /// let cookie = "session=eyJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.64FjGVGKqiQC_LBQ0Ln1-5m8au0";
+    /// let config = SessionConfig::flask_defaults().build()?;
+    /// let inspection = Inspector::flask(&config, FlaskLayout::Stock).inspect([cookie]);
+    /// let Some(TokenInfo::Flask(token)) = inspection.token else { panic!("a Flask token") };
+    /// assert_eq!((token.signed_at, token.compressed), (Some(1_700_000_000), false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn flask(config: &SessionConfig, layout: crate::flask::FlaskLayout) -> Inspector {
+        Inspector::of(config, crate::codec::flask::layout_of(layout))
+    }
+
+    /// The inspector for an engine's own configuration and format.
+    pub(crate) fn for_format(config: &SessionConfig, format: &Format) -> Inspector {
+        Inspector::of(config, format.layout())
+    }
+
+    fn of(config: &SessionConfig, layout: &Layout) -> Inspector {
+        Inspector {
+            name: config.name.clone(),
+            layout: *layout,
+            limit: layout.limit(config.max_chunks),
+        }
+    }
+
+    /// Reads the values of a request's `Cookie` header fields.
+    pub fn inspect<'a>(
+        &self,
+        cookie_fields: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> Inspection {
+        let incoming = Incoming::collect(
+            cookie_fields.clone(),
+            &self.layout,
+            &self.name,
+            self.limit,
+            usize::MAX,
+        );
+        let others: Vec<String> = cookie_fields
+            .into_iter()
+            .flat_map(|field| Cookie::split_parse(field).flatten())
+            .filter(|cookie| {
+                self.layout
+                    .index_of(&self.name, cookie.name(), self.limit)
+                    .is_none()
+            })
+            .map(|cookie| cookie.name().to_owned())
+            .collect();
+        let first = incoming.candidates(0).next();
+        let token = first.and_then(|chunk0| self.token_info(chunk0, &incoming));
+        let generation = match &token {
+            Some(TokenInfo::Native(native)) => Some(native.generation.clone()),
+            _ => None,
+        };
+        let chunks = incoming
+            .first_pairs()
+            .iter()
+            .map(|&(index, bytes)| InspectedChunk {
+                index,
+                name: self.layout.name(&self.name, index).into_owned(),
+                bytes,
+                copies: incoming.candidates(index).count(),
+                same_write: generation.as_deref().map(|generation| {
+                    index == 0
+                        || incoming
+                            .candidates(index)
+                            .next()
+                            .is_some_and(|value| value.starts_with(generation))
+                }),
+            })
+            .collect::<Vec<_>>();
+        let (other_count, other_bytes) = incoming.others();
+        let pairs = chunks.len() + other_count;
+        let bytes = chunks.iter().map(|chunk| chunk.bytes).sum::<usize>() + other_bytes;
+        Inspection {
+            chunks,
+            others,
+            cookie_header_len: bytes + 2 * pairs.saturating_sub(1),
+            token,
+        }
+    }
+
+    fn token_info(&self, chunk0: &str, incoming: &Incoming) -> Option<TokenInfo> {
+        match self.layout.count {
+            Count::Manifest { .. } => native_header(chunk0).map(TokenInfo::Native),
+            Count::UntilGap => {
+                let pieces: String = (0..self.limit)
+                    .map_while(|index| incoming.candidates(index).next())
+                    .collect();
+                flask_token(&pieces)
+            }
+        }
+    }
+}
+
+/// What a request's session cookies show from the outside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Inspection {
+    /// The session's cookies the request carried, in index order.
+    pub chunks: Vec<InspectedChunk>,
+    /// The names of the request's other cookies (for a session looked for under the wrong
+    /// name).
+    pub others: Vec<String>,
+    /// The length of the whole `Cookie` header value, every cookie included: what a proxy's
+    /// header limit is held against (add `"Cookie: ".len()` for the line).
+    pub cookie_header_len: usize,
+    /// What chunk 0 announces about the token, when it can be read.
+    pub token: Option<TokenInfo>,
+}
+
+/// One of the session's cookies, as the request carried it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InspectedChunk {
+    /// The chunk index.
+    pub index: usize,
+    /// The cookie's name.
+    pub name: String,
+    /// Bytes of `name=value` (of the first cookie of this name): browsers drop a cookie
+    /// whose name and value pass 4096 bytes.
+    pub bytes: usize,
+    /// How many cookies of this name the request carried (more than one: twins of another
+    /// Domain or Path).
+    pub copies: usize,
+    /// For the native layout, whether the chunk carries chunk 0's generation id (a chunk of
+    /// another write does not); `None` where the layout carries no generation id.
+    pub same_write: Option<bool>,
+}
+
+/// What chunk 0 announces about the token, read without a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenInfo {
+    /// The native header (signed and private formats).
+    Native(NativeHeader),
+    /// Flask's timestamp signature.
+    #[cfg(feature = "flask")]
+    Flask(FlaskToken),
+}
+
+/// The native format's 33-byte header, unverified (docs/FORMAT.md, section 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NativeHeader {
+    /// The format version.
+    pub version: u8,
+    /// Sealed by the private (encrypted) format rather than the signed one.
+    pub encrypted: bool,
+    /// The body is deflated.
+    pub compressed: bool,
+    /// The cookies are persistent (`Max-Age`) rather than browser-session cookies.
+    pub persistent: bool,
+    /// How many cookies the token says it spans.
+    pub chunk_count: usize,
+    /// The write's generation id, as the 12 characters every later chunk starts with.
+    pub generation: String,
+    /// The id of the key that sealed it.
+    pub key_id: KeyId,
+    /// When it was written, in Unix seconds.
+    pub issued_at: u64,
+    /// When its absolute lifetime ends, in Unix seconds.
+    pub expires_at: u64,
+}
+
+/// A Flask token's outside, unverified.
+#[cfg(feature = "flask")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FlaskToken {
+    /// When it was signed, in Unix seconds, if the timestamp reads.
+    pub signed_at: Option<u64>,
+    /// The payload is zlib-compressed (it starts with `.`).
+    pub compressed: bool,
+    /// Bytes of the whole token.
+    pub bytes: usize,
+}
+
+fn native_header(chunk0: &str) -> Option<NativeHeader> {
+    let mut bytes = [0u8; header::HEADER_LEN];
+    let text = chunk0.get(..header::HEADER_B64_LEN)?;
+    URL_SAFE_NO_PAD.decode_slice(text, &mut bytes).ok()?;
+    let parsed = header::Header::parse(&bytes)?;
+    Some(NativeHeader {
+        version: header::VERSION,
+        encrypted: parsed.has(header::FLAG_ENCRYPTED),
+        compressed: parsed.has(header::FLAG_COMPRESSED),
+        persistent: parsed.has(header::FLAG_PERSISTENT),
+        chunk_count: usize::from(parsed.chunk_count),
+        generation: chunk0.get(header::GENERATION_B64)?.to_owned(),
+        key_id: parsed.key_id,
+        issued_at: parsed.issued_at,
+        expires_at: parsed.expires_at,
+    })
+}
+
+#[cfg(feature = "flask")]
+fn flask_token(token: &str) -> Option<TokenInfo> {
+    let (value, _signature) = token.rsplit_once('.')?;
+    let (payload, timestamp) = value.rsplit_once('.')?;
+    Some(TokenInfo::Flask(FlaskToken {
+        signed_at: crate::codec::flask::timestamp_of(timestamp),
+        compressed: payload.starts_with('.'),
+        bytes: token.len(),
+    }))
+}
+
+#[cfg(not(feature = "flask"))]
+fn flask_token(_: &str) -> Option<TokenInfo> {
+    None
+}

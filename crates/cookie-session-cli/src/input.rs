@@ -1,0 +1,142 @@
+//! Where the cookies to read come from: a `Cookie` header, `Set-Cookie` lines, or a
+//! cookie-jar file as curl writes it. Every form becomes the `Cookie` header fields a
+//! request would carry, for the engine to read.
+
+use cookie::Cookie;
+
+/// The `Cookie` header fields that `text` stands for, one per line of input.
+///
+/// Each line is one of:
+/// - a `Cookie` header value, `a=1; session=…` (a leading `Cookie:` is dropped);
+/// - a `Set-Cookie` value, `session=…; Path=/; HttpOnly` (a leading `Set-Cookie:` is
+///   dropped): only its `name=value` is kept, as a browser would send it back, and a line
+///   that deletes the cookie (`Max-Age=0` or an empty value) removes any earlier one of the
+///   same name.
+///
+/// A line is taken for a `Set-Cookie` value when it starts so, or when it carries an
+/// attribute a `Cookie` header never does (`Path`, `Domain`, `Expires`, `Max-Age`,
+/// `Secure`, `HttpOnly`, `SameSite`, `Partitioned`).
+///
+/// # Example
+///
+/// ```
+/// use cookie_session_cli::input::cookie_fields;
+///
+/// let text = "session=abc; Path=/; HttpOnly\nSet-Cookie: session_1=def; Secure\ntheme=dark; a=1";
+/// assert_eq!(cookie_fields(text), ["session=abc; session_1=def", "theme=dark; a=1"]);
+/// let deleted = "session=abc; Path=/\nsession=; Max-Age=0; Path=/";
+/// assert!(cookie_fields(deleted).is_empty());
+/// ```
+pub fn cookie_fields(text: &str) -> Vec<String> {
+    let mut set: Vec<(String, String)> = Vec::new();
+    let mut fields = Vec::new();
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if let Some(rest) = strip_prefix_ignore_case(line, "set-cookie:") {
+            apply_set_cookie(&mut set, rest.trim());
+        } else if let Some(rest) = strip_prefix_ignore_case(line, "cookie:") {
+            fields.push(rest.trim().to_owned());
+        } else if is_set_cookie(line) {
+            apply_set_cookie(&mut set, line);
+        } else {
+            fields.push(line.to_owned());
+        }
+    }
+    if !set.is_empty() {
+        let pairs: Vec<String> = set
+            .into_iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        fields.insert(0, pairs.join("; "));
+    }
+    fields
+}
+
+/// The `Cookie` header field that the cookies of a cookie-jar file make, as curl writes
+/// the file (`curl -c FILE`, the Netscape format): one cookie per line,
+/// `domain TAB include-subdomains TAB path TAB secure TAB expires TAB name TAB value`;
+/// `#` starts a comment, except `#HttpOnly_` before a domain, which marks an HttpOnly
+/// cookie. Only cookies whose domain matches `host` (when given) are kept; `None` keeps
+/// them all.
+///
+/// # Errors
+///
+/// A line that is neither a comment nor seven tab-separated fields, with its number.
+///
+/// # Example
+///
+/// ```
+/// use cookie_session_cli::input::cookie_jar;
+///
+/// let jar = "# Netscape HTTP Cookie File\n\
+///            #HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tabc\n\
+///            example.com\tFALSE\t/\tFALSE\t0\ttheme\tdark\n";
+/// assert_eq!(cookie_jar(jar, None)?, "session=abc; theme=dark");
+/// assert_eq!(cookie_jar(jar, Some("127.0.0.1"))?, "session=abc");
+/// assert!(cookie_jar("no tabs here", None).is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
+    let mut pairs = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [domain, _, _, _, _, name, value] = fields[..] else {
+            return Err(format!(
+                "line {} of the cookie jar is not a cookie (7 tab-separated fields, as \
+                 `curl -c` writes them)",
+                number + 1
+            ));
+        };
+        let domain = domain.trim_start_matches('.');
+        if host.is_none_or(|host| host.eq_ignore_ascii_case(domain)) {
+            pairs.push(format!("{name}={value}"));
+        }
+    }
+    Ok(pairs.join("; "))
+}
+
+fn strip_prefix_ignore_case<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = line.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &line[prefix.len()..])
+}
+
+/// True when a line carries an attribute only `Set-Cookie` has.
+fn is_set_cookie(line: &str) -> bool {
+    const ATTRIBUTES: [&str; 8] = [
+        "path",
+        "domain",
+        "expires",
+        "max-age",
+        "secure",
+        "httponly",
+        "samesite",
+        "partitioned",
+    ];
+    line.split(';').skip(1).any(|part| {
+        let name = part.split('=').next().unwrap_or_default().trim();
+        ATTRIBUTES
+            .iter()
+            .any(|attribute| name.eq_ignore_ascii_case(attribute))
+    })
+}
+
+/// Applies one `Set-Cookie` value to the cookies a browser holds.
+fn apply_set_cookie(set: &mut Vec<(String, String)>, line: &str) {
+    let Ok(cookie) = Cookie::parse(line) else {
+        return;
+    };
+    let name = cookie.name().to_owned();
+    set.retain(|(held, _)| *held != name);
+    let deletes = cookie.value().is_empty()
+        || cookie
+            .max_age()
+            .is_some_and(|age| age <= time::Duration::ZERO);
+    if !deletes {
+        set.push((name, cookie.value().to_owned()));
+    }
+}

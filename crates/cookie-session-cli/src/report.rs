@@ -1,0 +1,334 @@
+//! What the tool says about a request's session cookies: the hints after a refusal, and
+//! the `inspect` table and JSON. Everything said comes from the library's inspection.
+
+use std::fmt::Write as _;
+
+use chunked_cookie_session::{
+    BROWSER_NAME_VALUE_LIMIT, Inspection, Inspector, LoadReason, SessionConfig, TokenInfo,
+};
+use cookie_session_cli::options::{Format, FormatArgs, Layout};
+use serde_json::{Value, json};
+
+use crate::SessionArgs;
+
+/// Header-line limits a session is held against: nginx's and Apache's default per line,
+/// and the HTTP/2 header-list default of hyper and many proxies.
+const HEADER_LIMITS: [(usize, &str); 2] = [(8 * 1024, "nginx, Apache"), (16 * 1024, "HTTP/2")];
+
+/// An inspector for the chosen format, which needs no key.
+pub(crate) fn keyless_inspector(config: &SessionConfig, format: &FormatArgs) -> Inspector {
+    match format.format {
+        Format::Flask => Inspector::flask(config, format.layout.into()),
+        Format::Signed | Format::Private => Inspector::native(config),
+    }
+}
+
+/// The format the cookies look like, from the outside.
+fn looks_like(inspection: &Inspection) -> Option<&'static str> {
+    match &inspection.token {
+        Some(TokenInfo::Native(header)) if header.encrypted => Some("private"),
+        Some(TokenInfo::Native(_)) => Some("signed"),
+        Some(TokenInfo::Flask(token)) if token.signed_at.is_some() => Some("flask"),
+        _ => None,
+    }
+}
+
+/// What the same cookies look like when read as the other family of formats.
+fn other_family(inspection_fields: &[&str], args: &SessionArgs) -> Option<&'static str> {
+    let config = SessionConfig::builder()
+        .name(args.name.clone())
+        .build()
+        .ok()?;
+    let other = match args.format.format {
+        Format::Flask => Inspector::native(&config),
+        Format::Signed | Format::Private => {
+            Inspector::flask(&config, chunked_cookie_session::flask::FlaskLayout::Stock)
+        }
+    };
+    looks_like(&other.inspect(inspection_fields.iter().copied()))
+}
+
+/// A sentence (or two) after a refusal, saying what to try.
+pub(crate) fn hint(
+    reason: LoadReason,
+    inspection: &Inspection,
+    fields: &[String],
+    args: &SessionArgs,
+    max_size_given: bool,
+) -> String {
+    let chosen = match args.format.format {
+        Format::Signed => "signed",
+        Format::Private => "private",
+        Format::Flask => "flask",
+    };
+    let mut out = String::new();
+    match reason {
+        LoadReason::NoSession if inspection.others.is_empty() => {
+            out.push_str("\nthe request carried no cookie at all");
+        }
+        LoadReason::NoSession => {
+            let _ = write!(
+                out,
+                "\nthe request carried no cookie named {:?}, but these: {}; use --name to read \
+                 one of them",
+                args.name,
+                inspection.others.join(", ")
+            );
+        }
+        LoadReason::Malformed | LoadReason::BadSignature => {
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            match looks_like(inspection).or_else(|| other_family(&fields, args)) {
+                Some(actual) if actual != chosen => {
+                    let _ = write!(
+                        out,
+                        "\nthese cookies look like the {actual} format, not {chosen}: try \
+                         --format {actual}"
+                    );
+                }
+                _ if reason == LoadReason::BadSignature => out.push_str(
+                    "\nthe key does not match the one that sealed it; if keys rotated, give \
+                     the old one with --old-key (Flask: --fallback-secret)",
+                ),
+                _ => {}
+            }
+        }
+        LoadReason::UnknownKey => {
+            if let Some(TokenInfo::Native(header)) = &inspection.token {
+                let _ = write!(
+                    out,
+                    "\nit was sealed by key id {}; give that key with --old-key",
+                    header.key_id
+                );
+            }
+        }
+        LoadReason::Expired | LoadReason::IdleExpired => {
+            if let Some(TokenInfo::Native(header)) = &inspection.token {
+                let _ = write!(
+                    out,
+                    "\nissued {}, absolute deadline {}; --now reads it as of another time",
+                    date(header.issued_at),
+                    date(header.expires_at)
+                );
+            } else if let Some(TokenInfo::Flask(token)) = &inspection.token
+                && let Some(at) = token.signed_at
+            {
+                let _ = write!(
+                    out,
+                    "\nsigned {}; --max-age sets the lifetime, --now the clock",
+                    date(at)
+                );
+            }
+        }
+        LoadReason::TooLarge | LoadReason::TooManyChunks if max_size_given => {
+            out.push_str("\nraise --max-size to read it");
+        }
+        LoadReason::MissingChunk | LoadReason::StaleChunk => {
+            let names: Vec<String> = inspection
+                .chunks
+                .iter()
+                .map(|chunk| match chunk.same_write {
+                    Some(false) => format!("{} (another write)", chunk.name),
+                    _ => chunk.name.clone(),
+                })
+                .collect();
+            let _ = write!(out, "\ncookies present: {}", names.join(", "));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Unix seconds as a UTC date.
+fn date(seconds: u64) -> String {
+    let at = i64::try_from(seconds)
+        .ok()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok());
+    match at {
+        Some(at) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC ({seconds})",
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        ),
+        None => format!("{seconds} (out of range)"),
+    }
+}
+
+fn format_name(args: &SessionArgs) -> String {
+    match (args.format.format, args.format.layout) {
+        (Format::Flask, Layout::Stock) => "Flask, stock layout (one cookie)".to_owned(),
+        (Format::Flask, Layout::Chunked) => "Flask, chunked layout (name:0, name:1, …)".to_owned(),
+        (Format::Signed | Format::Private, _) => "native v1 (name, name_1, …)".to_owned(),
+    }
+}
+
+/// The human table of `inspect`.
+pub(crate) fn table(
+    inspection: &Inspection,
+    reason: Option<LoadReason>,
+    args: &SessionArgs,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "layout       {}", format_name(args));
+    if let Some(actual) = looks_like(inspection) {
+        let _ = writeln!(out, "looks like   {actual}");
+    }
+    let _ = writeln!(
+        out,
+        "cookies      {} of {:?} (a browser keeps at most {BROWSER_NAME_VALUE_LIMIT} bytes of \
+         name and value per cookie)",
+        inspection.chunks.len(),
+        args.name
+    );
+    for chunk in &inspection.chunks {
+        let mut notes = Vec::new();
+        if chunk.bytes > BROWSER_NAME_VALUE_LIMIT {
+            notes.push("OVER the browser limit".to_owned());
+        }
+        if chunk.copies > 1 {
+            notes.push(format!("{} copies (other Domain or Path)", chunk.copies));
+        }
+        if chunk.same_write == Some(false) {
+            notes.push("from another write".to_owned());
+        }
+        let _ = writeln!(
+            out,
+            "  {:<20} {:>6} bytes  {}",
+            chunk.name,
+            chunk.bytes,
+            notes.join(", ")
+        );
+    }
+    if !inspection.others.is_empty() {
+        let _ = writeln!(out, "other        {}", inspection.others.join(", "));
+    }
+    let line = "Cookie: ".len() + inspection.cookie_header_len;
+    let verdicts: Vec<String> = HEADER_LIMITS
+        .iter()
+        .map(|(limit, who)| {
+            let verdict = if line <= *limit { "fits" } else { "OVER" };
+            format!("{verdict} {limit} ({who})")
+        })
+        .collect();
+    let _ = writeln!(out, "cookie line  {line} bytes: {}", verdicts.join(", "));
+    match &inspection.token {
+        Some(TokenInfo::Native(header)) => {
+            let _ = writeln!(
+                out,
+                "header       version {}, {}, {}, {} cookie",
+                header.version,
+                if header.encrypted {
+                    "private (encrypted)"
+                } else {
+                    "signed"
+                },
+                if header.compressed {
+                    "compressed"
+                } else {
+                    "not compressed"
+                },
+                if header.persistent {
+                    "persistent"
+                } else {
+                    "browser-session"
+                },
+            );
+            let _ = writeln!(
+                out,
+                "             announces {} chunk(s), generation {}, key id {}",
+                header.chunk_count, header.generation, header.key_id
+            );
+            let _ = writeln!(out, "issued       {}", date(header.issued_at));
+            let _ = writeln!(out, "expires      {}", date(header.expires_at));
+        }
+        Some(TokenInfo::Flask(token)) => {
+            let _ = writeln!(
+                out,
+                "token        {} bytes, {}",
+                token.bytes,
+                if token.compressed {
+                    "zlib-compressed"
+                } else {
+                    "not compressed"
+                }
+            );
+            if let Some(at) = token.signed_at {
+                let _ = writeln!(out, "signed       {}", date(at));
+            }
+        }
+        _ if inspection.chunks.is_empty() => {}
+        _ => out.push_str("header       unreadable\n"),
+    }
+    match reason {
+        Some(reason) => {
+            let _ = writeln!(out, "load         {reason}: {}", reason.describe());
+        }
+        None => out.push_str(
+            "load         not verified: give the key (SESSION_KEY or --key-file; Flask: \
+             FLASK_SECRET_KEY or --secret-file) to verify\n",
+        ),
+    }
+    out
+}
+
+/// The JSON of `inspect --json`.
+pub(crate) fn json(
+    inspection: &Inspection,
+    reason: Option<LoadReason>,
+    args: &SessionArgs,
+) -> String {
+    let token = match &inspection.token {
+        Some(TokenInfo::Native(header)) => json!({
+            "kind": "native",
+            "version": header.version,
+            "encrypted": header.encrypted,
+            "compressed": header.compressed,
+            "persistent": header.persistent,
+            "chunk_count": header.chunk_count,
+            "generation": header.generation,
+            "key_id": header.key_id.to_string(),
+            "issued_at": header.issued_at,
+            "expires_at": header.expires_at,
+        }),
+        Some(TokenInfo::Flask(token)) => json!({
+            "kind": "flask",
+            "signed_at": token.signed_at,
+            "compressed": token.compressed,
+            "bytes": token.bytes,
+        }),
+        _ => Value::Null,
+    };
+    let chunks: Vec<Value> = inspection
+        .chunks
+        .iter()
+        .map(|chunk| {
+            json!({
+                "index": chunk.index,
+                "name": chunk.name,
+                "bytes": chunk.bytes,
+                "over_browser_limit": chunk.bytes > BROWSER_NAME_VALUE_LIMIT,
+                "copies": chunk.copies,
+                "same_write": chunk.same_write,
+            })
+        })
+        .collect();
+    let line = "Cookie: ".len() + inspection.cookie_header_len;
+    let body = json!({
+        "layout": format_name(args),
+        "looks_like": looks_like(inspection),
+        "name": args.name,
+        "chunks": chunks,
+        "others": inspection.others,
+        "cookie_line": line,
+        "header_limits": HEADER_LIMITS
+            .iter()
+            .map(|(limit, who)| json!({"limit": limit, "who": who, "fits": line <= *limit}))
+            .collect::<Vec<_>>(),
+        "token": token,
+        "load": reason.map(LoadReason::as_str),
+    });
+    format!("{body}\n")
+}
