@@ -59,11 +59,21 @@ fn big_engine(f: &Fixture) -> SessionEngine {
     )
 }
 
-/// A valid session of `chunks` chunks, as one `Cookie` field.
+/// A valid session of `chunks` chunks for `engine`, as one `Cookie` field. It is written
+/// uncompressed (the reader does not care), so that its size is the padding's.
 fn valid_field(f: &Fixture, engine: &SessionEngine, chunks: usize) -> String {
-    let mut map = sized(f, engine, chunks, 1);
+    let config = engine.config();
+    let writer = f.engine(
+        SessionConfig::builder()
+            .name(config.name())
+            .max_size(config.max_size())
+            .compression(Compression::Off)
+            .build()
+            .expect("valid"),
+    );
+    let mut map = sized(f, &writer, chunks, 1);
     map.insert("user".to_owned(), json!("ada"));
-    let jar = write(f, engine, &map);
+    let jar = write(f, &writer, &map);
     assert_eq!(jar.len(), chunks);
     jar.header()
 }
