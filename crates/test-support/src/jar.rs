@@ -67,17 +67,24 @@ impl WireCookie {
         self.cookie.value()
     }
 
-    /// True when a browser deletes the cookie on reading this line: a `Max-Age` of zero or
-    /// less, or an `Expires` date already past.
+    /// True when a browser deletes the cookie on reading this line now: a `Max-Age` of zero
+    /// or less, or an `Expires` date already past.
     pub fn is_removal(&self) -> bool {
+        self.is_removal_at(chunked_cookie_session::unix_now())
+    }
+
+    /// True when a browser whose clock reads `now` (Unix seconds) deletes the cookie on
+    /// reading this line: for tests whose server ran on a clock of their own.
+    pub fn is_removal_at(&self, now: u64) -> bool {
         let aged_out = self
             .cookie
             .max_age()
             .is_some_and(|age| age <= time::Duration::ZERO);
+        let now = i64::try_from(now).unwrap_or(i64::MAX);
         let expired = self
             .cookie
             .expires_datetime()
-            .is_some_and(|at| at <= time::OffsetDateTime::now_utc());
+            .is_some_and(|at| at.unix_timestamp() <= now);
         aged_out || expired
     }
 
@@ -120,10 +127,16 @@ impl Jar {
         self.apply(&outcome.cookies);
     }
 
-    /// Applies `Set-Cookie` values read off the wire, in order.
+    /// Applies `Set-Cookie` values read off the wire, in order, as a browser would now.
     pub fn apply_wire(&mut self, cookies: &[WireCookie]) {
+        self.apply_wire_at(cookies, chunked_cookie_session::unix_now());
+    }
+
+    /// Applies `Set-Cookie` values read off the wire, in order, as a browser whose clock
+    /// reads `now` (Unix seconds) would: for a server that ran on a clock of its own.
+    pub fn apply_wire_at(&mut self, cookies: &[WireCookie], now: u64) {
         for cookie in cookies {
-            if cookie.is_removal() {
+            if cookie.is_removal_at(now) {
                 self.cookies.remove(cookie.name());
             } else {
                 self.put(cookie.name(), cookie.value());
