@@ -477,7 +477,10 @@ async fn server_error_writes_nothing_and_cache_control_is_kept(base: String) {
         .send()
         .await
         .expect("POST");
-    assert_eq!(names_set(&WireCookie::from_headers(cached.headers())), ["session"]);
+    assert_eq!(
+        names_set(&WireCookie::from_headers(cached.headers())),
+        ["session"]
+    );
     assert_eq!(cached.headers()[CACHE_CONTROL], "no-cache");
 }
 

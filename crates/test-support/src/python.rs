@@ -20,7 +20,9 @@ pub fn workspace_root() -> PathBuf {
 
 /// A script of `flask/` beside this crate: `oracle.py` or `apps.py`.
 pub fn flask_script(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("flask").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("flask")
+        .join(name);
     assert!(path.is_file(), "no Flask script {}", path.display());
     path
 }
@@ -33,10 +35,8 @@ pub fn python() -> PathBuf {
     if let Some(path) = CHECKED.get() {
         return path.clone();
     }
-    let path = std::env::var_os("FLASK_PYTHON").map_or_else(
-        || workspace_root().join(".venv/bin/python"),
-        PathBuf::from,
-    );
+    let path = std::env::var_os("FLASK_PYTHON")
+        .map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from);
     let works = Command::new(&path)
         .args(["-c", "import flask, itsdangerous, markupsafe"])
         .output()

@@ -62,10 +62,9 @@ pub fn key(byte: u8) -> Key {
 }
 
 fn ring(current: u8, old: &[u8]) -> KeyRing {
-    old.iter()
-        .fold(KeyRing::new(key(current)), |ring, &byte| {
-            ring.with_old_key(key(byte))
-        })
+    old.iter().fold(KeyRing::new(key(current)), |ring, &byte| {
+        ring.with_old_key(key(byte))
+    })
 }
 
 const NATIVE: Naming = Naming {
@@ -143,7 +142,12 @@ impl Fixture {
     }
 
     /// An engine that seals with key `current` and also reads what the `old` keys sealed.
-    pub fn engine_with_keys(&self, config: SessionConfig, current: u8, old: &[u8]) -> SessionEngine {
+    pub fn engine_with_keys(
+        &self,
+        config: SessionConfig,
+        current: u8,
+        old: &[u8],
+    ) -> SessionEngine {
         (self.make)(config, current, old)
     }
 
@@ -274,7 +278,11 @@ impl Fixture {
 
     /// The entries a session holding `map` reads back with after a write: Flask keeps a
     /// permanent session's permanence as its `_permanent` entry.
-    pub fn entries_after_write(&self, map: &Map<String, Value>, persistent: bool) -> Map<String, Value> {
+    pub fn entries_after_write(
+        &self,
+        map: &Map<String, Value>,
+        persistent: bool,
+    ) -> Map<String, Value> {
         let mut entries = map.clone();
         if persistent && matches!(self.wire, Wire::Itsdangerous) {
             entries.insert("_permanent".to_owned(), Value::Bool(true));

@@ -102,7 +102,12 @@ pub fn tag(signing: &[u8; 32], input: &[u8]) -> [u8; 32] {
 }
 
 /// A signed token: base64url(header || body || tag).
-pub fn signed_token(signing: &[u8; 32], name: &str, header: &[u8; HEADER_LEN], body: &[u8]) -> String {
+pub fn signed_token(
+    signing: &[u8; 32],
+    name: &str,
+    header: &[u8; HEADER_LEN],
+    body: &[u8],
+) -> String {
     let tag = tag(signing, &mac_input(name, header, body));
     URL_SAFE_NO_PAD.encode([header.as_slice(), body, &tag].concat())
 }
@@ -199,7 +204,13 @@ impl Forger {
     pub fn token(&self, header: &[u8; HEADER_LEN], body: &[u8]) -> String {
         if self.encrypted {
             #[cfg(feature = "private")]
-            return private_token(&self.derived.encryption, &self.name, header, &FORGED_NONCE, body);
+            return private_token(
+                &self.derived.encryption,
+                &self.name,
+                header,
+                &FORGED_NONCE,
+                body,
+            );
             #[cfg(not(feature = "private"))]
             unreachable!("no private fixture without the private feature");
         }

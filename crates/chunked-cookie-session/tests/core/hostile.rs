@@ -182,7 +182,11 @@ fn megabytes_of_header(f: &Fixture) {
         .collect::<Vec<_>>()
         .join("; ");
     assert!(noise.len() > 4 << 20);
-    let (reason, outcome) = judge(f, &engine, &[noise.as_str(), valid.as_str(), noise.as_str()]);
+    let (reason, outcome) = judge(
+        f,
+        &engine,
+        &[noise.as_str(), valid.as_str(), noise.as_str()],
+    );
     assert_eq!(reason, LoadReason::Valid);
     assert!(outcome.cookies.is_empty());
     // A four-megabyte chunk: too large, and deleted with the rest.
@@ -243,13 +247,22 @@ fn broken_base64_and_headers(f: &Fixture) {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let sextet = alphabet.iter().position(|&c| c == last).expect("base64url");
     assert_eq!(sextet & 0x0f, 0);
-    let respelled = format!("{}{}", &good[..good.len() - 1], char::from(alphabet[sextet | 1]));
+    let respelled = format!(
+        "{}{}",
+        &good[..good.len() - 1],
+        char::from(alphabet[sextet | 1])
+    );
     let (reason, _) = judge(f, &engine, &[format!("session={respelled}").as_str()]);
     assert_eq!(reason, LoadReason::Malformed);
 
     // Unknown flags, a reserved byte set, the other native format's flag: the tag would
     // verify, yet the reader refuses what it does not understand.
-    for (flags, reserved, toggle) in [(0x08u8, 0u8, 0u8), (0x80, 0, 0), (0, 1, 0), (0, 0, FLAG_ENCRYPTED)] {
+    for (flags, reserved, toggle) in [
+        (0x08u8, 0u8, 0u8),
+        (0x80, 0, 0),
+        (0, 1, 0),
+        (0, 0, FLAG_ENCRYPTED),
+    ] {
         let mut header = forger.header(flags, 1, NOW).bytes();
         header[32] = reserved;
         header[1] ^= toggle;
@@ -265,7 +278,10 @@ fn broken_base64_and_headers(f: &Fixture) {
     // A chunk count of zero.
     let zero = forger.token(&forger.header(0, 0, NOW).bytes(), &body);
     let field = format!("session={zero}");
-    assert_eq!(judge(f, &engine, &[field.as_str()]).0, LoadReason::Malformed);
+    assert_eq!(
+        judge(f, &engine, &[field.as_str()]).0,
+        LoadReason::Malformed
+    );
 }
 
 fn payloads_behind_a_valid_tag(f: &Fixture) {
@@ -301,10 +317,22 @@ fn payloads_behind_a_valid_tag(f: &Fixture) {
     check(FLAG_COMPRESSED, &raw_deflate(&fits), LoadReason::Valid);
 
     // Broken deflate streams: garbage, truncated, trailing bytes.
-    check(FLAG_COMPRESSED, b"\xff\xfe\xfd\xfc not deflate", LoadReason::Malformed);
+    check(
+        FLAG_COMPRESSED,
+        b"\xff\xfe\xfd\xfc not deflate",
+        LoadReason::Malformed,
+    );
     let packed = raw_deflate(br#"{"user":"ada","pad":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#);
-    check(FLAG_COMPRESSED, &packed[..packed.len() - 3], LoadReason::Malformed);
-    check(FLAG_COMPRESSED, &[packed.as_slice(), b"tail"].concat(), LoadReason::Malformed);
+    check(
+        FLAG_COMPRESSED,
+        &packed[..packed.len() - 3],
+        LoadReason::Malformed,
+    );
+    check(
+        FLAG_COMPRESSED,
+        &[packed.as_slice(), b"tail"].concat(),
+        LoadReason::Malformed,
+    );
     check(FLAG_COMPRESSED, &packed, LoadReason::Valid);
 
     // Nesting: 100 levels load; 100,000 levels (compressed) and 200 levels are refused
@@ -321,12 +349,27 @@ fn payloads_behind_a_valid_tag(f: &Fixture) {
     check(0, &nest(126), LoadReason::Valid);
     check(0, &nest(127), LoadReason::Malformed);
     check(0, &nest(200), LoadReason::Malformed);
-    check(FLAG_COMPRESSED, &raw_deflate(&nest(100_000)), LoadReason::Malformed);
+    check(
+        FLAG_COMPRESSED,
+        &raw_deflate(&nest(100_000)),
+        LoadReason::Malformed,
+    );
     let objects = format!("{}1{}", "{\"k\":".repeat(5_000), "}".repeat(5_000));
-    check(FLAG_COMPRESSED, &raw_deflate(objects.as_bytes()), LoadReason::Malformed);
+    check(
+        FLAG_COMPRESSED,
+        &raw_deflate(objects.as_bytes()),
+        LoadReason::Malformed,
+    );
 
     // Not a JSON object, or not UTF-8.
-    for body in [&b"[1,2,3]"[..], b"\"text\"", b"null", b"{\"a\":1", b"{\"a\":\xff}", b""] {
+    for body in [
+        &b"[1,2,3]"[..],
+        b"\"text\"",
+        b"null",
+        b"{\"a\":1",
+        b"{\"a\":\xff}",
+        b"",
+    ] {
         check(0, body, LoadReason::Malformed);
     }
 }
@@ -343,14 +386,23 @@ fn hostile_chunk_sets(f: &Fixture) {
     for (name, value) in &pairs {
         jar.put(name, value);
     }
-    assert_eq!(judge(f, &engine, &[jar.header().as_str()]).0, LoadReason::Valid);
+    assert_eq!(
+        judge(f, &engine, &[jar.header().as_str()]).0,
+        LoadReason::Valid
+    );
     // Later chunks carrying only the prefix, or nothing.
     let mut bare = jar.clone();
     bare.put("session_2", &pairs[2].1[..f.prefix_len()]);
-    assert_eq!(judge(f, &engine, &[bare.header().as_str()]).0, LoadReason::StaleChunk);
+    assert_eq!(
+        judge(f, &engine, &[bare.header().as_str()]).0,
+        LoadReason::StaleChunk
+    );
     let mut empty = jar.clone();
     empty.put("session_3", "\"\"");
-    assert_eq!(judge(f, &engine, &[empty.header().as_str()]).0, LoadReason::MissingChunk);
+    assert_eq!(
+        judge(f, &engine, &[empty.header().as_str()]).0,
+        LoadReason::MissingChunk
+    );
     // A twin of chunk 2 from nowhere, ahead of the real one: the right one is picked.
     let twin = format!("session_2=AAAAAAAAAAAAAAAA; {}", jar.header());
     assert_eq!(judge(f, &engine, &[twin.as_str()]).0, LoadReason::Valid);
@@ -370,7 +422,10 @@ fn hostile_chunk_sets(f: &Fixture) {
             .build()
             .expect("valid"),
     );
-    assert_eq!(judge(f, &plain, &[jar.header().as_str()]).0, LoadReason::Valid);
+    assert_eq!(
+        judge(f, &plain, &[jar.header().as_str()]).0,
+        LoadReason::Valid
+    );
 }
 
 /// A value cut to its header, cut inside its frame, ending in a character outside the
@@ -388,11 +443,17 @@ fn short_empty_and_misplaced_values(f: &Fixture) {
         (format!("session={}", &value[..44]), LoadReason::Malformed),
         // A genuine header and 27 more bytes: too short to hold the rest of the frame.
         (format!("session={}", &value[..80]), LoadReason::Malformed),
-        (format!("session={}!", &value[..value.len() - 1]), LoadReason::Malformed),
+        (
+            format!("session={}!", &value[..value.len() - 1]),
+            LoadReason::Malformed,
+        ),
         ("session=AQ".to_owned(), LoadReason::Malformed),
         ("session=".to_owned(), LoadReason::MissingChunk),
         (format!("session_1={value}"), LoadReason::MissingChunk),
-        (format!("session={}", "A".repeat(50_000)), LoadReason::TooLarge),
+        (
+            format!("session={}", "A".repeat(50_000)),
+            LoadReason::TooLarge,
+        ),
     ];
     for (header, reason) in cases {
         let session = engine.load_at([header.as_str()], NOW);

@@ -47,7 +47,13 @@ fn joined_token(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
         .enumerate()
-        .map(|(index, (_, value))| if index == 0 { &value[..] } else { &value[GENERATION_LEN..] })
+        .map(|(index, (_, value))| {
+            if index == 0 {
+                &value[..]
+            } else {
+                &value[GENERATION_LEN..]
+            }
+        })
         .collect()
 }
 
@@ -68,11 +74,17 @@ fn ciphertext_reveals_no_plaintext() {
             .any(|w| w == MARKER.as_bytes())
     };
     let leaks = |pairs: &[(String, String)]| {
-        let raw = URL_SAFE_NO_PAD.decode(joined_token(pairs)).expect("base64url");
+        let raw = URL_SAFE_NO_PAD
+            .decode(joined_token(pairs))
+            .expect("base64url");
         let mut leaked = contains(&raw);
         for (index, (_, value)) in pairs.iter().enumerate() {
             leaked |= contains(value.as_bytes());
-            let piece = if index == 0 { value.as_str() } else { &value[GENERATION_LEN..] };
+            let piece = if index == 0 {
+                value.as_str()
+            } else {
+                &value[GENERATION_LEN..]
+            };
             // Every alignment, so a piece that starts mid-group is decoded too.
             for start in 0..4 {
                 let text = &piece[start.min(piece.len())..];
@@ -89,12 +101,19 @@ fn ciphertext_reveals_no_plaintext() {
         assert!(pairs.len() >= 2 || compression == Compression::On);
         assert!(!leaks(&pairs), "{compression:?}");
         let session = load(&engine, &pairs);
-        assert_eq!(session.get_value(MARKER), session_value.get(MARKER).cloned());
+        assert_eq!(
+            session.get_value(MARKER),
+            session_value.get(MARKER).cloned()
+        );
     }
 
     // The same check finds the marker in a signed session: it is able to see a leak.
     let signed_engine = signed().engine(config(Compression::Off));
-    assert!(leaks(&write_pairs(&signed(), &signed_engine, &session_value)));
+    assert!(leaks(&write_pairs(
+        &signed(),
+        &signed_engine,
+        &session_value
+    )));
 }
 
 #[test]
@@ -112,14 +131,20 @@ fn compression_is_off_unless_asked_for() {
     // The default, Auto: signed sessions compress, private ones do not.
     let (private_auto, signed_auto) = with(Compression::Auto);
     assert_eq!(header_bytes(&private_auto[0].1)[1] & FLAG_COMPRESSED, 0);
-    assert_eq!(header_bytes(&signed_auto[0].1)[1] & FLAG_COMPRESSED, FLAG_COMPRESSED);
+    assert_eq!(
+        header_bytes(&signed_auto[0].1)[1] & FLAG_COMPRESSED,
+        FLAG_COMPRESSED
+    );
     assert!(join_pairs(&private_auto).len() > 12_000);
     let (private_off, _) = with(Compression::Off);
     assert_eq!(header_bytes(&private_off[0].1)[1] & FLAG_COMPRESSED, 0);
 
     // The explicit opt-in compresses, and the result still opens.
     let (private_on, _) = with(Compression::On);
-    assert_eq!(header_bytes(&private_on[0].1)[1] & FLAG_COMPRESSED, FLAG_COMPRESSED);
+    assert_eq!(
+        header_bytes(&private_on[0].1)[1] & FLAG_COMPRESSED,
+        FLAG_COMPRESSED
+    );
     assert_eq!(private_on.len(), 1);
     assert!(join_pairs(&private_on).len() < 1000);
     let engine = private().engine(config(Compression::Auto));
@@ -166,7 +191,10 @@ fn signed_and_private_never_read_each_other() {
                 (name.clone(), piece)
             })
             .collect();
-        assert_eq!(load(&private_engine, &forged).load_reason(), LoadReason::BadSignature);
+        assert_eq!(
+            load(&private_engine, &forged).load_reason(),
+            LoadReason::BadSignature
+        );
     }
 }
 
@@ -178,7 +206,9 @@ fn an_independent_reader_opens_the_documented_format() {
     let engine = private().engine(config(Compression::Auto));
     let value = json!({ "t": noise(9000, 17), "n": 1 });
     let pairs = write_pairs(&private(), &engine, &value);
-    let mut raw = URL_SAFE_NO_PAD.decode(joined_token(&pairs)).expect("base64url");
+    let mut raw = URL_SAFE_NO_PAD
+        .decode(joined_token(&pairs))
+        .expect("base64url");
 
     let derived = derive(&native_secret(1));
     assert_eq!(derived.key_id, key(1).id().as_bytes());
@@ -214,10 +244,17 @@ fn every_write_draws_a_fresh_nonce_and_generation() {
     let mut generations = std::collections::HashSet::new();
     let mut bodies = std::collections::HashSet::new();
     for _ in 0..300 {
-        let pairs = write_pairs(&private(), &engine, &json!({ "same": "content every time" }));
+        let pairs = write_pairs(
+            &private(),
+            &engine,
+            &json!({ "same": "content every time" }),
+        );
         let value = &pairs[0].1;
         assert!(nonces.insert(value[44..76].to_owned()), "a nonce repeated");
         assert!(generations.insert(value[GENERATION].to_owned()));
-        assert!(bodies.insert(value[76..].to_owned()), "a ciphertext repeated");
+        assert!(
+            bodies.insert(value[76..].to_owned()),
+            "a ciphertext repeated"
+        );
     }
 }

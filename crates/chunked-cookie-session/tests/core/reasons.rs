@@ -25,7 +25,11 @@ every_format!(
     purge_clear_and_persistence,
     random_tokens_are_compressed_at_every_size,
 );
-native_formats!(every_load_reason, key_rotation, debug_output_holds_no_key_material);
+native_formats!(
+    every_load_reason,
+    key_rotation,
+    debug_output_holds_no_key_material
+);
 
 /// LIBRARY REGRESSION, reported to the lead: before the v2 restructuring one chunk 0 of
 /// 60 KiB under a 40 KiB budget was `too-large` (the request's cookie bytes were capped at
@@ -97,10 +101,16 @@ fn every_load_reason(f: &Fixture) {
     // Missing: chunk 2 gone, or chunk 0 gone.
     let mut missing = jar.clone();
     missing.remove("session_2");
-    expect(reason_of(&engine, &missing.header(), NOW), LoadReason::MissingChunk);
+    expect(
+        reason_of(&engine, &missing.header(), NOW),
+        LoadReason::MissingChunk,
+    );
     let mut headless = jar.clone();
     headless.remove("session");
-    expect(reason_of(&engine, &headless.header(), NOW), LoadReason::MissingChunk);
+    expect(
+        reason_of(&engine, &headless.header(), NOW),
+        LoadReason::MissingChunk,
+    );
 
     // Stale: chunk 1 from another write (of a slightly different session).
     let mut changed = three.clone();
@@ -109,7 +119,10 @@ fn every_load_reason(f: &Fixture) {
     let other = write(f, &engine, &changed);
     let mut stale = jar.clone();
     stale.put("session_1", other.get("session_1").expect("chunk 1"));
-    expect(reason_of(&engine, &stale.header(), NOW), LoadReason::StaleChunk);
+    expect(
+        reason_of(&engine, &stale.header(), NOW),
+        LoadReason::StaleChunk,
+    );
     // A later chunk whose prefix is right but whose body was swapped fails the tag instead.
     let mut spliced = jar.clone();
     let mine = jar.get("session_1").expect("chunk 1");
@@ -118,7 +131,10 @@ fn every_load_reason(f: &Fixture) {
         "session_1",
         &format!("{}{}", &mine[..f.prefix_len()], &theirs[f.prefix_len()..]),
     );
-    expect(reason_of(&engine, &spliced.header(), NOW), LoadReason::BadSignature);
+    expect(
+        reason_of(&engine, &spliced.header(), NOW),
+        LoadReason::BadSignature,
+    );
 
     // Too many: a reader allowing 2 chunks sees a 3-chunk session.
     let strict = f.engine(
@@ -134,7 +150,11 @@ fn every_load_reason(f: &Fixture) {
     let mut forged = header_bytes(chunk0);
     forged[2] = 255;
     expect(
-        reason_of(&engine, &format!("session={}", reheaded(chunk0, &forged)), NOW),
+        reason_of(
+            &engine,
+            &format!("session={}", reheaded(chunk0, &forged)),
+            NOW,
+        ),
         LoadReason::TooManyChunks,
     );
 
@@ -145,7 +165,10 @@ fn every_load_reason(f: &Fixture) {
     let tampered = String::from_utf8(tampered).expect("ascii");
     let mut bad = jar.clone();
     bad.put("session", &tampered);
-    expect(reason_of(&engine, &bad.header(), NOW), LoadReason::BadSignature);
+    expect(
+        reason_of(&engine, &bad.header(), NOW),
+        LoadReason::BadSignature,
+    );
     let renamed = f.engine(
         SessionConfig::builder()
             .name("other")
@@ -154,13 +177,19 @@ fn every_load_reason(f: &Fixture) {
             .expect("valid"),
     );
     let renamed_header = jar.header().replace("session", "other");
-    expect(reason_of(&renamed, &renamed_header, NOW), LoadReason::BadSignature);
+    expect(
+        reason_of(&renamed, &renamed_header, NOW),
+        LoadReason::BadSignature,
+    );
     let mut recount = header_bytes(chunk0);
     recount[2] = 2;
     let mut dropped_tail = jar.clone();
     dropped_tail.put("session", &reheaded(chunk0, &recount));
     dropped_tail.remove("session_2");
-    expect(reason_of(&engine, &dropped_tail.header(), NOW), LoadReason::BadSignature);
+    expect(
+        reason_of(&engine, &dropped_tail.header(), NOW),
+        LoadReason::BadSignature,
+    );
 
     // Unknown key.
     let stranger = f.engine_with_keys(config.clone(), 2, &[]);
@@ -171,7 +200,10 @@ fn every_load_reason(f: &Fixture) {
     // likewise. The timestamps are judged only once the tag verified (for the private
     // format, after decryption). With the idle timeout, just inside the lifetime the
     // session is idle-expired instead.
-    expect(reason_of(&engine, &header, NOW + 3600 - 1), LoadReason::IdleExpired);
+    expect(
+        reason_of(&engine, &header, NOW + 3600 - 1),
+        LoadReason::IdleExpired,
+    );
     let lax = f.engine(
         SessionConfig::builder()
             .max_size(40 * 1024)
@@ -188,10 +220,16 @@ fn every_load_reason(f: &Fixture) {
 
     // Idle: 600 s plus the allowance.
     expect(reason_of(&engine, &header, NOW + 660), LoadReason::Valid);
-    expect(reason_of(&engine, &header, NOW + 661), LoadReason::IdleExpired);
+    expect(
+        reason_of(&engine, &header, NOW + 661),
+        LoadReason::IdleExpired,
+    );
 
     // Malformed: not base64, a header of another version, too short.
-    expect(reason_of(&engine, "session=!!!!notbase64!!!!", NOW), LoadReason::Malformed);
+    expect(
+        reason_of(&engine, "session=!!!!notbase64!!!!", NOW),
+        LoadReason::Malformed,
+    );
     let mut v2 = header_bytes(chunk0);
     v2[0] = 2;
     expect(
@@ -266,7 +304,10 @@ fn key_rotation(f: &Fixture) {
         let jar = write(f, &old_engine, &map);
         let old0 = jar.get("session").expect("chunk 0");
         assert_eq!(header_bytes(old0)[12..16], key(7).id().as_bytes());
-        assert_eq!(load_jar(&retired, &jar, NOW).load_reason(), LoadReason::UnknownKey);
+        assert_eq!(
+            load_jar(&retired, &jar, NOW).load_reason(),
+            LoadReason::UnknownKey
+        );
 
         // Accepted through the old key, and re-sealed with the current one though unchanged.
         let session = load_jar(&rotated, &jar, NOW + 10);
@@ -276,7 +317,11 @@ fn key_rotation(f: &Fixture) {
         let mut resealed = jar.clone();
         let outcome = rotated.save_at(&session, NOW + 10).expect("save");
         let sets = respond(f, &config, &mut resealed, &outcome);
-        assert_eq!(sets.len(), jar.len(), "a session sealed by an old key is re-sealed");
+        assert_eq!(
+            sets.len(),
+            jar.len(),
+            "a session sealed by an old key is re-sealed"
+        );
         let new0 = resealed.get("session").expect("chunk 0");
         assert_eq!(header_bytes(new0)[12..16], key(8).id().as_bytes());
         assert_ne!(new0, old0);
@@ -285,10 +330,25 @@ fn key_rotation(f: &Fixture) {
         // knows only the old key cannot read the new cookies.
         let again = load_jar(&rotated, &resealed, NOW + 20);
         assert_eq!(again.entries(), map);
-        assert!(rotated.save_at(&again, NOW + 20).expect("save").cookies.is_empty());
-        assert_eq!(load_jar(&retired, &resealed, NOW + 30).load_reason(), LoadReason::Valid);
-        assert_eq!(load_jar(&retired, &jar, NOW + 30).load_reason(), LoadReason::UnknownKey);
-        assert_eq!(load_jar(&old_engine, &resealed, NOW + 30).load_reason(), LoadReason::UnknownKey);
+        assert!(
+            rotated
+                .save_at(&again, NOW + 20)
+                .expect("save")
+                .cookies
+                .is_empty()
+        );
+        assert_eq!(
+            load_jar(&retired, &resealed, NOW + 30).load_reason(),
+            LoadReason::Valid
+        );
+        assert_eq!(
+            load_jar(&retired, &jar, NOW + 30).load_reason(),
+            LoadReason::UnknownKey
+        );
+        assert_eq!(
+            load_jar(&old_engine, &resealed, NOW + 30).load_reason(),
+            LoadReason::UnknownKey
+        );
 
         // A key no longer in any ring: unknown, empty, and every cookie deleted.
         let stranger = f.engine_with_keys(config.clone(), 9, &[10]);
@@ -309,19 +369,41 @@ fn refresh_and_write_conditions(f: &Fixture) {
     let lifetime = config.lifetime().as_secs();
     let engine = f.engine(config.clone());
     let jar = write(f, &engine, &small());
-    let written = jar.get(&f.chunk_name("session", 0)).expect("chunk 0").to_owned();
+    let written = jar
+        .get(&f.chunk_name("session", 0))
+        .expect("chunk 0")
+        .to_owned();
     assert_eq!(f.issued_at(&written), NOW);
 
     // Untouched: nothing is even decoded, nothing written, and the response did not
     // depend on the session.
     let untouched = load_jar(&engine, &jar, NOW + 1000);
-    assert!(engine.save_at(&untouched, NOW + 1000).expect("save").cookies.is_empty());
-    assert!(!engine.finish(&untouched, ResponseInfo::new(200)).vary_cookie);
+    assert!(
+        engine
+            .save_at(&untouched, NOW + 1000)
+            .expect("save")
+            .cookies
+            .is_empty()
+    );
+    assert!(
+        !engine
+            .finish(&untouched, ResponseInfo::new(200))
+            .vary_cookie
+    );
 
     // Read before the threshold: nothing written.
     let early = load_jar(&engine, &jar, NOW + 299);
-    assert_eq!(early.get::<String>("user").expect("string").as_deref(), Some("ada"));
-    assert!(engine.save_at(&early, NOW + 299).expect("save").cookies.is_empty());
+    assert_eq!(
+        early.get::<String>("user").expect("string").as_deref(),
+        Some("ada")
+    );
+    assert!(
+        engine
+            .save_at(&early, NOW + 299)
+            .expect("save")
+            .cookies
+            .is_empty()
+    );
 
     // Read at the threshold: re-issued with a new issued-at. The native deadline stays
     // where the first write put it; Flask's runs from every write.
@@ -362,7 +444,12 @@ fn refresh_and_write_conditions(f: &Fixture) {
     assert!(failed.cookies.is_empty() && failed.error.is_none());
     assert!(failed.vary_cookie);
     assert!(failed.cache_control.is_none());
-    assert!(engine.finish(&live, ResponseInfo::new(503)).cookies.is_empty());
+    assert!(
+        engine
+            .finish(&live, ResponseInfo::new(503))
+            .cookies
+            .is_empty()
+    );
     let ok = engine.finish(&live, ResponseInfo::new(200));
     assert_eq!(ok.cookies.len(), 1);
     check_outcome(f, &config, &ok);
@@ -380,7 +467,13 @@ fn refresh_and_write_conditions(f: &Fixture) {
     let same = load_jar(&engine, &jar, NOW + 1);
     same.insert("user", "ada").expect("insert");
     assert!(!same.is_modified());
-    assert!(engine.save_at(&same, NOW + 1).expect("save").cookies.is_empty());
+    assert!(
+        engine
+            .save_at(&same, NOW + 1)
+            .expect("save")
+            .cookies
+            .is_empty()
+    );
 }
 
 fn overflow(f: &Fixture) {
@@ -389,7 +482,12 @@ fn overflow(f: &Fixture) {
         .build()
         .expect("valid");
     let engine = f.engine(config.clone());
-    let roomy_engine = f.engine(roomy().compression(Compression::Off).build().expect("valid"));
+    let roomy_engine = f.engine(
+        roomy()
+            .compression(Compression::Off)
+            .build()
+            .expect("valid"),
+    );
     let attributes = attributes_len(&engine);
     let jar = write(f, &engine, &small());
     let session = load_jar(&engine, &jar, NOW);
@@ -427,7 +525,10 @@ fn overflow(f: &Fixture) {
     // the client keeps its previous session.
     let finished = engine.finish(&session, ResponseInfo::new(200));
     assert!(finished.cookies.is_empty() && finished.cookie_line.is_none());
-    assert!(matches!(finished.error_response(), Some(SaveError::Overflow { .. })));
+    assert!(matches!(
+        finished.error_response(),
+        Some(SaveError::Overflow { .. })
+    ));
     assert_eq!(load_jar(&engine, &jar, NOW).entries(), small());
     // A handler that already answered with an error keeps its response.
     let answered = engine.finish(&session, ResponseInfo::new(404));
@@ -443,7 +544,12 @@ fn overflow(f: &Fixture) {
             .expect("valid"),
     );
     let mut three = small();
-    pad_to(f, &roomy_engine, &mut three, boundary(f, "session", 2, attributes) + 200);
+    pad_to(
+        f,
+        &roomy_engine,
+        &mut three,
+        boundary(f, "session", 2, attributes) + 200,
+    );
     assert!(matches!(
         narrow.save_at(&session_with(&narrow, &three), NOW),
         Err(SaveError::Overflow {
@@ -462,10 +568,15 @@ fn overflow(f: &Fixture) {
             .expect("valid"),
     );
     let mut two = write(f, &clearing, &big(f, &clearing, 2));
-    assert_eq!(two.names(), [f.chunk_name("session", 0), f.chunk_name("session", 1)]);
+    assert_eq!(
+        two.names(),
+        [f.chunk_name("session", 0), f.chunk_name("session", 1)]
+    );
     let s = load_jar(&clearing, &two, NOW);
     s.insert("blob", noise(20_000, 2)).expect("insert");
-    let outcome = clearing.save_at(&s, NOW).expect("Clear never fails on size");
+    let outcome = clearing
+        .save_at(&s, NOW)
+        .expect("Clear never fails on size");
     assert_eq!(outcome.cookies.len(), 2);
     assert!(outcome.cookies.iter().all(SetCookie::is_removal));
     assert_eq!(outcome.cookie_line, Some(0));
@@ -487,7 +598,12 @@ fn purge_clear_and_persistence(f: &Fixture) {
     let purged = load_jar(&engine, &jar, NOW);
     purged.purge();
     let mut j = jar.clone();
-    respond(f, &config, &mut j, &engine.save_at(&purged, NOW).expect("save"));
+    respond(
+        f,
+        &config,
+        &mut j,
+        &engine.save_at(&purged, NOW).expect("save"),
+    );
     assert!(j.is_empty());
     // Purge of a request without cookies still deletes chunk 0, bounded.
     let bare = engine.load_at(std::iter::empty(), NOW);
@@ -500,7 +616,12 @@ fn purge_clear_and_persistence(f: &Fixture) {
     let cleared = load_jar(&engine, &jar, NOW);
     cleared.clear();
     let mut j = jar.clone();
-    respond(f, &config, &mut j, &engine.save_at(&cleared, NOW).expect("save"));
+    respond(
+        f,
+        &config,
+        &mut j,
+        &engine.save_at(&cleared, NOW).expect("save"),
+    );
     assert!(j.is_empty());
 
     // A persistent session carries its deadline on every chunk: natively the Max-Age left
@@ -557,9 +678,16 @@ fn random_tokens_are_compressed_at_every_size(f: &Fixture) {
         let mut jar = Jar::new();
         let sets = respond(f, &config, &mut jar, &outcome);
         let token = token_of(f, &sets);
-        assert!(f.is_compressed(&token), "{len} characters of tokens were not compressed");
+        assert!(
+            f.is_compressed(&token),
+            "{len} characters of tokens were not compressed"
+        );
         let plain = f.plain_token_len(f.json_len(&session.entries()));
-        assert!(token.len() < plain, "{len} characters: {} vs {plain} plain", token.len());
+        assert!(
+            token.len() < plain,
+            "{len} characters: {} vs {plain} plain",
+            token.len()
+        );
         // The quarter is reached once the text outweighs the fixed cost of deflate's code
         // tables (some 50 bytes): at a thousand characters that cost alone is 5 %.
         if len >= 3_000 {
@@ -578,14 +706,25 @@ fn random_tokens_are_compressed_at_every_size(f: &Fixture) {
 fn debug_output_holds_no_key_material(f: &Fixture) {
     let derived = derive(&native_secret(1));
     let engine = f.engine_with_keys(SessionConfig::default(), 1, &[2]);
-    let text = format!("{engine:?} {:?} {:?}", key(1), KeyRing::new(key(1)).with_old_key(key(2)));
+    let text = format!(
+        "{engine:?} {:?} {:?}",
+        key(1),
+        KeyRing::new(key(1)).with_old_key(key(2))
+    );
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    for secret in [&derived.signing[..], &derived.encryption[..], &derived.prk[..]] {
+    for secret in [
+        &derived.signing[..],
+        &derived.encryption[..],
+        &derived.prk[..],
+    ] {
         assert!(!text.contains(&hex(&secret[..4])), "{text}");
         assert!(!text.contains(&format!("{:?}", &secret[..4])), "{text}");
     }
     assert!(!text.contains(&hex(&native_secret(1)[..6])), "{text}");
-    assert!(!text.contains(&URL_SAFE_NO_PAD.encode(native_secret(1))[..8]), "{text}");
+    assert!(
+        !text.contains(&URL_SAFE_NO_PAD.encode(native_secret(1))[..8]),
+        "{text}"
+    );
     // The key id is public and is what Debug shows.
     assert!(text.contains(&key(1).id().to_string()), "{text}");
 }

@@ -38,7 +38,11 @@ fn setup(f: &Fixture) -> (SessionEngine, Map<String, Value>, Jar) {
 /// The chunk values of a jar, by index.
 fn values(f: &Fixture, jar: &Jar) -> Vec<String> {
     (0..jar.len())
-        .map(|index| jar.get(&f.chunk_name("session", index)).expect("a chunk").to_owned())
+        .map(|index| {
+            jar.get(&f.chunk_name("session", index))
+                .expect("a chunk")
+                .to_owned()
+        })
         .collect()
 }
 
@@ -50,7 +54,13 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
     let old_token: String = old
         .iter()
         .enumerate()
-        .map(|(i, value)| if i == 0 { &value[..] } else { &value[f.prefix_len()..] })
+        .map(|(i, value)| {
+            if i == 0 {
+                &value[..]
+            } else {
+                &value[f.prefix_len()..]
+            }
+        })
         .collect();
 
     // Without a renewal, a change keeps the native session's first deadline (Flask's
@@ -68,7 +78,11 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
     session.insert("user", "ada").expect("insert");
     session.renew();
     assert!(session.is_modified());
-    assert_eq!(session.expires_at(), LOGIN + lifetime, "a new absolute lifetime");
+    assert_eq!(
+        session.expires_at(),
+        LOGIN + lifetime,
+        "a new absolute lifetime"
+    );
     let outcome = engine.save_at(&session, LOGIN).expect("fits");
     let sets = check_outcome(f, &config, &outcome);
     let new_token = token_of(f, &sets);
@@ -116,7 +130,11 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
         let mut spliced = renewed.clone();
         spliced.put(&f.chunk_name("session", index), value);
         let session = load_jar(&engine, &spliced, LOGIN + 1);
-        assert_eq!(session.load_reason(), mixed, "old chunk {index} among the new");
+        assert_eq!(
+            session.load_reason(),
+            mixed,
+            "old chunk {index} among the new"
+        );
         assert!(session.is_empty());
     }
 
@@ -128,7 +146,10 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
     let sets = check_outcome(f, &config, &outcome);
     assert_eq!(sets.len(), old.len());
     assert_ne!(token_of(f, &sets), old_token);
-    assert_eq!(f.last_valid_second(&token_of(f, &sets), lifetime), last_valid);
+    assert_eq!(
+        f.last_valid_second(&token_of(f, &sets), lifetime),
+        last_valid
+    );
 }
 
 fn a_renewal_that_shrinks_deletes_the_extra_chunks(f: &Fixture) {
@@ -176,10 +197,25 @@ fn renewal_cannot_revoke_a_copied_old_set(f: &Fixture) {
     let old_token: String = values(f, &copied)
         .iter()
         .enumerate()
-        .map(|(i, value)| if i == 0 { value.clone() } else { value[f.prefix_len()..].to_owned() })
+        .map(|(i, value)| {
+            if i == 0 {
+                value.clone()
+            } else {
+                value[f.prefix_len()..].to_owned()
+            }
+        })
         .collect();
     let last = f.last_valid_second(&old_token, lifetime);
-    assert!(last < LOGIN + lifetime, "the copy keeps its own, earlier deadline");
-    assert_eq!(load_jar(&engine, &copied, last).load_reason(), LoadReason::Valid);
-    assert_eq!(load_jar(&engine, &copied, last + 1).load_reason(), LoadReason::Expired);
+    assert!(
+        last < LOGIN + lifetime,
+        "the copy keeps its own, earlier deadline"
+    );
+    assert_eq!(
+        load_jar(&engine, &copied, last).load_reason(),
+        LoadReason::Valid
+    );
+    assert_eq!(
+        load_jar(&engine, &copied, last + 1).load_reason(),
+        LoadReason::Expired
+    );
 }

@@ -3,8 +3,8 @@
 //! size up to a 40 KiB budget; and the most chunks a layout allows.
 
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Compression, LoadReason, SET_COOKIE_LINE_LIMIT, SameSite,
-    SaveError, SessionConfig, SessionConfigBuilder, SetCookie,
+    BROWSER_NAME_VALUE_LIMIT, Compression, LoadReason, SET_COOKIE_LINE_LIMIT, SameSite, SaveError,
+    SessionConfig, SessionConfigBuilder, SetCookie,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
@@ -176,8 +176,11 @@ fn round_trip(f: &Fixture, config: &SessionConfig, map: &Map<String, Value>) -> 
     sets
 }
 
-fn run_cases<S: Strategy>(cases: u32, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
-where
+fn run_cases<S: Strategy>(
+    cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
     S::Value: std::fmt::Debug,
 {
     let mut runner = TestRunner::new(ProptestConfig {
@@ -213,7 +216,10 @@ fn sizes_on_and_around_every_chunk_boundary(f: &Fixture) {
         let token_len = pad_to(f, &engine, &mut map, target);
         let sets = round_trip(f, &config, &map);
         prop_assert_eq!(token_of(f, &sets).len(), token_len);
-        prop_assert_eq!(sets.len(), chunks_for(f, config.name(), token_len, attributes));
+        prop_assert_eq!(
+            sets.len(),
+            chunks_for(f, config.name(), token_len, attributes)
+        );
         if token_len == edge {
             prop_assert_eq!(sets.len(), k);
         }
@@ -234,7 +240,11 @@ fn compressed_round_trips(f: &Fixture) {
     let strategy = (shape(), session_map(), 0usize..60_000, any::<u64>());
     run_cases(96, strategy, |(shape, mut map, tail, seed)| {
         let config = shape.config(Compression::On);
-        let tail = if shape.none_partitioned { tail / 8 } else { tail };
+        let tail = if shape.none_partitioned {
+            tail / 8
+        } else {
+            tail
+        };
         let mut state = test_support::Xorshift::new(seed);
         let words = ["alpha", "beta", "gamma", "δέλτα", "ε", "\u{1F600}"];
         let mut text = String::new();
@@ -337,10 +347,7 @@ fn long_attributes_and_names(f: &Fixture) {
             let mut map = Map::new();
             // Random text, so that every format carries its size on the wire.
             map.insert("data".to_owned(), Value::String(noise(size * 3 / 4, 3)));
-            map.insert(
-                "ключ".to_owned(),
-                json!({"nested": [1, {"deep": "ü"}]}),
-            );
+            map.insert("ключ".to_owned(), json!({"nested": [1, {"deep": "ü"}]}));
             let sets = round_trip(f, &config, &map);
             assert!(sets.len() <= f.chunk_limit(&config));
             if size >= 20_000 {
@@ -476,7 +483,10 @@ fn every_size_up_to_a_40_kib_budget(f: &Fixture) {
         fullest > BUDGET - 1024,
         "a 40 KiB budget holds only {fullest} bytes of Cookie line in {max_count} cookies"
     );
-    assert!(max_count >= 10, "{max_count} cookies at the top of the budget");
+    assert!(
+        max_count >= 10,
+        "{max_count} cookies at the top of the budget"
+    );
 
     // Every place the cookie count steps up, found by bisection: both sides of each step.
     for count in 2..=max_count {
@@ -497,7 +507,10 @@ fn every_size_up_to_a_40_kib_budget(f: &Fixture) {
     let mut last = 0;
     for len in (0..=fits).step_by(211).chain([fits]) {
         let (count, _) = round_trip(len);
-        assert!(count >= last, "the count never shrinks as the payload grows");
+        assert!(
+            count >= last,
+            "the count never shrinks as the payload grows"
+        );
         last = count;
     }
     assert_eq!(last, max_count);

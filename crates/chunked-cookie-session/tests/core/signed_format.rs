@@ -143,7 +143,10 @@ fn chunking_example_matches_the_document() {
         .enumerate()
         .map(|(i, set)| (set.value().len() - if i == 0 { 0 } else { 12 }).to_string())
         .collect();
-    let lengths: Vec<String> = sets.iter().map(|set| set.line().len().to_string()).collect();
+    let lengths: Vec<String> = sets
+        .iter()
+        .map(|set| set.line().len().to_string())
+        .collect();
     let cookie_line = outcome.cookie_line.expect("a write");
     for expected in [
         format!("chunk split: {}", pieces.join(" + ")),

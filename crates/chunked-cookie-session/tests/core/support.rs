@@ -48,17 +48,32 @@ pub fn check_outcome(f: &Fixture, config: &SessionConfig, outcome: &Outcome) -> 
             (cookie.name(), cookie.value(), cookie.is_removal()),
             "the line says otherwise than the structured value: {line:.120}"
         );
-        assert!(names.insert(cookie.name().to_owned()), "two lines for {}", cookie.name());
+        assert!(
+            names.insert(cookie.name().to_owned()),
+            "two lines for {}",
+            cookie.name()
+        );
         let index = f
             .index_of(base, cookie.name())
             .unwrap_or_else(|| panic!("a cookie that is not ours: {}", cookie.name()));
         assert_eq!(index, cookie.index(), "{}", cookie.name());
-        assert!(index < f.chunk_limit(config), "index {index} past the chunk limit");
+        assert!(
+            index < f.chunk_limit(config),
+            "index {index} past the chunk limit"
+        );
         // Deletions must match the cookies they remove, so every attribute is mirrored.
         assert_eq!(attributes.path(), Some(config.path()), "{line}");
         assert_eq!(attributes.domain(), config.domain(), "{line}");
-        assert_eq!(attributes.secure().unwrap_or(false), config.secure(), "{line}");
-        assert_eq!(attributes.http_only().unwrap_or(false), config.http_only(), "{line}");
+        assert_eq!(
+            attributes.secure().unwrap_or(false),
+            config.secure(),
+            "{line}"
+        );
+        assert_eq!(
+            attributes.http_only().unwrap_or(false),
+            config.http_only(),
+            "{line}"
+        );
         assert_eq!(attributes.same_site(), config.same_site(), "{line}");
         assert_eq!(
             attributes.partitioned().unwrap_or(false),
@@ -87,7 +102,11 @@ pub fn check_outcome(f: &Fixture, config: &SessionConfig, outcome: &Outcome) -> 
         }
     }
     for (index, set) in sets.iter().enumerate() {
-        assert_eq!(set.name(), f.chunk_name(base, index), "chunks not contiguous");
+        assert_eq!(
+            set.name(),
+            f.chunk_name(base, index),
+            "chunks not contiguous"
+        );
         if index > 0
             && let Some(generation) = f.generation(sets[0].value())
         {
@@ -190,7 +209,11 @@ pub fn measured_token_len(
     map: &Map<String, Value>,
 ) -> Option<usize> {
     let outcome = engine.save_at(&session_with(engine, map), NOW).ok()?;
-    let sets: Vec<SetCookie> = outcome.cookies.into_iter().filter(|c| !c.is_removal()).collect();
+    let sets: Vec<SetCookie> = outcome
+        .cookies
+        .into_iter()
+        .filter(|c| !c.is_removal())
+        .collect();
     Some(token_of(f, &sets).len())
 }
 

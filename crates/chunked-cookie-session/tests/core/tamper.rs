@@ -16,7 +16,10 @@ use super::fixture::{Fixture, HEADER_LEN, Wire};
 use super::forge::FLAG_ENCRYPTED;
 use super::support::*;
 
-native_formats!(every_flipped_bit_fails_with_its_reason, swapped_missing_foreign_and_renamed_chunks_fail);
+native_formats!(
+    every_flipped_bit_fails_with_its_reason,
+    swapped_missing_foreign_and_renamed_chunks_fail
+);
 every_format!(arbitrary_cookie_values_are_rejected);
 
 type Pairs = Vec<(String, String)>;
@@ -55,7 +58,13 @@ fn joined_token(f: &Fixture, pairs: &[(String, String)]) -> String {
     pairs
         .iter()
         .enumerate()
-        .map(|(index, (_, value))| if index == 0 { &value[..] } else { &value[f.prefix_len()..] })
+        .map(|(index, (_, value))| {
+            if index == 0 {
+                &value[..]
+            } else {
+                &value[f.prefix_len()..]
+            }
+        })
         .collect()
 }
 
@@ -89,7 +98,13 @@ fn resplit(f: &Fixture, pairs: &[(String, String)], token: &str) -> Pairs {
 }
 
 /// The reason a flipped bit must produce, from the documented layout.
-fn expected_reason(f: &Fixture, pairs: &[(String, String)], raw: &[u8], byte: usize, bit: u8) -> LoadReason {
+fn expected_reason(
+    f: &Fixture,
+    pairs: &[(String, String)],
+    raw: &[u8],
+    byte: usize,
+    bit: u8,
+) -> LoadReason {
     let flipped = raw[byte] ^ (1 << bit);
     match byte {
         0 => LoadReason::Malformed,
@@ -174,7 +189,11 @@ fn every_flipped_bit_fails_with_its_reason(f: &Fixture) {
             checked += 1;
         }
     }
-    assert_eq!(chunks_hit.len(), pairs.len(), "every chunk was tampered with");
+    assert_eq!(
+        chunks_hit.len(),
+        pairs.len(),
+        "every chunk was tampered with"
+    );
     assert!(checked > 1000, "{checked}");
 
     // The generation prefix of every later chunk, character by character.
@@ -182,10 +201,18 @@ fn every_flipped_bit_fails_with_its_reason(f: &Fixture) {
         for at in 0..f.prefix_len() {
             let mut forged = pairs.clone();
             let value = &mut forged[index].1;
-            let replaced = if value.as_bytes()[at] == b'A' { "B" } else { "A" };
+            let replaced = if value.as_bytes()[at] == b'A' {
+                "B"
+            } else {
+                "A"
+            };
             value.replace_range(at..=at, replaced);
             let session = load(&engine, &forged, NOW + 1);
-            assert_eq!(session.load_reason(), LoadReason::StaleChunk, "{index}/{at}");
+            assert_eq!(
+                session.load_reason(),
+                LoadReason::StaleChunk,
+                "{index}/{at}"
+            );
         }
     }
 }
@@ -201,12 +228,18 @@ fn swapped_missing_foreign_and_renamed_chunks_fail(f: &Fixture) {
     let (one, two) = (swapped[1].1.clone(), swapped[2].1.clone());
     swapped[1].1 = two;
     swapped[2].1 = one;
-    assert_eq!(load(&engine, &swapped, NOW).load_reason(), LoadReason::BadSignature);
+    assert_eq!(
+        load(&engine, &swapped, NOW).load_reason(),
+        LoadReason::BadSignature
+    );
 
     for dropped in 1..pairs.len() {
         let mut missing = pairs.clone();
         missing.remove(dropped);
-        assert_eq!(load(&engine, &missing, NOW).load_reason(), LoadReason::MissingChunk);
+        assert_eq!(
+            load(&engine, &missing, NOW).load_reason(),
+            LoadReason::MissingChunk
+        );
     }
 
     // The same session written again: a new generation, so chunks do not mix.
@@ -216,11 +249,17 @@ fn swapped_missing_foreign_and_renamed_chunks_fail(f: &Fixture) {
     for index in 1..pairs.len() {
         let mut mixed = pairs.clone();
         mixed[index] = again[index].clone();
-        assert_eq!(load(&engine, &mixed, NOW).load_reason(), LoadReason::StaleChunk);
+        assert_eq!(
+            load(&engine, &mixed, NOW).load_reason(),
+            LoadReason::StaleChunk
+        );
     }
     let mut mixed = again.clone();
     mixed[0] = pairs[0].clone();
-    assert_eq!(load(&engine, &mixed, NOW).load_reason(), LoadReason::StaleChunk);
+    assert_eq!(
+        load(&engine, &mixed, NOW).load_reason(),
+        LoadReason::StaleChunk
+    );
 
     // Renamed to another cookie name, under an engine configured for that name: the name
     // is bound by the tag.
@@ -235,7 +274,10 @@ fn swapped_missing_foreign_and_renamed_chunks_fail(f: &Fixture) {
     // A one-cookie session renamed, too.
     let small = write_pairs(f, &engine, &json!({ "a": 1 }));
     let renamed = vec![("other".to_owned(), small[0].1.clone())];
-    assert_eq!(load(&other, &renamed, NOW).load_reason(), LoadReason::BadSignature);
+    assert_eq!(
+        load(&other, &renamed, NOW).load_reason(),
+        LoadReason::BadSignature
+    );
 }
 
 /// Arbitrary values in our cookies never panic and never load; nor does a real cookie

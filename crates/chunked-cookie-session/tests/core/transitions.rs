@@ -81,7 +81,11 @@ impl<'f> Matrix<'f> {
 
     /// What the reader must conclude from `jar`, and the names left once the next
     /// response has cleaned up.
-    fn expected(&self, jar: &Jar, writes: [&Written; 2]) -> (LoadReason, Map<String, Value>, Vec<String>) {
+    fn expected(
+        &self,
+        jar: &Jar,
+        writes: [&Written; 2],
+    ) -> (LoadReason, Map<String, Value>, Vec<String>) {
         let f = self.f;
         let base = self.config.name();
         let rejected = |reason| (reason, Map::new(), Vec::new());
@@ -92,8 +96,9 @@ impl<'f> Matrix<'f> {
             return rejected(LoadReason::MissingChunk);
         };
         let names_of = |write: &Written| {
-            let mut names: Vec<String> =
-                (0..write.sets.len()).map(|i| f.chunk_name(base, i)).collect();
+            let mut names: Vec<String> = (0..write.sets.len())
+                .map(|i| f.chunk_name(base, i))
+                .collect();
             names.sort();
             names
         };
@@ -101,7 +106,12 @@ impl<'f> Matrix<'f> {
             Wire::Envelope { .. } => {
                 let write = writes
                     .into_iter()
-                    .find(|write| write.sets.first().is_some_and(|first| first.value() == chunk0))
+                    .find(|write| {
+                        write
+                            .sets
+                            .first()
+                            .is_some_and(|first| first.value() == chunk0)
+                    })
                     .expect("chunk 0 comes from one of the two writes");
                 let generation = f.generation(chunk0).expect("a native chunk 0");
                 for index in 1..write.sets.len() {
@@ -119,7 +129,10 @@ impl<'f> Matrix<'f> {
                 let token: String = (0..f.chunk_limit(&self.config))
                     .map_while(|index| jar.get(&f.chunk_name(base, index)))
                     .collect();
-                match writes.into_iter().find(|write| token_of(f, &write.sets) == token) {
+                match writes
+                    .into_iter()
+                    .find(|write| token_of(f, &write.sets) == token)
+                {
                     Some(write) => (LoadReason::Valid, write.map.clone(), names_of(write)),
                     None => rejected(LoadReason::BadSignature),
                 }
@@ -159,7 +172,13 @@ impl<'f> Matrix<'f> {
 
     /// Moves the session held by `jar` (written as `old`) to `new_map`, then replays the
     /// response with every subset of its lines dropped.
-    fn transition(&mut self, jar: &mut Jar, old: &Written, new_map: &Map<String, Value>, new_chunks: usize) -> Written {
+    fn transition(
+        &mut self,
+        jar: &mut Jar,
+        old: &Written,
+        new_map: &Map<String, Value>,
+        new_chunks: usize,
+    ) -> Written {
         let engine = self.engine.clone();
         let session = load_jar(&engine, jar, NOW);
         let reason = if old.sets.is_empty() {
@@ -203,16 +222,24 @@ impl<'f> Matrix<'f> {
                     fields
                 );
                 // Never a partial join: the whole old session, the whole new one, or empty.
-                assert!(loaded.entries() == map, "wrong entries after dropping {dropped:b}");
+                assert!(
+                    loaded.entries() == map,
+                    "wrong entries after dropping {dropped:b}"
+                );
                 self.checked += 1;
             }
             // The next response, which only reads the session, removes the debris.
             let next = load_jar(&engine, &kept, NOW + 2);
             assert_eq!(next.load_reason(), reason);
-            let cleanup = engine.save_at(&next, NOW + 2).expect("cleanup never overflows");
+            let cleanup = engine
+                .save_at(&next, NOW + 2)
+                .expect("cleanup never overflows");
             assert!(cleanup.cookies.len() <= self.config.max_chunks());
             let cleanup_sets = respond(self.f, &self.config, &mut kept, &cleanup);
-            assert!(cleanup_sets.is_empty(), "cleanup re-wrote an unmodified session");
+            assert!(
+                cleanup_sets.is_empty(),
+                "cleanup re-wrote an unmodified session"
+            );
             assert_eq!(
                 our_names(self.f, &kept, self.config.name()),
                 clean,
@@ -227,7 +254,13 @@ impl<'f> Matrix<'f> {
             };
             assert_eq!(after.load_reason(), settled);
             assert_eq!(after.entries(), map);
-            assert!(engine.save_at(&after, NOW + 3).expect("save").cookies.is_empty());
+            assert!(
+                engine
+                    .save_at(&after, NOW + 3)
+                    .expect("save")
+                    .cookies
+                    .is_empty()
+            );
         }
         jar.apply_outcome(&outcome);
         new
@@ -287,7 +320,10 @@ fn zero_one_many_fewer_one_zero(f: &Fixture) {
         mixed,
     ];
     for reason in reasons {
-        assert!(matrix.reasons.contains(reason.as_str()), "never produced {reason}");
+        assert!(
+            matrix.reasons.contains(reason.as_str()),
+            "never produced {reason}"
+        );
     }
 }
 
@@ -303,7 +339,11 @@ fn every_pair_of_counts(f: &Fixture) {
             matrix.transition(&mut jar, &old, &new_map, to);
         }
     }
-    assert!(matrix.checked > 1000, "only {} loads checked", matrix.checked);
+    assert!(
+        matrix.checked > 1000,
+        "only {} loads checked",
+        matrix.checked
+    );
 }
 
 /// Twins from two writes (as a host-only and a Domain cookie of the same name would be)

@@ -55,4 +55,3 @@ fn hostile_payloads_under_a_valid_signature_never_panic_and_match_flask() {
         "{accepted} {refused} {respelled}"
     );
 }
-

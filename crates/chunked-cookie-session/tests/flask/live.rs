@@ -295,7 +295,9 @@ async fn live(flask_layout: &str, layout: FlaskLayout, salt: &str, grows: bool) 
     let read = visit(&client, rust, "/check").await;
     assert_eq!(json_body(&read)["permanent"], json!(true));
     assert!(
-        read.set_cookie.iter().any(|c| c.cookie().expires().is_some()),
+        read.set_cookie
+            .iter()
+            .any(|c| c.cookie().expires().is_some()),
         "refreshed with Expires: {:?}",
         read.set_cookie
     );

@@ -65,7 +65,13 @@ fn stock_value(outcome: &Outcome) -> String {
 
 /// Flask's verdict on a cookie: `ok`, and the JSON, Flask's own re-signed cookie and the
 /// Python `repr`; or the exception's class as `error`.
-fn flask_loads(oracle: &mut Oracle, cookie: &str, secret: &str, fallbacks: &[&str], now: u64) -> Value {
+fn flask_loads(
+    oracle: &mut Oracle,
+    cookie: &str,
+    secret: &str,
+    fallbacks: &[&str],
+    now: u64,
+) -> Value {
     oracle.call(&json!({
         "op": "loads", "cookie": cookie, "secret": secret, "fallbacks": fallbacks,
         "salt": SALT, "now": now, "max_age": MAX_AGE,

@@ -144,8 +144,12 @@ fn chunked_layout_rules() {
     // Duplicates: the first of a name counts, as werkzeug reads it.
     let stock = engine(FlaskLayout::Stock);
     let good = write(&stock, &entries);
-    let small = stock_value(&write(&stock, &Map::from_iter([("a".to_owned(), json!(1))])).expect("fits"));
-    assert!(good.is_err(), "9000 characters of noise do not fit one cookie");
+    let small =
+        stock_value(&write(&stock, &Map::from_iter([("a".to_owned(), json!(1))])).expect("fits"));
+    assert!(
+        good.is_err(),
+        "9000 characters of noise do not fit one cookie"
+    );
     let first_bad = format!("session=garbage; session={small}");
     assert_eq!(
         stock.load_at([first_bad.as_str()], TS).load_reason(),
@@ -160,7 +164,13 @@ fn chunked_layout_rules() {
     // An empty session writes nothing; emptying one deletes its cookies.
     let fresh = stock.load_at(std::iter::empty(), TS);
     assert!(fresh.is_empty());
-    assert!(stock.save_at(&fresh, TS).expect("nothing").cookies.is_empty());
+    assert!(
+        stock
+            .save_at(&fresh, TS)
+            .expect("nothing")
+            .cookies
+            .is_empty()
+    );
     let session = stock.load_at([format!("session={small}").as_str()], TS);
     session.clear();
     let deletion = stock.save_at(&session, TS).expect("deletion");
@@ -176,13 +186,18 @@ fn permanence_is_the_permanent_entry() {
     let stock = engine(FlaskLayout::Stock);
     let session = stock.load_at(std::iter::empty(), TS);
     session.insert("user", "alice").expect("insert");
-    let line = stock.save_at(&session, TS).expect("fits").cookies[0].line().to_owned();
+    let line = stock.save_at(&session, TS).expect("fits").cookies[0]
+        .line()
+        .to_owned();
     assert!(!line.contains("Expires") && !line.contains("Max-Age"));
     session.set_persistent(true);
     let permanent = stock.save_at(&session, TS).expect("fits");
     // Flask's permanent session: `_permanent` inside, `Expires` lifetime ahead, no Max-Age.
     let line = permanent.cookies[0].line();
-    assert!(line.contains("Expires=Fri, 15 Dec 2023 22:13:20 GMT"), "{line}");
+    assert!(
+        line.contains("Expires=Fri, 15 Dec 2023 22:13:20 GMT"),
+        "{line}"
+    );
     assert!(!line.contains("Max-Age"));
     let cookie = stock_value(&permanent);
     let flask = oracle.call(&json!({
@@ -197,7 +212,11 @@ fn permanence_is_the_permanent_entry() {
     assert!(later.is_persistent());
     let refreshed = stock.save_at(&later, TS + 60).expect("refresh");
     assert_eq!(refreshed.cookies.len(), 1);
-    assert!(refreshed.cookies[0].line().contains("Expires=Fri, 15 Dec 2023 22:14:20 GMT"));
+    assert!(
+        refreshed.cookies[0]
+            .line()
+            .contains("Expires=Fri, 15 Dec 2023 22:14:20 GMT")
+    );
     later.set_persistent(false);
     assert_eq!(later.get_value("_permanent"), Some(json!(false)));
     let plain = stock.save_at(&later, TS + 60).expect("fits");

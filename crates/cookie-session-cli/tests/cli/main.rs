@@ -50,14 +50,16 @@ fn keygen() -> String {
 
 /// A session of `len` characters that deflate cannot shrink much, so it needs chunks.
 fn noisy_session(len: usize) -> String {
-    serde_json::json!({"user": "ada", "roles": ["admin", "ops"], "blob": noise(len, 1)})
-        .to_string()
+    serde_json::json!({"user": "ada", "roles": ["admin", "ops"], "blob": noise(len, 1)}).to_string()
 }
 
 /// The `Cookie` header a browser sends back after the `Set-Cookie` lines `encode` printed.
 fn cookie_header(set_cookie: &str) -> String {
     let mut jar = Jar::new();
-    jar.apply_wire_at(&WireCookie::from_text(set_cookie), NOW.parse().expect("seconds"));
+    jar.apply_wire_at(
+        &WireCookie::from_text(set_cookie),
+        NOW.parse().expect("seconds"),
+    );
     jar.header()
 }
 

@@ -12,7 +12,12 @@ use crate::common::start_playground;
 fn take(jar: &mut Jar, headers: &HeaderMap) -> usize {
     let applied = jar.apply_headers(headers);
     for cookie in &applied {
-        assert_ne!(cookie.cookie().secure(), Some(true), "plain HTTP, no Secure: {}", cookie.line());
+        assert_ne!(
+            cookie.cookie().secure(),
+            Some(true),
+            "plain HTTP, no Secure: {}",
+            cookie.line()
+        );
     }
     applied.len()
 }
