@@ -18,6 +18,7 @@ pub const INFO_SIGNING: &[u8] = b"chunked-cookie-session v1 signing hmac-sha256"
 pub const INFO_ENCRYPTION: &[u8] = b"chunked-cookie-session v1 encryption";
 pub const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 pub const MAC_DOMAIN: &[u8] = b"chunked-cookie-session v1";
+#[cfg(feature = "private")]
 pub const AAD_DOMAIN: &[u8] = b"chunked-cookie-session v1 private";
 
 pub const FLAG_COMPRESSED: u8 = 1;
