@@ -10,6 +10,7 @@
 //! | `roundtrip` | round trips on, before and after every chunk boundary, odd shapes, every size up to a 40 KiB budget, the layout's most chunks | signed, private, flask-chunked |
 //! | `transitions` | moving between chunk counts while any subset of a response's lines is lost | signed, private, flask-chunked; twins of two writes: signed, private |
 //! | `reasons` | cleanup, write conditions, overflow, purge, persistence, compression | signed, private, flask-chunked; every load reason, key rotation, refresh: signed, private |
+//! | `outcome` | what the client holds after a response, by chunk and in the next `Cookie` header | signed, private, flask-chunked |
 //! | `renew` | `Session::renew`: what it guarantees and what it cannot | signed, private, flask-chunked |
 //! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
 //! | `tamper` | every flipped bit, swapped, missing, foreign and renamed chunks; random values | signed, private; random values: every format |
@@ -64,6 +65,7 @@ mod forge;
 mod support;
 
 mod hostile;
+mod outcome;
 mod reasons;
 mod renew;
 mod roundtrip;
