@@ -111,7 +111,9 @@ impl Jar {
         Jar::default()
     }
 
-    /// Applies the cookies of one response, as the engine decided them, in order.
+    /// Applies the cookies of one response, as the engine decided them, in order. Expiry is
+    /// judged at the server's clock: a set is kept, a deletion removes (a test's fixed clock
+    /// may lie years before the real one that a Flask `Expires` date would meet).
     pub fn apply(&mut self, cookies: &[SetCookie]) {
         for cookie in cookies {
             if cookie.is_removal() {
