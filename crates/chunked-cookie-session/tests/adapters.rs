@@ -3,14 +3,14 @@
 //! Every scenario is written once, against a base URL, and the `scenarios!` macro runs it
 //! against an axum server and an actix-web server serving the same routes.
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::mpsc;
 
 use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
-use reqwest::header::{CACHE_CONTROL, COOKIE, HeaderMap, HeaderValue, SET_COOKIE, VARY};
+use reqwest::header::{CACHE_CONTROL, COOKIE, HeaderValue, SET_COOKIE, VARY};
 use reqwest::{Client, StatusCode, Version};
 use serde_json::{Value, json};
+use test_support::{Jar, WireCookie, noise};
 
 /// Room for a 30 KB session of random text, compressed (to about 31 KB of cookies) or not
 /// (about 41 KB).
@@ -29,10 +29,10 @@ fn engine() -> SessionEngine {
 /// What the `/get/{key}` route of both servers answers: the entry, the load reason, and
 /// the cookies exactly as the server received them.
 fn report(session: &Session, key: &str, cookie_fields: &[String]) -> String {
-    let names: Vec<&str> = cookie_fields
+    let names: Vec<String> = cookie_fields
         .iter()
-        .flat_map(|field| field.split(';'))
-        .filter_map(|pair| pair.trim().split_once('=').map(|(name, _)| name))
+        .flat_map(|field| cookie::Cookie::split_parse(field.as_str()).flatten())
+        .map(|cookie| cookie.name().to_owned())
         .collect();
     json!({
         "value": session.get_value(key),
@@ -221,21 +221,6 @@ mod actix_server {
     }
 }
 
-/// A deterministic string of `len` random-looking base64url characters: text that does not
-/// compress much, so its size decides the number of chunks.
-fn noise(len: usize, seed: u64) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state >> 58) as usize])
-        })
-        .collect()
-}
-
 fn browser_like() -> Client {
     Client::builder()
         .cookie_store(true)
@@ -243,40 +228,12 @@ fn browser_like() -> Client {
         .expect("a reqwest client")
 }
 
-/// A `Set-Cookie` line reduced to what the tests look at.
-#[derive(Debug, Clone)]
-struct SetCookie {
-    name: String,
-    value: String,
-    deletes: bool,
-}
-
-fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|value| {
-            let line = value.to_str().expect("Set-Cookie is ASCII");
-            let mut parts = line.split(';').map(str::trim);
-            let (name, value) = parts
-                .next()
-                .and_then(|pair| pair.split_once('='))
-                .expect("name=value first");
-            SetCookie {
-                name: name.to_owned(),
-                value: value.to_owned(),
-                deletes: parts.any(|attribute| attribute == "Max-Age=0"),
-            }
-        })
-        .collect()
-}
-
 /// The names a response sets (not deletes), in order.
-fn names_set(cookies: &[SetCookie]) -> Vec<String> {
+fn names_set(cookies: &[WireCookie]) -> Vec<String> {
     cookies
         .iter()
-        .filter(|cookie| !cookie.deletes)
-        .map(|cookie| cookie.name.clone())
+        .filter(|cookie| !cookie.is_removal())
+        .map(|cookie| cookie.name().to_owned())
         .collect()
 }
 
@@ -321,7 +278,7 @@ async fn large_session_round_trip(base: String) {
     let response = put(&client, &base, "data", &data).await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers().clone();
-    let written = set_cookies(&headers);
+    let written = WireCookie::from_headers(&headers);
     let names = names_set(&written);
     assert!(
         (8..=11).contains(&names.len()),
@@ -331,7 +288,7 @@ async fn large_session_round_trip(base: String) {
     assert!(
         written
             .iter()
-            .all(|cookie| cookie.value.len() + cookie.name.len() < 4096)
+            .all(|cookie| cookie.value().len() + cookie.name().len() < 4096)
     );
     assert_eq!(headers[VARY], "Cookie");
     assert_eq!(headers[CACHE_CONTROL], "private, no-store");
@@ -350,16 +307,16 @@ async fn large_session_round_trip(base: String) {
 async fn shrink_deletes_stale_chunks(base: String) {
     let client = browser_like();
     let big = put(&client, &base, "data", &noise(20 * 1024, 2)).await;
-    let before = names_set(&set_cookies(big.headers()));
+    let before = names_set(&WireCookie::from_headers(big.headers()));
     assert!(before.len() >= 5, "{before:?}");
 
     let small = put(&client, &base, "data", "small").await;
     assert_eq!(small.status(), StatusCode::OK);
-    let written = set_cookies(small.headers());
+    let written = WireCookie::from_headers(small.headers());
     let deleted: Vec<&str> = written
         .iter()
-        .filter(|cookie| cookie.deletes)
-        .map(|cookie| cookie.name.as_str())
+        .filter(|cookie| cookie.is_removal())
+        .map(WireCookie::name)
         .collect();
     assert_eq!(
         deleted,
@@ -367,7 +324,7 @@ async fn shrink_deletes_stale_chunks(base: String) {
     );
     assert_eq!(names_set(&written), ["session"]);
     // Deletions come first, so no client ever holds the new chunk 0 beside old chunks.
-    assert!(written.last().is_some_and(|cookie| !cookie.deletes));
+    assert!(written.last().is_some_and(|cookie| !cookie.is_removal()));
 
     let report = get(&client, &base, "data").await;
     assert_eq!(report["load"], "valid");
@@ -379,7 +336,7 @@ async fn shrink_deletes_stale_chunks(base: String) {
 async fn purge_deletes_everything(base: String) {
     let client = browser_like();
     let big = put(&client, &base, "data", &noise(12 * 1024, 3)).await;
-    let names = names_set(&set_cookies(big.headers()));
+    let names = names_set(&WireCookie::from_headers(big.headers()));
     assert!(names.len() >= 3, "{names:?}");
 
     let purged = client
@@ -388,13 +345,16 @@ async fn purge_deletes_everything(base: String) {
         .await
         .expect("POST");
     assert_eq!(purged.status(), StatusCode::OK);
-    let written = set_cookies(purged.headers());
+    let written = WireCookie::from_headers(purged.headers());
     assert!(
         written
             .iter()
-            .all(|cookie| cookie.deletes && cookie.value.is_empty())
+            .all(|cookie| cookie.is_removal() && cookie.value().is_empty())
     );
-    let mut deleted: Vec<String> = written.into_iter().map(|cookie| cookie.name).collect();
+    let mut deleted: Vec<String> = written
+        .iter()
+        .map(|cookie| cookie.name().to_owned())
+        .collect();
     deleted.sort();
     let mut expected = names;
     expected.sort();
@@ -405,39 +365,14 @@ async fn purge_deletes_everything(base: String) {
     assert_eq!(report["names"], json!([]));
 }
 
-/// A client that keeps cookies by hand, to send altered ones.
-#[derive(Default)]
-struct Jar(BTreeMap<String, String>);
-
-impl Jar {
-    fn take(&mut self, headers: &HeaderMap) {
-        for cookie in set_cookies(headers) {
-            if cookie.deletes {
-                self.0.remove(&cookie.name);
-            } else {
-                self.0.insert(cookie.name, cookie.value);
-            }
-        }
-    }
-
-    /// One `Cookie` field holding every cookie.
-    fn header(&self) -> String {
-        self.0
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-}
-
 /// A chunk altered in transit gives an empty session with its reason, no 5xx, and a
 /// response that deletes the debris.
 async fn tampered_chunk_gives_empty_session(base: String) {
     let client = Client::new();
-    let mut jar = Jar::default();
+    let mut jar = Jar::new();
     let response = put(&client, &base, "data", &noise(10 * 1024, 4)).await;
-    jar.take(response.headers());
-    let chunk = jar.0.get_mut("session_1").expect("a second chunk");
+    jar.apply_headers(response.headers());
+    let chunk = jar.get_mut("session_1").expect("a second chunk");
     // Flip one character near the end: the piece keeps its generation prefix, so only
     // the signature can notice.
     let at = chunk.len() - 10;
@@ -451,13 +386,13 @@ async fn tampered_chunk_gives_empty_session(base: String) {
         .await
         .expect("GET");
     assert_eq!(response.status(), StatusCode::OK);
-    let cleanup = set_cookies(response.headers());
+    let cleanup = WireCookie::from_headers(response.headers());
     let report: Value = json_of(response).await;
     assert_eq!(report["load"], "bad-signature");
     assert_eq!(report["value"], Value::Null);
     assert_eq!(report["entries"], 0);
-    assert_eq!(cleanup.len(), jar.0.len());
-    assert!(cleanup.iter().all(|cookie| cookie.deletes));
+    assert_eq!(cleanup.len(), jar.len());
+    assert!(cleanup.iter().all(WireCookie::is_removal));
 }
 
 /// A request that never touches its session gets no `Set-Cookie` (and no `Vary`), and so
@@ -542,7 +477,10 @@ async fn server_error_writes_nothing_and_cache_control_is_kept(base: String) {
         .send()
         .await
         .expect("POST");
-    assert_eq!(names_set(&set_cookies(cached.headers())), ["session"]);
+    assert_eq!(
+        names_set(&WireCookie::from_headers(cached.headers())),
+        ["session"]
+    );
     assert_eq!(cached.headers()[CACHE_CONTROL], "no-cache");
 }
 
@@ -556,21 +494,20 @@ async fn http2_cookie_fields(base: String) {
     let data = noise(10 * 1024, 7);
     let response = put(&client, &base, "data", &data).await;
     assert_eq!(response.version(), Version::HTTP_2);
-    let mut jar = Jar::default();
-    jar.take(response.headers());
-    assert!(jar.0.len() >= 3, "{:?}", jar.0.keys());
+    let mut jar = Jar::new();
+    jar.apply_headers(response.headers());
+    assert!(jar.len() >= 3, "{:?}", jar.names());
 
     let mut request = client.get(format!("{base}/get/data"));
     request = request.header(COOKIE, "unrelated=1");
-    for (name, value) in jar.0.iter().rev() {
-        let field = HeaderValue::from_str(&format!("{name}={value}")).expect("cookie field");
-        request = request.header(COOKIE, field);
+    for field in jar.fields().iter().rev() {
+        request = request.header(COOKIE, HeaderValue::from_str(field).expect("cookie field"));
     }
     let response = request.send().await.expect("GET over HTTP/2");
     assert_eq!(response.version(), Version::HTTP_2);
     assert!(response.headers().get(SET_COOKIE).is_none());
     let report: Value = json_of(response).await;
-    assert_eq!(report["fields"], jar.0.len() + 1, "one field per cookie");
+    assert_eq!(report["fields"], jar.len() + 1, "one field per cookie");
     assert_eq!(report["load"], "valid");
     assert_eq!(report["value"], data.as_str());
 }

@@ -1,6 +1,7 @@
-//! The v1 signed format rebuilt from primitives (hkdf, hmac, sha2, base64, flate2) by
-//! following docs/FORMAT.md, so tests can seal tokens the engine never would: a deflate
-//! bomb or absurd nesting behind a valid MAC, a forged chunk count, a chosen generation.
+//! The native v1 formats rebuilt from primitives (hkdf, hmac, sha2, chacha20poly1305,
+//! base64, flate2) by following docs/FORMAT.md, so tests can seal tokens the engine never
+//! would: a deflate bomb or absurd nesting behind a valid tag, a forged chunk count, a
+//! chosen generation, unknown flags.
 
 use std::io::Write as _;
 
@@ -10,13 +11,23 @@ use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use super::fixture::{Fixture, HEADER_LEN, Wire};
+
 pub const SALT: &[u8] = b"chunked-cookie-session";
 pub const INFO_SIGNING: &[u8] = b"chunked-cookie-session v1 signing hmac-sha256";
 pub const INFO_ENCRYPTION: &[u8] = b"chunked-cookie-session v1 encryption";
 pub const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 pub const MAC_DOMAIN: &[u8] = b"chunked-cookie-session v1";
+#[cfg(feature = "private")]
+pub const AAD_DOMAIN: &[u8] = b"chunked-cookie-session v1 private";
 
 pub const FLAG_COMPRESSED: u8 = 1;
+pub const FLAG_ENCRYPTED: u8 = 2;
+pub const FLAG_PERSISTENT: u8 = 4;
+
+/// The nonce every forged private token uses: a forger needs no fresh one.
+#[cfg(feature = "private")]
+const FORGED_NONCE: [u8; 24] = [0x33; 24];
 
 /// Everything HKDF derives from one secret.
 #[derive(Debug, Clone)]
@@ -56,8 +67,8 @@ pub struct Header {
 }
 
 impl Header {
-    pub fn bytes(&self) -> [u8; 33] {
-        let mut out = [0u8; 33];
+    pub fn bytes(&self) -> [u8; HEADER_LEN] {
+        let mut out = [0u8; HEADER_LEN];
         out[0] = 1;
         out[1] = self.flags;
         out[2] = self.chunk_count;
@@ -69,13 +80,18 @@ impl Header {
     }
 }
 
-/// The bytes the MAC covers.
-pub fn mac_input(name: &str, header: &[u8], body: &[u8]) -> Vec<u8> {
-    let mut input = Vec::new();
-    input.extend_from_slice(MAC_DOMAIN);
+/// `domain || u16be(len(name)) || name || header`: what both formats bind beside the body.
+fn context(domain: &[u8], name: &str, header: &[u8]) -> Vec<u8> {
+    let mut input = domain.to_vec();
     input.extend_from_slice(&u16::try_from(name.len()).expect("short name").to_be_bytes());
     input.extend_from_slice(name.as_bytes());
     input.extend_from_slice(header);
+    input
+}
+
+/// The bytes the signed format's MAC covers.
+pub fn mac_input(name: &str, header: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut input = context(MAC_DOMAIN, name, header);
     input.extend_from_slice(body);
     input
 }
@@ -86,14 +102,35 @@ pub fn tag(signing: &[u8; 32], input: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// base64url(header || body || tag).
-pub fn token(signing: &[u8; 32], name: &str, header: &Header, body: &[u8]) -> String {
-    let header = header.bytes();
-    let tag = tag(signing, &mac_input(name, &header, body));
-    let mut raw = header.to_vec();
-    raw.extend_from_slice(body);
-    raw.extend_from_slice(&tag);
-    URL_SAFE_NO_PAD.encode(raw)
+/// A signed token: base64url(header || body || tag).
+pub fn signed_token(
+    signing: &[u8; 32],
+    name: &str,
+    header: &[u8; HEADER_LEN],
+    body: &[u8],
+) -> String {
+    let tag = tag(signing, &mac_input(name, header, body));
+    URL_SAFE_NO_PAD.encode([header.as_slice(), body, &tag].concat())
+}
+
+/// A private token: base64url(header || nonce || ciphertext || tag), the header and the
+/// cookie name bound as associated data.
+#[cfg(feature = "private")]
+pub fn private_token(
+    encryption: &[u8; 32],
+    name: &str,
+    header: &[u8; HEADER_LEN],
+    nonce: &[u8; 24],
+    plaintext: &[u8],
+) -> String {
+    use chacha20poly1305::aead::AeadInOut;
+    use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305};
+    let aad = context(AAD_DOMAIN, name, header);
+    let mut message = plaintext.to_vec();
+    let tag = XChaCha20Poly1305::new(encryption.into())
+        .encrypt_inout_detached(nonce.into(), &aad, message.as_mut_slice().into())
+        .expect("a message of any test size encrypts");
+    URL_SAFE_NO_PAD.encode([header.as_slice(), nonce, &message, tag.as_slice()].concat())
 }
 
 /// Splits a token into `count` cookie pairs by the naming rule: chunk 0 plain, chunk i
@@ -124,24 +161,38 @@ pub fn raw_deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().expect("in memory")
 }
 
-/// A signer for one secret and cookie name.
+/// A sealer for one native format, secret and cookie name.
 #[derive(Debug, Clone)]
 pub struct Forger {
     pub derived: Derived,
     pub name: String,
+    encrypted: bool,
 }
 
 impl Forger {
-    pub fn new(secret: &[u8], name: &str) -> Forger {
+    /// A forger for the native format of `fixture`, with the secret of the fixture's key
+    /// `byte`.
+    pub fn new(fixture: &Fixture, byte: u8, name: &str) -> Forger {
+        let Wire::Envelope { encrypted, .. } = fixture.wire else {
+            panic!("{} is not a native format", fixture.name);
+        };
         Forger {
-            derived: derive(secret),
+            derived: derive(&super::fixture::native_secret(byte)),
             name: name.to_owned(),
+            encrypted,
         }
     }
 
+    /// The format's own flag: encrypted for the private format.
+    pub fn own_flags(&self) -> u8 {
+        if self.encrypted { FLAG_ENCRYPTED } else { 0 }
+    }
+
+    /// A header with `flags` beside the format's own, a fixed generation and a 14-day
+    /// lifetime.
     pub fn header(&self, flags: u8, count: u8, issued_at: u64) -> Header {
         Header {
-            flags,
+            flags: flags | self.own_flags(),
             chunk_count: count,
             generation: [0x5a; 9],
             key_id: self.derived.key_id,
@@ -150,10 +201,26 @@ impl Forger {
         }
     }
 
-    /// A signed session of `count` chunks, as `Cookie` pairs.
+    /// Seals `body` under exactly these header bytes, whatever they say.
+    pub fn token(&self, header: &[u8; HEADER_LEN], body: &[u8]) -> String {
+        if self.encrypted {
+            #[cfg(feature = "private")]
+            return private_token(
+                &self.derived.encryption,
+                &self.name,
+                header,
+                &FORGED_NONCE,
+                body,
+            );
+            #[cfg(not(feature = "private"))]
+            unreachable!("no private fixture without the private feature");
+        }
+        signed_token(&self.derived.signing, &self.name, header, body)
+    }
+
+    /// A session of `count` chunks, as `Cookie` pairs.
     pub fn seal(&self, flags: u8, count: u8, issued_at: u64, body: &[u8]) -> Vec<(String, String)> {
-        let header = self.header(flags, count, issued_at);
-        let token = token(&self.derived.signing, &self.name, &header, body);
-        chunks(&token, &self.name, usize::from(count))
+        let header = self.header(flags, count, issued_at).bytes();
+        chunks(&self.token(&header, body), &self.name, usize::from(count))
     }
 }

@@ -1,41 +1,57 @@
 //! Hostile input: huge indices, crumbs by the ten thousand, megabytes of header, broken
-//! base64, and payloads that only a key holder could sign (a deflate bomb, absurd nesting).
+//! base64, and payloads that only a key holder could seal (a deflate bomb, absurd nesting).
 //! Each yields an empty session and a reason, never a panic, and the cleanup it triggers
 //! never exceeds the configured number of chunks.
 
-use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
-use serde_json::json;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chunked_cookie_session::{Compression, LoadReason, Outcome, SessionConfig, SessionEngine};
+use serde_json::{Map, Value, json};
+use test_support::{Jar, join_pairs};
 
-use super::forge::{FLAG_COMPRESSED, Forger, raw_deflate};
-use super::jar::{Jar, join_pairs};
+use super::fixture::Fixture;
+use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, Forger, raw_deflate};
 use super::support::*;
 
-/// Loads, then lets the next response clean up; returns the reason and the cleanup lines,
-/// after checking the session is empty and the cleanup bounded.
-fn judge(engine: &SessionEngine, fields: &[&str]) -> (LoadReason, Vec<String>) {
+every_format!(
+    huge_and_odd_indices_are_not_ours,
+    ten_thousand_crumbs,
+    megabytes_of_header,
+);
+native_formats!(
+    the_forger_follows_the_format,
+    broken_base64_and_headers,
+    payloads_behind_a_valid_tag,
+    hostile_chunk_sets,
+    short_empty_and_misplaced_values,
+);
+
+/// Loads, then lets the next response clean up; returns the reason and the cleanup, after
+/// checking the session is empty and the cleanup bounded.
+fn judge(f: &Fixture, engine: &SessionEngine, fields: &[&str]) -> (LoadReason, Outcome) {
     let session = engine.load_at(fields.iter().copied(), NOW + 1);
     let reason = session.load_reason();
     if reason != LoadReason::Valid {
         assert!(session.is_empty());
     }
-    let lines = engine
+    let outcome = engine
         .save_at(&session, NOW + 1)
         .expect("cleanup never overflows");
     assert!(
-        lines.len() <= engine.config().max_chunks(),
+        outcome.cookies.len() <= f.chunk_limit(engine.config()),
         "{} cleanup lines",
-        lines.len()
+        outcome.cookies.len()
     );
-    check_response(engine.config(), &lines);
-    (reason, lines)
+    check_outcome(f, engine.config(), &outcome);
+    (reason, outcome)
 }
 
-fn forger() -> Forger {
-    Forger::new(&[1u8; 32], "session")
+fn forger(f: &Fixture) -> Forger {
+    Forger::new(f, 1, "session")
 }
 
-fn big_engine() -> SessionEngine {
-    engine(
+fn big_engine(f: &Fixture) -> SessionEngine {
+    f.engine(
         SessionConfig::builder()
             .max_size(40 * 1024)
             .build()
@@ -43,122 +59,169 @@ fn big_engine() -> SessionEngine {
     )
 }
 
-#[test]
-fn the_forger_follows_the_format() {
+/// A valid session of `chunks` chunks for `engine`, as one `Cookie` field. It is written
+/// uncompressed (the reader does not care), so that its size is the padding's.
+fn valid_field(f: &Fixture, engine: &SessionEngine, chunks: usize) -> String {
+    let config = engine.config();
+    let writer = f.engine(
+        SessionConfig::builder()
+            .name(config.name())
+            .max_size(config.max_size())
+            .compression(Compression::Off)
+            .build()
+            .expect("valid"),
+    );
+    let mut map = sized(f, &writer, chunks, 1);
+    map.insert("user".to_owned(), json!("ada"));
+    let jar = write(f, &writer, &map);
+    assert_eq!(jar.len(), chunks);
+    jar.header()
+}
+
+const BODY: &[u8] = br#"{"user":"ada"}"#;
+
+fn the_forger_follows_the_format(f: &Fixture) {
     // The recipe in docs/FORMAT.md, rebuilt here, makes sessions the engine accepts, in
     // one chunk or several, compressed or not.
-    let engine = big_engine();
-    let body = br#"{"user":"ada"}"#;
+    let engine = big_engine(f);
     for count in [1u8, 2, 5] {
-        let pairs = forger().seal(0, count, NOW, body);
+        let pairs = forger(f).seal(0, count, NOW, BODY);
         let header = join_pairs(&pairs);
         let session = engine.load_at([header.as_str()], NOW + 1);
         assert_eq!(session.load_reason(), LoadReason::Valid, "{count} chunks");
         assert_eq!(session.get_value("user"), Some(json!("ada")));
     }
-    let pairs = forger().seal(FLAG_COMPRESSED, 1, NOW, &raw_deflate(body));
-    let (reason, lines) = judge(&engine, &[join_pairs(&pairs).as_str()]);
+    let pairs = forger(f).seal(FLAG_COMPRESSED, 1, NOW, &raw_deflate(BODY));
+    let (reason, outcome) = judge(f, &engine, &[join_pairs(&pairs).as_str()]);
     assert_eq!(reason, LoadReason::Valid);
-    assert!(lines.is_empty());
+    assert!(outcome.cookies.is_empty());
 }
 
-#[test]
-fn huge_and_odd_indices_are_not_ours() {
-    let engine = big_engine();
+fn huge_and_odd_indices_are_not_ours(f: &Fixture) {
+    let engine = big_engine(f);
+    let s = f.naming.separator;
+    let limit = f.chunk_limit(engine.config());
+    // Chunk 0 spelled the other layout's way.
+    let zero = if f.naming.index_first {
+        "session".to_owned()
+    } else {
+        format!("session{s}0")
+    };
     let odd = [
-        "session_4294967295=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        "session_18446744073709551616=x",
-        "session_-1=x; session_+1=x; session_01=x; session_1e3=x; session_0x1=x; session_=x",
-        "session_0=x; session_16=x; session_999=x; session_1000=x; SESSION=x; sessionid=x",
+        format!("session{s}4294967295=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        format!("session{s}18446744073709551616=x"),
+        format!(
+            "session{s}-1=x; session{s}+1=x; session{s}01=x; session{s}1e3=x; \
+             session{s}0x1=x; session{s}=x"
+        ),
+        format!(
+            "{zero}=x; session{s}{limit}=x; session{s}999=x; session{s}1000=x; SESSION=x; \
+             sessionid=x"
+        ),
     ];
-    for field in odd {
-        let (reason, lines) = judge(&engine, &[field]);
+    for field in &odd {
+        let (reason, outcome) = judge(f, &engine, &[field.as_str()]);
         assert_eq!(reason, LoadReason::NoSession, "{field}");
-        assert!(lines.is_empty(), "{field}: {lines:?}");
+        assert!(outcome.cookies.is_empty(), "{field}: {outcome:?}");
     }
     // Beside a valid session they change nothing.
-    let pairs = forger().seal(0, 2, NOW, br#"{"user":"ada"}"#);
-    let mut fields: Vec<String> = odd.iter().map(|s| (*s).to_owned()).collect();
-    fields.push(join_pairs(&pairs));
+    let mut fields = odd.to_vec();
+    fields.push(valid_field(f, &engine, 2));
     let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let (reason, lines) = judge(&engine, &refs);
+    let (reason, outcome) = judge(f, &engine, &refs);
     assert_eq!(reason, LoadReason::Valid);
-    assert!(lines.is_empty());
+    assert!(outcome.cookies.is_empty());
 }
 
-#[test]
-fn ten_thousand_crumbs() {
-    let engine = big_engine();
-    let mut crumbs: Vec<String> = (0..10_000)
+fn ten_thousand_crumbs(f: &Fixture) {
+    let engine = big_engine(f);
+    let s = f.naming.separator;
+    let zero = f.chunk_name("session", 0);
+    let limit = f.chunk_limit(engine.config());
+    let crumbs: Vec<String> = (0..10_000)
         .map(|i| match i % 4 {
-            0 => "session=x".to_owned(),
-            1 => format!("session_{}=AAAA{i}", i % 997),
-            2 => format!("session_{i}=y"),
+            0 => format!("{zero}=x"),
+            1 => format!("session{s}{}=AAAA{i}", i % 997),
+            2 => format!("session{s}{i}=y"),
             _ => format!("sessionx{i}=z"),
         })
         .collect();
     let one_field = crumbs.join("; ");
-    let (reason, lines) = judge(&engine, &[one_field.as_str()]);
+    let (reason, outcome) = judge(f, &engine, &[one_field.as_str()]);
     assert!(reason.is_rejection(), "{reason}");
-    assert_eq!(lines.len(), engine.config().max_chunks());
+    assert_eq!(outcome.cookies.len(), limit);
     // As ten thousand separate fields (HTTP/2), the same.
     let refs: Vec<&str> = crumbs.iter().map(String::as_str).collect();
-    let (reason, lines) = judge(&engine, &refs);
+    let (reason, outcome) = judge(f, &engine, &refs);
     assert!(reason.is_rejection());
-    assert_eq!(lines.len(), engine.config().max_chunks());
+    assert_eq!(outcome.cookies.len(), limit);
     // A valid chunk 0 sent ten thousand times adds up past the byte cap: refused, and one
     // deletion cleans it.
-    let pairs = forger().seal(0, 1, NOW, br#"{"user":"ada"}"#);
-    crumbs = vec![join_pairs(&pairs); 10_000];
-    let refs: Vec<&str> = crumbs.iter().map(String::as_str).collect();
-    let (reason, lines) = judge(&engine, &refs);
+    let single = valid_field(f, &engine, 1);
+    let copies = vec![single; 10_000];
+    let refs: Vec<&str> = copies.iter().map(String::as_str).collect();
+    let (reason, outcome) = judge(f, &engine, &refs);
     assert_eq!(reason, LoadReason::TooLarge);
-    assert_eq!(lines.len(), 1);
+    assert_eq!(outcome.cookies.len(), 1);
     // A few duplicates are fine.
-    let (reason, lines) = judge(&engine, &refs[..50]);
+    let (reason, outcome) = judge(f, &engine, &refs[..50]);
     assert_eq!(reason, LoadReason::Valid);
-    assert!(lines.is_empty());
+    assert!(outcome.cookies.is_empty());
     // A purge after such a request is bounded too.
     let session = engine.load_at([one_field.as_str()], NOW);
     session.purge();
-    assert!(engine.save_at(&session, NOW).expect("save").len() <= engine.config().max_chunks());
+    assert!(engine.save_at(&session, NOW).expect("save").cookies.len() <= limit);
 }
 
-#[test]
-fn megabytes_of_header() {
-    let engine = big_engine();
-    let pairs = forger().seal(0, 3, NOW, br#"{"user":"ada"}"#);
-    let valid = join_pairs(&pairs);
+fn megabytes_of_header(f: &Fixture) {
+    let engine = big_engine(f);
+    let valid = valid_field(f, &engine, 3);
     // Four megabytes of other cookies around a valid session: it still loads.
     let noise = (0..80_000)
         .map(|i| format!("tracker{i}={}", "v".repeat(40)))
         .collect::<Vec<_>>()
         .join("; ");
     assert!(noise.len() > 4 << 20);
-    let (reason, lines) = judge(&engine, &[noise.as_str(), valid.as_str(), noise.as_str()]);
+    let (reason, outcome) = judge(
+        f,
+        &engine,
+        &[noise.as_str(), valid.as_str(), noise.as_str()],
+    );
     assert_eq!(reason, LoadReason::Valid);
-    assert!(lines.is_empty());
+    assert!(outcome.cookies.is_empty());
     // A four-megabyte chunk: too large, and deleted with the rest.
-    let fat = format!("{valid}; session_1={}", "A".repeat(4 << 20));
-    let (reason, lines) = judge(&engine, &[fat.as_str()]);
+    let fat = format!(
+        "{valid}; {}={}",
+        f.chunk_name("session", 1),
+        "A".repeat(4 << 20)
+    );
+    let (reason, outcome) = judge(f, &engine, &[fat.as_str()]);
     assert_eq!(reason, LoadReason::TooLarge);
-    assert_eq!(lines.len(), 3);
-    // Megabytes of separators and half-cookies: none of them is a cookie named `session`.
+    assert_eq!(outcome.cookies.len(), 3);
+    // Megabytes of separators and half-cookies: none of them is a session cookie.
     let junk = ";=; ;;==;session; =session;".repeat(200_000);
-    let (reason, lines) = judge(&engine, &[junk.as_str()]);
+    let (reason, outcome) = judge(f, &engine, &[junk.as_str()]);
     assert_eq!(reason, LoadReason::NoSession);
-    assert!(lines.is_empty());
+    assert!(outcome.cookies.is_empty());
     // The same around a valid session leaves it valid.
-    let (reason, _) = judge(&engine, &[junk.as_str(), valid.as_str()]);
+    let (reason, _) = judge(f, &engine, &[junk.as_str(), valid.as_str()]);
     assert_eq!(reason, LoadReason::Valid);
 }
 
-#[test]
-fn broken_base64_and_headers() {
-    let engine = big_engine();
-    let good = forger().seal(0, 1, NOW, br#"{"user":"ada"}"#)[0].1.clone();
+fn broken_base64_and_headers(f: &Fixture) {
+    let engine = big_engine(f);
+    let forger = forger(f);
+    // A one-chunk token of 4n+2 characters, so that its last character carries 2 bits.
+    let (body, good) = (3..6)
+        .map(|len| {
+            let body = format!(r#"{{"user":"{}"}}"#, "a".repeat(len)).into_bytes();
+            let good = forger.seal(0, 1, NOW, &body)[0].1.clone();
+            (body, good)
+        })
+        .find(|(_, good)| good.len() % 4 == 2)
+        .expect("one of three lengths in a row is 4n+2");
     let cases = [
-        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!".to_owned(),
+        "!".repeat(95),
         // Standard base64 alphabet, padding, whitespace: all refused.
         good.replace('-', "+").replace('_', "/") + "+/",
         format!("{good}=="),
@@ -174,13 +237,12 @@ fn broken_base64_and_headers() {
     ];
     for value in cases {
         let field = format!("session={value}");
-        let (reason, lines) = judge(&engine, &[field.as_str()]);
+        let (reason, outcome) = judge(f, &engine, &[field.as_str()]);
         assert_eq!(reason, LoadReason::Malformed, "for {value:.80}");
-        assert_eq!(lines.len(), 1);
+        assert_eq!(outcome.cookies.len(), 1);
     }
     // Non-zero trailing bits: the same bytes spelled differently are refused, so a token
-    // has one spelling. `good` is 106 characters (4n+2): its last character carries 2 bits.
-    assert_eq!(good.len() % 4, 2);
+    // has one spelling.
     let last = good.as_bytes()[good.len() - 1];
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let sextet = alphabet.iter().position(|&c| c == last).expect("base64url");
@@ -190,54 +252,50 @@ fn broken_base64_and_headers() {
         &good[..good.len() - 1],
         char::from(alphabet[sextet | 1])
     );
-    let (reason, _) = judge(&engine, &[format!("session={respelled}").as_str()]);
+    let (reason, _) = judge(f, &engine, &[format!("session={respelled}").as_str()]);
     assert_eq!(reason, LoadReason::Malformed);
 
-    // Unknown flags, a reserved byte set, the encrypted flag in a signed session: the MAC
-    // would match, yet the reader refuses what it does not understand.
-    let forger = forger();
-    for (flags, reserved) in [(0x08u8, 0u8), (0x80, 0), (0, 1), (2, 0)] {
+    // Unknown flags, a reserved byte set, the other native format's flag: the tag would
+    // verify, yet the reader refuses what it does not understand.
+    for (flags, reserved, toggle) in [
+        (0x08u8, 0u8, 0u8),
+        (0x80, 0, 0),
+        (0, 1, 0),
+        (0, 0, FLAG_ENCRYPTED),
+    ] {
         let mut header = forger.header(flags, 1, NOW).bytes();
         header[32] = reserved;
-        let body = br#"{"user":"ada"}"#;
-        let tag = super::forge::tag(
-            &forger.derived.signing,
-            &super::forge::mac_input("session", &header, body),
-        );
-        let raw = [header.as_slice(), body, &tag].concat();
-        use base64::Engine as _;
-        let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
-        let (reason, _) = judge(&engine, &[format!("session={token}").as_str()]);
+        header[1] ^= toggle;
+        let token = forger.token(&header, &body);
+        let (reason, _) = judge(f, &engine, &[format!("session={token}").as_str()]);
         assert_eq!(
             reason,
             LoadReason::Malformed,
-            "flags {flags:#x}, reserved {reserved}"
+            "flags {:#x}, reserved {reserved}",
+            header[1]
         );
     }
     // A chunk count of zero.
-    let zero = super::forge::token(
-        &forger.derived.signing,
-        "session",
-        &forger.header(0, 0, NOW),
-        br#"{"user":"ada"}"#,
-    );
+    let zero = forger.token(&forger.header(0, 0, NOW).bytes(), &body);
     let field = format!("session={zero}");
-    assert_eq!(judge(&engine, &[field.as_str()]).0, LoadReason::Malformed);
+    assert_eq!(
+        judge(f, &engine, &[field.as_str()]).0,
+        LoadReason::Malformed
+    );
 }
 
-#[test]
-fn payloads_behind_a_valid_mac() {
-    let engine = big_engine();
-    let forger = forger();
+fn payloads_behind_a_valid_tag(f: &Fixture) {
+    let engine = big_engine(f);
+    let forger = forger(f);
     let check = |flags: u8, body: &[u8], want: LoadReason| {
         let count = u8::try_from(body.len() / 3_000 + 1).expect("small");
         let pairs = forger.seal(flags, count, NOW, body);
         let field = join_pairs(&pairs);
         assert!(field.len() < 40 * 1024, "{} bytes", field.len());
-        let (reason, lines) = judge(&engine, &[field.as_str()]);
+        let (reason, outcome) = judge(f, &engine, &[field.as_str()]);
         assert_eq!(reason, want, "body of {} bytes", body.len());
         if want != LoadReason::Valid {
-            assert_eq!(lines.len(), usize::from(count));
+            assert_eq!(outcome.cookies.len(), usize::from(count));
         }
     };
 
@@ -316,36 +374,38 @@ fn payloads_behind_a_valid_mac() {
     }
 }
 
-#[test]
-fn hostile_chunk_sets() {
-    let engine = big_engine();
-    let forger = forger();
-    let pairs = forger.seal(
+fn hostile_chunk_sets(f: &Fixture) {
+    let engine = big_engine(f);
+    let pairs = forger(f).seal(
         0,
         4,
         NOW,
         br#"{"user":"ada","pad":"0123456789012345678901234567890123456789"}"#,
     );
-    // Later chunks carrying only the prefix, or nothing.
     let mut jar = Jar::new();
     for (name, value) in &pairs {
         jar.put(name, value);
     }
-    let mut bare = jar.clone();
-    bare.put("session_2", &pairs[2].1[..PREFIX_LEN]);
     assert_eq!(
-        judge(&engine, &[bare.header().as_str()]).0,
+        judge(f, &engine, &[jar.header().as_str()]).0,
+        LoadReason::Valid
+    );
+    // Later chunks carrying only the prefix, or nothing.
+    let mut bare = jar.clone();
+    bare.put("session_2", &pairs[2].1[..f.prefix_len()]);
+    assert_eq!(
+        judge(f, &engine, &[bare.header().as_str()]).0,
         LoadReason::StaleChunk
     );
     let mut empty = jar.clone();
     empty.put("session_3", "\"\"");
     assert_eq!(
-        judge(&engine, &[empty.header().as_str()]).0,
+        judge(f, &engine, &[empty.header().as_str()]).0,
         LoadReason::MissingChunk
     );
     // A twin of chunk 2 from nowhere, ahead of the real one: the right one is picked.
     let twin = format!("session_2=AAAAAAAAAAAAAAAA; {}", jar.header());
-    assert_eq!(judge(&engine, &[twin.as_str()]).0, LoadReason::Valid);
+    assert_eq!(judge(f, &engine, &[twin.as_str()]).0, LoadReason::Valid);
     // Cookie values in quotes are read without them.
     let quoted = join_pairs(
         &pairs
@@ -353,15 +413,51 @@ fn hostile_chunk_sets() {
             .map(|(name, value)| (name.clone(), format!("\"{value}\"")))
             .collect::<Vec<_>>(),
     );
-    assert_eq!(judge(&engine, &[quoted.as_str()]).0, LoadReason::Valid);
+    assert_eq!(judge(f, &engine, &[quoted.as_str()]).0, LoadReason::Valid);
     // Compression off or on, the reader does not care how the writer cut the token.
-    let plain = SessionEngine::signed(
+    let plain = f.engine(
         SessionConfig::builder()
             .max_size(40 * 1024)
             .compression(Compression::Off)
             .build()
             .expect("valid"),
-        ring(1),
     );
-    assert_eq!(judge(&plain, &[jar.header().as_str()]).0, LoadReason::Valid);
+    assert_eq!(
+        judge(f, &plain, &[jar.header().as_str()]).0,
+        LoadReason::Valid
+    );
+}
+
+/// A value cut to its header, cut inside its frame, ending in a character outside the
+/// alphabet, an empty value, a chunk under the wrong name, and too many bytes.
+fn short_empty_and_misplaced_values(f: &Fixture) {
+    let engine = f.engine(SessionConfig::default());
+    let mut map = Map::new();
+    map.insert("a".to_owned(), Value::from(1));
+    let jar = write(f, &engine, &map);
+    let value = jar.get("session").expect("chunk 0");
+    let decoded = URL_SAFE_NO_PAD.decode(value).expect("base64url");
+    assert!(decoded.len() > 60);
+    let cases = [
+        // A genuine header only.
+        (format!("session={}", &value[..44]), LoadReason::Malformed),
+        // A genuine header and 27 more bytes: too short to hold the rest of the frame.
+        (format!("session={}", &value[..80]), LoadReason::Malformed),
+        (
+            format!("session={}!", &value[..value.len() - 1]),
+            LoadReason::Malformed,
+        ),
+        ("session=AQ".to_owned(), LoadReason::Malformed),
+        ("session=".to_owned(), LoadReason::MissingChunk),
+        (format!("session_1={value}"), LoadReason::MissingChunk),
+        (
+            format!("session={}", "A".repeat(50_000)),
+            LoadReason::TooLarge,
+        ),
+    ];
+    for (header, reason) in cases {
+        let session = engine.load_at([header.as_str()], NOW);
+        assert_eq!(session.load_reason(), reason, "{header:.60}");
+        assert!(session.is_empty());
+    }
 }

@@ -1,13 +1,77 @@
-//! Integration tests of the core engine and the native v1 signed format: round trips at
-//! every chunk boundary, the chunk transition matrix under lost `Set-Cookie` lines, every
-//! load reason, hostile input, key rotation, refresh, overflow, and the worked example of
-//! docs/FORMAT.md.
+//! The behaviour suite of the engine, run for every wire format it applies to, and the
+//! tests that belong to one format.
+//!
+//! Each suite test is a function generic over a [`fixture::Fixture`] (how to build an
+//! engine, how chunks are named, what the token looks like); the macros below instantiate
+//! it once per format, as `<module>::<test>::<format>`:
+//!
+//! | module | what | formats |
+//! |---|---|---|
+//! | `roundtrip` | round trips on, before and after every chunk boundary, odd shapes, every size up to a 40 KiB budget, the layout's most chunks | signed, private, flask-chunked |
+//! | `transitions` | moving between chunk counts while any subset of a response's lines is lost | signed, private, flask-chunked; twins of two writes: signed, private |
+//! | `reasons` | cleanup, write conditions, overflow, purge, persistence, compression | signed, private, flask-chunked; every load reason, key rotation, refresh: signed, private |
+//! | `outcome` | what the client holds after a response, by chunk and in the next `Cookie` header | signed, private, flask-chunked |
+//! | `renew` | `Session::renew`: what it guarantees and what it cannot | signed, private, flask-chunked |
+//! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
+//! | `tamper` | every flipped bit, swapped, missing, foreign and renamed chunks; random values | signed, private; random values: every format |
+//! | `signed_format` | the worked examples of docs/FORMAT.md, recomputed from primitives | signed |
+//! | `private_format` | an independent reader, confidentiality, the compression policy, no reading across formats, fresh nonces | private |
+//!
+//! Flask's own rules against real Flask live in the `flask` test binary.
 
+/// Instantiates each test function (generic over `&Fixture`) once per format of the
+/// bracketed list, as `<test>::<format>`.
+macro_rules! for_formats {
+    ($formats:tt $($test:ident),+ $(,)?) => {
+        $( for_formats!(@one $formats $test); )+
+    };
+    (@one [$($(#[$attr:meta])* $format:ident),+ $(,)?] $test:ident) => {
+        mod $test {
+            $(
+                $(#[$attr])*
+                #[test]
+                fn $format() {
+                    super::$test(&crate::fixture::$format());
+                }
+            )+
+        }
+    };
+}
+
+/// Instantiates tests for every format: signed, private and Flask's chunked layout.
+macro_rules! every_format {
+    ($($test:ident),+ $(,)?) => {
+        for_formats!(
+            [
+                signed,
+                #[cfg(feature = "private")] private,
+                #[cfg(feature = "flask")] flask_chunked,
+            ]
+            $($test),+
+        );
+    };
+}
+
+/// Instantiates tests for the native formats, whose envelope (header, manifest, key id,
+/// generation id) they rely on.
+macro_rules! native_formats {
+    ($($test:ident),+ $(,)?) => {
+        for_formats!([signed, #[cfg(feature = "private")] private] $($test),+);
+    };
+}
+
+mod fixture;
 mod forge;
-mod format;
-mod hostile;
-mod jar;
-mod reasons;
-mod roundtrip;
 mod support;
+
+mod hostile;
+mod outcome;
+mod reasons;
+mod renew;
+mod roundtrip;
+mod tamper;
 mod transitions;
+
+#[cfg(feature = "private")]
+mod private_format;
+mod signed_format;

@@ -1,17 +1,26 @@
 //! The transition matrix: a session moves between chunk counts while the network drops any
 //! subset of a response's `Set-Cookie` lines, and the browser sends what it kept in any
-//! order, duplicated, split over HTTP/2 fields, or beside twins from another write.
+//! order, duplicated, split over HTTP/2 fields, or beside look-alike names.
 //!
-//! The expected outcome comes from the reader rules of docs/FORMAT.md: chunk 0 names its
-//! write (generation and count); chunks 1..count are looked up by exact name in index
-//! order; the first absent one is `missing-chunk`, the first from another write is
-//! `stale-chunk`; otherwise the whole write loads. Never anything in between.
+//! The expected outcome comes from the reader rules of docs/FORMAT.md. Natively, chunk 0
+//! names its write (generation and count); chunks 1..count are looked up by exact name in
+//! index order; the first absent one is `missing-chunk`, the first from another write is
+//! `stale-chunk`. Without a manifest (Flask's chunked layout), chunks are joined in index
+//! order up to the first gap, and anything but one write's whole token fails its
+//! signature. Either way: the whole old session, the whole new one, or empty; never
+//! anything in between.
 
-use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
+use std::collections::BTreeSet;
+
+use chunked_cookie_session::{LoadReason, SessionConfig, SessionEngine, SetCookie};
 use serde_json::{Map, Value};
+use test_support::{Jar, join_pairs};
 
-use super::jar::{Jar, join_pairs};
+use super::fixture::{Fixture, Wire};
 use super::support::*;
+
+every_format!(zero_one_many_fewer_one_zero, every_pair_of_counts);
+native_formats!(two_generations_side_by_side);
 
 type Pair = (String, String);
 
@@ -19,65 +28,55 @@ type Pair = (String, String);
 #[derive(Debug, Clone)]
 struct Written {
     map: Map<String, Value>,
-    sets: Vec<Line>,
+    sets: Vec<SetCookie>,
 }
 
-struct Matrix {
+struct Matrix<'f> {
+    f: &'f Fixture,
     config: SessionConfig,
     engine: SessionEngine,
-    attributes: usize,
     step: u64,
     checked: usize,
-    reasons: std::collections::BTreeSet<&'static str>,
+    reasons: BTreeSet<&'static str>,
 }
 
-impl Matrix {
-    fn new() -> Matrix {
+impl<'f> Matrix<'f> {
+    fn new(f: &'f Fixture) -> Matrix<'f> {
         let config = SessionConfig::builder()
             .max_size(40 * 1024)
-            .compression(Compression::Off)
+            .compression(chunked_cookie_session::Compression::Off)
             .build()
             .expect("valid");
-        let engine = engine(config.clone());
-        let attributes = attributes_len(&engine);
+        let engine = f.engine(config.clone());
         Matrix {
+            f,
             config,
             engine,
-            attributes,
             step: 0,
             checked: 0,
-            reasons: std::collections::BTreeSet::new(),
+            reasons: BTreeSet::new(),
         }
     }
 
     /// A session needing exactly `chunks` cookies, distinct from every other one made.
     fn sized(&mut self, chunks: usize) -> Map<String, Value> {
         self.step += 1;
-        let mut map = Map::new();
-        if chunks == 0 {
-            return map;
-        }
-        map.insert("step".to_owned(), Value::from(self.step));
-        let name = self.config.name();
-        let low = boundary(name, chunks - 1, self.attributes);
-        let high = boundary(name, chunks, self.attributes);
-        pad_to(&mut map, (low + high) / 2);
-        map
+        sized(self.f, &self.engine, chunks, self.step)
     }
 
     /// Writes `map` from scratch into an empty jar.
     fn establish(&self, map: &Map<String, Value>) -> (Jar, Written) {
         let mut jar = Jar::new();
-        let session = session_with(&self.engine, map);
-        let lines = self.engine.save_at(&session, NOW).expect("fits");
-        let sets = respond(&self.config, &mut jar, &lines);
-        (
-            jar,
-            Written {
-                map: map.clone(),
-                sets,
-            },
-        )
+        let outcome = self
+            .engine
+            .save_at(&session_with(&self.engine, map), NOW)
+            .expect("fits");
+        let sets = respond(self.f, &self.config, &mut jar, &outcome);
+        let written = Written {
+            map: map.clone(),
+            sets,
+        };
+        (jar, written)
     }
 
     /// What the reader must conclude from `jar`, and the names left once the next
@@ -87,39 +86,62 @@ impl Matrix {
         jar: &Jar,
         writes: [&Written; 2],
     ) -> (LoadReason, Map<String, Value>, Vec<String>) {
+        let f = self.f;
         let base = self.config.name();
-        if our_names(jar, base).is_empty() {
-            return (LoadReason::NoSession, Map::new(), Vec::new());
+        let rejected = |reason| (reason, Map::new(), Vec::new());
+        if our_names(f, jar, base).is_empty() {
+            return rejected(LoadReason::NoSession);
         }
-        let Some(chunk0) = jar.get(base) else {
-            return (LoadReason::MissingChunk, Map::new(), Vec::new());
+        let Some(chunk0) = jar.get(&f.chunk_name(base, 0)) else {
+            return rejected(LoadReason::MissingChunk);
         };
-        let write = writes
-            .into_iter()
-            .find(|write| {
-                write
-                    .sets
-                    .first()
-                    .is_some_and(|first| first.value == chunk0)
-            })
-            .expect("chunk 0 comes from one of the two writes");
-        let generation = &chunk0[4..16];
-        for index in 1..write.sets.len() {
-            match jar.get(&chunk_name(base, index)) {
-                None => return (LoadReason::MissingChunk, Map::new(), Vec::new()),
-                Some(value) if !value.starts_with(generation) => {
-                    return (LoadReason::StaleChunk, Map::new(), Vec::new());
+        let names_of = |write: &Written| {
+            let mut names: Vec<String> = (0..write.sets.len())
+                .map(|i| f.chunk_name(base, i))
+                .collect();
+            names.sort();
+            names
+        };
+        match f.wire {
+            Wire::Envelope { .. } => {
+                let write = writes
+                    .into_iter()
+                    .find(|write| {
+                        write
+                            .sets
+                            .first()
+                            .is_some_and(|first| first.value() == chunk0)
+                    })
+                    .expect("chunk 0 comes from one of the two writes");
+                let generation = f.generation(chunk0).expect("a native chunk 0");
+                for index in 1..write.sets.len() {
+                    match jar.get(&f.chunk_name(base, index)) {
+                        None => return rejected(LoadReason::MissingChunk),
+                        Some(value) if !value.starts_with(generation) => {
+                            return rejected(LoadReason::StaleChunk);
+                        }
+                        Some(_) => {}
+                    }
                 }
-                Some(_) => {}
+                (LoadReason::Valid, write.map.clone(), names_of(write))
+            }
+            Wire::Itsdangerous => {
+                let token: String = (0..f.chunk_limit(&self.config))
+                    .map_while(|index| jar.get(&f.chunk_name(base, index)))
+                    .collect();
+                match writes
+                    .into_iter()
+                    .find(|write| token_of(f, &write.sets) == token)
+                {
+                    Some(write) => (LoadReason::Valid, write.map.clone(), names_of(write)),
+                    None => rejected(LoadReason::BadSignature),
+                }
             }
         }
-        let mut names: Vec<String> = (0..write.sets.len()).map(|i| chunk_name(base, i)).collect();
-        names.sort();
-        (LoadReason::Valid, write.map.clone(), names)
     }
 
     /// Every way the jar's cookies can reach the server.
-    fn arrangements(jar: &Jar) -> Vec<Vec<String>> {
+    fn arrangements(&self, jar: &Jar) -> Vec<Vec<String>> {
         let pairs = jar.pairs();
         let mut reversed = pairs.clone();
         reversed.reverse();
@@ -129,12 +151,10 @@ impl Matrix {
         }
         let mut doubled = pairs.clone();
         doubled.extend(reversed.iter().cloned());
-        let mut foreign = vec![
-            ("sessionid".to_owned(), "x".to_owned()),
-            ("session_01".to_owned(), "AAAA".to_owned()),
-            ("session_".to_owned(), "AAAA".to_owned()),
-            ("Session".to_owned(), "AAAA".to_owned()),
-        ];
+        let mut foreign: Vec<Pair> = lookalikes(self.f, self.config.name())
+            .into_iter()
+            .map(|name| (name, "AAAA".to_owned()))
+            .collect();
         foreign.extend(rotated.iter().cloned());
         vec![
             vec![join_pairs(&pairs)],
@@ -172,29 +192,31 @@ impl Matrix {
         for (key, value) in new_map {
             session.insert_value(key, value.clone());
         }
-        let lines = engine.save_at(&session, NOW).expect("fits");
-        let sets = check_response(&self.config, &lines);
-        assert_eq!(sets.len(), new_chunks, "{lines:?}");
+        let outcome = engine.save_at(&session, NOW).expect("fits");
+        let sets = check_outcome(self.f, &self.config, &outcome);
+        assert_eq!(sets.len(), new_chunks, "{outcome:?}");
         let new = Written {
             map: new_map.clone(),
             sets,
         };
+        let lines = &outcome.cookies;
         assert!(lines.len() <= 16, "subsets of {} lines", lines.len());
         for dropped in 0u32..(1 << lines.len()) {
             let mut kept = jar.clone();
             for (index, line) in lines.iter().enumerate() {
                 if dropped & (1 << index) == 0 {
-                    kept.apply_one(line);
+                    kept.apply(std::slice::from_ref(line));
                 }
             }
             let (reason, map, clean) = self.expected(&kept, [old, &new]);
             self.reasons.insert(reason.as_str());
-            for fields in Matrix::arrangements(&kept) {
+            for fields in self.arrangements(&kept) {
                 let loaded = engine.load_at(fields.iter().map(String::as_str), NOW + 1);
                 assert_eq!(
                     loaded.load_reason(),
                     reason,
-                    "{} -> {} chunks, dropped {dropped:b}, fields {:.200?}",
+                    "{}: {} -> {} chunks, dropped {dropped:b}, fields {:.200?}",
+                    self.f.name,
                     old.sets.len(),
                     new_chunks,
                     fields
@@ -212,14 +234,14 @@ impl Matrix {
             let cleanup = engine
                 .save_at(&next, NOW + 2)
                 .expect("cleanup never overflows");
-            assert!(cleanup.len() <= self.config.max_chunks());
-            let cleanup_sets = respond(&self.config, &mut kept, &cleanup);
+            assert!(cleanup.cookies.len() <= self.config.max_chunks());
+            let cleanup_sets = respond(self.f, &self.config, &mut kept, &cleanup);
             assert!(
                 cleanup_sets.is_empty(),
                 "cleanup re-wrote an unmodified session"
             );
             assert_eq!(
-                our_names(&kept, self.config.name()),
+                our_names(self.f, &kept, self.config.name()),
                 clean,
                 "debris left after dropping {dropped:b}"
             );
@@ -232,17 +254,45 @@ impl Matrix {
             };
             assert_eq!(after.load_reason(), settled);
             assert_eq!(after.entries(), map);
-            assert!(engine.save_at(&after, NOW + 3).expect("save").is_empty());
+            assert!(
+                engine
+                    .save_at(&after, NOW + 3)
+                    .expect("save")
+                    .cookies
+                    .is_empty()
+            );
         }
-        jar.apply(&lines);
+        jar.apply_outcome(&outcome);
         new
     }
 }
 
+/// Names that look like the session's chunks and are not: a longer name, a leading zero,
+/// an empty index, another case, chunk 0 spelled the other way, the other layout's
+/// separator.
+fn lookalikes(f: &Fixture, base: &str) -> Vec<String> {
+    let separator = f.naming.separator;
+    let other = if separator == '_' { ':' } else { '_' };
+    let mut capitalized = base.to_owned();
+    capitalized[..1].make_ascii_uppercase();
+    let zero = if f.naming.index_first {
+        base.to_owned()
+    } else {
+        format!("{base}{separator}0")
+    };
+    vec![
+        format!("{base}id"),
+        format!("{base}{separator}01"),
+        format!("{base}{separator}"),
+        capitalized,
+        zero,
+        format!("{base}{other}1"),
+    ]
+}
+
 /// 0 → 1 → 4 → 2 → 1 → 0 chunks, every subset of every response dropped.
-#[test]
-fn zero_one_many_fewer_one_zero() {
-    let mut matrix = Matrix::new();
+fn zero_one_many_fewer_one_zero(f: &Fixture) {
+    let mut matrix = Matrix::new(f);
     let mut jar = Jar::new();
     let mut current = Written {
         map: Map::new(),
@@ -253,19 +303,34 @@ fn zero_one_many_fewer_one_zero() {
         current = matrix.transition(&mut jar, &current, &map, chunks);
         let settled = load_jar(&matrix.engine, &jar, NOW + 5);
         assert_eq!(settled.entries(), map);
-        assert_eq!(our_names(&jar, "session").len(), chunks);
+        assert_eq!(our_names(f, &jar, "session").len(), chunks);
     }
     assert!(jar.is_empty());
-    for reason in ["no-session", "valid", "missing-chunk", "stale-chunk"] {
-        assert!(matrix.reasons.contains(reason), "never produced {reason}");
+    // Natively a missing chunk and a chunk of another write are told apart; without a
+    // manifest both fail the signature.
+    let mixed = if f.is_native() {
+        LoadReason::StaleChunk
+    } else {
+        LoadReason::BadSignature
+    };
+    let reasons = [
+        LoadReason::NoSession,
+        LoadReason::Valid,
+        f.missing_later_chunk(),
+        mixed,
+    ];
+    for reason in reasons {
+        assert!(
+            matrix.reasons.contains(reason.as_str()),
+            "never produced {reason}"
+        );
     }
 }
 
 /// Every pair of counts from 0 to 4, including same-count rewrites, where a lost line
-/// leaves chunks of two generations side by side.
-#[test]
-fn every_pair_of_counts() {
-    let mut matrix = Matrix::new();
+/// leaves chunks of two writes side by side.
+fn every_pair_of_counts(f: &Fixture) {
+    let mut matrix = Matrix::new(f);
     for from in 0..=4 {
         for to in 0..=4 {
             let old_map = matrix.sized(from);
@@ -284,16 +349,11 @@ fn every_pair_of_counts() {
 /// Twins from two writes (as a host-only and a Domain cookie of the same name would be)
 /// sent together, interleaved: the first chunk 0 that joins completely and verifies wins,
 /// and its own chunks are picked out by generation.
-#[test]
-fn two_generations_side_by_side() {
-    let matrix = {
-        let mut m = Matrix::new();
-        let a = m.sized(3);
-        let b = m.sized(3);
-        let c = m.sized(2);
-        (m, a, b, c)
-    };
-    let (m, a, b, c) = matrix;
+fn two_generations_side_by_side(f: &Fixture) {
+    let mut m = Matrix::new(f);
+    let a = m.sized(3);
+    let b = m.sized(3);
+    let c = m.sized(2);
     let (jar_a, _) = m.establish(&a);
     let (jar_b, _) = m.establish(&b);
     let (jar_c, _) = m.establish(&c);
@@ -323,6 +383,6 @@ fn two_generations_side_by_side() {
     assert_eq!(session.load_reason(), LoadReason::StaleChunk);
     assert!(session.is_empty());
     let cleanup = m.engine.save_at(&session, NOW + 1).expect("save");
-    assert_eq!(cleanup.len(), 3);
-    assert!(cleanup.iter().all(|line| parse_line(line).deletes));
+    assert_eq!(cleanup.cookies.len(), 3);
+    assert!(cleanup.cookies.iter().all(SetCookie::is_removal));
 }

@@ -1,64 +1,18 @@
-//! `cookie-session --format flask` against real Flask: the oracle in
-//! `crates/chunked-cookie-session/tests/flask/oracle.py` answers as Flask's own serializer.
-//! Python comes from `FLASK_PYTHON` or `<workspace>/.venv/bin/python`.
-
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+//! `cookie-session --format flask` against real Flask: test-support's oracle answers as
+//! Flask's own serializer. Python comes from `FLASK_PYTHON` or
+//! `<workspace>/.venv/bin/python`.
 
 use serde_json::{Value, json};
+use test_support::oracle::Oracle;
+use test_support::{Jar, WireCookie};
 
 use super::run;
 
 const TS: u64 = 1_700_000_000;
 
-fn python() -> PathBuf {
-    let path = std::env::var_os("FLASK_PYTHON").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
-        PathBuf::from,
-    );
-    let works = Command::new(&path)
-        .args(["-c", "import flask"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    assert!(
-        works,
-        "these tests run real Flask, and {} cannot import it. In the workspace root run \
-         `python3 -m venv .venv && .venv/bin/pip install flask`, or set FLASK_PYTHON",
-        path.display()
-    );
-    path
-}
-
-struct Oracle(Child);
-
-impl Drop for Oracle {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One request to a fresh oracle process.
+/// One request to the oracle.
 fn ask(request: &Value) -> Value {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../chunked-cookie-session/tests/flask/oracle.py");
-    let mut oracle = Oracle(
-        Command::new(python())
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start oracle.py"),
-    );
-    let mut stdin = oracle.0.stdin.take().expect("stdin");
-    writeln!(stdin, "{request}").expect("write");
-    drop(stdin);
-    let mut line = String::new();
-    BufReader::new(oracle.0.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
-    serde_json::from_str(&line).expect("JSON answer")
+    Oracle::start().call(request)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -97,12 +51,10 @@ fn encode_and_decode_are_byte_identical_to_flask() {
         args.extend(flask);
         let out = run(&args, json);
         if out.status.success() {
-            let line = text(&out.stdout);
-            let value = line
-                .strip_prefix("session=")
-                .and_then(|rest| rest.split(';').next())
-                .expect("one session cookie");
-            assert_eq!(value, cookie);
+            let written = WireCookie::from_text(&text(&out.stdout));
+            assert_eq!(written.len(), 1, "one session cookie");
+            assert_eq!(written[0].name(), "session");
+            assert_eq!(written[0].value(), cookie);
             stock_checked += 1;
         } else {
             assert!(
@@ -118,16 +70,16 @@ fn encode_and_decode_are_byte_identical_to_flask() {
         args.extend(["--layout", "chunked", "--max-size", "40960"]);
         let out = run(&args, json);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let pairs: Vec<String> = text(&out.stdout)
-            .lines()
-            .map(|line| line.split(';').next().expect("pair").to_owned())
-            .collect();
-        let joined: String = pairs
-            .iter()
-            .map(|pair| pair.split_once('=').expect("name=value").1)
-            .collect();
+        let pieces = WireCookie::from_text(&text(&out.stdout));
+        let joined: String = pieces.iter().map(WireCookie::value).collect();
         assert_eq!(joined, cookie);
-        let header = pairs.join("; ");
+        for (index, piece) in pieces.iter().enumerate() {
+            assert_eq!(piece.name(), format!("session:{index}"));
+        }
+        let mut jar = Jar::new();
+        // The tool wrote at `--now`: a permanent session's Expires is judged by that clock.
+        jar.apply_wire_at(&pieces, TS);
+        let header = jar.header();
         let mut args = vec!["decode"];
         args.extend(flask);
         args.extend([

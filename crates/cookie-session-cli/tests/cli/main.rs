@@ -4,6 +4,8 @@
 use std::io::{ErrorKind, Write};
 use std::process::{Command, Output, Stdio};
 
+use test_support::{Jar, WireCookie, noise};
+
 const BIN: &str = env!("CARGO_BIN_EXE_cookie-session");
 const NOW: &str = "1700000000";
 
@@ -48,26 +50,17 @@ fn keygen() -> String {
 
 /// A session of `len` characters that deflate cannot shrink much, so it needs chunks.
 fn noisy_session(len: usize) -> String {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let blob: String = (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(alphabet[(state % 62) as usize])
-        })
-        .collect();
-    serde_json::json!({"user": "ada", "roles": ["admin", "ops"], "blob": blob}).to_string()
+    serde_json::json!({"user": "ada", "roles": ["admin", "ops"], "blob": noise(len, 1)}).to_string()
 }
 
-/// Turns `Set-Cookie` lines into the `Cookie` header a browser would send back.
+/// The `Cookie` header a browser sends back after the `Set-Cookie` lines `encode` printed.
 fn cookie_header(set_cookie: &str) -> String {
-    set_cookie
-        .lines()
-        .map(|line| line.split(';').next().expect("a name=value pair"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut jar = Jar::new();
+    jar.apply_wire_at(
+        &WireCookie::from_text(set_cookie),
+        NOW.parse().expect("seconds"),
+    );
+    jar.header()
 }
 
 /// Rewrites the chunk count announced in chunk 0 (the third header byte, so the third and
@@ -108,10 +101,8 @@ fn encode_then_decode_round_trips_over_several_chunks() {
     );
     assert!(encoded.status.success(), "{}", stderr(&encoded));
     let lines = stdout(&encoded);
-    let names: Vec<&str> = lines
-        .lines()
-        .map(|l| l.split('=').next().unwrap_or_default())
-        .collect();
+    let cookies = WireCookie::from_text(&lines);
+    let names: Vec<&str> = cookies.iter().map(WireCookie::name).collect();
     assert!(
         names.len() >= 3,
         "9,000 noisy characters need several cookies: {names:?}"
@@ -126,9 +117,11 @@ fn encode_then_decode_round_trips_over_several_chunks() {
         })
         .collect();
     assert_eq!(names, expected);
-    for line in lines.lines() {
-        assert!(line.len() <= 4093, "{} bytes", line.len());
-        assert!(line.contains("; Secure") && line.contains("; HttpOnly"));
+    for cookie in &cookies {
+        assert!(cookie.line().len() <= 4093, "{} bytes", cookie.line().len());
+        assert!(!cookie.is_removal());
+        let attributes = cookie.cookie();
+        assert!(attributes.secure() == Some(true) && attributes.http_only() == Some(true));
     }
     let header = cookie_header(&lines);
     let decoded = run(
@@ -176,19 +169,23 @@ fn decode_failures_name_their_reason() {
         &["encode", "--key", &key, "--now", NOW, "--max-size", "20000"],
         &noisy_session(9_000),
     );
-    let header = cookie_header(&stdout(&encoded));
-    let without_chunk_1: String = header
-        .split("; ")
-        .filter(|pair| !pair.starts_with("session_1="))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let mut jar = Jar::new();
+    let now = NOW.parse().expect("seconds");
+    jar.apply_wire_at(&WireCookie::from_text(&stdout(&encoded)), now);
+    let header = jar.header();
+    let without_chunk_1 = {
+        let mut jar = jar.clone();
+        jar.remove("session_1").expect("several chunks");
+        jar.header()
+    };
     let tampered = {
-        let mut pairs: Vec<String> = header.split("; ").map(str::to_owned).collect();
-        let last = pairs.last_mut().expect("several chunks");
-        let flipped = if last.ends_with('A') { 'B' } else { 'A' };
-        last.pop();
-        last.push(flipped);
-        pairs.join("; ")
+        let mut jar = jar.clone();
+        let last = jar.names().pop().expect("several chunks");
+        let value = jar.get_mut(&last).expect("the last chunk");
+        let flipped = if value.ends_with('A') { 'B' } else { 'A' };
+        value.pop();
+        value.push(flipped);
+        jar.header()
     };
     let lying_count = with_announced_chunks(&header, 200);
     let cases: [(&str, &str, &str, &str); 7] = [
@@ -299,7 +296,7 @@ fn private_format_hides_the_session_and_reads_old_keys() {
     );
     assert!(encoded.status.success(), "{}", stderr(&encoded));
     let lines = stdout(&encoded);
-    assert!(lines.lines().count() >= 3, "{lines}");
+    assert!(WireCookie::from_text(&lines).len() >= 3, "{lines}");
     assert!(!lines.contains(marker));
     let header = cookie_header(&lines);
 

@@ -6,15 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
-use tokio::process::Command;
+use test_support::{ChildGuard, PATIENCE, free_port, noise};
 
-use crate::common::{Guard, PATIENCE, free_port, noise, start_playground};
+use crate::common::start_playground;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -22,7 +22,7 @@ const INSTALL: &str = "install Debian packages chromium and chromium-driver \
                        (apt-get install -y chromium chromium-driver)";
 
 /// Starts chromedriver and opens a headless Chromium session through it.
-async fn start_browser(profile: &Path) -> (Guard, Client) {
+async fn start_browser(profile: &Path) -> (ChildGuard, Client) {
     for program in [CHROMIUM, CHROMEDRIVER] {
         assert!(
             Path::new(program).exists(),
@@ -34,10 +34,9 @@ async fn start_browser(profile: &Path) -> (Guard, Client) {
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|err| panic!("cannot start {CHROMEDRIVER} ({err}): {INSTALL}"));
-    let driver = Guard(driver);
+    let driver = ChildGuard(driver);
     let capabilities = json!({
         "goog:chromeOptions": {
             "binary": CHROMIUM,
@@ -204,7 +203,7 @@ async fn check_step(
 
 #[tokio::test]
 async fn playground_in_chromium() {
-    let (_playground, base) = start_playground(&[]).await;
+    let (_playground, base) = start_playground(&[]);
     let profile = std::env::temp_dir().join(format!("playground-chromium-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).expect("a fresh Chromium profile directory");

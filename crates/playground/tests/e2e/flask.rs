@@ -1,51 +1,16 @@
 //! The playground in Flask mode, sharing one cookie jar with a real Flask app (from PyPI,
-//! served by werkzeug on 127.0.0.1): every Flask type crosses both ways, in both layouts.
-//! Python comes from `FLASK_PYTHON` or `<workspace>/.venv/bin/python`.
-
-use std::path::PathBuf;
-use std::process::Stdio;
+//! served by werkzeug on 127.0.0.1, test-support's `apps.py`): every Flask type crosses
+//! both ways, in both layouts. Python comes from `FLASK_PYTHON` or
+//! `<workspace>/.venv/bin/python`.
 
 use reqwest::Client;
 use serde_json::{Value, json};
-use tokio::process::Command;
+use test_support::flask_app::FlaskApp;
+use test_support::noise;
 
-use crate::common::{Guard, announced, noise, start_playground};
+use crate::common::start_playground;
 
 const SECRET: &str = "playground-and-flask";
-
-fn python() -> PathBuf {
-    let path = std::env::var_os("FLASK_PYTHON").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
-        PathBuf::from,
-    );
-    let works = std::process::Command::new(&path)
-        .args(["-c", "import flask"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    assert!(
-        works,
-        "this test runs real Flask, and {} cannot import it. In the workspace root run \
-         `python3 -m venv .venv && .venv/bin/pip install flask`, or set FLASK_PYTHON",
-        path.display()
-    );
-    path
-}
-
-/// `crates/chunked-cookie-session/tests/flask/apps.py` with one of its layouts.
-async fn start_flask(layout: &str) -> (Guard, String) {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../chunked-cookie-session/tests/flask/apps.py");
-    let mut child = Command::new(python())
-        .arg(script)
-        .args([layout, SECRET, "cookie-session"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start apps.py");
-    let port = announced(&mut child, "PORT ").await;
-    (Guard(child), format!("http://127.0.0.1:{port}"))
-}
 
 async fn get(client: &Client, url: String) -> Value {
     let response = client.get(&url).send().await.expect("an answer");
@@ -76,7 +41,8 @@ async fn put(client: &Client, url: String, body: &Value) -> Value {
 }
 
 async fn shared_jar(playground_layout: &str, flask_layout: &str, grows: bool) {
-    let (_flask_process, flask) = start_flask(flask_layout).await;
+    let flask_app = FlaskApp::start(flask_layout, SECRET, "cookie-session");
+    let flask = flask_app.base();
     let (_playground_process, playground) = start_playground(&[
         "--format",
         "flask",
@@ -84,8 +50,7 @@ async fn shared_jar(playground_layout: &str, flask_layout: &str, grows: bool) {
         SECRET,
         "--layout",
         playground_layout,
-    ])
-    .await;
+    ]);
     let client = Client::builder()
         .cookie_store(true)
         .build()

@@ -20,7 +20,9 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
 use serde_json::Value;
 
-use crate::common::{Guard, PATIENCE, free_port, noise, start_playground};
+use test_support::{ChildGuard, PATIENCE, free_port, noise};
+
+use crate::common::start_playground;
 
 const INSTALL: &str = "install the Debian package nginx (apt-get install -y nginx)";
 
@@ -125,7 +127,7 @@ http {{
 /// The playground and an nginx in front of it; both are killed and the scratch directory
 /// removed when the test ends, however it ends.
 struct Stack {
-    playground: Guard,
+    playground: ChildGuard,
     nginx: Child,
     dir: PathBuf,
     /// The playground itself, bypassing nginx.
@@ -149,7 +151,7 @@ impl Stack {
     /// its `http` block, and returns once a request through nginx reaches the playground.
     async fn start(max_size: usize, settings: &str) -> Stack {
         let nginx = nginx_binary();
-        let (playground, direct) = start_playground(&["--max-size", &max_size.to_string()]).await;
+        let (playground, direct) = start_playground(&["--max-size", &max_size.to_string()]);
         let direct = Url::parse(&format!("{direct}/")).expect("URL");
         let app_port = direct.port().expect("the playground's port");
         let proxy_port = free_port();

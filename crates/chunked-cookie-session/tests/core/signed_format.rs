@@ -6,8 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
 use serde_json::json;
 
-use super::forge::{Header, derive, mac_input, tag, token};
-use super::support::parse_line;
+use super::fixture::signed;
+use super::forge::{Header, derive, mac_input, signed_token, tag};
 
 const FORMAT: &str = include_str!("../../../../docs/FORMAT.md");
 
@@ -37,7 +37,7 @@ fn example() -> Vec<(&'static str, String)> {
         expires_at: EXPIRES_AT,
     };
     let input = mac_input("session", &header.bytes(), BODY);
-    let token = token(&derived.signing, "session", &header, BODY);
+    let token = signed_token(&derived.signing, "session", &header.bytes(), BODY);
     vec![
         ("secret", hex(&secret)),
         ("PRK", hex(&derived.prk)),
@@ -102,16 +102,15 @@ fn engine_accepts_the_worked_example() {
     let fresh = engine.load_at(std::iter::empty(), ISSUED_AT);
     fresh.insert("user", "ada").expect("insert");
     let written = engine.save_at(&fresh, ISSUED_AT).expect("save");
-    let attributes = &written[0][written[0].len() - parse_line(&written[0]).attributes_len..];
+    let set = &written.cookies[0];
+    let attributes = &set.line()[set.pair().len()..];
     let line = format!("Set-Cookie: session={token}{attributes}");
     assert!(
         FORMAT.lines().any(|text| text.trim() == line),
         "docs/FORMAT.md lacks the line:\n{line}"
     );
     // The engine's own write of the same session differs only in the generation id and tag.
-    let own = URL_SAFE_NO_PAD
-        .decode(parse_line(&written[0]).value)
-        .expect("base64");
+    let own = URL_SAFE_NO_PAD.decode(set.value()).expect("base64");
     let ours = URL_SAFE_NO_PAD.decode(token).expect("base64");
     assert_eq!(own.len(), ours.len());
     assert_eq!(own[..3], ours[..3]);
@@ -122,7 +121,7 @@ fn engine_accepts_the_worked_example() {
 /// attributes.
 #[test]
 fn chunking_example_matches_the_document() {
-    use super::support::{NOW, check_response, engine, pad_to, session_with};
+    use super::support::{NOW, check_outcome, pad_to, session_with};
     use chunked_cookie_session::Compression;
 
     let config = SessionConfig::builder()
@@ -130,25 +129,25 @@ fn chunking_example_matches_the_document() {
         .compression(Compression::Off)
         .build()
         .expect("valid");
-    let engine = engine(config.clone());
+    let f = signed();
+    let engine = f.engine(config.clone());
     let mut map = serde_json::Map::new();
-    assert_eq!(pad_to(&mut map, 10_000), 10_000);
-    let lines = engine
+    assert_eq!(pad_to(&f, &engine, &mut map, 10_000), 10_000);
+    let outcome = engine
         .save_at(&session_with(&engine, &map), NOW)
         .expect("fits");
-    let sets = check_response(&config, &lines);
-    assert_eq!(sets[0].attributes_len, 40);
+    let sets = check_outcome(&f, &config, &outcome);
+    assert_eq!(sets[0].line().len() - sets[0].pair().len(), 40);
     let pieces: Vec<String> = sets
         .iter()
         .enumerate()
-        .map(|(i, line)| (line.value.len() - if i == 0 { 0 } else { 12 }).to_string())
+        .map(|(i, set)| (set.value().len() - if i == 0 { 0 } else { 12 }).to_string())
         .collect();
-    let lengths: Vec<String> = lines.iter().map(|line| line.len().to_string()).collect();
-    let cookie_line: usize = sets
+    let lengths: Vec<String> = sets
         .iter()
-        .map(|line| line.name.len() + 1 + line.value.len())
-        .sum::<usize>()
-        + 2 * (sets.len() - 1);
+        .map(|set| set.line().len().to_string())
+        .collect();
+    let cookie_line = outcome.cookie_line.expect("a write");
     for expected in [
         format!("chunk split: {}", pieces.join(" + ")),
         format!("set-cookie lengths: {}", lengths.join(", ")),

@@ -1,0 +1,260 @@
+//! What only the private format promises: an independent reader built from the crates and
+//! docs/FORMAT.md opens its cookies; the cookies reveal nothing of the session; it
+//! compresses only when told to; it and the signed format never read each other's
+//! cookies; every write draws a fresh nonce.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::AeadInOut;
+use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305};
+use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
+use serde_json::{Map, Value, json};
+use test_support::{join_pairs, noise};
+
+use super::fixture::{
+    Fixture, GENERATION, GENERATION_LEN, HEADER_LEN, header_bytes, key, native_secret, private,
+    signed,
+};
+use super::forge::{AAD_DOMAIN, FLAG_COMPRESSED, FLAG_ENCRYPTED, derive};
+use super::support::*;
+
+const BUDGET: usize = 40 * 1024;
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+
+fn config(compression: Compression) -> SessionConfig {
+    SessionConfig::builder()
+        .max_size(BUDGET)
+        .compression(compression)
+        .build()
+        .expect("valid")
+}
+
+/// The `(name, value)` of every chunk a new session holding `value` is written as, in
+/// index order.
+fn write_pairs(f: &Fixture, engine: &SessionEngine, value: &Value) -> Vec<(String, String)> {
+    let map: Map<String, Value> = value.as_object().expect("an object").clone();
+    let outcome = engine
+        .save_at(&session_with(engine, &map), NOW)
+        .expect("fits");
+    check_outcome(f, engine.config(), &outcome)
+        .iter()
+        .map(|set| (set.name().to_owned(), set.value().to_owned()))
+        .collect()
+}
+
+fn joined_token(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .enumerate()
+        .map(|(index, (_, value))| {
+            if index == 0 {
+                &value[..]
+            } else {
+                &value[GENERATION_LEN..]
+            }
+        })
+        .collect()
+}
+
+fn load(engine: &SessionEngine, pairs: &[(String, String)]) -> chunked_cookie_session::Session {
+    engine.load_at([join_pairs(pairs).as_str()], NOW + 1)
+}
+
+#[test]
+fn ciphertext_reveals_no_plaintext() {
+    const MARKER: &str = "Qz7-PRIVATE-MARKER-x9Kw";
+    let session_value = json!({
+        MARKER: format!("{MARKER} {} {MARKER}", noise(9000, 3)),
+        "repeat": MARKER.repeat(200),
+    });
+    let contains = |haystack: &[u8]| {
+        haystack
+            .windows(MARKER.len())
+            .any(|w| w == MARKER.as_bytes())
+    };
+    let leaks = |pairs: &[(String, String)]| {
+        let raw = URL_SAFE_NO_PAD
+            .decode(joined_token(pairs))
+            .expect("base64url");
+        let mut leaked = contains(&raw);
+        for (index, (_, value)) in pairs.iter().enumerate() {
+            leaked |= contains(value.as_bytes());
+            let piece = if index == 0 {
+                value.as_str()
+            } else {
+                &value[GENERATION_LEN..]
+            };
+            // Every alignment, so a piece that starts mid-group is decoded too.
+            for start in 0..4 {
+                let text = &piece[start.min(piece.len())..];
+                let whole = &text[..text.len() / 4 * 4];
+                leaked |= contains(&URL_SAFE_NO_PAD.decode(whole).expect("base64url"));
+            }
+        }
+        leaked
+    };
+
+    for compression in [Compression::Auto, Compression::On, Compression::Off] {
+        let engine = private().engine(config(compression));
+        let pairs = write_pairs(&private(), &engine, &session_value);
+        assert!(pairs.len() >= 2 || compression == Compression::On);
+        assert!(!leaks(&pairs), "{compression:?}");
+        let session = load(&engine, &pairs);
+        assert_eq!(
+            session.get_value(MARKER),
+            session_value.get(MARKER).cloned()
+        );
+    }
+
+    // The same check finds the marker in a signed session: it is able to see a leak.
+    let signed_engine = signed().engine(config(Compression::Off));
+    assert!(leaks(&write_pairs(
+        &signed(),
+        &signed_engine,
+        &session_value
+    )));
+}
+
+#[test]
+fn compression_is_off_unless_asked_for() {
+    let compressible = json!({ "t": "abcdefgh".repeat(1500) });
+    let with = |compression| {
+        let private_engine = private().engine(config(compression));
+        let signed_engine = signed().engine(config(compression));
+        (
+            write_pairs(&private(), &private_engine, &compressible),
+            write_pairs(&signed(), &signed_engine, &compressible),
+        )
+    };
+
+    // The default, Auto: signed sessions compress, private ones do not.
+    let (private_auto, signed_auto) = with(Compression::Auto);
+    assert_eq!(header_bytes(&private_auto[0].1)[1] & FLAG_COMPRESSED, 0);
+    assert_eq!(
+        header_bytes(&signed_auto[0].1)[1] & FLAG_COMPRESSED,
+        FLAG_COMPRESSED
+    );
+    assert!(join_pairs(&private_auto).len() > 12_000);
+    let (private_off, _) = with(Compression::Off);
+    assert_eq!(header_bytes(&private_off[0].1)[1] & FLAG_COMPRESSED, 0);
+
+    // The explicit opt-in compresses, and the result still opens.
+    let (private_on, _) = with(Compression::On);
+    assert_eq!(
+        header_bytes(&private_on[0].1)[1] & FLAG_COMPRESSED,
+        FLAG_COMPRESSED
+    );
+    assert_eq!(private_on.len(), 1);
+    assert!(join_pairs(&private_on).len() < 1000);
+    let engine = private().engine(config(Compression::Auto));
+    let session = load(&engine, &private_on);
+    assert_eq!(session.load_reason(), LoadReason::Valid);
+    assert_eq!(Value::Object(session.entries()), compressible);
+}
+
+#[test]
+fn signed_and_private_never_read_each_other() {
+    let signed_engine = signed().engine(config(Compression::Auto));
+    let private_engine = private().engine(config(Compression::Auto));
+    for len in [10, 9000] {
+        let value = json!({ "t": noise(len, 13) });
+        let from_private = write_pairs(&private(), &private_engine, &value);
+        let session = load(&signed_engine, &from_private);
+        assert_eq!(session.load_reason(), LoadReason::Malformed);
+        assert!(session.is_empty());
+
+        let from_signed = write_pairs(&signed(), &signed_engine, &value);
+        let session = load(&private_engine, &from_signed);
+        assert_eq!(session.load_reason(), LoadReason::Malformed);
+        assert!(session.is_empty());
+
+        // A signed token relabelled as encrypted (the flag set, nothing else changed) is
+        // still refused: the private codec's tag does not verify.
+        let mut raw = URL_SAFE_NO_PAD
+            .decode(joined_token(&from_signed))
+            .expect("base64url");
+        raw[1] |= FLAG_ENCRYPTED;
+        let token = URL_SAFE_NO_PAD.encode(&raw);
+        let mut at = 0;
+        let forged: Vec<(String, String)> = from_signed
+            .iter()
+            .enumerate()
+            .map(|(index, (name, value))| {
+                let (prefix, len) = if index == 0 {
+                    ("", value.len())
+                } else {
+                    (&value[..GENERATION_LEN], value.len() - GENERATION_LEN)
+                };
+                let piece = format!("{prefix}{}", &token[at..at + len]);
+                at += len;
+                (name.clone(), piece)
+            })
+            .collect();
+        assert_eq!(
+            load(&private_engine, &forged).load_reason(),
+            LoadReason::BadSignature
+        );
+    }
+}
+
+/// Opens a cookie with nothing but the crates and the documented format: proves the key
+/// derivation (HKDF-SHA256, salt and info strings), the key id, the token layout and the
+/// associated data are what docs/FORMAT.md says.
+#[test]
+fn an_independent_reader_opens_the_documented_format() {
+    let engine = private().engine(config(Compression::Auto));
+    let value = json!({ "t": noise(9000, 17), "n": 1 });
+    let pairs = write_pairs(&private(), &engine, &value);
+    let mut raw = URL_SAFE_NO_PAD
+        .decode(joined_token(&pairs))
+        .expect("base64url");
+
+    let derived = derive(&native_secret(1));
+    assert_eq!(derived.key_id, key(1).id().as_bytes());
+    assert_eq!(raw[0], 1);
+    assert_eq!(raw[1], FLAG_ENCRYPTED);
+    assert_eq!(usize::from(raw[2]), pairs.len());
+    assert_eq!(raw[12..16], derived.key_id);
+    assert_eq!(raw[16..24], NOW.to_be_bytes());
+    assert_eq!(raw[32], 0);
+
+    let name = b"session";
+    let mut aad = AAD_DOMAIN.to_vec();
+    aad.extend_from_slice(&u16::try_from(name.len()).expect("short").to_be_bytes());
+    aad.extend_from_slice(name);
+    aad.extend_from_slice(&raw[..HEADER_LEN]);
+
+    let (_, rest) = raw.split_at_mut(HEADER_LEN);
+    let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
+    let (message, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
+    let nonce: &[u8; NONCE_LEN] = (&*nonce).try_into().expect("24 bytes");
+    let tag: &[u8; TAG_LEN] = (&*tag).try_into().expect("16 bytes");
+    XChaCha20Poly1305::new((&derived.encryption).into())
+        .decrypt_inout_detached(nonce.into(), &aad, message.into(), tag.into())
+        .expect("the documented key, nonce and associated data open the cookie");
+    let decoded: Value = serde_json::from_slice(message).expect("JSON");
+    assert_eq!(decoded, value);
+}
+
+#[test]
+fn every_write_draws_a_fresh_nonce_and_generation() {
+    let engine = private().engine(config(Compression::Auto));
+    let mut nonces = std::collections::HashSet::new();
+    let mut generations = std::collections::HashSet::new();
+    let mut bodies = std::collections::HashSet::new();
+    for _ in 0..300 {
+        let pairs = write_pairs(
+            &private(),
+            &engine,
+            &json!({ "same": "content every time" }),
+        );
+        let value = &pairs[0].1;
+        assert!(nonces.insert(value[44..76].to_owned()), "a nonce repeated");
+        assert!(generations.insert(value[GENERATION].to_owned()));
+        assert!(
+            bodies.insert(value[76..].to_owned()),
+            "a ciphertext repeated"
+        );
+    }
+}
