@@ -85,7 +85,7 @@ pub use serde_json::{self, Map, Value};
 pub use clock::unix_now;
 pub use config::{
     BROWSER_NAME_VALUE_LIMIT, Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING,
-    OverflowPolicy, PARTITIONED_LIMIT, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig,
+    MAX_NESTING, OverflowPolicy, PARTITIONED_LIMIT, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig,
     SessionConfigBuilder,
 };
 pub use cookies::SetCookie;

@@ -80,11 +80,11 @@ impl Session {
     /// assert!(session.get::<String>("cart").is_err());
     /// assert_eq!(session.get::<u8>("missing").unwrap(), None);
     /// ```
-    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, serde_json::Error> {
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, GetError> {
         self.loaded()
             .entries()
             .get(key)
-            .map(T::deserialize)
+            .map(|value| T::deserialize(value).map_err(|err| GetError::new::<T>(key, err)))
             .transpose()
     }
 
@@ -134,6 +134,40 @@ impl Session {
     /// ```
     pub fn insert_value(&self, key: &str, value: Value) -> Option<Value> {
         self.raw().insert(key, value)
+    }
+
+    /// Stores a JSON value under `key` only if the session then still fits its budget, and
+    /// returns the previous value. When it does not fit, the session is left exactly as it
+    /// was (unmodified, if it was), so the response leaves the client's cookies alone: the
+    /// way to take a change from a user that may not fit.
+    ///
+    /// # Errors
+    ///
+    /// The [`SaveError`] the write would meet ([`SaveError::Overflow`] with the sizes, above
+    /// all).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SaveError, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.try_insert_value("note", serde_json::json!("short"))?;
+    /// let mut seed = 3u64;
+    /// let noise: String = (0..20_000)
+    ///     .map(|_| {
+    ///         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    ///         char::from(b'!' + (seed >> 58) as u8)
+    ///     })
+    ///     .collect();
+    /// let refused = session.try_insert_value("note", noise.into());
+    /// assert!(matches!(refused, Err(SaveError::Overflow { .. })));
+    /// assert_eq!(session.get::<String>("note")?.as_deref(), Some("short"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_insert_value(&self, key: &str, value: Value) -> Result<Option<Value>, SaveError> {
+        self.raw().insert_if_fits(key, value)
     }
 
     /// Removes an entry, returning its value.

@@ -63,18 +63,11 @@ async fn set(
             json!({"error": "the body must be one JSON value, such as \"text\", 42 or {\"a\": 1}"}),
         );
     };
-    let previous = session.insert_value(&key, value);
-    // A change that does not fit must leave the client's cookies untouched: ask before
-    // answering, and take the change back when it does not fit.
-    match session.check() {
+    // A change that does not fit leaves the session, and so the client's cookies, as
+    // they were.
+    match session.try_insert_value(&key, value) {
         Ok(_) => view(&app.engine, &session, session.load_reason()),
-        Err(err) => {
-            match previous {
-                Some(previous) => session.insert_value(&key, previous),
-                None => session.remove(&key),
-            };
-            refused(&err)
-        }
+        Err(err) => refused(&err),
     }
 }
 

@@ -50,6 +50,10 @@ pub(crate) fn join(
     limit: usize,
     byte_cap: usize,
 ) -> Result<Joined, LoadReason> {
+    // A chunk 0 over the cap is refused before anything of it is read.
+    if chunk0.len() > byte_cap {
+        return Err(LoadReason::TooLarge);
+    }
     let mut pieces = vec![chunk0];
     match layout.count {
         Count::Manifest {

@@ -30,7 +30,7 @@ pub(crate) enum Count {
     /// No manifest: chunks are joined in index order up to the first gap, and whatever
     /// lies past the gap is debris. A lost piece then shows as a bad signature.
     #[cfg_attr(
-        not(feature = "flask"),
+        all(not(feature = "flask"), not(test)),
         expect(dead_code, reason = "only the Flask layouts go without a manifest")
     )]
     UntilGap,
@@ -43,7 +43,7 @@ pub(crate) enum Deadline {
     MaxAge,
     /// `Expires`, the deadline as a date (Flask's way).
     #[cfg_attr(
-        not(feature = "flask"),
+        all(not(feature = "flask"), not(test)),
         expect(dead_code, reason = "only the Flask layouts state a date")
     )]
     Expires,

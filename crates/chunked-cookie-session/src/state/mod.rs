@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use crate::chunk::{ChunkSet, Incoming, Layout};
 use crate::codec::{Format, Meta};
 use crate::config::SessionConfig;
+use crate::error::SaveError;
 use crate::reason::LoadReason;
 
 /// How many candidate sets of twins a request may carry before its cookies are refused as
@@ -167,6 +168,27 @@ impl State {
         }
         self.modified = true;
         self.map.insert(key.to_owned(), value)
+    }
+
+    /// Stores `value` under `key` only if the session then still fits its budget; when it
+    /// does not, the session is left exactly as it was, unmodified if it was.
+    pub(crate) fn insert_if_fits(
+        &mut self,
+        key: &str,
+        value: Value,
+    ) -> Result<Option<Value>, SaveError> {
+        self.ensure_loaded();
+        let was_modified = self.modified;
+        let previous = self.insert(key, value);
+        if let Err(err) = self.measure() {
+            match previous {
+                Some(previous) => self.map.insert(key.to_owned(), previous),
+                None => self.map.remove(key),
+            };
+            self.modified = was_modified;
+            return Err(err);
+        }
+        Ok(previous)
     }
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {

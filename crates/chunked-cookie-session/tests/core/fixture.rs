@@ -305,6 +305,14 @@ impl Fixture {
         matches!(self.wire, Wire::Itsdangerous)
     }
 
+    /// Whether a response that only reads a refused session deletes its cookies. The
+    /// native formats' cookies are the engine's own and are cleaned (FORMAT.md); a Flask
+    /// cookie the Rust side refuses is left in the browser, where it may be the Flask app's
+    /// live session (FLASK.md, "Rejected cookies").
+    pub fn cleans_rejected(&self) -> bool {
+        matches!(self.wire, Wire::Envelope { .. })
+    }
+
     /// The reason for a session whose later chunk is absent: the native manifest names
     /// it missing; without a manifest the join stops at the gap and the signature fails.
     pub fn missing_later_chunk(&self) -> LoadReason {

@@ -88,7 +88,13 @@ impl<'f> Matrix<'f> {
     ) -> (LoadReason, Map<String, Value>, Vec<String>) {
         let f = self.f;
         let base = self.config.name();
-        let rejected = |reason| (reason, Map::new(), Vec::new());
+        // After a refusal, the cookies a format cleans are gone; the others stay.
+        let left_after_refusal = if f.cleans_rejected() {
+            Vec::new()
+        } else {
+            our_names(f, jar, base)
+        };
+        let rejected = |reason| (reason, Map::new(), left_after_refusal.clone());
         if our_names(f, jar, base).is_empty() {
             return rejected(LoadReason::NoSession);
         }
@@ -247,10 +253,11 @@ impl<'f> Matrix<'f> {
             );
             // …so the request after that is clean and writes nothing.
             let after = load_jar(&engine, &kept, NOW + 3);
-            let settled = if clean.is_empty() {
-                LoadReason::NoSession
-            } else {
-                LoadReason::Valid
+            // (A refused Flask session is left in place, and refused again.)
+            let settled = match (clean.is_empty(), reason.is_rejection()) {
+                (true, _) => LoadReason::NoSession,
+                (false, true) => reason,
+                (false, false) => LoadReason::Valid,
             };
             assert_eq!(after.load_reason(), settled);
             assert_eq!(after.entries(), map);

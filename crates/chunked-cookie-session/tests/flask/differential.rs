@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chunked_cookie_session::flask::{
-    Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, from_json, to_json,
+    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, from_json, to_json,
 };
 use chunked_cookie_session::{LoadReason, SET_COOKIE_LINE_LIMIT, SaveError, SetCookie};
 use serde_json::{Map, Value, json};
@@ -127,10 +127,10 @@ impl Rng {
             0 => Value::Null,
             1 => json!(self.below(2) == 1),
             2 => json!(i64::from_ne_bytes(self.next().to_ne_bytes())),
-            3 => to(serde_json::to_value(
+            3 => to(serde_json::to_value(BigInt::from(
                 (i128::from(i64::from_ne_bytes(self.next().to_ne_bytes())) << 40)
                     + i128::from(self.below(1 << 40)),
-            )),
+            ))),
             4 => to(serde_json::to_value(Float(f64::from_bits(self.next())))),
             5 => json!(self.text()),
             6 => to(serde_json::to_value(Bytes(
@@ -224,7 +224,9 @@ fn rust_types_arrive_as_python_types() {
         .expect("markup");
     session.insert("u", Uuid(id)).expect("uuid");
     session.insert("d", DateTime(at)).expect("datetime");
-    session.insert("n", -(1_i128 << 100)).expect("big int");
+    session
+        .insert("n", BigInt::from(-(1_i128 << 100)))
+        .expect("big int");
     session.insert("f", Float(f64::NAN)).expect("nan");
     session.insert("g", 1e-5).expect("float");
     session
@@ -253,7 +255,8 @@ fn rust_types_arrive_as_python_types() {
     );
     assert_eq!(back.get::<Uuid>("u").expect("uuid"), Some(Uuid(id)));
     assert_eq!(back.get::<DateTime>("d").expect("date"), Some(DateTime(at)));
-    assert_eq!(back.get::<i128>("n").expect("int"), Some(-(1 << 100)));
+    let n: BigInt = back.get("n").expect("int").expect("present");
+    assert_eq!(i128::try_from(&n), Ok(-(1 << 100)));
     assert!(
         back.get::<Float>("f")
             .expect("nan")

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chunked_cookie_session::flask::{
-    Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, to_json,
+    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, to_json,
 };
 use chunked_cookie_session::{ResponseInfo, SET_COOKIE_LINE_LIMIT, Session, SessionEngine};
 use serde_json::{Value, json};
@@ -38,7 +38,9 @@ mod rust_server {
         session
             .insert("r_datetime", DateTime(at))
             .expect("datetime");
-        session.insert("r_bigint", -(1_i128 << 100)).expect("int");
+        session
+            .insert("r_bigint", BigInt::from(-(1_i128 << 100)))
+            .expect("int");
         session
             .insert("r_float", Float(f64::NEG_INFINITY))
             .expect("float");
@@ -95,7 +97,11 @@ mod rust_server {
         );
         expect(
             "f_bigint",
-            session.get::<i128>("f_bigint").ok().flatten()
+            session
+                .get::<BigInt>("f_bigint")
+                .ok()
+                .flatten()
+                .and_then(|n| i128::try_from(&n).ok())
                 == Some(123_456_789_012_345_678_901_234_567_890),
         );
         expect(

@@ -11,6 +11,9 @@ use test_support::{Jar, noise};
 use super::{MAX_AGE, SALT, SECRET, TS, config, engine, flask_loads, settings, stock_value, write};
 
 /// What the Rust engine and itsdangerous each decide for one cookie, as the same words.
+/// The clock-skew allowance of the engines here: the library's default, 60 seconds.
+const SKEW: u64 = 60;
+
 fn verdicts(
     oracle: &mut Oracle,
     cookie: &str,
@@ -71,12 +74,20 @@ fn rotation_and_expiry_decided_as_itsdangerous_decides() {
         (&old, "new-secret", vec!["old-secret"], TS + MAX_AGE + 1),
         (&new, "new-secret", vec![], TS - 1),
         (&old, "new-secret", vec![], TS - 1),
+        (&new, "new-secret", vec![], TS - SKEW),
+        (&new, "new-secret", vec![], TS - SKEW - 1),
         (&new, "new-secret", vec![], 0),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (cookie, secret, fallbacks, now) in cases {
         let (rust, flask) = verdicts(&mut oracle, cookie, secret, &fallbacks, now);
-        assert_eq!(rust, flask, "{cookie} {secret} {fallbacks:?} at {now}");
+        // Flask refuses a signature from the future outright; this crate allows the
+        // configured clock skew (FLASK.md, "Clocks"), and agrees everywhere else.
+        let allowed = flask == "expired" && now < TS && TS - now <= SKEW && rust == "valid";
+        assert!(
+            rust == flask || allowed,
+            "{cookie} {secret} {fallbacks:?} at {now}: Rust {rust}, Flask {flask}"
+        );
         seen.insert(flask);
     }
     assert_eq!(seen.len(), 3, "every verdict was exercised: {seen:?}");
@@ -122,9 +133,10 @@ fn chunked_layout_rules() {
     let session = chunked.load_at(gap.fields().iter().map(String::as_str), TS);
     assert_eq!(session.load_reason(), LoadReason::BadSignature);
     assert!(session.is_empty());
+    // A response that does not write leaves a refused Flask session in the browser, as
+    // Flask does (FLASK.md, "Rejected cookies").
     let cleanup = chunked.save_at(&session, TS).expect("cleanup");
-    assert_eq!(cleanup.cookies.len(), sent - 1);
-    assert!(cleanup.cookies.iter().all(SetCookie::is_removal));
+    assert!(cleanup.cookies.is_empty(), "{cleanup:?}");
 
     // Shrinking from three pieces to one deletes the two the browser still holds.
     let session = chunked.load_at([written.cookie_header().as_str()], TS);
