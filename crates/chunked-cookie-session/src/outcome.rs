@@ -152,9 +152,10 @@ impl Outcome {
         }
     }
 
-    /// Fills in the header decisions for a response described by `response`.
+    /// Fills in the header decisions for a response described by `response`: `Vary:
+    /// Cookie` when the handler touched the session or the response sets its cookies.
     pub(crate) fn for_response(mut self, accessed: bool, response: &ResponseInfo) -> Outcome {
-        self.vary_cookie = accessed && !response.varies_on_cookie;
+        self.vary_cookie = (accessed || !self.cookies.is_empty()) && !response.varies_on_cookie;
         self.cache_control = (!self.cookies.is_empty() && !response.has_cache_control)
             .then_some(CACHE_CONTROL_PRIVATE);
         self

@@ -7,6 +7,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+#[cfg(feature = "flask")]
+use crate::codec::flask::python::{InvalidEntry, PyValue};
 use crate::error::{GetError, InsertError, SaveError};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
@@ -408,6 +410,115 @@ impl Session {
     pub fn expires_at(&self) -> u64 {
         let state = self.loaded();
         state.expires_at_for_write(state.now())
+    }
+}
+
+/// For bindings to frameworks that read every request's session up front and keep it in
+/// their own objects (the Python package's Flask extension does): the entries handed over
+/// and taken back whole, and access reported by the framework.
+impl Session {
+    /// Whether the handler touched the session, as the framework tracks it (Flask's
+    /// `session.accessed`), replacing what this handle's own reads recorded: it decides
+    /// `Vary: Cookie`. Whether the session is written does not depend on it.
+    pub fn set_accessed(&self, accessed: bool) {
+        self.raw().set_accessed(accessed);
+    }
+
+    /// True when the response will write the session even though nothing changed: an
+    /// old key sealed it, or its refresh threshold has passed. A binding that holds the
+    /// entries in its own objects hands them back then, so what is written is what the
+    /// handler left.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().refresh_after(Duration::from_secs(60)).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    /// assert!(!engine.load_at([cookies.as_str()], 1_700_000_059).rewrite_due());
+    /// assert!(engine.load_at([cookies.as_str()], 1_700_000_060).rewrite_due());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rewrite_due(&self) -> bool {
+        let mut state = self.raw();
+        state.decode_once();
+        state.rewrite_due(state.now())
+    }
+
+    /// Lends the entries to `f` as Python values (feature `flask`), for a Flask engine or a
+    /// native one: what Flask's session would hold. Decodes the incoming session if
+    /// nobody has yet.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidEntry`] when an entry the Rust API stored is not valid tagged JSON (a
+    /// `{" t": 5}`), which Flask could not read.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::{FlaskSettings, PyValue, Tuple};
+    /// use chunked_cookie_session::{SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::flask(SessionConfig::flask_defaults().build()?, FlaskSettings::new("k")?);
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("pair", Tuple((1, "two")))?;
+    /// let pair = session.with_python_entries(|entries| entries[0].1.clone())?;
+    /// assert_eq!(pair, PyValue::Tuple(vec![PyValue::Int(1), PyValue::Str("two".into())]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn with_python_entries<R>(
+        &self,
+        f: impl FnOnce(&[(String, PyValue)]) -> R,
+    ) -> Result<R, InvalidEntry> {
+        let mut state = self.loaded();
+        let entries = state
+            .python_entries()
+            .map_err(|(key, error)| InvalidEntry { key, error })?;
+        Ok(f(entries))
+    }
+
+    /// A copy of the entries as Python values (feature `flask`); see
+    /// [`with_python_entries`](Self::with_python_entries).
+    ///
+    /// # Errors
+    ///
+    /// As [`with_python_entries`](Self::with_python_entries).
+    #[cfg(feature = "flask")]
+    pub fn python_entries(&self) -> Result<Vec<(String, PyValue)>, InvalidEntry> {
+        self.with_python_entries(<[(String, PyValue)]>::to_vec)
+    }
+
+    /// Replaces every entry with these Python values (feature `flask`), each key once: the
+    /// session counts as modified, as Flask's does once its dict changed, and is written
+    /// whole by the response. For a Flask engine, `_permanent` decides the persistence, as
+    /// in Flask.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::{FlaskSettings, PyValue};
+    /// use chunked_cookie_session::{SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::flask(SessionConfig::flask_defaults().build()?, FlaskSettings::new("test-secret")?);
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.set_python_entries(vec![("user".into(), PyValue::Str("alice".into()))]);
+    /// let outcome = engine.save_at(&session, 1_700_000_000)?;
+    /// assert_eq!(
+    ///     outcome.cookies[0].line(),
+    ///     "session=eyJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.64FjGVGKqiQC_LBQ0Ln1-5m8au0; HttpOnly; Path=/"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn set_python_entries(&self, entries: Vec<(String, PyValue)>) {
+        self.raw().set_python_entries(entries);
     }
 }
 

@@ -13,7 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::{Meta, Opened, SealInput, compress};
+use super::{Entries, Meta, Opened, SealInput, compress};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -163,7 +163,10 @@ pub(crate) fn open_verified(
     } else {
         parse_map(body)?
     };
-    Ok(Opened { map, meta })
+    Ok(Opened {
+        entries: Entries::from_map(map),
+        meta,
+    })
 }
 
 /// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels

@@ -7,6 +7,7 @@
 //! by it; the engine drives both.
 
 pub(crate) mod compress;
+pub(crate) mod entries;
 mod envelope;
 #[cfg(feature = "flask")]
 pub(crate) mod flask;
@@ -16,6 +17,8 @@ mod private;
 mod signed;
 
 use serde_json::{Map, Value};
+
+pub(crate) use entries::Entries;
 
 use crate::chunk::Layout;
 use crate::config::{MAX_NESTING, SessionConfig};
@@ -31,10 +34,17 @@ pub(crate) fn native_layout() -> &'static Layout {
 /// What a codec needs to seal a session.
 #[derive(Debug)]
 pub(crate) struct SealInput<'a> {
-    pub map: &'a Map<String, Value>,
+    pub entries: &'a Entries,
     pub persistent: bool,
     pub issued_at: u64,
     pub expires_at: u64,
+}
+
+impl SealInput<'_> {
+    /// The entries as a JSON map.
+    pub(crate) fn map(&self) -> &Map<String, Value> {
+        self.entries.map()
+    }
 }
 
 /// What a verified token said about itself.
@@ -49,7 +59,7 @@ pub(crate) struct Meta {
 /// A verified, decoded session.
 #[derive(Debug)]
 pub(crate) struct Opened {
-    pub map: Map<String, Value>,
+    pub entries: Entries,
     pub meta: Meta,
 }
 
@@ -194,13 +204,13 @@ impl Format {
 
     /// What the session's entries say about its persistence, for formats that keep it there.
     #[cfg_attr(not(feature = "flask"), allow(unused_variables))]
-    pub(crate) fn persistent_in(&self, map: &Map<String, Value>) -> Option<bool> {
+    pub(crate) fn persistent_in(&self, entries: &Entries) -> Option<bool> {
         match self {
             Format::Signed(_) => None,
             #[cfg(feature = "private")]
             Format::Private(_) => None,
             #[cfg(feature = "flask")]
-            Format::Flask(_) => flask::persistent_in(map),
+            Format::Flask(_) => flask::persistent_in(entries),
         }
     }
 

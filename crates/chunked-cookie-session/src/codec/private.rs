@@ -60,7 +60,7 @@ impl PrivateCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = Zeroizing::new(envelope::serialize(input.map, config)?);
+        let json = Zeroizing::new(envelope::serialize(input.map(), config)?);
         let mut flags = FLAG_ENCRYPTED;
         // `Auto` means "compress signed sessions": a private session is compressed only when
         // the application opted in, because the ciphertext length would otherwise reveal how

@@ -47,7 +47,7 @@ impl SignedCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = envelope::serialize(input.map, config)?;
+        let json = envelope::serialize(input.map(), config)?;
         let mut flags = 0;
         let body = match config.compression {
             Compression::Auto | Compression::On => match deflate_if_smaller(&json) {

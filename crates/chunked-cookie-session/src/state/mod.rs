@@ -17,7 +17,9 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::chunk::{ChunkSet, Incoming, Layout};
-use crate::codec::{Format, Meta};
+#[cfg(feature = "flask")]
+use crate::codec::flask::python::{EntryError, PyValue};
+use crate::codec::{Entries, Format, Meta};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
@@ -79,10 +81,12 @@ pub(crate) struct State {
     now: u64,
     incoming: Incoming,
     /// Set once the incoming cookies were decoded (or purged without decoding).
+    loaded: bool,
+    /// Set once a handler touched the session: what `Vary: Cookie` answers to.
     accessed: bool,
     /// Chunk indices the request carried that the loaded session does not use.
     debris: ChunkSet,
-    map: Map<String, Value>,
+    entries: Entries,
     reason: LoadReason,
     meta: Option<Meta>,
     persistent: Option<bool>,
@@ -97,9 +101,10 @@ impl State {
             rules,
             now,
             incoming,
+            loaded: false,
             accessed: false,
             debris: ChunkSet::EMPTY,
-            map: Map::new(),
+            entries: Entries::default(),
             reason: LoadReason::NoSession,
             meta: None,
             persistent: None,
@@ -109,18 +114,32 @@ impl State {
         }
     }
 
-    /// Decodes the incoming cookies, the first time only.
+    /// Decodes the incoming cookies, the first time only, for a handler that touches the
+    /// session.
     pub(crate) fn ensure_loaded(&mut self) {
-        if self.accessed {
+        self.accessed = true;
+        self.decode_once();
+    }
+
+    /// Decodes the incoming cookies, the first time only, without counting as the handler's
+    /// access.
+    pub(crate) fn decode_once(&mut self) {
+        if self.loaded {
             return;
         }
-        self.accessed = true;
+        self.loaded = true;
         let decoded = self.decode();
         decoded.reason.log(self.incoming.bytes());
-        self.map = decoded.map;
+        self.entries = decoded.entries;
         self.reason = decoded.reason;
         self.meta = decoded.meta;
         self.debris = decoded.debris;
+    }
+
+    /// Whether the handler touched the session, as a framework that tracks access itself
+    /// reports it.
+    pub(crate) fn set_accessed(&mut self, accessed: bool) {
+        self.accessed = accessed;
     }
 
     pub(crate) fn now(&self) -> u64 {
@@ -136,8 +155,33 @@ impl State {
         self.accessed
     }
 
+    /// True once the incoming cookies were decoded, or purged without decoding.
+    pub(crate) fn loaded(&self) -> bool {
+        self.loaded
+    }
+
     pub(crate) fn entries(&self) -> &Map<String, Value> {
-        &self.map
+        self.entries.map()
+    }
+
+    /// The entries as the codecs take them.
+    pub(crate) fn held_entries(&self) -> &Entries {
+        &self.entries
+    }
+
+    /// The entries as Python values.
+    #[cfg(feature = "flask")]
+    pub(crate) fn python_entries(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
+        self.decode_once();
+        self.entries.python()
+    }
+
+    /// Replaces every entry with Python values; the session counts as modified.
+    #[cfg(feature = "flask")]
+    pub(crate) fn set_python_entries(&mut self, entries: Vec<(String, PyValue)>) {
+        self.decode_once();
+        self.entries = Entries::from_python(entries);
+        self.modified = true;
     }
 
     pub(crate) fn reason(&self) -> LoadReason {
@@ -163,11 +207,11 @@ impl State {
     /// Stores `value` under `key`; an equal value changes nothing.
     pub(crate) fn insert(&mut self, key: &str, value: Value) -> Option<Value> {
         self.ensure_loaded();
-        if self.map.get(key) == Some(&value) {
+        if self.entries.map().get(key) == Some(&value) {
             return Some(value);
         }
         self.modified = true;
-        self.map.insert(key.to_owned(), value)
+        self.entries.map_mut().insert(key.to_owned(), value)
     }
 
     /// Stores `value` under `key` only if the session then still fits its budget; when it
@@ -182,8 +226,8 @@ impl State {
         let previous = self.insert(key, value);
         if let Err(err) = self.measure() {
             match previous {
-                Some(previous) => self.map.insert(key.to_owned(), previous),
-                None => self.map.remove(key),
+                Some(previous) => self.entries.map_mut().insert(key.to_owned(), previous),
+                None => self.entries.map_mut().remove(key),
             };
             self.modified = was_modified;
             return Err(err);
@@ -193,21 +237,25 @@ impl State {
 
     pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
         self.ensure_loaded();
-        let old = self.map.remove(key);
+        if !self.entries.map().contains_key(key) {
+            return None;
+        }
+        let old = self.entries.map_mut().remove(key);
         self.modified |= old.is_some();
         old
     }
 
     pub(crate) fn clear(&mut self) {
         self.ensure_loaded();
-        self.modified |= !self.map.is_empty();
-        self.map.clear();
+        self.modified |= !self.entries.is_empty();
+        self.entries = Entries::default();
     }
 
     /// Ends the session without decoding it: whatever came in is deleted.
     pub(crate) fn purge(&mut self) {
+        self.loaded = true;
         self.accessed = true;
-        self.map.clear();
+        self.entries = Entries::default();
         self.purged = true;
         self.modified = true;
     }
@@ -230,8 +278,8 @@ impl State {
         // it, as Flask's setter does.
         if let Some(key) = self.rules.format.persistence_entry() {
             let flag = Value::Bool(persistent);
-            if self.map.get(key) != Some(&flag) {
-                self.map.insert(key.to_owned(), flag);
+            if self.entries.map().get(key) != Some(&flag) {
+                self.entries.map_mut().insert(key.to_owned(), flag);
                 self.modified = true;
             }
         }
@@ -241,7 +289,7 @@ impl State {
     /// that keep it there, else this request's choice, else the loaded session's, else the
     /// configuration's default.
     pub(crate) fn persistent_now(&self) -> bool {
-        if let Some(persistent) = self.rules.format.persistent_in(&self.map) {
+        if let Some(persistent) = self.rules.format.persistent_in(&self.entries) {
             return persistent;
         }
         self.persistent

@@ -1,17 +1,15 @@
 //! The rules of reading: the request's cookies, gathered by exact name, become a session
 //! and a load reason.
 
-use serde_json::{Map, Value};
-
 use super::State;
 use crate::chunk::{self, ChunkSet, Joined};
-use crate::codec::Meta;
+use crate::codec::{Entries, Meta};
 use crate::reason::LoadReason;
 
 /// What decoding the request's cookies produced.
 #[derive(Debug)]
 pub(super) struct Decoded {
-    pub(super) map: Map<String, Value>,
+    pub(super) entries: Entries,
     pub(super) reason: LoadReason,
     pub(super) meta: Option<Meta>,
     pub(super) debris: ChunkSet,
@@ -20,7 +18,7 @@ pub(super) struct Decoded {
 impl Decoded {
     fn empty(reason: LoadReason, debris: ChunkSet) -> Decoded {
         Decoded {
-            map: Map::new(),
+            entries: Entries::default(),
             reason,
             meta: None,
             debris,
@@ -59,7 +57,7 @@ impl State {
             match opened {
                 Ok((opened, debris)) => {
                     return Decoded {
-                        map: opened.map,
+                        entries: opened.entries,
                         reason: LoadReason::Valid,
                         meta: Some(opened.meta),
                         debris,

@@ -51,14 +51,14 @@ impl State {
     /// request carried debris to clean); deletions for a purged or emptied session; else
     /// every chunk of a new write, after the deletion of the chunks it no longer uses.
     pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
-        if !self.accessed() {
+        if !self.loaded() {
             return Ok(Written::default());
         }
         let rules = &*self.rules;
         let config = &rules.config;
         let present = self.incoming.present();
         let purge_all = || present.union(ChunkSet::single(0));
-        if self.is_purged() || (self.is_modified() && self.entries().is_empty()) {
+        if self.is_purged() || (self.is_modified() && self.held_entries().is_empty()) {
             let doomed = if self.is_purged() {
                 purge_all()
             } else {
@@ -66,13 +66,7 @@ impl State {
             };
             return Ok(self.removals(doomed, Some(0)));
         }
-        let due = self.meta().is_some_and(|meta| {
-            rules.format.needs_rewrite(&meta)
-                || config
-                    .refresh_threshold()
-                    .is_some_and(|after| now.saturating_sub(meta.issued_at) >= after.as_secs())
-        });
-        if !self.is_modified() && !due {
+        if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
             // a success, and everything after a rejection when the cookies are this
             // format's own (see `Format::clears_rejected`).
@@ -97,10 +91,23 @@ impl State {
         }
     }
 
+    /// True when a session read and left unchanged is written again all the same: an old
+    /// key sealed it, or its refresh is due.
+    pub(crate) fn rewrite_due(&self, now: u64) -> bool {
+        let rules = &*self.rules;
+        let config = &rules.config;
+        self.meta().is_some_and(|meta| {
+            rules.format.needs_rewrite(&meta)
+                || config
+                    .refresh_threshold()
+                    .is_some_and(|after| now.saturating_sub(meta.issued_at) >= after.as_secs())
+        })
+    }
+
     /// How big the session would be if written now, whatever the overflow policy.
     pub(crate) fn measure(&self) -> Result<Sizes, SaveError> {
         let config = &self.rules.config;
-        let (cookie_line, chunks) = if self.is_purged() || self.entries().is_empty() {
+        let (cookie_line, chunks) = if self.is_purged() || self.held_entries().is_empty() {
             (0, 0)
         } else {
             let (sets, cookie_line) = self.encode(self.now())?;
@@ -140,7 +147,7 @@ impl State {
         let expires_at = self.expires_at_for_write(now);
         let sealable = rules.format.prepare(
             &SealInput {
-                map: self.entries(),
+                entries: self.held_entries(),
                 persistent,
                 issued_at: now,
                 expires_at,

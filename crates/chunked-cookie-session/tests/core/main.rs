@@ -64,6 +64,7 @@ mod fixture;
 mod forge;
 mod support;
 
+mod bindings;
 mod hostile;
 mod outcome;
 mod reasons;

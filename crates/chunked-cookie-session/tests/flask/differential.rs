@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use chunked_cookie_session::flask::{
-    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, from_json, to_json,
+    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, from_json,
+    python_from_json, python_to_json, to_json,
 };
 use chunked_cookie_session::{LoadReason, SET_COOKIE_LINE_LIMIT, SaveError, SetCookie};
 use serde_json::{Map, Value, json};
@@ -36,6 +37,20 @@ fn differential_flask_sessions_read_and_rewritten_byte_for_byte() {
                 to_json(&from_json(flask_json).expect("Flask's JSON reads")),
                 flask_json
             );
+
+            // The same session as Python values, the way the Python package moves it:
+            // Flask's JSON again, and Flask's very cookie when written from them.
+            let python = session.python_entries().expect("valid entries");
+            assert_eq!(python_to_json(&python).as_deref(), Ok(flask_json));
+            let parsed = python_from_json(flask_json).expect("Flask's JSON reads");
+            assert_eq!(python_to_json(&parsed).as_deref(), Ok(flask_json));
+            let from_python = stock.load_at(std::iter::empty(), TS);
+            from_python.set_python_entries(python);
+            match stock.save_at(&from_python, TS) {
+                Ok(outcome) => assert_eq!(stock_value(&outcome), cookie),
+                Err(SaveError::Overflow { .. }) => {}
+                Err(other) => panic!("{other}"),
+            }
 
             // Rust encodes the same session at the same second: Flask's very cookie.
             let line_len = "session=".len() + cookie.len() + "; HttpOnly; Path=/".len();

@@ -18,6 +18,7 @@
 mod differential;
 mod hostile;
 mod live;
+mod python;
 mod rules;
 
 use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};

@@ -14,6 +14,7 @@
 
 mod encoding;
 pub(crate) mod pyjson;
+pub(crate) mod python;
 pub(crate) mod settings;
 mod signer;
 pub(crate) mod tagged;
@@ -27,16 +28,16 @@ use flate2::{Compress, Compression};
 use serde_json::{Map, Value};
 
 use super::compress::{deflate_into, inflate_prefix};
-use super::{Meta, Opened, SealInput, check_clock};
+use super::{Entries, Meta, Opened, SealInput, check_clock};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::KeyId;
 use crate::reason::LoadReason;
 use encoding::python_b64decode;
+use python::{EntryError, PyValue};
 use settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use signer::Signer;
-use tagged::EntryError;
 
 /// Where Flask keeps a session's permanence: an entry of the session itself.
 pub(crate) const PERMANENT_KEY: &str = "_permanent";
@@ -74,8 +75,14 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
 }
 
 /// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
-pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
-    map.get(PERMANENT_KEY).map(tagged::truthy)
+pub(crate) fn persistent_in(entries: &Entries) -> Option<bool> {
+    match entries.held_python() {
+        Some(python) => python
+            .iter()
+            .find(|(key, _)| key == PERMANENT_KEY)
+            .map(|(_, value)| value.is_truthy()),
+        None => entries.map().get(PERMANENT_KEY).map(tagged::truthy),
+    }
 }
 
 /// Seals and opens Flask session cookies.
@@ -123,28 +130,10 @@ impl FlaskCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<String, SaveError> {
-        let mut entries: Vec<(&str, Value)> = Vec::with_capacity(input.map.len() + 1);
-        for (key, value) in input.map {
-            if input.persistent && key == PERMANENT_KEY {
-                continue;
-            }
-            let python = tagged::python_value(value).map_err(|err| match err {
-                EntryError::TooDeep => SaveError::TooDeep {
-                    entry: key.clone(),
-                    limit: MAX_NESTING,
-                },
-                EntryError::Tag(tag) => SaveError::InvalidFlaskEntry {
-                    entry: key.clone(),
-                    tag,
-                },
-            })?;
-            entries.push((key, tagged::tag(python)));
-        }
-        if input.persistent {
-            let kept = input.map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
-            entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
-        }
-        let json = tagged::dump_session(entries.iter().map(|(k, v)| (*k, v)).collect());
+        let json = match input.entries.held_python() {
+            Some(python) => python_json(python, input.persistent)?,
+            None => tagged_json(input.map(), input.persistent)?,
+        };
         if json.len() > config.max_decoded_size {
             return Err(SaveError::TooLarge {
                 bytes: json.len(),
@@ -198,9 +187,67 @@ impl FlaskCodec {
         } else {
             raw
         };
-        let map = tagged::load_session(&json)?;
-        meta.persistent = persistent_in(&map).unwrap_or(false);
-        Ok(Opened { map, meta })
+        let entries = Entries::from_python(tagged::load_python(&json)?);
+        meta.persistent = persistent_in(&entries).unwrap_or(false);
+        Ok(Opened { entries, meta })
+    }
+}
+
+/// The session's JSON from its tagged entries. Every entry goes through the same
+/// untagging as reading does, and what is written is the form Flask itself would write for
+/// the Python value read back: an entry Flask would refuse is refused here, before anything
+/// is written. A permanent session says so in its `_permanent` entry, as Flask's setter
+/// writes it.
+fn tagged_json(map: &Map<String, Value>, persistent: bool) -> Result<String, SaveError> {
+    let mut entries: Vec<(&str, Value)> = Vec::with_capacity(map.len() + 1);
+    for (key, value) in map {
+        if persistent && key == PERMANENT_KEY {
+            continue;
+        }
+        let python = PyValue::from_tagged(value).map_err(|err| entry_error(key, err))?;
+        entries.push((key, python.into_tagged()));
+    }
+    if persistent {
+        let kept = map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
+        entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+    }
+    Ok(tagged::dump_session(
+        entries.iter().map(|(k, v)| (*k, v)).collect(),
+    ))
+}
+
+/// The session's JSON straight from Python values, which need no untagging: what Python
+/// holds is what Flask would read back. Only the nesting limit can refuse them.
+fn python_json(python: &[(String, PyValue)], persistent: bool) -> Result<String, SaveError> {
+    const TRUE: PyValue = PyValue::Bool(true);
+    let mut entries: Vec<(&str, &PyValue)> = Vec::with_capacity(python.len() + 1);
+    let mut permanent = None;
+    for (key, value) in python {
+        if persistent && key == PERMANENT_KEY {
+            permanent = Some(value).filter(|value| value.is_truthy());
+        } else {
+            entries.push((key, value));
+        }
+    }
+    if persistent {
+        entries.push((PERMANENT_KEY, permanent.unwrap_or(&TRUE)));
+    }
+    tagged::dump_python(entries).map_err(|entry| SaveError::TooDeep {
+        entry,
+        limit: MAX_NESTING,
+    })
+}
+
+fn entry_error(key: &str, err: EntryError) -> SaveError {
+    match err {
+        EntryError::TooDeep => SaveError::TooDeep {
+            entry: key.to_owned(),
+            limit: MAX_NESTING,
+        },
+        EntryError::Tag(tag) => SaveError::InvalidFlaskEntry {
+            entry: key.to_owned(),
+            tag,
+        },
     }
 }
 
@@ -236,9 +283,9 @@ mod tests {
 
     fn sealed_json(entries: &str, persistent: bool) -> String {
         let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
-        let map = tagged::load_session(entries.as_bytes()).expect("accepted");
+        let map = Entries::from_map(tagged::load_session(entries.as_bytes()).expect("accepted"));
         let input = SealInput {
-            map: &map,
+            entries: &map,
             persistent,
             issued_at: 1_700_000_000,
             expires_at: 0,
@@ -263,7 +310,9 @@ mod tests {
         );
         assert_eq!(sealed_json(r#"{"u":"a"}"#, false), r#"{"u":"a"}"#);
         assert_eq!(
-            persistent_in(&tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")),
+            persistent_in(&Entries::from_map(
+                tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")
+            )),
             Some(false)
         );
     }

@@ -16,42 +16,25 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::python::PyValue;
+use super::tagged;
+use super::values::BigInt;
 use crate::config::MAX_NESTING;
 
 /// Python refuses to convert ints longer than this (`sys.int_info.default_max_str_digits`).
-const MAX_INT_DIGITS: usize = 4300;
+pub(crate) const MAX_INT_DIGITS: usize = 4300;
 /// Objects longer than this find duplicate keys through an index rather than a scan.
 const SCAN_LIMIT: usize = 16;
-
-/// A JSON document as Python sees it, plus the objects Flask's tags stand for.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Py {
-    None,
-    Bool(bool),
-    /// Canonical decimal text.
-    Int(String),
-    Float(f64),
-    Str(String),
-    List(Vec<Py>),
-    /// Entries in insertion order, keys unique.
-    Dict(Vec<(String, Py)>),
-    Tuple(Vec<Py>),
-    Bytes(Vec<u8>),
-    Markup(String),
-    Uuid([u8; 16]),
-    /// A datetime, as Unix seconds in UTC (Flask keeps no sub-second part).
-    Date(i64),
-    /// A `" d"` value this crate could not parse, kept as it came so Flask reads it as
-    /// before.
-    RawDate(String),
-}
 
 /// Why a document was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SyntaxError;
 
-/// Parses one JSON document the way `json.loads` does.
-pub(crate) fn parse(text: &str) -> Result<Py, SyntaxError> {
+/// Parses one JSON document the way `json.loads` does, and untags it the way Flask's
+/// `TaggedJSONSerializer.loads` then does: every dict, as soon as its entries are read (so
+/// children first, as Flask's `_untag_scan` goes), becomes the Python object its tag stands
+/// for.
+pub(crate) fn parse(text: &str) -> Result<PyValue, SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
@@ -89,27 +72,36 @@ impl Parser<'_> {
         }
     }
 
+    fn eat_byte(&mut self, byte: u8) -> bool {
+        if self.bytes.get(self.at) == Some(&byte) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+
     /// One value inside `depth` containers.
-    fn value(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<PyValue, SyntaxError> {
         match self.bytes.get(self.at).copied().ok_or(SyntaxError)? {
             // The same nesting limit as the native formats', so a session is refused (or
             // written) alike in every format.
             b'{' | b'[' if depth >= MAX_NESTING => Err(SyntaxError),
-            b'"' => self.string().map(Py::Str),
+            b'"' => self.string().map(PyValue::Str),
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             b'-' | b'0'..=b'9' => {
                 if self.eat("-Infinity") {
-                    Ok(Py::Float(f64::NEG_INFINITY))
+                    Ok(PyValue::Float(f64::NEG_INFINITY))
                 } else {
                     self.number()
                 }
             }
-            _ if self.eat("null") => Ok(Py::None),
-            _ if self.eat("true") => Ok(Py::Bool(true)),
-            _ if self.eat("false") => Ok(Py::Bool(false)),
-            _ if self.eat("NaN") => Ok(Py::Float(f64::NAN)),
-            _ if self.eat("Infinity") => Ok(Py::Float(f64::INFINITY)),
+            _ if self.eat("null") => Ok(PyValue::None),
+            _ if self.eat("true") => Ok(PyValue::Bool(true)),
+            _ if self.eat("false") => Ok(PyValue::Bool(false)),
+            _ if self.eat("NaN") => Ok(PyValue::Float(f64::NAN)),
+            _ if self.eat("Infinity") => Ok(PyValue::Float(f64::INFINITY)),
             _ => Err(SyntaxError),
         }
     }
@@ -123,9 +115,9 @@ impl Parser<'_> {
     }
 
     /// `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`, an int unless a fraction or exponent follows.
-    fn number(&mut self) -> Result<Py, SyntaxError> {
+    fn number(&mut self) -> Result<PyValue, SyntaxError> {
         let start = self.at;
-        let negative = self.eat("-");
+        let negative = self.eat_byte(b'-');
         let int_start = self.at;
         let int_digits = self.digits();
         // A leading zero followed by digits: Python matches the `0` and then fails on the
@@ -157,19 +149,23 @@ impl Parser<'_> {
         let literal = &self.text[start..self.at];
         if float {
             let value: f64 = literal.parse().map_err(|_| SyntaxError)?;
-            return Ok(Py::Float(value));
+            return Ok(PyValue::Float(value));
+        }
+        if int_digits <= 18 {
+            // At most 18 digits always fit: no overflow check needed.
+            let magnitude = self.bytes[int_start..self.at]
+                .iter()
+                .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+            return Ok(PyValue::Int(if negative { -magnitude } else { magnitude }));
         }
         if int_digits > MAX_INT_DIGITS {
             return Err(SyntaxError);
         }
-        let digits = &self.text[int_start..self.at];
-        Ok(Py::Int(if negative && digits != "0" {
-            literal.to_owned()
-        } else {
-            digits.to_owned()
-        }))
+        Ok(match literal.parse::<i64>() {
+            Ok(n) => PyValue::Int(n),
+            Err(_) => PyValue::BigInt(BigInt::parse(literal).map_err(|_| SyntaxError)?),
+        })
     }
-
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
         let text = self.text.get(self.at..self.at + 4).ok_or(SyntaxError)?;
         if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -181,7 +177,20 @@ impl Parser<'_> {
 
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.at += 1;
-        let mut out = String::new();
+        let start = self.at;
+        while let Some(&b) = self.bytes.get(self.at) {
+            if b == b'"' {
+                // No escape: one copy of the run.
+                self.at += 1;
+                return Ok(self.text[start..self.at - 1].to_owned());
+            }
+            if b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.at += 1;
+        }
+        let mut out = String::with_capacity(self.at - start + 16);
+        out.push_str(&self.text[start..self.at]);
         loop {
             let run_start = self.at;
             while let Some(&b) = self.bytes.get(self.at) {
@@ -234,81 +243,101 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<PyValue, SyntaxError> {
         self.at += 1;
         let mut items = Vec::new();
         self.skip_ws();
-        if self.eat("]") {
-            return Ok(Py::List(items));
+        if self.eat_byte(b']') {
+            return Ok(PyValue::List(items));
         }
         loop {
             self.skip_ws();
             items.push(self.value(depth + 1)?);
             self.skip_ws();
-            if self.eat("]") {
-                return Ok(Py::List(items));
+            if self.eat_byte(b']') {
+                return Ok(PyValue::List(items));
             }
-            if !self.eat(",") {
+            if !self.eat_byte(b',') {
                 return Err(SyntaxError);
             }
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Py, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<PyValue, SyntaxError> {
         self.at += 1;
-        let mut entries: Vec<(String, Py)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut entries = Entries::default();
         self.skip_ws();
-        if self.eat("}") {
-            return Ok(Py::Dict(entries));
+        if !self.eat_byte(b'}') {
+            loop {
+                self.skip_ws();
+                if self.bytes.get(self.at) != Some(&b'"') {
+                    return Err(SyntaxError);
+                }
+                let key = self.string()?;
+                self.skip_ws();
+                if !self.eat_byte(b':') {
+                    return Err(SyntaxError);
+                }
+                self.skip_ws();
+                let value = self.value(depth + 1)?;
+                entries.insert(key, value);
+                self.skip_ws();
+                if self.eat_byte(b'}') {
+                    break;
+                }
+                if !self.eat_byte(b',') {
+                    return Err(SyntaxError);
+                }
+            }
         }
-        loop {
-            self.skip_ws();
-            if self.bytes.get(self.at) != Some(&b'"') {
-                return Err(SyntaxError);
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if !self.eat(":") {
-                return Err(SyntaxError);
-            }
-            self.skip_ws();
-            let value = self.value(depth + 1)?;
-            insert_entry(&mut entries, &mut index, key, value);
-            self.skip_ws();
-            if self.eat("}") {
-                return Ok(Py::Dict(entries));
-            }
-            if !self.eat(",") {
-                return Err(SyntaxError);
-            }
-        }
+        tagged::untag_dict(entries.list).map_err(|_| SyntaxError)
     }
 }
 
-/// A Python dict assignment: a repeated key replaces the value in place.
-fn insert_entry(
-    entries: &mut Vec<(String, Py)>,
-    index: &mut HashMap<String, usize>,
-    key: String,
-    value: Py,
-) {
-    let found = if entries.len() <= SCAN_LIMIT {
-        entries.iter().position(|(k, _)| *k == key)
-    } else {
-        if index.is_empty() {
-            index.extend(entries.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
-        }
-        index.get(&key).copied()
-    };
-    match found {
-        Some(at) => entries[at].1 = value,
-        None => {
-            if !index.is_empty() {
-                index.insert(key.clone(), entries.len());
+/// A dict's entries as they are read, with Python's rule for a repeated key: the last value
+/// wins, at the first key's position.
+#[derive(Default)]
+struct Entries {
+    list: Vec<(String, PyValue)>,
+    /// True while every key came after the one before it in code-point order, as in every
+    /// document Python writes with `sort_keys`: then a new key cannot repeat an old one.
+    ascending: bool,
+    index: HashMap<String, usize>,
+}
+
+impl Entries {
+    fn insert(&mut self, key: String, value: PyValue) {
+        let found = match self.list.last() {
+            None => {
+                self.ascending = true;
+                None
             }
-            entries.push((key, value));
+            Some((last, _)) if self.ascending && key.as_str() > last.as_str() => None,
+            Some(_) => {
+                self.ascending = false;
+                self.position(&key)
+            }
+        };
+        match found {
+            Some(at) => self.list[at].1 = value,
+            None => {
+                if !self.index.is_empty() {
+                    self.index.insert(key.clone(), self.list.len());
+                }
+                self.list.push((key, value));
+            }
         }
+    }
+
+    fn position(&mut self, key: &str) -> Option<usize> {
+        if self.list.len() <= SCAN_LIMIT {
+            return self.list.iter().position(|(k, _)| k == key);
+        }
+        if self.index.is_empty() {
+            let entries = self.list.iter().enumerate();
+            self.index = entries.map(|(i, (k, _))| (k.clone(), i)).collect();
+        }
+        self.index.get(key).copied()
     }
 }
 
@@ -632,11 +661,11 @@ mod tests {
             r#" {"a": [1, -0, 2.50, 1E2, NaN, -Infinity, "\ud83d\ude00"], "a": 3, "b": null} "#,
         )
         .expect("accepted");
-        let Py::Dict(entries) = doc else {
+        let PyValue::Dict(entries) = doc else {
             panic!("not a dict")
         };
         assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0], ("a".to_owned(), Py::Int("3".to_owned())));
+        assert_eq!(entries[0], ("a".to_owned(), PyValue::Int(3)));
         for bad in [
             "01",
             "[1,]",
@@ -652,15 +681,32 @@ mod tests {
         ] {
             assert_eq!(parse(bad), Err(SyntaxError), "{bad}");
         }
-        let Ok(Py::List(items)) = parse("[1e999, -0, 123456789012345678901234567890]") else {
+        let Ok(PyValue::List(items)) = parse(
+            "[1e999, -0, 123456789012345678901234567890, -9223372036854775808, \
+             9223372036854775808, 999999999999999999, -1000000000000000000]",
+        ) else {
             panic!("not a list")
         };
-        assert_eq!(items[0], Py::Float(f64::INFINITY));
-        assert_eq!(items[1], Py::Int("0".to_owned()));
-        assert_eq!(
-            items[2],
-            Py::Int("123456789012345678901234567890".to_owned())
-        );
+        assert_eq!(items[0], PyValue::Float(f64::INFINITY));
+        assert_eq!(items[1], PyValue::Int(0));
+        let big = |digits| PyValue::BigInt(BigInt::parse(digits).expect("digits"));
+        assert_eq!(items[2], big("123456789012345678901234567890"));
+        assert_eq!(items[3], PyValue::Int(i64::MIN));
+        assert_eq!(items[4], big("9223372036854775808"));
+        assert_eq!(items[5], PyValue::Int(999_999_999_999_999_999));
+        assert_eq!(items[6], PyValue::Int(-1_000_000_000_000_000_000));
+        // Keys out of order, repeated, and past the scan limit: Python's dict rules.
+        let keys: Vec<String> = (0..40)
+            .map(|i| format!("\"k{:02}\":{i}", (i * 7) % 40))
+            .collect();
+        let doc = format!("{{{},\"k05\":true}}", keys.join(","));
+        let Ok(PyValue::Dict(entries)) = parse(&doc) else {
+            panic!("not a dict")
+        };
+        assert_eq!(entries.len(), 40);
+        assert_eq!(entries[0].0, "k00");
+        let k05 = entries.iter().find(|(k, _)| k == "k05").expect("k05");
+        assert_eq!(k05.1, PyValue::Bool(true));
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         assert_eq!(parse(&deep), Err(SyntaxError));
         assert!(parse(&"9".repeat(4301)).is_err());

@@ -14,7 +14,9 @@ use serde_json::{Map, Number, Value};
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 use super::encoding::python_b64decode;
-use super::pyjson::{self, Marker, Py, SyntaxError, int_value, marker, non_finite_marker};
+use super::pyjson::{self, Marker, SyntaxError, int_value, marker, non_finite_marker};
+use super::python::{EntryError, InvalidEntry, PyValue};
+use super::values::BigInt;
 use crate::config::MAX_NESTING;
 use crate::reason::LoadReason;
 
@@ -77,12 +79,18 @@ pub(crate) fn uuid_text(raw: &[u8; 16]) -> String {
 
 /// Reads a session's JSON (the payload after decompression) into the tagged map.
 pub(crate) fn load_session(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
+    let entries = load_python(json)?;
+    Ok(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
+}
+
+/// Reads a session's JSON into the Python values Flask's serializer would give, in the
+/// order of the document.
+pub(crate) fn load_python(json: &[u8]) -> Result<Vec<(String, PyValue)>, LoadReason> {
     let text = std::str::from_utf8(json).map_err(|_| LoadReason::Malformed)?;
-    let parsed = pyjson::parse(text).map_err(|_| LoadReason::Malformed)?;
     // Flask builds the session with `dict(data)`; anything but a dict would be a server
     // error there, and is a malformed session here.
-    match untag(parsed).map_err(|BadTag(_)| LoadReason::Malformed)? {
-        Py::Dict(entries) => Ok(entries.into_iter().map(|(k, v)| (k, tag(v))).collect()),
+    match pyjson::parse(text).map_err(|_| LoadReason::Malformed)? {
+        PyValue::Dict(entries) => Ok(entries),
         _ => Err(LoadReason::Malformed),
     }
 }
@@ -103,6 +111,151 @@ pub(crate) fn dump_session(mut entries: Vec<(&str, &Value)>) -> String {
         _ => pyjson::write_object(&mut out, &mut entries),
     }
     out
+}
+
+/// The JSON Flask writes for a session holding `entries` (Python values, unique keys, in
+/// any order): [`dump_session`] of their tagged forms, written straight from the values.
+///
+/// # Errors
+///
+/// The key of the first entry nested past [`MAX_NESTING`], which no reader would accept.
+pub(crate) fn dump_python(mut entries: Vec<(&str, &PyValue)>) -> Result<String, String> {
+    let mut out = String::with_capacity(256 + entries.len() * 32);
+    let nested = |key: &str| key.to_owned();
+    // The session is a dict like any other: a lone tag-like key is escaped.
+    match entries.as_slice() {
+        [(key, value)] if let Some(escaped) = escaped_key(key) => {
+            out.push_str("{\" di\":{");
+            pyjson::write_string(&mut out, &escaped);
+            out.push(':');
+            write_python(&mut out, value, 2).map_err(|_| nested(key))?;
+            out.push_str("}}");
+        }
+        _ => {
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, value)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                pyjson::write_string(&mut out, key);
+                out.push(':');
+                write_python(&mut out, value, 1).map_err(|_| nested(key))?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(out)
+}
+
+/// Appends the JSON of `tag(value)`, as Python's json writes it, for a value inside
+/// `depth` containers; refuses a container that would open at [`MAX_NESTING`] or deeper,
+/// where every reader refuses it.
+fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), EntryError> {
+    /// Opens `{"<key>":` at `depth`.
+    fn open_tag(out: &mut String, key: &str, depth: usize) -> Result<(), EntryError> {
+        if depth >= MAX_NESTING {
+            return Err(EntryError::TooDeep);
+        }
+        out.push_str("{\"");
+        out.push_str(key);
+        out.push_str("\":");
+        Ok(())
+    }
+    fn items(out: &mut String, items: &[PyValue], depth: usize) -> Result<(), EntryError> {
+        if depth >= MAX_NESTING {
+            return Err(EntryError::TooDeep);
+        }
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_python(out, item, depth + 1)?;
+        }
+        out.push(']');
+        Ok(())
+    }
+    match value {
+        PyValue::None => out.push_str("null"),
+        PyValue::Bool(true) => out.push_str("true"),
+        PyValue::Bool(false) => out.push_str("false"),
+        PyValue::Int(n) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{n}");
+        }
+        PyValue::BigInt(n) => out.push_str(n.as_str()),
+        PyValue::Float(f) => pyjson::write_float(out, *f),
+        PyValue::Str(text) => pyjson::write_string(out, text),
+        PyValue::List(list) => items(out, list, depth)?,
+        PyValue::Dict(entries) => match entries.as_slice() {
+            [(key, inner)] if let Some(escaped) = escaped_key(key) => {
+                open_tag(out, DICT, depth)?;
+                if depth + 1 >= MAX_NESTING {
+                    return Err(EntryError::TooDeep);
+                }
+                out.push('{');
+                pyjson::write_string(out, &escaped);
+                out.push(':');
+                write_python(out, inner, depth + 2)?;
+                out.push_str("}}");
+            }
+            _ => {
+                if depth >= MAX_NESTING {
+                    return Err(EntryError::TooDeep);
+                }
+                let mut sorted: Vec<&(String, PyValue)> = entries.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                out.push('{');
+                for (i, (key, inner)) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    pyjson::write_string(out, key);
+                    out.push(':');
+                    write_python(out, inner, depth + 1)?;
+                }
+                out.push('}');
+            }
+        },
+        PyValue::Tuple(list) => {
+            open_tag(out, TUPLE, depth)?;
+            items(out, list, depth + 1)?;
+            out.push('}');
+        }
+        PyValue::Bytes(raw) => {
+            open_tag(out, BYTES, depth)?;
+            out.push('"');
+            STANDARD.encode_string(raw, out);
+            out.push_str("\"}");
+        }
+        PyValue::Markup(text) => {
+            open_tag(out, MARKUP, depth)?;
+            pyjson::write_string(out, text);
+            out.push('}');
+        }
+        PyValue::Uuid(raw) => {
+            open_tag(out, UUID, depth)?;
+            out.push('"');
+            out.push_str(&uuid_text(raw));
+            out.push_str("\"}");
+        }
+        PyValue::DateTime(seconds) => match format_http_date(*seconds) {
+            Some(text) => {
+                open_tag(out, DATETIME, depth)?;
+                out.push('"');
+                out.push_str(&text);
+                out.push_str("\"}");
+            }
+            None => out.push_str("null"),
+        },
+        PyValue::DateText(text) => {
+            open_tag(out, DATETIME, depth)?;
+            pyjson::write_string(out, text);
+            out.push('}');
+        }
+    }
+    Ok(())
 }
 
 /// The JSON Flask's session serializer writes for a session holding `entries` (tagged
@@ -143,51 +296,89 @@ pub fn from_json(text: &str) -> Result<Map<String, Value>, LoadReason> {
     load_session(text.as_bytes())
 }
 
+/// Reads a session written in Flask's tagged JSON into the Python values Flask's
+/// serializer would give, in the order of the document (each key once, as in a Python
+/// dict).
+///
+/// # Errors
+///
+/// [`LoadReason::Malformed`] for text Flask could not load as a session.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{PyValue, python_from_json};
+///
+/// let entries = python_from_json(r#"{"t": {" t": [1, 2]}, "n": NaN}"#).unwrap();
+/// assert_eq!(entries[0].1, PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)]));
+/// assert!(matches!(entries[1].1, PyValue::Float(f) if f.is_nan()));
+/// ```
+pub fn python_from_json(text: &str) -> Result<Vec<(String, PyValue)>, LoadReason> {
+    load_python(text.as_bytes())
+}
+
+/// The JSON Flask's session serializer writes for a session holding these Python values
+/// (each key once), byte for byte: keys sorted, compact, ASCII-only, floats as Python
+/// writes them, every Python type in its tag.
+///
+/// # Errors
+///
+/// [`InvalidEntry`] for an entry nested past [`MAX_NESTING`](crate::MAX_NESTING), which no
+/// reader would accept.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{PyValue, python_to_json};
+///
+/// let entries = vec![("when".to_owned(), PyValue::DateTime(1_704_164_645))];
+/// assert_eq!(python_to_json(&entries).unwrap(), r#"{"when":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}"#);
+/// ```
+pub fn python_to_json(entries: &[(String, PyValue)]) -> Result<String, InvalidEntry> {
+    dump_python(entries.iter().map(|(k, v)| (k.as_str(), v)).collect()).map_err(|key| {
+        InvalidEntry {
+            key,
+            error: EntryError::TooDeep,
+        }
+    })
+}
+
 /// A tag whose value Flask cannot turn back into a Python object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BadTag(pub(crate) &'static str);
 
-/// Why a session entry cannot be written in Flask's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EntryError {
-    /// Nested past [`MAX_NESTING`].
-    TooDeep,
-    /// A tag Flask would refuse.
-    Tag(&'static str),
-}
-
 /// The Python value Flask would read from a session entry as the session map holds it,
 /// nested within the session object: the same untagging as reading a cookie does, so an
 /// entry that passes here reads back, in Flask and in this crate alike.
-pub(crate) fn python_value(value: &Value) -> Result<Py, EntryError> {
+pub(crate) fn python_value(value: &Value) -> Result<PyValue, EntryError> {
     let raw = raw_python(value, 2).ok_or(EntryError::TooDeep)?;
     untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))
 }
 
 /// `value` as JSON decoding would give it to Flask, before untagging; `None` past the
 /// nesting limit. Markers stand for the numbers they hold.
-fn raw_python(value: &Value, level: usize) -> Option<Py> {
+fn raw_python(value: &Value, level: usize) -> Option<PyValue> {
     Some(match value {
-        Value::Null => Py::None,
-        Value::Bool(b) => Py::Bool(*b),
+        Value::Null => PyValue::None,
+        Value::Bool(b) => PyValue::Bool(*b),
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(n), _, _) => Py::Int(n.to_string()),
-            (_, Some(n), _) => Py::Int(n.to_string()),
-            (_, _, Some(f)) => Py::Float(f),
+            (_, Some(n), _) => PyValue::Int(n),
+            (Some(n), _, _) => PyValue::BigInt(BigInt::from(u128::from(n))),
+            (_, _, Some(f)) => PyValue::Float(f),
             _ => return None,
         },
-        Value::String(text) => Py::Str(text.clone()),
+        Value::String(text) => PyValue::Str(text.clone()),
         _ if level > MAX_NESTING => return None,
-        Value::Array(items) => Py::List(
+        Value::Array(items) => PyValue::List(
             items
                 .iter()
                 .map(|item| raw_python(item, level + 1))
                 .collect::<Option<_>>()?,
         ),
         Value::Object(map) => match marker(value) {
-            Some(Marker::Float(f)) => Py::Float(f),
-            Some(Marker::Int(digits)) => Py::Int(digits.to_owned()),
-            None => Py::Dict(
+            Some(Marker::Float(f)) => PyValue::Float(f),
+            Some(Marker::Int(digits)) => PyValue::BigInt(BigInt::parse(digits).ok()?),
+            None => PyValue::Dict(
                 map.iter()
                     .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
                     .collect::<Option<_>>()?,
@@ -197,51 +388,58 @@ fn raw_python(value: &Value, level: usize) -> Option<Py> {
 }
 
 /// Flask's `_untag_scan`: children first, then the dict itself.
-pub(crate) fn untag(value: Py) -> Result<Py, BadTag> {
+pub(crate) fn untag(value: PyValue) -> Result<PyValue, BadTag> {
     match value {
-        Py::List(items) => Ok(Py::List(
+        PyValue::List(items) => Ok(PyValue::List(
             items.into_iter().map(untag).collect::<Result<_, _>>()?,
         )),
-        Py::Dict(entries) => {
-            let mut entries = entries
+        PyValue::Dict(entries) => untag_dict(
+            entries
                 .into_iter()
                 .map(|(k, v)| untag(v).map(|v| (k, v)))
-                .collect::<Result<Vec<_>, _>>()?;
-            if entries.len() == 1 && is_tag_key(&entries[0].0) {
-                let (key, inner) = entries.remove(0);
-                to_python(&key, inner)
-            } else {
-                Ok(Py::Dict(entries))
-            }
-        }
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
         other => Ok(other),
     }
 }
 
+/// Flask's `untag` of a dict whose values are untagged already: a dict of one entry whose
+/// key is a tag becomes the object the tag stands for.
+pub(crate) fn untag_dict(mut entries: Vec<(String, PyValue)>) -> Result<PyValue, BadTag> {
+    if entries.len() == 1 && is_tag_key(&entries[0].0) {
+        let (key, inner) = entries.swap_remove(0);
+        to_python(&key, inner)
+    } else {
+        Ok(PyValue::Dict(entries))
+    }
+}
+
 /// What each tag's `to_python` builds from its (already untagged) value.
-fn to_python(key: &str, value: Py) -> Result<Py, BadTag> {
+fn to_python(key: &str, value: PyValue) -> Result<PyValue, BadTag> {
     match key {
         DICT => match value {
-            Py::Dict(mut entries) if !entries.is_empty() => {
+            PyValue::Dict(mut entries) if !entries.is_empty() => {
                 let (inner_key, inner) = entries.swap_remove(0);
-                Ok(Py::Dict(vec![(unescaped_key(&inner_key), inner)]))
+                Ok(PyValue::Dict(vec![(unescaped_key(&inner_key), inner)]))
             }
             _ => Err(BadTag(DICT)),
         },
-        TUPLE => python_iter(value).map(Py::Tuple).map_err(|_| BadTag(TUPLE)),
+        TUPLE => python_iter(value)
+            .map(PyValue::Tuple)
+            .map_err(|_| BadTag(TUPLE)),
         BYTES => match value {
-            Py::Str(text) | Py::Markup(text) if text.is_ascii() => {
-                python_b64decode(text.as_bytes(), false).map(Py::Bytes)
+            PyValue::Str(text) | PyValue::Markup(text) if text.is_ascii() => {
+                python_b64decode(text.as_bytes(), false).map(PyValue::Bytes)
             }
-            Py::Bytes(raw) => python_b64decode(&raw, false).map(Py::Bytes),
+            PyValue::Bytes(raw) => python_b64decode(&raw, false).map(PyValue::Bytes),
             _ => None,
         }
         .ok_or(BadTag(BYTES)),
         MARKUP => python_str(value)
-            .map(Py::Markup)
+            .map(PyValue::Markup)
             .map_err(|_| BadTag(MARKUP)),
         UUID => match value {
-            Py::Str(text) | Py::Markup(text) => parse_uuid(&text).map(Py::Uuid),
+            PyValue::Str(text) | PyValue::Markup(text) => parse_uuid(&text).map(PyValue::Uuid),
             _ => Err(SyntaxError),
         }
         .map_err(|_| BadTag(UUID)),
@@ -250,14 +448,14 @@ fn to_python(key: &str, value: Py) -> Result<Py, BadTag> {
             // spelling is kept as it came (Flask reads it the same either way). Flask
             // writes years below 100 as `0091`, which it then reads back as 1991, so
             // keeping the text is also what keeps such an entry byte for byte.
-            Py::Str(text) | Py::Markup(text) => Ok(match parse_http_date(&text) {
+            PyValue::Str(text) | PyValue::Markup(text) => Ok(match parse_http_date(&text) {
                 Some(secs) if format_http_date(secs).as_deref() == Some(text.as_str()) => {
-                    Py::Date(secs)
+                    PyValue::DateTime(secs)
                 }
-                _ => Py::RawDate(text),
+                _ => PyValue::DateText(text),
             }),
             // werkzeug's `parse_date(None)` is None.
-            Py::None => Ok(Py::None),
+            PyValue::None => Ok(PyValue::None),
             _ => Err(BadTag(DATETIME)),
         },
         // Only the keys of `TAG_KEYS` reach here.
@@ -266,25 +464,28 @@ fn to_python(key: &str, value: Py) -> Result<Py, BadTag> {
 }
 
 /// `tuple(value)`: what iterating a Python object yields.
-fn python_iter(value: Py) -> Result<Vec<Py>, SyntaxError> {
+fn python_iter(value: PyValue) -> Result<Vec<PyValue>, SyntaxError> {
     match value {
-        Py::List(items) | Py::Tuple(items) => Ok(items),
-        Py::Str(text) | Py::Markup(text) => Ok(text.chars().map(|c| Py::Str(c.into())).collect()),
-        Py::Bytes(raw) => Ok(raw.iter().map(|b| Py::Int(b.to_string())).collect()),
-        Py::Dict(entries) => Ok(entries.into_iter().map(|(k, _)| Py::Str(k)).collect()),
+        PyValue::List(items) | PyValue::Tuple(items) => Ok(items),
+        PyValue::Str(text) | PyValue::Markup(text) => {
+            Ok(text.chars().map(|c| PyValue::Str(c.into())).collect())
+        }
+        PyValue::Bytes(raw) => Ok(raw.iter().map(|&b| PyValue::Int(i64::from(b))).collect()),
+        PyValue::Dict(entries) => Ok(entries.into_iter().map(|(k, _)| PyValue::Str(k)).collect()),
         _ => Err(SyntaxError),
     }
 }
 
 /// `str(value)` for the values `Markup(value)` accepts from JSON.
-fn python_str(value: Py) -> Result<String, SyntaxError> {
+fn python_str(value: PyValue) -> Result<String, SyntaxError> {
     match value {
-        Py::Str(text) | Py::Markup(text) => Ok(text),
-        Py::None => Ok("None".to_owned()),
-        Py::Bool(true) => Ok("True".to_owned()),
-        Py::Bool(false) => Ok("False".to_owned()),
-        Py::Int(text) => Ok(text),
-        Py::Float(value) => {
+        PyValue::Str(text) | PyValue::Markup(text) => Ok(text),
+        PyValue::None => Ok("None".to_owned()),
+        PyValue::Bool(true) => Ok("True".to_owned()),
+        PyValue::Bool(false) => Ok("False".to_owned()),
+        PyValue::Int(n) => Ok(n.to_string()),
+        PyValue::BigInt(n) => Ok(n.as_str().to_owned()),
+        PyValue::Float(value) => {
             let mut out = String::new();
             // `str(float)` spells the non-finite ones in lowercase.
             if value.is_nan() {
@@ -301,19 +502,20 @@ fn python_str(value: Py) -> Result<String, SyntaxError> {
 }
 
 /// Flask's `tag()`: the JSON form of a Python value.
-pub(crate) fn tag(value: Py) -> Value {
+pub(crate) fn tag(value: PyValue) -> Value {
     match value {
-        Py::None => Value::Null,
-        Py::Bool(b) => Value::Bool(b),
-        Py::Int(text) => int_value(text),
+        PyValue::None => Value::Null,
+        PyValue::Bool(b) => Value::Bool(b),
+        PyValue::Int(n) => Value::from(n),
+        PyValue::BigInt(n) => int_value(n.as_str().to_owned()),
         // serde_json's own spelling, so typed reads see a plain f64; the writer spells it
         // the Python way.
-        Py::Float(value) => {
+        PyValue::Float(value) => {
             Number::from_f64(value).map_or_else(|| non_finite_marker(value), Value::Number)
         }
-        Py::Str(text) => Value::String(text),
-        Py::List(items) => Value::Array(items.into_iter().map(tag).collect()),
-        Py::Dict(mut entries) => {
+        PyValue::Str(text) => Value::String(text),
+        PyValue::List(items) => Value::Array(items.into_iter().map(tag).collect()),
+        PyValue::Dict(mut entries) => {
             if entries.len() == 1 {
                 let (key, inner) = entries.remove(0);
                 one_entry(&key, tag(inner))
@@ -321,15 +523,15 @@ pub(crate) fn tag(value: Py) -> Value {
                 Value::Object(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
             }
         }
-        Py::Tuple(items) => single(TUPLE, Value::Array(items.into_iter().map(tag).collect())),
-        Py::Bytes(raw) => single(BYTES, Value::String(bytes_text(&raw))),
-        Py::Markup(text) => single(MARKUP, Value::String(text)),
-        Py::Uuid(raw) => single(UUID, Value::String(uuid_text(&raw))),
-        Py::Date(seconds) => match format_http_date(seconds) {
+        PyValue::Tuple(items) => single(TUPLE, Value::Array(items.into_iter().map(tag).collect())),
+        PyValue::Bytes(raw) => single(BYTES, Value::String(bytes_text(&raw))),
+        PyValue::Markup(text) => single(MARKUP, Value::String(text)),
+        PyValue::Uuid(raw) => single(UUID, Value::String(uuid_text(&raw))),
+        PyValue::DateTime(seconds) => match format_http_date(seconds) {
             Some(text) => single(DATETIME, Value::String(text)),
             None => Value::Null,
         },
-        Py::RawDate(text) => single(DATETIME, Value::String(text)),
+        PyValue::DateText(text) => single(DATETIME, Value::String(text)),
     }
 }
 

@@ -1,0 +1,115 @@
+//! A session's entries, held in the form they last arrived in: the JSON map the Rust API
+//! reads and writes, or (feature `flask`) the Python values a binding to Python hands over.
+//! Each form is made from the other only when someone asks for it, so a session that goes
+//! from a Flask cookie to Python and back never builds the JSON map at all.
+
+use std::cell::OnceCell;
+
+use serde_json::{Map, Value};
+
+#[cfg(feature = "flask")]
+use super::flask::python::{EntryError, PyValue};
+
+/// The entries of one session.
+#[derive(Debug, Clone)]
+pub(crate) struct Entries {
+    /// The JSON map: the entries themselves when `python` is `None`, else made from
+    /// `python` on first use.
+    map: OnceCell<Map<String, Value>>,
+    /// The entries as Python values, when they came in that form (or were asked for in it
+    /// since the map last changed).
+    #[cfg(feature = "flask")]
+    python: Option<Vec<(String, PyValue)>>,
+}
+
+impl Default for Entries {
+    fn default() -> Entries {
+        Entries::from_map(Map::new())
+    }
+}
+
+impl Entries {
+    /// Entries held as a JSON map.
+    pub(crate) fn from_map(map: Map<String, Value>) -> Entries {
+        Entries {
+            map: OnceCell::from(map),
+            #[cfg(feature = "flask")]
+            python: None,
+        }
+    }
+
+    /// Entries held as Python values (each key once).
+    #[cfg(feature = "flask")]
+    pub(crate) fn from_python(entries: Vec<(String, PyValue)>) -> Entries {
+        Entries {
+            map: OnceCell::new(),
+            python: Some(entries),
+        }
+    }
+
+    /// The entries as a JSON map (tagged JSON for Python values).
+    pub(crate) fn map(&self) -> &Map<String, Value> {
+        self.map.get_or_init(|| {
+            #[cfg(feature = "flask")]
+            if let Some(python) = &self.python {
+                return python
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.to_tagged()))
+                    .collect();
+            }
+            Map::new()
+        })
+    }
+
+    /// The JSON map, to change: from now on it is what the entries are.
+    pub(crate) fn map_mut(&mut self) -> &mut Map<String, Value> {
+        self.map();
+        #[cfg(feature = "flask")]
+        {
+            self.python = None;
+        }
+        self.map.get_mut().expect("initialized just above")
+    }
+
+    /// The entries as Python values, made from the map when they are not held that way.
+    ///
+    /// # Errors
+    ///
+    /// The key of an entry Flask could not read back (a malformed tag the Rust API put
+    /// there), and why.
+    #[cfg(feature = "flask")]
+    pub(crate) fn python(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
+        if self.python.is_none() {
+            let converted = self
+                .map()
+                .iter()
+                .map(|(key, value)| match PyValue::from_tagged(value) {
+                    Ok(value) => Ok((key.clone(), value)),
+                    Err(err) => Err((key.clone(), err)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            self.python = Some(converted);
+        }
+        Ok(self.python.as_deref().unwrap_or_default())
+    }
+
+    /// The Python values, when the entries are held that way.
+    #[cfg(feature = "flask")]
+    pub(crate) fn held_python(&self) -> Option<&[(String, PyValue)]> {
+        self.python.as_deref()
+    }
+
+    /// How many entries there are.
+    pub(crate) fn len(&self) -> usize {
+        #[cfg(feature = "flask")]
+        if let Some(python) = &self.python {
+            return python.len();
+        }
+        self.map().len()
+    }
+
+    /// True when there is no entry.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

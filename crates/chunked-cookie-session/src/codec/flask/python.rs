@@ -1,0 +1,226 @@
+//! Python's values as a Flask session holds them: the model Flask's tagged JSON stands for.
+//!
+//! A binding to Python (the `chunked-cookie-session` Python package) maps Python objects
+//! onto [`PyValue`] one for one, structurally: a `tuple` is a [`PyValue::Tuple`], a `bytes`
+//! a [`PyValue::Bytes`]. Every rule of how those values travel (the tags, the `" di"`
+//! escape, the JSON Python writes) lives here, on this side of the boundary.
+
+use serde_json::Value;
+use time::{Date, Month, OffsetDateTime, Time};
+
+use super::tagged;
+use super::values::BigInt;
+
+/// A Python value that a Flask session can hold.
+///
+/// [`Session::python_entries`](crate::Session::python_entries) hands a Flask (or native)
+/// session's entries over in this form, and
+/// [`Session::set_python_entries`](crate::Session::set_python_entries) takes them back;
+/// [`PyValue::from_tagged`] and [`PyValue::to_tagged`] convert to and from the tagged JSON
+/// entries the rest of the crate holds.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{PyValue, python_to_json};
+///
+/// let entries = vec![
+///     ("pair".to_owned(), PyValue::Tuple(vec![PyValue::Int(1), PyValue::Str("two".into())])),
+///     ("raw".to_owned(), PyValue::Bytes(vec![0, 255])),
+///     (" t".to_owned(), PyValue::None),
+/// ];
+/// // Flask's tagged JSON, keys sorted, as Python's json writes it.
+/// assert_eq!(
+///     python_to_json(&entries)?,
+///     r#"{" t":null,"pair":{" t":[1,"two"]},"raw":{" b":"AP8="}}"#
+/// );
+/// let tagged = entries[0].1.to_tagged();
+/// assert_eq!(tagged, serde_json::json!({" t": [1, "two"]}));
+/// assert_eq!(PyValue::from_tagged(&tagged)?, entries[0].1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum PyValue {
+    /// `None`.
+    None,
+    /// `True` or `False`.
+    Bool(bool),
+    /// An `int` within 64 bits.
+    Int(i64),
+    /// An `int` beyond 64 bits (one within them is an [`Int`](Self::Int)).
+    BigInt(BigInt),
+    /// A `float`, `nan` and `±inf` included.
+    Float(f64),
+    /// A `str`.
+    Str(String),
+    /// A `list`.
+    List(Vec<PyValue>),
+    /// A `dict` with `str` keys, in insertion order, each key once.
+    Dict(Vec<(String, PyValue)>),
+    /// A `tuple`.
+    Tuple(Vec<PyValue>),
+    /// A `bytes`.
+    Bytes(Vec<u8>),
+    /// A `markupsafe.Markup` (or any object with `__html__`: its HTML text).
+    Markup(String),
+    /// A `uuid.UUID`, as its 16 bytes.
+    Uuid([u8; 16]),
+    /// A `datetime.datetime`, as Unix seconds in UTC: Flask keeps neither microseconds
+    /// nor the time zone. [`UtcTime`] converts from and to the calendar.
+    DateTime(i64),
+    /// A datetime that arrived spelled otherwise than Flask writes it (another time zone, a
+    /// two-digit or pre-100 year): kept as that text, so it is written back as it came.
+    /// Flask reads it with werkzeug's `parse_date`.
+    DateText(String),
+}
+
+impl PyValue {
+    /// The Python value Flask reads from a tagged JSON entry (as
+    /// [`Session::get_value`](crate::Session::get_value) returns it for a Flask engine).
+    ///
+    /// # Errors
+    ///
+    /// An [`EntryError`] for an entry Flask could not read back: a tag around a value it
+    /// refuses (`{" t": 5}`), or nesting past [`MAX_NESTING`](crate::MAX_NESTING).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::{EntryError, PyValue};
+    /// use serde_json::json;
+    ///
+    /// let escaped = json!({" di": {" t__": 1}});
+    /// assert_eq!(
+    ///     PyValue::from_tagged(&escaped)?,
+    ///     PyValue::Dict(vec![(" t".into(), PyValue::Int(1))])
+    /// );
+    /// assert_eq!(PyValue::from_tagged(&json!({" t": 5})), Err(EntryError::Tag(" t")));
+    /// # Ok::<(), EntryError>(())
+    /// ```
+    pub fn from_tagged(value: &Value) -> Result<PyValue, EntryError> {
+        tagged::python_value(value)
+    }
+
+    /// The tagged JSON Flask writes for this value, as a session entry holds it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    ///
+    /// let id = PyValue::Uuid([0x12; 16]);
+    /// assert_eq!(id.to_tagged(), serde_json::json!({" u": "12121212121212121212121212121212"}));
+    /// ```
+    pub fn to_tagged(&self) -> Value {
+        tagged::tag(self.clone())
+    }
+
+    /// [`to_tagged`](Self::to_tagged), consuming the value.
+    pub fn into_tagged(self) -> Value {
+        tagged::tag(self)
+    }
+
+    /// Python's truth value (`bool(value)`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    /// assert!(!PyValue::Tuple(vec![]).is_truthy());
+    /// assert!(PyValue::Str("x".into()).is_truthy());
+    /// assert!(!PyValue::Float(0.0).is_truthy());
+    /// ```
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            PyValue::None => false,
+            PyValue::Bool(b) => *b,
+            PyValue::Int(n) => *n != 0,
+            // A BigInt lies beyond 64 bits, never zero.
+            PyValue::BigInt(_) | PyValue::Uuid(_) | PyValue::DateTime(_) | PyValue::DateText(_) => {
+                true
+            }
+            PyValue::Float(f) => *f != 0.0,
+            PyValue::Str(text) | PyValue::Markup(text) => !text.is_empty(),
+            PyValue::List(items) | PyValue::Tuple(items) => !items.is_empty(),
+            PyValue::Dict(entries) => !entries.is_empty(),
+            PyValue::Bytes(raw) => !raw.is_empty(),
+        }
+    }
+}
+
+/// A moment in UTC on Python's calendar (years 1 to 9999), to the second: what a
+/// [`PyValue::DateTime`] stands for.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::UtcTime;
+///
+/// let at = UtcTime { year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5 };
+/// assert_eq!(at.to_unix(), Some(1_704_164_645));
+/// assert_eq!(UtcTime::from_unix(1_704_164_645), Some(at));
+/// assert_eq!(UtcTime { month: 13, ..at }.to_unix(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub struct UtcTime {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+impl UtcTime {
+    /// The calendar fields of `seconds` since the Unix epoch; `None` outside years 1 to
+    /// 9999.
+    pub fn from_unix(seconds: i64) -> Option<UtcTime> {
+        let at = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+        (1..=9999).contains(&at.year()).then(|| UtcTime {
+            year: at.year(),
+            month: u8::from(at.month()),
+            day: at.day(),
+            hour: at.hour(),
+            minute: at.minute(),
+            second: at.second(),
+        })
+    }
+
+    /// Seconds since the Unix epoch; `None` for a date that does not exist or lies outside
+    /// years 1 to 9999.
+    pub fn to_unix(&self) -> Option<i64> {
+        if !(1..=9999).contains(&self.year) {
+            return None;
+        }
+        let date = Date::from_calendar_date(self.year, Month::try_from(self.month).ok()?, self.day)
+            .ok()?;
+        let time = Time::from_hms(self.hour, self.minute, self.second).ok()?;
+        Some(date.with_time(time).assume_utc().unix_timestamp())
+    }
+}
+
+/// Why an entry cannot be written in, or read from, Flask's tagged JSON.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    /// Nested deeper than [`MAX_NESTING`](crate::MAX_NESTING) levels, which no reader
+    /// accepts.
+    #[error("nested deeper than {} levels", crate::config::MAX_NESTING)]
+    TooDeep,
+    /// A tag around a value Flask cannot turn back into a Python object (`{" t": 5}`).
+    #[error("a {0:?} tag whose value Flask cannot read back")]
+    Tag(&'static str),
+}
+
+/// An entry of a session that cannot be handed to Python: it is not valid tagged JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the session entry {key:?} cannot be read as Flask would read it: {error}")]
+#[non_exhaustive]
+pub struct InvalidEntry {
+    /// The entry's key.
+    pub key: String,
+    /// What is wrong with it.
+    pub error: EntryError,
+}
