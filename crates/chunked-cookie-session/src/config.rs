@@ -162,6 +162,8 @@ pub struct SessionConfig {
     pub(crate) overflow: OverflowPolicy,
     pub(crate) compression: Compression,
     pub(crate) write_on_server_error: bool,
+    pub(crate) refresh_each_request: bool,
+    pub(crate) expires_date: bool,
 }
 
 impl Default for SessionConfig {
@@ -185,6 +187,8 @@ impl Default for SessionConfig {
             overflow: OverflowPolicy::Error,
             compression: Compression::Auto,
             write_on_server_error: false,
+            refresh_each_request: false,
+            expires_date: false,
         }
     }
 }
@@ -266,6 +270,14 @@ impl SessionConfig {
     /// The overflow policy.
     pub fn overflow(&self) -> OverflowPolicy {
         self.overflow
+    }
+    /// Whether persistent sessions are written again on every request that reads them.
+    pub fn refresh_each_request(&self) -> bool {
+        self.refresh_each_request
+    }
+    /// Whether persistent cookies carry an `Expires` date beside `Max-Age`.
+    pub fn expires_date(&self) -> bool {
+        self.expires_date
     }
 
     /// How long an untouched-but-read session may go before it is written again, so the
@@ -380,6 +392,37 @@ impl SessionConfigBuilder {
     /// Write session cookies even on 5xx responses (default off).
     pub fn write_on_server_error(mut self, write: bool) -> Self {
         self.config.write_on_server_error = write;
+        self
+    }
+    /// Write a persistent session again on every request that reads it, as Flask's
+    /// `SESSION_REFRESH_EACH_REQUEST` does, so its cookies (and the idle timer) are renewed
+    /// at every visit; its absolute deadline stays (default off: a read session is written
+    /// again once [`refresh_after`](Self::refresh_after) has passed). A Flask engine takes
+    /// this from [`FlaskSettings`](crate::flask::FlaskSettings) instead.
+    pub fn refresh_each_request(mut self, refresh: bool) -> Self {
+        self.config.refresh_each_request = refresh;
+        self
+    }
+    /// Give persistent cookies an `Expires` date beside `Max-Age`, both for the same
+    /// deadline (default off: `Max-Age` alone, which every current browser reads and which
+    /// does not depend on the client's clock). For clients and tests that look for
+    /// `Expires`, as Flask's own tests do.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().persistent(true).expires_date(true).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let line = engine.save_at(&session, 1_700_000_000)?.cookies[0].line().to_owned();
+    /// assert!(line.contains("Max-Age=1209600") && line.contains("Expires=Tue, 28 Nov 2023"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expires_date(mut self, expires: bool) -> Self {
+        self.config.expires_date = expires;
         self
     }
 

@@ -89,6 +89,9 @@ pub(crate) enum Persistence {
     MaxAge(u64),
     /// `Expires`, as Unix seconds.
     Expires(u64),
+    /// Both: `Max-Age` in seconds, and the same deadline as an `Expires` date (Unix
+    /// seconds) for clients that read only `Expires`.
+    MaxAgeAndExpires(u64, u64),
 }
 
 /// Formats the `Set-Cookie` values of one response: every chunk and every deletion carries
@@ -122,20 +125,21 @@ impl<'a> CookieWriter<'a> {
         if let Some(same_site) = c.same_site {
             cookie.set_same_site(same_site);
         }
-        match persistence {
-            Persistence::BrowserSession => {}
-            Persistence::MaxAge(seconds) => {
-                let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-                cookie.set_max_age(time::Duration::seconds(seconds));
-            }
-            Persistence::Expires(at) => {
-                let at = i64::try_from(at)
-                    .ok()
-                    .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
-                if let Some(at) = at {
-                    cookie.set_expires(at);
-                }
-            }
+        let (max_age, expires) = match persistence {
+            Persistence::BrowserSession => (None, None),
+            Persistence::MaxAge(seconds) => (Some(seconds), None),
+            Persistence::Expires(at) => (None, Some(at)),
+            Persistence::MaxAgeAndExpires(seconds, at) => (Some(seconds), Some(at)),
+        };
+        if let Some(seconds) = max_age {
+            let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+            cookie.set_max_age(time::Duration::seconds(seconds));
+        }
+        let expires = expires
+            .and_then(|at| i64::try_from(at).ok())
+            .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok());
+        if let Some(at) = expires {
+            cookie.set_expires(at);
         }
         cookie
     }
@@ -235,6 +239,11 @@ mod tests {
             writer.attributes_len(),
             set.line().len() - "session=v".len()
         );
+        let both = CookieWriter::new(&config, Persistence::MaxAgeAndExpires(60, 1_700_000_000));
+        let set = both.set("session", 0, "v");
+        assert!(set.line().contains("Max-Age=60"), "{}", set.line());
+        assert!(set.line().contains("Expires=Tue, 14 Nov 2023 22:13:20 GMT"));
+        assert_eq!(both.attributes_len(), set.line().len() - "session=v".len());
         let browser = CookieWriter::new(&config, Persistence::BrowserSession).set("s", 0, "v");
         assert!(!browser.line().contains("Max-Age") && !browser.line().contains("Expires"));
     }

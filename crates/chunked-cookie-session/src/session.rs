@@ -425,7 +425,8 @@ impl Session {
     }
 
     /// True when the response will write the session even though nothing changed: an
-    /// old key sealed it, or its refresh threshold has passed. A binding that holds the
+    /// old key sealed it, its refresh threshold has passed, or it is persistent and
+    /// persistent sessions are refreshed on every request. A binding that holds the
     /// entries in its own objects hands them back then, so what is written is what the
     /// handler left.
     ///

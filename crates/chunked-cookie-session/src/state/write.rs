@@ -92,12 +92,14 @@ impl State {
     }
 
     /// True when a session read and left unchanged is written again all the same: an old
-    /// key sealed it, or its refresh is due.
+    /// key sealed it, its refresh threshold has passed, or it is persistent and every
+    /// request refreshes persistent sessions (Flask's `SESSION_REFRESH_EACH_REQUEST`).
     pub(crate) fn rewrite_due(&self, now: u64) -> bool {
         let rules = &*self.rules;
         let config = &rules.config;
         self.meta().is_some_and(|meta| {
             rules.format.needs_rewrite(&meta)
+                || (config.refresh_each_request && meta.persistent)
                 || config
                     .refresh_threshold()
                     .is_some_and(|after| now.saturating_sub(meta.issued_at) >= after.as_secs())
@@ -156,6 +158,9 @@ impl State {
         )?;
         let persistence = match (persistent, layout.deadline) {
             (false, _) => Persistence::BrowserSession,
+            (true, Deadline::MaxAge) if config.expires_date => {
+                Persistence::MaxAgeAndExpires(expires_at.saturating_sub(now), expires_at)
+            }
             (true, Deadline::MaxAge) => Persistence::MaxAge(expires_at.saturating_sub(now)),
             (true, Deadline::Expires) => Persistence::Expires(expires_at),
         };

@@ -95,8 +95,12 @@ pub fn check_outcome(f: &Fixture, config: &SessionConfig, outcome: &Outcome) -> 
             );
             if f.states_expires() {
                 assert!(attributes.max_age().is_none(), "{line}");
-            } else {
-                assert!(attributes.expires().is_none(), "{line}");
+            } else if attributes.expires().is_some() {
+                // `expires_date`: the same deadline twice.
+                assert!(config.expires_date(), "{line}");
+                let expires = attributes.expires_datetime().expect("a date");
+                let max_age = attributes.max_age().expect("Max-Age beside Expires");
+                assert!(expires.unix_timestamp() > max_age.whole_seconds(), "{line}");
             }
             sets.push(cookie.clone());
         }
