@@ -15,7 +15,7 @@ use crate::inspect::Inspector;
 use crate::keys::KeyRing;
 use crate::outcome::{Outcome, ResponseInfo};
 use crate::session::Session;
-use crate::state::{Rules, State};
+use crate::state::{Previous, Rules, State};
 
 /// Loads sessions from request cookies and decides what responses carry back.
 ///
@@ -51,6 +51,8 @@ use crate::state::{Rules, State};
 #[derive(Clone)]
 pub struct SessionEngine {
     rules: Arc<Rules>,
+    /// Engines whose sessions are read when a request has none of this one's.
+    previous: Vec<Arc<Rules>>,
 }
 
 impl fmt::Debug for SessionEngine {
@@ -136,7 +138,51 @@ impl SessionEngine {
     fn with_format(config: SessionConfig, format: Format) -> SessionEngine {
         SessionEngine {
             rules: Arc::new(Rules::new(config, format)),
+            previous: Vec::new(),
         }
+    }
+
+    /// Adopts the sessions of `previous` during a migration: when a request carries no
+    /// valid session of this engine's own, its cookies are read as `previous` reads them
+    /// (another format, layout or cookie name), and a valid session found there becomes
+    /// this request's session. It counts as modified, so the response writes it in this
+    /// engine's format, with a new lifetime, and deletes the previous cookies whose names
+    /// it does not reuse. Any response that writes the session also deletes previous
+    /// cookies still lingering beside a session of this engine's; a response that writes
+    /// nothing leaves them alone. Call it once per previous engine, most likely first;
+    /// [`Session::migrated_from`] tells which one a session came from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::FlaskSettings;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// // A stock Flask app's cookie, SECRET_KEY "test-secret", {"user": "alice"}.
+    /// let flask_cookie = "session=eyJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.64FjGVGKqiQC_LBQ0Ln1-5m8au0";
+    /// let flask = SessionEngine::flask(
+    ///     SessionConfig::flask_defaults().build()?,
+    ///     FlaskSettings::new("test-secret")?,
+    /// );
+    /// let engine = SessionEngine::signed(
+    ///     SessionConfig::builder().name("__Host-session").build()?,
+    ///     KeyRing::new(Key::generate()),
+    /// )
+    /// .migrating_from(flask);
+    ///
+    /// let session = engine.load_at([flask_cookie], 1_700_000_100);
+    /// assert_eq!(session.load_reason(), LoadReason::Valid);
+    /// assert_eq!(session.migrated_from(), Some(0));
+    /// assert_eq!(session.get::<String>("user")?.as_deref(), Some("alice"));
+    /// let outcome = engine.save_at(&session, 1_700_000_100)?;
+    /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
+    /// assert_eq!(names, [("session", true), ("__Host-session", false)]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn migrating_from(mut self, previous: SessionEngine) -> SessionEngine {
+        self.previous.push(previous.rules);
+        self
     }
 
     /// The configuration.
@@ -228,8 +274,21 @@ impl SessionEngine {
         cookie_fields: impl IntoIterator<Item = &'a str>,
         now: u64,
     ) -> Session {
-        let incoming = self.rules.collect(cookie_fields);
-        Session::from_state(State::new(Arc::clone(&self.rules), incoming, now))
+        let (incoming, previous) = if self.previous.is_empty() {
+            (self.rules.collect(cookie_fields), Vec::new())
+        } else {
+            let fields: Vec<&str> = cookie_fields.into_iter().collect();
+            let previous = self
+                .previous
+                .iter()
+                .map(|rules| Previous {
+                    rules: Arc::clone(rules),
+                    incoming: rules.collect(fields.iter().copied()),
+                })
+                .collect();
+            (self.rules.collect(fields.iter().copied()), previous)
+        };
+        Session::from_state(State::new(Arc::clone(&self.rules), previous, incoming, now))
     }
 
     /// What the response carries for `session`: the `Set-Cookie` values (deletions first)

@@ -351,6 +351,14 @@ impl Session {
         self.loaded().reason()
     }
 
+    /// Which engine passed to
+    /// [`SessionEngine::migrating_from`](crate::SessionEngine::migrating_from) the session
+    /// was read from (0 for the first), or `None` when it was not read from one (when it
+    /// was, [`load_reason`](Self::load_reason) is `Valid`). Decodes it if nothing has yet.
+    pub fn migrated_from(&self) -> Option<usize> {
+        self.loaded().migrated()
+    }
+
     /// The session cookies the request carried, by chunk index, as the engine read them
     /// (every `Cookie` field, by exact name), and the size of the request's other cookies:
     /// for tools that show a session's footprint. See

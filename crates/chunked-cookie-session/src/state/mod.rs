@@ -73,10 +73,21 @@ impl Rules {
     }
 }
 
+/// The cookies of a previous format that a request carried, read when the session has
+/// none of its own (a migration; see `SessionEngine::migrating_from`).
+#[derive(Debug)]
+pub(crate) struct Previous {
+    pub(crate) rules: Arc<Rules>,
+    pub(crate) incoming: Incoming,
+}
+
 /// One request's session.
 #[derive(Debug)]
 pub(crate) struct State {
     rules: Arc<Rules>,
+    previous: Vec<Previous>,
+    /// Which of `previous` the session was read from, when it was.
+    migrated: Option<usize>,
     /// The request's clock, in Unix seconds.
     now: u64,
     incoming: Incoming,
@@ -96,9 +107,16 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(rules: Arc<Rules>, incoming: Incoming, now: u64) -> State {
+    pub(crate) fn new(
+        rules: Arc<Rules>,
+        previous: Vec<Previous>,
+        incoming: Incoming,
+        now: u64,
+    ) -> State {
         State {
             rules,
+            previous,
+            migrated: None,
             now,
             incoming,
             loaded: false,
@@ -134,6 +152,22 @@ impl State {
         self.reason = decoded.reason;
         self.meta = decoded.meta;
         self.debris = decoded.debris;
+        if let Some((index, persistent)) = decoded.migrated {
+            // A session read from a previous format is new to this one: written now, with
+            // a lifetime of its own, in the same response that deletes the old cookies.
+            self.migrated = Some(index);
+            self.persistent = Some(persistent);
+            self.modified = true;
+        }
+    }
+
+    /// Which previous engine the session was read from, if it was.
+    pub(crate) fn migrated(&self) -> Option<usize> {
+        self.migrated
+    }
+
+    pub(crate) fn previous(&self) -> &[Previous] {
+        &self.previous
     }
 
     /// Whether the handler touched the session, as a framework that tracks access itself

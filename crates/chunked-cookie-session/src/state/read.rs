@@ -1,8 +1,8 @@
 //! The rules of reading: the request's cookies, gathered by exact name, become a session
 //! and a load reason.
 
-use super::State;
-use crate::chunk::{self, ChunkSet, Joined};
+use super::{Rules, State};
+use crate::chunk::{self, ChunkSet, Incoming, Joined};
 use crate::codec::{Entries, Meta};
 use crate::reason::LoadReason;
 
@@ -13,6 +13,8 @@ pub(super) struct Decoded {
     pub(super) reason: LoadReason,
     pub(super) meta: Option<Meta>,
     pub(super) debris: ChunkSet,
+    /// Read from the previous engine of this index, whose session was persistent or not.
+    pub(super) migrated: Option<(usize, bool)>,
 }
 
 impl Decoded {
@@ -22,6 +24,7 @@ impl Decoded {
             reason,
             meta: None,
             debris,
+            migrated: None,
         }
     }
 }
@@ -29,45 +32,69 @@ impl Decoded {
 impl State {
     /// The reading rules: gather, join, verify, judge the clock, parse. Any inconsistency
     /// is an empty session with its reason, and every cookie the request carried is debris.
+    /// When the session has no valid cookies of its own, the previous formats' cookies are
+    /// read, in order, and the first valid one is taken.
     pub(super) fn decode(&self) -> Decoded {
-        let rules = &*self.rules;
-        let incoming = &self.incoming;
-        if incoming.is_empty() {
-            return Decoded::empty(LoadReason::NoSession, ChunkSet::EMPTY);
+        let own = decode_with(&self.rules, &self.incoming, self.now);
+        if own.reason == LoadReason::Valid {
+            return own;
         }
-        let rejected = |reason| Decoded::empty(reason, incoming.present());
-        if incoming.over_cap() {
-            return rejected(LoadReason::TooLarge);
-        }
-        let firsts = chunk::firsts(rules.layout(), incoming);
-        let mut first_failure = None;
-        for chunk0 in firsts {
-            let opened = chunk::join(
-                rules.layout(),
-                incoming,
-                chunk0,
-                rules.chunk_limit(),
-                rules.byte_cap(),
-            )
-            .and_then(|Joined { token, debris }| {
-                let config = &rules.config;
-                let opened = rules.format.open(&token, &config.name, self.now, config)?;
-                Ok((opened, debris))
-            });
-            match opened {
-                Ok((opened, debris)) => {
-                    return Decoded {
-                        entries: opened.entries,
-                        reason: LoadReason::Valid,
-                        meta: Some(opened.meta),
-                        debris,
-                    };
-                }
-                Err(reason) => {
-                    first_failure.get_or_insert(reason);
-                }
+        for (index, previous) in self.previous().iter().enumerate() {
+            if previous.incoming.is_empty() {
+                continue;
+            }
+            let old = decode_with(&previous.rules, &previous.incoming, self.now);
+            if let (LoadReason::Valid, Some(meta)) = (old.reason, old.meta) {
+                return Decoded {
+                    entries: old.entries,
+                    reason: LoadReason::Valid,
+                    meta: None,
+                    debris: self.incoming.present(),
+                    migrated: Some((index, meta.persistent)),
+                };
             }
         }
-        rejected(first_failure.unwrap_or(LoadReason::MissingChunk))
+        own
     }
+}
+
+fn decode_with(rules: &Rules, incoming: &Incoming, now: u64) -> Decoded {
+    if incoming.is_empty() {
+        return Decoded::empty(LoadReason::NoSession, ChunkSet::EMPTY);
+    }
+    let rejected = |reason| Decoded::empty(reason, incoming.present());
+    if incoming.over_cap() {
+        return rejected(LoadReason::TooLarge);
+    }
+    let firsts = chunk::firsts(rules.layout(), incoming);
+    let mut first_failure = None;
+    for chunk0 in firsts {
+        let opened = chunk::join(
+            rules.layout(),
+            incoming,
+            chunk0,
+            rules.chunk_limit(),
+            rules.byte_cap(),
+        )
+        .and_then(|Joined { token, debris }| {
+            let config = &rules.config;
+            let opened = rules.format.open(&token, &config.name, now, config)?;
+            Ok((opened, debris))
+        });
+        match opened {
+            Ok((opened, debris)) => {
+                return Decoded {
+                    entries: opened.entries,
+                    reason: LoadReason::Valid,
+                    meta: Some(opened.meta),
+                    debris,
+                    migrated: None,
+                };
+            }
+            Err(reason) => {
+                first_failure.get_or_insert(reason);
+            }
+        }
+    }
+    rejected(first_failure.unwrap_or(LoadReason::MissingChunk))
 }

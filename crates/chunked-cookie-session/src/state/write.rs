@@ -64,7 +64,10 @@ impl State {
             } else {
                 present
             };
-            return Ok(self.removals(doomed, Some(0)));
+            let mut written = self.removals(doomed, Some(0));
+            let previous = self.previous_removals(&written.cookies);
+            written.cookies.extend(previous);
+            return Ok(written);
         }
         if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
@@ -80,6 +83,8 @@ impl State {
         match self.encode(now) {
             Ok((sets, cookie_line)) => {
                 let mut written = self.removals(present.at_or_past(sets.len()), Some(cookie_line));
+                let previous = self.previous_removals(&sets);
+                written.cookies.extend(previous);
                 written.cookies.extend(sets);
                 Ok(written)
             }
@@ -137,6 +142,28 @@ impl State {
             cookies,
             cookie_line,
         }
+    }
+
+    /// The deletions of the previous formats' cookies the request carried, for a response
+    /// that writes the session: every one whose name this response does not already set or
+    /// delete, with its own format's attributes and chunk index.
+    fn previous_removals(&self, own: &[SetCookie]) -> Vec<SetCookie> {
+        let mut removals = Vec::new();
+        for previous in self.previous() {
+            let rules = &*previous.rules;
+            let writer = CookieWriter::new(&rules.config, Persistence::BrowserSession);
+            for index in previous.incoming.present().iter() {
+                let name = rules.layout().name(&rules.config.name, index);
+                let taken = own
+                    .iter()
+                    .chain(&removals)
+                    .any(|cookie: &SetCookie| cookie.name() == name);
+                if !taken {
+                    removals.push(writer.remove(&name, index));
+                }
+            }
+        }
+        removals
     }
 
     /// Seals the session and splits it: the `Set-Cookie` value of every chunk, and the

@@ -18,6 +18,7 @@
 mod differential;
 mod hostile;
 mod live;
+mod migration;
 mod python;
 mod rules;
 
