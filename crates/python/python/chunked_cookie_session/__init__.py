@@ -1,0 +1,10 @@
+"""Sessions kept in signed or encrypted cookies, chunked past the 4 KB a browser keeps per
+cookie, on the Rust engine of chunked-cookie-session.
+
+The Flask extension is :class:`chunked_cookie_session.flask.ChunkedSession`.
+:func:`keygen` makes a key (``python -m chunked_cookie_session keygen`` prints one).
+"""
+
+from ._native import __version__, keygen
+
+__all__ = ["__version__", "keygen"]

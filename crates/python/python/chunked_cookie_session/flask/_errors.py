@@ -1,0 +1,60 @@
+"""The extension's exceptions."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from werkzeug.exceptions import InternalServerError
+
+from .._native import SaveFailure
+
+
+class ChunkedSessionError(Exception):
+    """Base class of the extension's errors."""
+
+
+class ConfigurationError(ChunkedSessionError, ValueError):
+    """A setting is missing or invalid. ``init_app`` raises it when the app starts; the
+    message names the setting and, for a key, how to make one."""
+
+
+class SessionNotSaved(ChunkedSessionError, InternalServerError):
+    """The session could not be written, so nothing was: the client keeps the cookies it
+    had. An HTTP 500 whose page says only that; register
+    ``@app.errorhandler(SessionNotSaved)`` (or one of its subclasses, or 500) to answer
+    otherwise. :attr:`message` has the details for logs."""
+
+    description = "The session could not be saved."
+
+    def __init__(self, failure: SaveFailure) -> None:
+        super().__init__()
+        #: ``overflow``, ``too-large``, ``too-deep``, ``invalid-entry``, ...
+        self.kind: str = failure.kind
+        #: The engine's sentence: sizes and the setting to change.
+        self.message: str = failure.message
+        #: The entry at fault, for ``too-deep`` and ``invalid-entry``.
+        self.entry: Optional[str] = failure.entry
+
+
+class SessionTooLarge(SessionNotSaved):
+    """The session does not fit in ``CHUNKED_SESSION_MAX_SIZE`` (or its JSON is larger
+    than a reader inflates). Nothing was written."""
+
+    description = "The session is too large to be saved."
+
+    def __init__(self, failure: SaveFailure) -> None:
+        super().__init__(failure)
+        #: Bytes of ``Cookie`` header the session would need.
+        self.needed: Optional[int] = failure.needed
+        #: The budget it did not fit in.
+        self.limit: Optional[int] = failure.limit
+        #: How many cookies it would need, and the most allowed.
+        self.cookies: Optional[int] = failure.chunks
+        self.max_cookies: Optional[int] = failure.max_chunks
+
+
+def not_saved(failure: SaveFailure) -> SessionNotSaved:
+    """The exception for a failed write."""
+    if failure.kind in ("overflow", "too-large"):
+        return SessionTooLarge(failure)
+    return SessionNotSaved(failure)

@@ -1,0 +1,236 @@
+//! Python objects to `flask::PyValue` and back, one for one. Nothing here decides how a
+//! value travels: the tags, the `" di"` escape and the JSON are the library's.
+
+use chunked_cookie_session::MAX_NESTING;
+use chunked_cookie_session::flask::{BigInt, PyValue, UtcTime};
+use pyo3::PyTypeInfo;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+
+static MARKUP: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UUID: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static PARSE_DATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    UTC.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("datetime")?
+            .getattr("timezone")?
+            .getattr("utc")?
+            .unbind())
+    })
+    .map(|utc| utc.bind(py))
+}
+
+/// The entries of a session dict, in its order. Keys must be `str`.
+pub(crate) fn entries_from_dict(dict: &Bound<'_, PyDict>) -> PyResult<Vec<(String, PyValue)>> {
+    let mut entries = Vec::with_capacity(dict.len());
+    for (key, value) in dict.iter() {
+        let key = key_text(&key)?;
+        let value = from_python(&value, 1).map_err(|err| in_entry(dict.py(), &key, err))?;
+        entries.push((key, value));
+    }
+    Ok(entries)
+}
+
+/// Names the entry in a conversion error, keeping its type.
+fn in_entry(py: Python<'_>, key: &str, err: PyErr) -> PyErr {
+    let message = format!("session entry {key:?}: {}", err.value(py));
+    if err.is_instance_of::<PyTypeError>(py) {
+        PyTypeError::new_err(message)
+    } else {
+        PyValueError::new_err(message)
+    }
+}
+
+fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    match key.cast::<PyString>() {
+        Ok(text) => Ok(text.to_cow()?.into_owned()),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "session keys must be str, not {}",
+            key.get_type().name()?
+        ))),
+    }
+}
+
+/// A Python object as Flask's tagged JSON serializer sees it: its tags in Flask's order
+/// (dict, tuple, list, bytes, `__html__`, UUID, datetime), then what `json` writes.
+fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
+    // Objects of the exact built-in types first: the common case, and none of them has a
+    // tag that would come before it.
+    if let Ok(text) = obj.cast_exact::<PyString>() {
+        return Ok(PyValue::Str(text.to_cow()?.into_owned()));
+    }
+    if obj.is_exact_instance_of::<PyInt>() {
+        return int(obj);
+    }
+    if obj.is_none() {
+        return Ok(PyValue::None);
+    }
+    if let Ok(flag) = obj.cast_exact::<PyBool>() {
+        return Ok(PyValue::Bool(flag.is_true()));
+    }
+    if obj.is_exact_instance_of::<PyFloat>() {
+        return Ok(PyValue::Float(obj.extract()?));
+    }
+    // Containers: nesting past what every reader accepts is refused here, before a cyclic
+    // structure could recurse for ever (the library refuses the depth at write time too).
+    if depth > MAX_NESTING {
+        return Err(PyValueError::new_err(format!(
+            "nested deeper than {MAX_NESTING} levels (or a circular reference)"
+        )));
+    }
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut entries = Vec::with_capacity(dict.len());
+        for (key, value) in dict.iter() {
+            entries.push((key_text(&key)?, from_python(&value, depth + 1)?));
+        }
+        return Ok(PyValue::Dict(entries));
+    }
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return items(tuple.iter(), depth).map(PyValue::Tuple);
+    }
+    if let Ok(list) = obj.cast::<PyList>() {
+        return items(list.iter(), depth).map(PyValue::List);
+    }
+    if let Ok(raw) = obj.cast::<PyBytes>() {
+        return Ok(PyValue::Bytes(raw.as_bytes().to_vec()));
+    }
+    let py = obj.py();
+    if let Ok(html) = obj.getattr(pyo3::intern!(py, "__html__"))
+        && html.is_callable()
+    {
+        return Ok(PyValue::Markup(html.call0()?.str()?.to_cow()?.into_owned()));
+    }
+    if obj.is_instance(UUID.import(py, "uuid", "UUID")?)? {
+        let raw: [u8; 16] = obj.getattr(pyo3::intern!(py, "bytes"))?.extract()?;
+        return Ok(PyValue::Uuid(raw));
+    }
+    if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
+        // `utctimetuple` is werkzeug's reading: a naive datetime is UTC, an aware one is
+        // converted; microseconds go.
+        let t = obj.call_method0(pyo3::intern!(py, "utctimetuple"))?;
+        let field = |name: &str| -> PyResult<u8> { t.getattr(name)?.extract() };
+        let at = UtcTime {
+            year: t.getattr("tm_year")?.extract()?,
+            month: field("tm_mon")?,
+            day: field("tm_mday")?,
+            hour: field("tm_hour")?,
+            minute: field("tm_min")?,
+            // `tm_sec` can read 60 only for a leap second, which datetime cannot hold.
+            second: field("tm_sec")?,
+        };
+        let seconds = at
+            .to_unix()
+            .ok_or_else(|| PyValueError::new_err("a datetime outside years 1 to 9999"))?;
+        return Ok(PyValue::DateTime(seconds));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(PyValue::Str(obj.str()?.to_cow()?.into_owned()));
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(PyValue::Bool(obj.is_truthy()?));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return int(obj);
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Ok(PyValue::Float(obj.extract()?));
+    }
+    Err(PyTypeError::new_err(format!(
+        "Object of type {} is not JSON serializable",
+        obj.get_type().name()?
+    )))
+}
+
+fn items<'py>(
+    iter: impl Iterator<Item = Bound<'py, PyAny>>,
+    depth: usize,
+) -> PyResult<Vec<PyValue>> {
+    iter.map(|item| from_python(&item, depth + 1)).collect()
+}
+
+fn int(obj: &Bound<'_, PyAny>) -> PyResult<PyValue> {
+    if let Ok(n) = obj.extract::<i64>() {
+        return Ok(PyValue::Int(n));
+    }
+    // `int.__repr__`, as `json` writes an int (an IntEnum member too).
+    let digits = PyInt::type_object(obj.py())
+        .call_method1(pyo3::intern!(obj.py(), "__repr__"), (obj,))?
+        .extract::<String>()?;
+    BigInt::parse(&digits)
+        .map(PyValue::BigInt)
+        .map_err(|_| PyValueError::new_err("an int beyond Python's 4300-digit conversion limit"))
+}
+
+/// The session dict's items, as Python objects.
+pub(crate) fn dict_from_entries<'py>(
+    py: Python<'py>,
+    entries: &[(String, PyValue)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (key, value) in entries {
+        dict.set_item(key, to_python(py, value)?)?;
+    }
+    Ok(dict)
+}
+
+/// A `PyValue` as the Python object Flask's serializer gives for it.
+fn to_python<'py>(py: Python<'py>, value: &PyValue) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        PyValue::Str(text) => PyString::new(py, text).into_any(),
+        PyValue::Int(n) => n.into_pyobject(py)?.into_any(),
+        PyValue::None => py.None().into_bound(py),
+        PyValue::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
+        PyValue::Float(f) => PyFloat::new(py, *f).into_any(),
+        PyValue::BigInt(n) => PyInt::type_object(py).call1((n.as_str(),))?,
+        PyValue::List(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        PyValue::Dict(entries) => dict_from_entries(py, entries)?.into_any(),
+        PyValue::Tuple(items) => {
+            let items = items
+                .iter()
+                .map(|item| to_python(py, item))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyTuple::new(py, items)?.into_any()
+        }
+        PyValue::Bytes(raw) => PyBytes::new(py, raw).into_any(),
+        PyValue::Markup(text) => MARKUP.import(py, "markupsafe", "Markup")?.call1((text,))?,
+        PyValue::Uuid(raw) => {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("bytes", PyBytes::new(py, raw))?;
+            UUID.import(py, "uuid", "UUID")?.call((), Some(&kwargs))?
+        }
+        PyValue::DateTime(seconds) => match UtcTime::from_unix(*seconds) {
+            Some(at) => DATETIME.import(py, "datetime", "datetime")?.call1((
+                at.year,
+                at.month,
+                at.day,
+                at.hour,
+                at.minute,
+                at.second,
+                0,
+                utc(py)?,
+            ))?,
+            None => py.None().into_bound(py),
+        },
+        // Spelled otherwise than Flask writes it: read as Flask reads it, by werkzeug.
+        PyValue::DateText(text) => PARSE_DATE
+            .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+                Ok(py.import("werkzeug.http")?.getattr("parse_date")?.unbind())
+            })?
+            .bind(py)
+            .call1((text,))?,
+        // A variant this binding does not know yet: refuse rather than guess.
+        _ => return Err(PyTypeError::new_err("a session value of an unknown kind")),
+    })
+}

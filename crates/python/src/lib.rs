@@ -1,0 +1,33 @@
+//! `chunked_cookie_session._native`: the Rust engine behind the `chunked-cookie-session`
+//! Python package (a Flask extension).
+//!
+//! What crosses the boundary: the request's `Cookie` header in; the session's entries as
+//! Python objects, mapped one for one onto `flask::PyValue` (`convert.rs`); the load
+//! reason; and the response's decisions as the library's `Outcome` (each `Set-Cookie`
+//! line with its name, index and whether it deletes, `Vary`, `Cache-Control`, the error).
+//! Every rule (which cookies, what a tag looks like, when to write, what fits) is the
+//! library's; this crate and the Python code above it only translate.
+
+#![forbid(unsafe_code)]
+
+mod convert;
+mod engine;
+mod outcome;
+
+use pyo3::prelude::*;
+
+/// The native module.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<engine::Handle>()?;
+    m.add_class::<outcome::Outcome>()?;
+    m.add_class::<outcome::Cookie>()?;
+    m.add_class::<outcome::Sizes>()?;
+    m.add_class::<outcome::SaveFailure>()?;
+    m.add_function(wrap_pyfunction!(engine::keygen, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::check_key, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

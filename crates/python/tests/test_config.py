@@ -1,0 +1,198 @@
+"""Setting the extension up, and every setting honoured: the extension's own and Flask's."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from datetime import datetime, timedelta, timezone
+
+import flask
+import pytest
+from flask import Flask
+from werkzeug.http import parse_date
+
+from chunked_cookie_session.flask import (
+    EXTENSION_KEY,
+    ChunkedCookieSession,
+    ChunkedSession,
+    ChunkedSessionInterface,
+    ConfigurationError,
+)
+
+from conftest import make_app, set_cookies
+
+NATIVE = ["signed", "private"]
+ALL = ["signed", "private", "flask"]
+
+
+def test_both_setup_patterns(key: str) -> None:
+    app = Flask(__name__)
+    app.config["CHUNKED_SESSION_KEY"] = key
+    ext = ChunkedSession(app)
+    assert app.extensions[EXTENSION_KEY] is ext
+    assert isinstance(app.session_interface, ChunkedSessionInterface)
+
+    sessions = ChunkedSession()
+    other = Flask("other")
+    other.config["CHUNKED_SESSION_KEY"] = key
+    sessions.init_app(other)
+    assert other.extensions[EXTENSION_KEY] is sessions
+    assert other.config["CHUNKED_SESSION_FORMAT"] == "signed"
+    assert other.config["CHUNKED_SESSION_MIGRATE"] is True
+    with other.test_request_context():
+        assert isinstance(flask.session, ChunkedCookieSession)
+
+
+@pytest.mark.parametrize(
+    ("config", "setting", "hint"),
+    [
+        ({}, "CHUNKED_SESSION_KEY is not set", "keygen"),
+        ({"CHUNKED_SESSION_KEY": ""}, "CHUNKED_SESSION_KEY is not set", "keygen"),
+        (
+            {"CHUNKED_SESSION_KEY": base64.b64encode(b"short").decode()},
+            "CHUNKED_SESSION_KEY: a key must hold at least 32",
+            "keygen",
+        ),
+        ({"CHUNKED_SESSION_KEY": "not base64!"}, "CHUNKED_SESSION_KEY: the key is not base64", "keygen"),
+        ({"CHUNKED_SESSION_KEY": b"k" * 32}, "CHUNKED_SESSION_KEY is a bytes", "keygen"),
+        (
+            {"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_OLD_KEYS": ["x"]},
+            "CHUNKED_SESSION_OLD_KEYS[0]",
+            "keygen",
+        ),
+        ({"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_OLD_KEYS": "K"}, "CHUNKED_SESSION_OLD_KEYS is a list", ""),
+        ({"CHUNKED_SESSION_FORMAT": "json"}, "CHUNKED_SESSION_FORMAT is 'json'", "'signed'"),
+        ({"CHUNKED_SESSION_FLASK_LAYOUT": "ten"}, "CHUNKED_SESSION_FLASK_LAYOUT is 'ten'", "'chunked'"),
+        ({"CHUNKED_SESSION_FORMAT": "flask"}, "SECRET_KEY is not set", "secrets.token_hex"),
+        ({"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_SAMESITE": "invalid"}, "SameSite must be", ""),
+        ({"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_NAME": "__Host-s"}, "__Host-", "Secure"),
+        ({"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_MAX_SIZE": 10}, "max_size", ""),
+    ],
+)
+def test_startup_errors_name_the_setting(config: dict, setting: str, hint: str, key: str) -> None:
+    app = Flask(__name__)
+    for name, value in config.items():
+        app.config[name] = key if value == "K" else value
+    with pytest.raises(ConfigurationError) as err:
+        ChunkedSession(app)
+    assert setting in str(err.value)
+    assert hint in str(err.value)
+    assert isinstance(err.value, ValueError)
+    assert EXTENSION_KEY not in app.extensions
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_flask_cookie_settings_are_honoured(fmt: str) -> None:
+    app = make_app(
+        CHUNKED_SESSION_FORMAT=fmt,
+        SESSION_COOKIE_NAME="sid",
+        SESSION_COOKIE_DOMAIN="example.com",
+        SESSION_COOKIE_PATH="/app",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=False,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_PARTITIONED=True,
+        CHUNKED_SESSION_MAX_SIZE=8 * 1024,
+    )
+    client = app.test_client()
+    rv = client.post("/set/user/ada", "https://www.example.com/app/")
+    [(name, value, attrs)] = set_cookies(rv)
+    assert name == "sid"
+    for attr in ("domain=example.com", "path=/app", "secure", "samesite=strict", "partitioned"):
+        assert attr in attrs, attrs
+    assert "httponly" not in attrs
+    assert "expires" not in attrs and "max-age" not in attrs  # not permanent
+    rv = client.get("/show", "https://www.example.com/app/")
+    assert rv.json["reason"] == "valid" and rv.json["keys"] == ["user"]
+    # Settings changed after the app started are read at the next request, as Flask does.
+    app.config.update(SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="sid2")
+    rv = client.post("/set/user/bob", "https://www.example.com/app/")
+    assert [n for n, _, a in set_cookies(rv) if "samesite=lax" in a] == ["sid2"]
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_application_root_is_the_default_path(fmt: str) -> None:
+    app = make_app(CHUNKED_SESSION_FORMAT=fmt, APPLICATION_ROOT="/root")
+    rv = app.test_client().post("/set/a/b", "http://localhost/root/")
+    assert "path=/root" in set_cookies(rv)[0][2]
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_permanent_session_lifetime(fmt: str) -> None:
+    app = make_app(CHUNKED_SESSION_FORMAT=fmt, PERMANENT_SESSION_LIFETIME=timedelta(days=3))
+    client = app.test_client()
+    rv = client.post("/permanent/1")
+    [(_, _, attrs)] = set_cookies(rv)
+    expires = parse_date(re.search(r"expires=([^;]+)", attrs).group(1))
+    want = datetime.now(timezone.utc) + timedelta(days=3)
+    assert abs((expires - want).total_seconds()) < 60
+    if fmt != "flask":
+        assert "max-age=259200" in attrs or "max-age=25919" in attrs
+    assert client.get("/show").json["reason"] == "valid"
+    rv = client.post("/permanent/0")
+    assert "expires" not in set_cookies(rv)[0][2]
+
+
+@pytest.mark.parametrize("fmt", ALL)
+@pytest.mark.parametrize("refresh", [True, False])
+def test_refresh_each_request(fmt: str, refresh: bool) -> None:
+    app = make_app(CHUNKED_SESSION_FORMAT=fmt, SESSION_REFRESH_EACH_REQUEST=refresh)
+    client = app.test_client()
+    client.post("/permanent/1")
+    rv = client.get("/untouched")
+    assert bool(set_cookies(rv)) is refresh
+    assert (rv.headers.get("Vary") == "Cookie") is refresh
+    # A session that is not permanent is never refreshed.
+    client.post("/permanent/0")
+    rv = client.get("/untouched")
+    assert set_cookies(rv) == [] and "Vary" not in rv.headers
+
+
+def test_secret_key_fallbacks_in_flask_format() -> None:
+    app = make_app(CHUNKED_SESSION_FORMAT="flask", SECRET_KEY="old")
+    client = app.test_client()
+    client.post("/set/user/ada")
+    app.config.update(SECRET_KEY="new", SECRET_KEY_FALLBACKS=["old"])
+    rv = client.get("/show")
+    assert rv.json["reason"] == "valid" and rv.json["keys"] == ["user"]
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/show").json["reason"] == "bad-signature"
+
+
+def test_flask_format_without_secret_key_is_flasks_null_session() -> None:
+    app = make_app(CHUNKED_SESSION_FORMAT="flask")
+    app.secret_key = None
+    with app.test_request_context():
+        assert flask.session.get("x") is None
+        with pytest.raises(RuntimeError, match="session is unavailable"):
+            flask.session["x"] = 1
+
+
+def test_idle_timeout_setting() -> None:
+    app = make_app(CHUNKED_SESSION_IDLE_TIMEOUT=timedelta(minutes=30))
+    client = app.test_client()
+    client.post("/set/user/ada")
+    assert client.get("/show").json["reason"] == "valid"
+
+
+def test_max_size_setting() -> None:
+    app = make_app(CHUNKED_SESSION_MAX_SIZE=8 * 1024)
+    client = app.test_client()
+    assert client.post("/blob/6000").status_code == 200
+    assert client.post("/blob/12000").status_code == 500
+    app.config["CHUNKED_SESSION_MAX_SIZE"] = 20 * 1024
+    assert client.post("/blob/12000").status_code == 200
+
+
+def test_environment_key_and_private_format_hide_content() -> None:
+    os.environ["CHUNKED_TEST_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    try:
+        app = make_app(CHUNKED_SESSION_FORMAT="private", CHUNKED_SESSION_KEY=os.environ["CHUNKED_TEST_KEY"])
+    finally:
+        del os.environ["CHUNKED_TEST_KEY"]
+    client = app.test_client()
+    rv = client.post("/set/secret/do-not-show")
+    [(_, value, _)] = set_cookies(rv)
+    assert "do-not-show" not in value and "ZG8tbm90" not in value
+    assert client.get("/show").json["keys"] == ["secret"]

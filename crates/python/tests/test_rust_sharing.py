@@ -1,0 +1,136 @@
+"""The same sessions on both sides: a Flask app with the extension and the Rust
+playground on 127.0.0.1 share one cookie jar in the native format, each writing and the
+other reading; the `cookie-session` tool reads what the extension writes, and the
+extension what the tool writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from typing import Any, Callable
+
+import flask
+import pytest
+
+from chunked_cookie_session import keygen
+
+from conftest import EVERY_TYPE, LiveServer, make_app, noise, request, rust_binary, same
+
+#: How Flask's tagged JSON writes EVERY_TYPE, as the Rust side shows it.
+TAGGED = {
+    "tuple": {" t": [1, "two", {" t": [3.5, None]}, {" t": []}]},
+    "bytes": {" b": "AAH+YmluYXJ5/w=="},
+    "markup": {" m": "<b>hi</b> &amp; bye"},
+    "uuid": {" u": "12345678123456781234567812345678"},
+    "datetime": {" d": "Tue, 02 Jan 2024 03:04:05 GMT"},
+    "lone_tag": {" di": {" t__": "not a tuple"}},
+    "int": -7,
+    "bool": True,
+}
+
+
+@pytest.fixture
+def playground(key: str) -> Iterator[str]:
+    binary = rust_binary("playground", "playground")
+    child = subprocess.Popen(
+        [str(binary), "--addr", "127.0.0.1:0", "--format", "signed", "--max-size", "40960"],
+        env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.startswith("playground listening on "), line
+        yield line.split()[-1].rstrip("/")
+    finally:
+        child.kill()
+        child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def test_a_flask_app_and_the_playground_share_one_jar(
+    key: str, playground: str, live: Callable[..., LiveServer]
+) -> None:
+    jar = CookieJar()
+    app = make_app(CHUNKED_SESSION_KEY=key, SESSION_COOKIE_SAMESITE="Lax")
+
+    @app.get("/types", endpoint="read_types")
+    def read_types() -> str:
+        return json.dumps({k: same(flask.session.get(k), v) for k, v in EVERY_TYPE.items()})
+
+    @app.get("/value/<name>")
+    def value(name: str) -> str:
+        return repr(flask.session.get(name))
+
+    flask_side = live(app, jar)
+
+    # Flask writes every Python type; the playground reads them as Flask's tagged JSON.
+    status, _, _ = flask_side.request("POST", "/types")
+    assert status == 200
+    status, body, _ = request(jar, "GET", playground + "/api/session")
+    shown = json.loads(body)
+    assert status == 200 and shown["load"] == "valid"
+    for name, tagged in TAGGED.items():
+        assert shown["entries"][name] == tagged, name
+
+    # The playground writes (a big entry, so several cookies); Flask reads that write,
+    # every Python type intact through it.
+    big = json.dumps(noise(12000)).encode()
+    status, _, _ = request(jar, "PUT", playground + "/api/session/notes", big)
+    assert status == 200
+    assert sorted(c.name for c in jar)[:2] == ["session", "session_1"]
+    status, body, _ = flask_side.request("GET", "/types")
+    assert all(json.loads(body).values()), body
+    status, body, _ = flask_side.request("GET", "/show")
+    assert json.loads(body)["reason"] == "valid" and "notes" in json.loads(body)["keys"]
+
+    # A Python type the playground stores in Flask's tagged form arrives as that type.
+    tuple_value = json.dumps({" t": [1, {" b": "AP8="}]}).encode()
+    request(jar, "PUT", playground + "/api/session/pair", tuple_value)
+    status, body, _ = flask_side.request("GET", "/value/pair")
+    assert body == b"(1, b'\\x00\\xff')"
+
+    # Flask shrinks it again; the playground reads one cookie.
+    flask_side.request("POST", "/clear")
+    flask_side.request("POST", "/set/user/ada")
+    assert [c.name for c in jar] == ["session"]
+    status, body, _ = request(jar, "GET", playground + "/api/session")
+    assert json.loads(body)["entries"] == {"user": "ada"}
+
+
+def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> None:
+    tool = rust_binary("cookie-session", "cookie-session-cli")
+    app = make_app(CHUNKED_SESSION_KEY=key)
+
+    @app.get("/pair")
+    def pair() -> str:
+        return repr((flask.session["pair"], flask.session["big"]))
+
+    client = app.test_client()
+    client.post("/types")
+    header = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    env = {"SESSION_KEY": key, "PATH": "/usr/bin:/bin"}
+    decoded = subprocess.run(
+        [str(tool), "decode", "--cookie", header], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    entries: dict[str, Any] = json.loads(decoded)
+    for name, tagged in TAGGED.items():
+        assert entries[name] == tagged, name
+
+    minted = subprocess.run(
+        [str(tool), "encode"],
+        # An int beyond 64 bits in the session map's own form (docs/FLASK.md).
+        input=json.dumps({"user": "ada", "pair": {" t": [1, 2]}, "big": {" di": str(2**80)}}),
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    fresh = app.test_client()
+    for line in minted:
+        name, _, rest = line.partition("=")
+        fresh.set_cookie(name, rest.split(";")[0])
+    assert fresh.get("/pair").text == repr(((1, 2), 2**80))
+    assert keygen() != key
