@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::clock::unix_now;
-use crate::codec::Format;
+use crate::codec::{Form, Format};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::inspect::Inspector;
@@ -274,6 +274,49 @@ impl SessionEngine {
         cookie_fields: impl IntoIterator<Item = &'a str>,
         now: u64,
     ) -> Session {
+        self.load_form(cookie_fields, now, Form::Map)
+    }
+
+    /// [`load`](Self::load) for a binding that hands the entries to Python (feature
+    /// `flask`): a native session's entries are decoded straight into the Python values
+    /// [`Session::with_python_entries`] lends, and made into the JSON map only if the Rust
+    /// API asks for it (Flask's format reads Python values whichever load is used).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("pair", serde_json::json!({" t": [1, 2]}))?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// let python = engine.load_python([cookies.as_str()]).python_entries()?;
+    /// assert_eq!(python[0].1, PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn load_python<'a>(&self, cookie_fields: impl IntoIterator<Item = &'a str>) -> Session {
+        self.load_form(cookie_fields, unix_now(), Form::Python)
+    }
+
+    /// [`load_python`](Self::load_python) with an explicit clock, in Unix seconds.
+    #[cfg(feature = "flask")]
+    pub fn load_python_at<'a>(
+        &self,
+        cookie_fields: impl IntoIterator<Item = &'a str>,
+        now: u64,
+    ) -> Session {
+        self.load_form(cookie_fields, now, Form::Python)
+    }
+
+    fn load_form<'a>(
+        &self,
+        cookie_fields: impl IntoIterator<Item = &'a str>,
+        now: u64,
+        form: Form,
+    ) -> Session {
         let (incoming, previous) = if self.previous.is_empty() {
             (self.rules.collect(cookie_fields), Vec::new())
         } else {
@@ -288,7 +331,13 @@ impl SessionEngine {
                 .collect();
             (self.rules.collect(fields.iter().copied()), previous)
         };
-        Session::from_state(State::new(Arc::clone(&self.rules), previous, incoming, now))
+        Session::from_state(State::new(
+            Arc::clone(&self.rules),
+            previous,
+            incoming,
+            now,
+            form,
+        ))
     }
 
     /// What the response carries for `session`: the `Set-Cookie` values (deletions first)

@@ -13,7 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::{Entries, Meta, Opened, SealInput, compress};
+use super::{Entries, Form, Meta, Opened, SealInput, compress};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -87,13 +87,20 @@ impl<'k> Prepared<'k> {
 }
 
 /// The session's JSON, refused when a reader would refuse it: nested past
-/// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates.
+/// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates. Entries held as
+/// Python values are written straight from them, as serde_json would write their map.
 pub(crate) fn serialize(
-    map: &Map<String, Value>,
+    input: &SealInput<'_>,
     config: &SessionConfig,
 ) -> Result<Vec<u8>, SaveError> {
-    super::check_nesting(map)?;
-    let json = serde_json::to_vec(map).map_err(SaveError::Serialize)?;
+    let json = match python_json(input) {
+        Some(json) => json?,
+        None => {
+            let map = input.map();
+            super::check_nesting(map)?;
+            serde_json::to_vec(map).map_err(SaveError::Serialize)?
+        }
+    };
     if json.len() > config.max_decoded_size {
         return Err(SaveError::TooLarge {
             bytes: json.len(),
@@ -101,6 +108,25 @@ pub(crate) fn serialize(
         });
     }
     Ok(json)
+}
+
+/// The JSON of entries held as Python values, if they are.
+#[cfg(feature = "flask")]
+fn python_json(input: &SealInput<'_>) -> Option<Result<Vec<u8>, SaveError>> {
+    let python = input.entries.held_python()?;
+    Some(
+        super::flask::tagged::dump_native(python)
+            .map(String::into_bytes)
+            .map_err(|entry| SaveError::TooDeep {
+                entry,
+                limit: crate::config::MAX_NESTING,
+            }),
+    )
+}
+
+#[cfg(not(feature = "flask"))]
+fn python_json(_: &SealInput<'_>) -> Option<Result<Vec<u8>, SaveError>> {
+    None
 }
 
 /// The token: `base64url(header || body || tag)`.
@@ -147,6 +173,7 @@ pub(crate) fn open_verified(
     body: &[u8],
     now: u64,
     config: &SessionConfig,
+    form: Form,
 ) -> Result<Opened, LoadReason> {
     let meta = Meta {
         issued_at: header.issued_at,
@@ -155,18 +182,28 @@ pub(crate) fn open_verified(
         key_id: header.key_id,
     };
     super::check_clock(&meta, now, config)?;
-    let map = if header.has(FLAG_COMPRESSED) {
+    let entries = if header.has(FLAG_COMPRESSED) {
         // Zeroized on drop: for a private session this is plaintext.
         let json =
             zeroize::Zeroizing::new(compress::inflate_capped(body, config.max_decoded_size)?);
-        parse_map(&json)?
+        parse_entries(&json, form)?
     } else {
-        parse_map(body)?
+        parse_entries(body, form)?
     };
-    Ok(Opened {
-        entries: Entries::from_map(map),
-        meta,
-    })
+    Ok(Opened { entries, meta })
+}
+
+/// The session's entries in the form asked for. Python values are read straight from the
+/// JSON; an entry Python could not read sends the whole back to the map, which keeps it.
+fn parse_entries(json: &[u8], form: Form) -> Result<Entries, LoadReason> {
+    #[cfg(feature = "flask")]
+    if form == Form::Python
+        && let Some(python) = super::flask::tagged::load_native(json)
+    {
+        return Ok(Entries::from_python(python));
+    }
+    let _ = form;
+    parse_map(json).map(Entries::from_map)
 }
 
 /// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels

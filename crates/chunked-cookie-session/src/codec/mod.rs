@@ -47,6 +47,17 @@ impl SealInput<'_> {
     }
 }
 
+/// The form a reader gives the entries in: the JSON map the Rust API reads, or (feature
+/// `flask`) the Python values a binding to Python hands over. Flask's format reads Python
+/// values either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Form {
+    #[default]
+    Map,
+    #[cfg(feature = "flask")]
+    Python,
+}
+
 /// What a verified token said about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Meta {
@@ -229,18 +240,20 @@ impl Format {
         }
     }
 
-    /// Verifies and decodes one token that cookies named `name` carried.
+    /// Verifies and decodes one token that cookies named `name` carried, into entries of
+    /// the `form` asked for.
     pub(crate) fn open(
         &self,
         token: &str,
         name: &str,
         now: u64,
         config: &SessionConfig,
+        form: Form,
     ) -> Result<Opened, LoadReason> {
         match self {
-            Format::Signed(codec) => codec.open(token, name, now, config),
+            Format::Signed(codec) => codec.open(token, name, now, config, form),
             #[cfg(feature = "private")]
-            Format::Private(codec) => codec.open(token, name, now, config),
+            Format::Private(codec) => codec.open(token, name, now, config, form),
             // Flask's signature does not cover the cookie name.
             #[cfg(feature = "flask")]
             Format::Flask(codec) => codec.open(token, now, config),

@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 use super::compress::deflate_if_smaller;
 use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
-use super::{Opened, SealInput};
+use super::{Form, Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};
@@ -60,7 +60,7 @@ impl PrivateCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = Zeroizing::new(envelope::serialize(input.map(), config)?);
+        let json = Zeroizing::new(envelope::serialize(input, config)?);
         let mut flags = FLAG_ENCRYPTED;
         // `Auto` means "compress signed sessions": a private session is compressed only when
         // the application opted in, because the ciphertext length would otherwise reveal how
@@ -91,6 +91,7 @@ impl PrivateCodec {
         name: &str,
         now: u64,
         config: &SessionConfig,
+        form: Form,
     ) -> Result<Opened, LoadReason> {
         // Zeroized on drop: after decryption in place this buffer holds the plaintext.
         let mut raw = Zeroizing::new(envelope::decode(token)?);
@@ -108,7 +109,7 @@ impl PrivateCodec {
             tag,
         )
         .map_err(|()| LoadReason::BadSignature)?;
-        open_verified(&header, message, now, config)
+        open_verified(&header, message, now, config, form)
     }
 }
 

@@ -17,7 +17,7 @@ use sha2::Sha256;
 use super::compress::deflate_if_smaller;
 use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{FLAG_COMPRESSED, HEADER_LEN};
-use super::{Opened, SealInput};
+use super::{Form, Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyId, KeyRing};
@@ -47,7 +47,7 @@ impl SignedCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = envelope::serialize(input.map(), config)?;
+        let json = envelope::serialize(input, config)?;
         let mut flags = 0;
         let body = match config.compression {
             Compression::Auto | Compression::On => match deflate_if_smaller(&json) {
@@ -70,6 +70,7 @@ impl SignedCodec {
         name: &str,
         now: u64,
         config: &SessionConfig,
+        form: Form,
     ) -> Result<Opened, LoadReason> {
         let raw = envelope::decode(token)?;
         let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
@@ -78,7 +79,7 @@ impl SignedCodec {
         mac(key, name, &signed[..HEADER_LEN], &signed[HEADER_LEN..])
             .verify_slice(tag)
             .map_err(|_| LoadReason::BadSignature)?;
-        open_verified(&header, &signed[HEADER_LEN..], now, config)
+        open_verified(&header, &signed[HEADER_LEN..], now, config, form)
     }
 }
 

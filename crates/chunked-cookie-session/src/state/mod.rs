@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::chunk::{ChunkSet, Incoming, Layout};
 #[cfg(feature = "flask")]
 use crate::codec::flask::python::{EntryError, PyValue};
-use crate::codec::{Entries, Format, Meta};
+use crate::codec::{Entries, Form, Format, Meta};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
@@ -85,6 +85,8 @@ pub(crate) struct Previous {
 #[derive(Debug)]
 pub(crate) struct State {
     rules: Arc<Rules>,
+    /// The form the entries are decoded into.
+    form: Form,
     previous: Vec<Previous>,
     /// Which of `previous` the session was read from, when it was.
     migrated: Option<usize>,
@@ -112,9 +114,11 @@ impl State {
         previous: Vec<Previous>,
         incoming: Incoming,
         now: u64,
+        form: Form,
     ) -> State {
         State {
             rules,
+            form,
             previous,
             migrated: None,
             now,

@@ -3,7 +3,7 @@
 
 use super::{Rules, State};
 use crate::chunk::{self, ChunkSet, Incoming, Joined};
-use crate::codec::{Entries, Meta};
+use crate::codec::{Entries, Form, Meta};
 use crate::reason::LoadReason;
 
 /// What decoding the request's cookies produced.
@@ -35,7 +35,7 @@ impl State {
     /// When the session has no valid cookies of its own, the previous formats' cookies are
     /// read, in order, and the first valid one is taken.
     pub(super) fn decode(&self) -> Decoded {
-        let own = decode_with(&self.rules, &self.incoming, self.now);
+        let own = decode_with(&self.rules, &self.incoming, self.now, self.form);
         if own.reason == LoadReason::Valid {
             return own;
         }
@@ -43,7 +43,7 @@ impl State {
             if previous.incoming.is_empty() {
                 continue;
             }
-            let old = decode_with(&previous.rules, &previous.incoming, self.now);
+            let old = decode_with(&previous.rules, &previous.incoming, self.now, self.form);
             if let (LoadReason::Valid, Some(meta)) = (old.reason, old.meta) {
                 return Decoded {
                     entries: old.entries,
@@ -58,7 +58,7 @@ impl State {
     }
 }
 
-fn decode_with(rules: &Rules, incoming: &Incoming, now: u64) -> Decoded {
+fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Decoded {
     if incoming.is_empty() {
         return Decoded::empty(LoadReason::NoSession, ChunkSet::EMPTY);
     }
@@ -78,7 +78,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64) -> Decoded {
         )
         .and_then(|Joined { token, debris }| {
             let config = &rules.config;
-            let opened = rules.format.open(&token, &config.name, now, config)?;
+            let opened = rules.format.open(&token, &config.name, now, config, form)?;
             Ok((opened, debris))
         });
         match opened {

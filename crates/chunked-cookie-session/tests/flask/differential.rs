@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use chunked_cookie_session::flask::{
-    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, Markup, Tuple, Uuid, from_json,
-    python_from_json, python_to_json, to_json,
+    BigInt, Bytes, DateTime, Dict, FlaskLayout, Float, InvalidEntry, Markup, Tuple, Uuid,
+    from_json, python_from_json, python_to_json, to_json,
 };
 use chunked_cookie_session::{LoadReason, SET_COOKIE_LINE_LIMIT, SaveError, SetCookie};
 use serde_json::{Map, Value, json};
@@ -286,4 +286,60 @@ fn rust_types_arrive_as_python_types() {
             "not a tuple".to_owned()
         )])))
     );
+}
+
+/// The native formats hand sessions to Python two ways: the map serde_json reads, each
+/// entry untagged (`load`), or Python values read straight from the JSON (`load_python`);
+/// and they write Python values straight to JSON. Both ways agree, and what is written
+/// from Python values is what serde_json reads back as their tagged map.
+#[test]
+fn native_sessions_as_python_values_both_ways() {
+    let engine = chunked_cookie_session::SessionEngine::signed(
+        chunked_cookie_session::SessionConfig::builder()
+            .max_size(40 * 1024)
+            .build()
+            .expect("valid"),
+        chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()),
+    );
+    let mut rng = Rng(Xorshift::new(7));
+    let mut checked = 0;
+    for _ in 0..1500 {
+        let session = engine.load_at(std::iter::empty(), TS);
+        for _ in 0..=rng.below(5) {
+            let key = rng.key();
+            session.insert_value(&key, rng.value(0));
+        }
+        let Ok(outcome) = engine.save_at(&session, TS) else {
+            continue;
+        };
+        let header = outcome.cookie_header();
+        let by_map = engine.load_at([header.as_str()], TS).python_entries();
+        let direct = engine.load_python_at([header.as_str()], TS);
+        assert_eq!(direct.load_reason(), LoadReason::Valid);
+        let by_python = direct.python_entries();
+        let json = |entries: &Result<Vec<_>, InvalidEntry>| match entries {
+            Ok(entries) => Ok(python_to_json(entries).ok()),
+            Err(err) => Err(err.clone()),
+        };
+        assert_eq!(
+            json(&by_map),
+            json(&by_python),
+            "{}",
+            to_json(&session.entries())
+        );
+        let Ok(python) = by_map else {
+            continue;
+        };
+        let written = engine.load_at(std::iter::empty(), TS);
+        written.set_python_entries(python.clone());
+        let again = engine.save_at(&written, TS).expect("fits as before");
+        let back = engine.load_at([again.cookie_header().as_str()], TS);
+        let tagged: Map<String, Value> = python
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_tagged()))
+            .collect();
+        assert_eq!(to_json(&back.entries()), to_json(&tagged));
+        checked += 1;
+    }
+    assert!(checked > 1000, "{checked}");
 }

@@ -30,15 +30,33 @@ const SCAN_LIMIT: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SyntaxError;
 
+/// Whose JSON a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// Flask's: Python's `json` (bare `NaN` and `Infinity`, unbounded ints), the whole
+    /// document tagged.
+    Flask,
+    /// The native formats': JSON as serde_json reads it (no bare `NaN`, an int beyond 64
+    /// bits read as a float), the session object's entries tagged but not the object, and
+    /// the numbers a `serde_json::Value` cannot hold in their markers.
+    Native,
+}
+
 /// Parses one JSON document the way `json.loads` does, and untags it the way Flask's
 /// `TaggedJSONSerializer.loads` then does: every dict, as soon as its entries are read (so
 /// children first, as Flask's `_untag_scan` goes), becomes the Python object its tag stands
 /// for.
 pub(crate) fn parse(text: &str) -> Result<PyValue, SyntaxError> {
+    parse_as(text, Dialect::Flask)
+}
+
+/// [`parse`], in either dialect.
+pub(crate) fn parse_as(text: &str, dialect: Dialect) -> Result<PyValue, SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         at: 0,
+        native: dialect == Dialect::Native,
     };
     parser.skip_ws();
     let value = parser.value(0)?;
@@ -54,6 +72,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    /// [`Dialect::Native`].
+    native: bool,
 }
 
 impl Parser<'_> {
@@ -91,7 +111,7 @@ impl Parser<'_> {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             b'-' | b'0'..=b'9' => {
-                if self.eat("-Infinity") {
+                if !self.native && self.eat("-Infinity") {
                     Ok(PyValue::Float(f64::NEG_INFINITY))
                 } else {
                     self.number()
@@ -100,6 +120,7 @@ impl Parser<'_> {
             _ if self.eat("null") => Ok(PyValue::None),
             _ if self.eat("true") => Ok(PyValue::Bool(true)),
             _ if self.eat("false") => Ok(PyValue::Bool(false)),
+            _ if self.native => Err(SyntaxError),
             _ if self.eat("NaN") => Ok(PyValue::Float(f64::NAN)),
             _ if self.eat("Infinity") => Ok(PyValue::Float(f64::INFINITY)),
             _ => Err(SyntaxError),
@@ -158,13 +179,25 @@ impl Parser<'_> {
                 .fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
             return Ok(PyValue::Int(if negative { -magnitude } else { magnitude }));
         }
+        if let Ok(n) = literal.parse::<i64>() {
+            return Ok(PyValue::Int(n));
+        }
+        if self.native {
+            // serde_json: an unsigned int within 64 bits, anything longer a float.
+            return Ok(match literal.parse::<u64>() {
+                Ok(n) => PyValue::BigInt(BigInt::from(u128::from(n))),
+                Err(_) => match literal.parse::<f64>() {
+                    Ok(f) if f.is_finite() => PyValue::Float(f),
+                    _ => return Err(SyntaxError),
+                },
+            });
+        }
         if int_digits > MAX_INT_DIGITS {
             return Err(SyntaxError);
         }
-        Ok(match literal.parse::<i64>() {
-            Ok(n) => PyValue::Int(n),
-            Err(_) => PyValue::BigInt(BigInt::parse(literal).map_err(|_| SyntaxError)?),
-        })
+        Ok(PyValue::BigInt(
+            BigInt::parse(literal).map_err(|_| SyntaxError)?,
+        ))
     }
     fn hex4(&mut self) -> Result<u32, SyntaxError> {
         let text = self.text.get(self.at..self.at + 4).ok_or(SyntaxError)?;
@@ -290,6 +323,18 @@ impl Parser<'_> {
                 }
             }
         }
+        if self.native {
+            if depth == 0 {
+                // The session object itself: its entries are tagged, it is not.
+                return Ok(PyValue::Dict(entries.list));
+            }
+            if let [(key, PyValue::Str(text))] = entries.list.as_slice()
+                && key == MARKER_KEY
+                && let Some(number) = marked_number(text)
+            {
+                return Ok(number);
+            }
+        }
         tagged::untag_dict(entries.list).map_err(|_| SyntaxError)
     }
 }
@@ -371,6 +416,17 @@ pub(crate) fn marker(value: &Value) -> Option<Marker<'_>> {
         digits if is_big_int(digits) => Some(Marker::Int(digits)),
         _ => None,
     }
+}
+
+/// The number a marker's text stands for, as a Python value.
+fn marked_number(text: &str) -> Option<PyValue> {
+    Some(match text {
+        "NaN" => PyValue::Float(f64::NAN),
+        "Infinity" => PyValue::Float(f64::INFINITY),
+        "-Infinity" => PyValue::Float(f64::NEG_INFINITY),
+        digits if is_big_int(digits) => PyValue::BigInt(BigInt::parse(digits).ok()?),
+        _ => return None,
+    })
 }
 
 /// The marker for a non-finite float.
@@ -571,6 +627,35 @@ fn half_even_tie(value: f64, digits: &str, exponent: i32) -> Option<String> {
     let candidate = String::from_utf8(even).ok()?;
     let check = format!("{}.{}e{exponent}", &candidate[..1], &candidate[1..]);
     (check.parse::<f64>().ok()? == value).then(|| candidate.trim_end_matches('0').to_owned())
+}
+
+/// A string as serde_json writes it: UTF-8, with `"`, `\\` and the control characters
+/// escaped.
+pub(crate) fn write_string_utf8(out: &mut String, text: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[run..at]);
+        run = at + 1;
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(&text[run..]);
+    out.push('"');
 }
 
 /// A string as `ensure_ascii` writes it.

@@ -14,7 +14,7 @@ use serde_json::{Map, Number, Value};
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 use super::encoding::python_b64decode;
-use super::pyjson::{self, Marker, SyntaxError, int_value, marker, non_finite_marker};
+use super::pyjson::{self, Dialect, Marker, SyntaxError, int_value, marker, non_finite_marker};
 use super::python::{EntryError, InvalidEntry, PyValue};
 use super::values::BigInt;
 use crate::config::MAX_NESTING;
@@ -119,39 +119,82 @@ pub(crate) fn dump_session(mut entries: Vec<(&str, &Value)>) -> String {
 /// # Errors
 ///
 /// The key of the first entry nested past [`MAX_NESTING`], which no reader would accept.
-pub(crate) fn dump_python(mut entries: Vec<(&str, &PyValue)>) -> Result<String, String> {
-    let mut out = String::with_capacity(256 + entries.len() * 32);
-    let nested = |key: &str| key.to_owned();
+pub(crate) fn dump_python(entries: Vec<(&str, &PyValue)>) -> Result<String, String> {
     // The session is a dict like any other: a lone tag-like key is escaped.
-    match entries.as_slice() {
-        [(key, value)] if let Some(escaped) = escaped_key(key) => {
-            out.push_str("{\" di\":{");
-            pyjson::write_string(&mut out, &escaped);
-            out.push(':');
-            write_python(&mut out, value, 2).map_err(|_| nested(key))?;
-            out.push_str("}}");
-        }
-        _ => {
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (key, value)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                pyjson::write_string(&mut out, key);
-                out.push(':');
-                write_python(&mut out, value, 1).map_err(|_| nested(key))?;
-            }
-            out.push('}');
-        }
+    if let [(key, value)] = entries.as_slice()
+        && let Some(escaped) = escaped_key(key)
+    {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\" di\":{");
+        pyjson::write_string(&mut out, &escaped);
+        out.push(':');
+        write_python(&mut out, value, 2, Dialect::Flask).map_err(|_| (*key).to_owned())?;
+        out.push_str("}}");
+        return Ok(out);
     }
+    dump_object(entries, Dialect::Flask)
+}
+
+/// The JSON a native format seals for a session holding `entries` (Python values, unique
+/// keys): what serde_json writes for their tagged forms as the session map holds them,
+/// markers and all, written straight from the values.
+///
+/// # Errors
+///
+/// The key of the first entry nested past [`MAX_NESTING`].
+pub(crate) fn dump_native(entries: &[(String, PyValue)]) -> Result<String, String> {
+    dump_object(
+        entries.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        Dialect::Native,
+    )
+}
+
+/// Reads a native session's JSON into Python values, as [`PyValue::from_tagged`] reads
+/// each entry of the map serde_json would make of it; `None` where that needs the map
+/// (an entry Python could not read, which the map keeps as it is).
+pub(crate) fn load_native(json: &[u8]) -> Option<Vec<(String, PyValue)>> {
+    let text = std::str::from_utf8(json).ok()?;
+    match pyjson::parse_as(text, Dialect::Native).ok()? {
+        PyValue::Dict(entries) => Some(entries),
+        _ => None,
+    }
+}
+
+/// The session object, keys sorted.
+fn dump_object(mut entries: Vec<(&str, &PyValue)>, dialect: Dialect) -> Result<String, String> {
+    let mut out = String::with_capacity(256 + entries.len() * 32);
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push('{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_text(&mut out, key, dialect);
+        out.push(':');
+        write_python(&mut out, value, 1, dialect).map_err(|_| (*key).to_owned())?;
+    }
+    out.push('}');
     Ok(out)
 }
 
-/// Appends the JSON of `tag(value)`, as Python's json writes it, for a value inside
-/// `depth` containers; refuses a container that would open at [`MAX_NESTING`] or deeper,
-/// where every reader refuses it.
-fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), EntryError> {
+fn write_text(out: &mut String, text: &str, dialect: Dialect) {
+    match dialect {
+        Dialect::Flask => pyjson::write_string(out, text),
+        Dialect::Native => pyjson::write_string_utf8(out, text),
+    }
+}
+
+/// Appends the JSON of `tag(value)` for a value inside `depth` containers: as Python's
+/// json writes it ([`Dialect::Flask`]), or as serde_json writes the session map's form of
+/// it, with markers for the numbers a `serde_json::Value` cannot hold
+/// ([`Dialect::Native`]). Refuses a container that would open at [`MAX_NESTING`] or
+/// deeper, where every reader refuses it.
+fn write_python(
+    out: &mut String,
+    value: &PyValue,
+    depth: usize,
+    dialect: Dialect,
+) -> Result<(), EntryError> {
     /// Opens `{"<key>":` at `depth`.
     fn open_tag(out: &mut String, key: &str, depth: usize) -> Result<(), EntryError> {
         if depth >= MAX_NESTING {
@@ -162,7 +205,20 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
         out.push_str("\":");
         Ok(())
     }
-    fn items(out: &mut String, items: &[PyValue], depth: usize) -> Result<(), EntryError> {
+    /// A marker: `{" di":"<text>"}`.
+    fn marker(out: &mut String, text: &str, depth: usize) -> Result<(), EntryError> {
+        open_tag(out, DICT, depth)?;
+        out.push('"');
+        out.push_str(text);
+        out.push_str("\"}");
+        Ok(())
+    }
+    fn items(
+        out: &mut String,
+        items: &[PyValue],
+        depth: usize,
+        dialect: Dialect,
+    ) -> Result<(), EntryError> {
         if depth >= MAX_NESTING {
             return Err(EntryError::TooDeep);
         }
@@ -171,11 +227,12 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
             if i > 0 {
                 out.push(',');
             }
-            write_python(out, item, depth + 1)?;
+            write_python(out, item, depth + 1, dialect)?;
         }
         out.push(']');
         Ok(())
     }
+    let native = dialect == Dialect::Native;
     match value {
         PyValue::None => out.push_str("null"),
         PyValue::Bool(true) => out.push_str("true"),
@@ -184,10 +241,18 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
             use std::fmt::Write as _;
             let _ = write!(out, "{n}");
         }
+        PyValue::BigInt(n) if native && n.as_str().parse::<u64>().is_err() => {
+            marker(out, n.as_str(), depth)?;
+        }
         PyValue::BigInt(n) => out.push_str(n.as_str()),
+        PyValue::Float(f) if native && !f.is_finite() => {
+            let mut word = String::new();
+            pyjson::write_float(&mut word, *f);
+            marker(out, &word, depth)?;
+        }
         PyValue::Float(f) => pyjson::write_float(out, *f),
-        PyValue::Str(text) => pyjson::write_string(out, text),
-        PyValue::List(list) => items(out, list, depth)?,
+        PyValue::Str(text) => write_text(out, text, dialect),
+        PyValue::List(list) => items(out, list, depth, dialect)?,
         PyValue::Dict(entries) => match entries.as_slice() {
             [(key, inner)] if let Some(escaped) = escaped_key(key) => {
                 open_tag(out, DICT, depth)?;
@@ -195,9 +260,9 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
                     return Err(EntryError::TooDeep);
                 }
                 out.push('{');
-                pyjson::write_string(out, &escaped);
+                write_text(out, &escaped, dialect);
                 out.push(':');
-                write_python(out, inner, depth + 2)?;
+                write_python(out, inner, depth + 2, dialect)?;
                 out.push_str("}}");
             }
             _ => {
@@ -211,16 +276,16 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
                     if i > 0 {
                         out.push(',');
                     }
-                    pyjson::write_string(out, key);
+                    write_text(out, key, dialect);
                     out.push(':');
-                    write_python(out, inner, depth + 1)?;
+                    write_python(out, inner, depth + 1, dialect)?;
                 }
                 out.push('}');
             }
         },
         PyValue::Tuple(list) => {
             open_tag(out, TUPLE, depth)?;
-            items(out, list, depth + 1)?;
+            items(out, list, depth + 1, dialect)?;
             out.push('}');
         }
         PyValue::Bytes(raw) => {
@@ -231,7 +296,7 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
         }
         PyValue::Markup(text) => {
             open_tag(out, MARKUP, depth)?;
-            pyjson::write_string(out, text);
+            write_text(out, text, dialect);
             out.push('}');
         }
         PyValue::Uuid(raw) => {
@@ -251,7 +316,7 @@ fn write_python(out: &mut String, value: &PyValue, depth: usize) -> Result<(), E
         },
         PyValue::DateText(text) => {
             open_tag(out, DATETIME, depth)?;
-            pyjson::write_string(out, text);
+            write_text(out, text, dialect);
             out.push('}');
         }
     }
