@@ -101,33 +101,28 @@ fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
         return Ok(PyValue::Bytes(raw.as_bytes().to_vec()));
     }
     let py = obj.py();
-    if let Ok(html) = obj.getattr(pyo3::intern!(py, "__html__"))
+    let kind = obj.get_type();
+    // Exact UUIDs, datetimes and Markup have no tag before theirs: no `__html__` probe.
+    let uuid = UUID.import(py, "uuid", "UUID")?;
+    let datetime = DATETIME.import(py, "datetime", "datetime")?;
+    let markup = MARKUP.import(py, "markupsafe", "Markup")?;
+    if kind.is(markup) {
+        // `str(value.__html__())` of a Markup is its text.
+        return Ok(PyValue::Markup(obj.cast::<PyString>()?.to_cow()?.into_owned()));
+    }
+    if !kind.is(uuid)
+        && !kind.is(datetime)
+        && let Ok(html) = obj.getattr(pyo3::intern!(py, "__html__"))
         && html.is_callable()
     {
         return Ok(PyValue::Markup(html.call0()?.str()?.to_cow()?.into_owned()));
     }
-    if obj.is_instance(UUID.import(py, "uuid", "UUID")?)? {
-        let raw: [u8; 16] = obj.getattr(pyo3::intern!(py, "bytes"))?.extract()?;
-        return Ok(PyValue::Uuid(raw));
+    if obj.is_instance(uuid)? {
+        let number: u128 = obj.getattr(pyo3::intern!(py, "int"))?.extract()?;
+        return Ok(PyValue::Uuid(number.to_be_bytes()));
     }
-    if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
-        // `utctimetuple` is werkzeug's reading: a naive datetime is UTC, an aware one is
-        // converted; microseconds go.
-        let t = obj.call_method0(pyo3::intern!(py, "utctimetuple"))?;
-        let field = |name: &str| -> PyResult<u8> { t.getattr(name)?.extract() };
-        let at = UtcTime {
-            year: t.getattr("tm_year")?.extract()?,
-            month: field("tm_mon")?,
-            day: field("tm_mday")?,
-            hour: field("tm_hour")?,
-            minute: field("tm_min")?,
-            // `tm_sec` can read 60 only for a leap second, which datetime cannot hold.
-            second: field("tm_sec")?,
-        };
-        let seconds = at
-            .to_unix()
-            .ok_or_else(|| PyValueError::new_err("a datetime outside years 1 to 9999"))?;
-        return Ok(PyValue::DateTime(seconds));
+    if obj.is_instance(datetime)? {
+        return datetime_seconds(obj).map(PyValue::DateTime);
     }
     if obj.is_instance_of::<PyString>() {
         return Ok(PyValue::Str(obj.str()?.to_cow()?.into_owned()));
@@ -145,6 +140,36 @@ fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
         "Object of type {} is not JSON serializable",
         obj.get_type().name()?
     )))
+}
+
+/// werkzeug's reading of a datetime: a naive one is UTC, an aware one is converted to UTC;
+/// microseconds go (as `utctimetuple` drops them).
+fn datetime_seconds(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let py = obj.py();
+    let field = |name: &Bound<'_, PyString>| -> PyResult<u8> { obj.getattr(name)?.extract() };
+    let at = UtcTime {
+        year: obj.getattr(pyo3::intern!(py, "year"))?.extract()?,
+        month: field(pyo3::intern!(py, "month"))?,
+        day: field(pyo3::intern!(py, "day"))?,
+        hour: field(pyo3::intern!(py, "hour"))?,
+        minute: field(pyo3::intern!(py, "minute"))?,
+        second: field(pyo3::intern!(py, "second"))?,
+    };
+    let local = at
+        .to_unix()
+        .ok_or_else(|| PyValueError::new_err("a datetime outside years 1 to 9999"))?;
+    let offset = obj.call_method0(pyo3::intern!(py, "utcoffset"))?;
+    let seconds = if offset.is_none() {
+        local
+    } else {
+        let days: i64 = offset.getattr(pyo3::intern!(py, "days"))?.extract()?;
+        let secs: i64 = offset.getattr(pyo3::intern!(py, "seconds"))?.extract()?;
+        local - (days * 86_400 + secs)
+    };
+    // In range after the conversion to UTC too, as `utctimetuple` requires.
+    UtcTime::from_unix(seconds)
+        .map(|_| seconds)
+        .ok_or_else(|| PyValueError::new_err("a datetime outside years 1 to 9999 in UTC"))
 }
 
 fn items<'py>(

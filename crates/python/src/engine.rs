@@ -177,7 +177,7 @@ impl Engine {
         let engine = self.inner.clone();
         // Verifying, decrypting and inflating need no Python: other threads run meanwhile.
         let session = py.detach(move || {
-            let session = engine.load(cookie_header.as_deref());
+            let session = engine.load_python(cookie_header.as_deref());
             session.load_reason();
             session
         });
