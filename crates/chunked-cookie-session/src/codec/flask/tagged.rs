@@ -70,11 +70,13 @@ pub(crate) fn bytes_text(raw: &[u8]) -> String {
 
 /// A `uuid.UUID` as Flask tags it: its 32 lowercase hex digits.
 pub(crate) fn uuid_text(raw: &[u8; 16]) -> String {
-    use std::fmt::Write as _;
-    raw.iter().fold(String::with_capacity(32), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for &byte in raw {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 /// Reads a session's JSON (the payload after decompression) into the tagged map.
@@ -645,14 +647,21 @@ pub(crate) fn truthy(value: &Value) -> bool {
 
 /// `uuid.UUID(text)`: braces, `urn:uuid:` and dashes are ignored, 32 hex digits remain.
 pub(crate) fn parse_uuid(text: &str) -> Result<[u8; 16], SyntaxError> {
+    let hex = |digits: &str| {
+        u128::from_str_radix(digits, 16)
+            .map(u128::to_be_bytes)
+            .map_err(|_| SyntaxError)
+    };
+    // What Flask writes: 32 hex digits and nothing else.
+    if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return hex(text);
+    }
     let text = text.replace("urn:", "").replace("uuid:", "");
     let digits: String = text.trim_matches(['{', '}']).replace('-', "");
     if digits.len() != 32 {
         return Err(SyntaxError);
     }
-    u128::from_str_radix(&digits, 16)
-        .map(u128::to_be_bytes)
-        .map_err(|_| SyntaxError)
+    hex(&digits)
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -663,20 +672,31 @@ const MONTHS: [&str; 12] = [
 /// werkzeug's `http_date`: `Tue, 02 Jan 2024 03:04:05 GMT`. Python's datetime holds years
 /// 1 to 9999 only.
 pub(crate) fn format_http_date(seconds: i64) -> Option<String> {
-    let at = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-    if !(1..=9999).contains(&at.year()) {
-        return None;
+    fn two(out: &mut String, n: u8) {
+        out.push(char::from(b'0' + n / 10));
+        out.push(char::from(b'0' + n % 10));
     }
-    Some(format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        WEEKDAYS[usize::from(at.weekday().number_days_from_monday())],
-        at.day(),
-        MONTHS[usize::from(u8::from(at.month())) - 1],
-        at.year(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    ))
+    let at = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    let year = u16::try_from(at.year())
+        .ok()
+        .filter(|y| (1..=9999).contains(y))?;
+    let mut out = String::with_capacity(29);
+    out.push_str(WEEKDAYS[usize::from(at.weekday().number_days_from_monday())]);
+    out.push_str(", ");
+    two(&mut out, at.day());
+    out.push(' ');
+    out.push_str(MONTHS[usize::from(u8::from(at.month())) - 1]);
+    out.push(' ');
+    two(&mut out, u8::try_from(year / 100).ok()?);
+    two(&mut out, u8::try_from(year % 100).ok()?);
+    out.push(' ');
+    two(&mut out, at.hour());
+    out.push(':');
+    two(&mut out, at.minute());
+    out.push(':');
+    two(&mut out, at.second());
+    out.push_str(" GMT");
+    Some(out)
 }
 
 /// The dates `email.utils.parsedate_to_datetime` reads in the shape HTTP uses:
