@@ -108,7 +108,9 @@ fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
     let markup = MARKUP.import(py, "markupsafe", "Markup")?;
     if kind.is(markup) {
         // `str(value.__html__())` of a Markup is its text.
-        return Ok(PyValue::Markup(obj.cast::<PyString>()?.to_cow()?.into_owned()));
+        return Ok(PyValue::Markup(
+            obj.cast::<PyString>()?.to_cow()?.into_owned(),
+        ));
     }
     if !kind.is(uuid)
         && !kind.is(datetime)
