@@ -17,13 +17,12 @@
 //! dropped, added, swapped, renamed or taken from another write without the tag failing.
 
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
-use super::compress::deflate_if_smaller;
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
+use super::signed::{BASE64, compress};
 use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -61,26 +60,29 @@ impl PrivateCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared, SaveError> {
-        let json = Zeroizing::new(serde_json::to_vec(input.map).map_err(SaveError::Serialize)?);
         let mut flags = FLAG_ENCRYPTED;
+        // The nonce, then the JSON serialized right after it: the one buffer that `seal`
+        // encrypts in place, appends the tag to and encodes.
+        let mut body = Vec::with_capacity(NONCE_LEN + 512);
+        body.resize(NONCE_LEN, 0);
+        getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
+        if let Err(err) = serde_json::to_writer(&mut body, input.map) {
+            body.zeroize();
+            return Err(SaveError::Serialize(err));
+        }
         // `Auto` means "compress signed sessions": a private session is compressed only when
         // the application opted in, because the ciphertext length would otherwise reveal how
         // well secrets compress against attacker-chosen data.
-        let packed = match config.compression {
-            Compression::On => deflate_if_smaller(&json).map(Zeroizing::new),
-            Compression::Auto | Compression::Off => None,
-        };
-        let plaintext: &[u8] = match &packed {
-            Some(packed) => {
-                flags |= FLAG_COMPRESSED;
-                packed
-            }
-            None => &json,
-        };
-        let mut body = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-        body.resize(NONCE_LEN, 0);
-        getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
-        body.extend_from_slice(plaintext);
+        if matches!(config.compression, Compression::On)
+            && let Some(packed) =
+                compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, config).map(Zeroizing::new)
+        {
+            body[NONCE_LEN..].zeroize();
+            body.truncate(NONCE_LEN);
+            body.extend_from_slice(&packed);
+            flags |= FLAG_COMPRESSED;
+        }
+        body.reserve_exact(TAG_LEN);
         Prepared::new(flags, self.keys.current().id(), input, body, TAG_LEN)
     }
 
@@ -97,11 +99,13 @@ impl PrivateCodec {
             &associated_data(name, &header),
             message,
         );
-        let mut raw = Vec::with_capacity(HEADER_LEN + body.len() + TAG_LEN);
-        raw.extend_from_slice(&header);
-        raw.extend_from_slice(&body);
-        raw.extend_from_slice(&tag);
-        let token = URL_SAFE_NO_PAD.encode(&raw);
+        // `prepare` left room for the tag, so this never reallocates.
+        body.extend_from_slice(&tag);
+        // The header is 33 bytes, a multiple of 3, so its base64 text followed by the body's
+        // is the base64 text of the two joined: the ciphertext is never copied.
+        let mut token = String::with_capacity(prepared.token_len);
+        BASE64.encode_string(header, &mut token);
+        BASE64.encode_string(&body, &mut token);
         debug_assert_eq!(token.len(), prepared.token_len);
         token
     }
@@ -117,7 +121,7 @@ impl PrivateCodec {
     ) -> Result<Opened, LoadReason> {
         // Zeroized on drop: after decryption in place this buffer holds the plaintext.
         let mut raw = Zeroizing::new(
-            URL_SAFE_NO_PAD
+            BASE64
                 .decode(token)
                 .map_err(|_| LoadReason::Malformed)?,
         );

@@ -11,13 +11,16 @@
 //! timestamps and the generation id: no chunk can be dropped, added, swapped or replayed
 //! from another write without the tag failing.
 
+use std::sync::LazyLock;
+
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::Simd;
+use base64::engine::general_purpose::NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::compress::deflate_if_smaller;
-use super::header::{FLAG_COMPRESSED, HEADER_LEN};
+use super::compress::{budget_is_tight, deflate_any_saving, deflate_if_smaller};
+use super::header::{FLAG_COMPRESSED, HEADER_LEN, base64_len};
 use super::{Opened, Prepared, SealInput, envelope_key, open_verified};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -25,6 +28,11 @@ use crate::keys::{Key, KeyId, KeyRing};
 use crate::reason::LoadReason;
 
 const TAG_LEN: usize = 32;
+
+/// base64url without padding, on the `base64` crate's SIMD engine (AVX2 or NEON when the CPU
+/// has it, detected once; its scalar engine otherwise). It decodes exactly what the scalar
+/// `URL_SAFE_NO_PAD` does, strict about padding and trailing bits, four to six times faster.
+pub(crate) static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::url_safe(NO_PAD));
 const DOMAIN: &[u8] = b"chunked-cookie-session v1";
 
 /// Seals and opens signed sessions with a key ring.
@@ -50,7 +58,7 @@ impl SignedCodec {
         let json = serde_json::to_vec(input.map).map_err(SaveError::Serialize)?;
         let mut flags = 0;
         let body = match config.compression {
-            Compression::Auto | Compression::On => match deflate_if_smaller(&json) {
+            Compression::Auto | Compression::On => match compress(&json, TAG_LEN, config) {
                 Some(packed) => {
                     flags |= FLAG_COMPRESSED;
                     packed
@@ -63,12 +71,16 @@ impl SignedCodec {
     }
 
     pub(crate) fn seal(&self, prepared: Prepared, chunk_count: usize, name: &str) -> String {
-        let mut raw = Vec::with_capacity(HEADER_LEN + prepared.body.len() + TAG_LEN);
-        raw.extend_from_slice(&prepared.header_bytes(chunk_count));
-        raw.extend_from_slice(&prepared.body);
-        let tag = mac(self.keys.current(), name, &raw).finalize().into_bytes();
-        raw.extend_from_slice(&tag);
-        let token = URL_SAFE_NO_PAD.encode(&raw);
+        let header = prepared.header_bytes(chunk_count);
+        let mut mac = mac(self.keys.current(), name, &header);
+        mac.update(&prepared.body);
+        let mut body = prepared.body;
+        body.extend_from_slice(&mac.finalize().into_bytes());
+        // The header is 33 bytes, a multiple of 3, so its base64 text followed by the body's
+        // is the base64 text of the two joined: no joined copy is made.
+        let mut token = String::with_capacity(prepared.token_len);
+        BASE64.encode_string(header, &mut token);
+        BASE64.encode_string(&body, &mut token);
         debug_assert_eq!(token.len(), prepared.token_len);
         token
     }
@@ -80,7 +92,7 @@ impl SignedCodec {
         now: u64,
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
-        let raw = URL_SAFE_NO_PAD
+        let raw = BASE64
             .decode(token)
             .map_err(|_| LoadReason::Malformed)?;
         let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
@@ -90,6 +102,16 @@ impl SignedCodec {
             .verify_slice(tag)
             .map_err(|_| LoadReason::BadSignature)?;
         open_verified(&header, &signed[HEADER_LEN..], now, config)
+    }
+}
+
+/// Deflates `json` when that pays for itself, or, when the uncompressed token (framed with
+/// a trailer of `trailer` bytes) might not fit the budget, whenever it saves anything.
+pub(crate) fn compress(json: &[u8], trailer: usize, config: &SessionConfig) -> Option<Vec<u8>> {
+    if budget_is_tight(base64_len(HEADER_LEN + json.len() + trailer), config) {
+        deflate_any_saving(json)
+    } else {
+        deflate_if_smaller(json)
     }
 }
 

@@ -533,11 +533,13 @@ fn purge_clear_and_persistence() {
     assert_eq!(header_bytes(j.get("session").expect("chunk 0"))[1] & 4, 4);
 }
 
-/// Random tokens (base64url text) shrink by about a quarter under deflate: 64 symbols need
-/// 6 bits, not 8. A session of them that fits the budget only compressed must be written
-/// compressed, whatever its size, rather than refused as an overflow.
+/// Random tokens (base64url text) shrink by only about a quarter under deflate (64 symbols
+/// need 6 bits, not 8), which does not pay for deflating on every write and inflating on
+/// every read: a session of them that fits uncompressed is written uncompressed. One that
+/// fits the budget only compressed must still be written compressed, rather than refused as
+/// an overflow.
 #[test]
-fn random_tokens_are_compressed_at_every_size() {
+fn random_tokens_are_compressed_only_to_fit() {
     let engine = engine(SessionConfig::default());
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut state = 0x2545_F491_4F6C_DD1Du64;
@@ -558,18 +560,24 @@ fn random_tokens_are_compressed_at_every_size() {
         let mut jar = Jar::new();
         let sets = respond(engine.config(), &mut jar, &lines);
         let flags = header_bytes(&sets[0].value)[1];
-        assert_eq!(
-            flags & 1,
-            1,
-            "{len} characters of tokens were not compressed"
-        );
         let plain =
             b64_len(FRAME_LEN + serde_json::to_vec(&session.entries()).expect("json").len());
         let token_len = token_of(&sets).len();
-        assert!(
-            token_len * 5 < plain * 4,
-            "{len} characters: {token_len} vs {plain} plain"
-        );
+        // 6,000 characters and more make a token over the default 7 KiB budget.
+        if len >= 6_000 {
+            assert_eq!(
+                flags & 1,
+                1,
+                "{len} characters of tokens were not compressed"
+            );
+            assert!(
+                token_len * 5 < plain * 4,
+                "{len} characters: {token_len} vs {plain} plain"
+            );
+        } else {
+            assert_eq!(flags & 1, 0, "{len} characters of tokens were compressed");
+            assert_eq!(token_len, plain, "{len} characters");
+        }
         let back = load_jar(&engine, &jar, NOW + 1);
         assert_eq!(back.get::<String>("tokens").expect("string"), Some(text));
     }
