@@ -1,0 +1,123 @@
+//! Every call the harness makes into chunked-cookie-session, in one place, so a change of
+//! the library's API is adapted here and nowhere else.
+
+use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
+use chunked_cookie_session::{
+    BROWSER_NAME_VALUE_LIMIT, Key, KeyRing, LoadReason, Session, SessionConfig, SessionEngine,
+};
+use serde_json::{Map, Value};
+
+/// The clock of every encode, in Unix seconds; decodes run a second later.
+const NOW: u64 = 1_700_000_000;
+
+/// The project's wire formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Native, HMAC-SHA256.
+    Signed,
+    /// Native, XChaCha20-Poly1305.
+    Private,
+    /// Flask's format in the chunked recipe's layout.
+    Flask,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Signed, Format::Private, Format::Flask];
+
+    /// The row label in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Signed => "project signed",
+            Format::Private => "project private",
+            Format::Flask => "project flask",
+        }
+    }
+}
+
+/// An engine for `format` with room for a 40 KiB session (16 cookies; Flask's layout stops
+/// at ten). `per_request` uses the default budget instead, as an application would.
+pub fn engine(format: Format, per_request: bool) -> SessionEngine {
+    let config = if per_request {
+        SessionConfig::builder().secure(false)
+    } else {
+        SessionConfig::builder()
+            .max_chunks(16)
+            .max_size(16 * (BROWSER_NAME_VALUE_LIMIT + 2))
+    }
+    .build()
+    .expect("a valid configuration");
+    let keys = || KeyRing::new(Key::from_secret(&[7; 32]).expect("a 32-byte key"));
+    match format {
+        Format::Signed => SessionEngine::signed(config, keys()),
+        Format::Private => SessionEngine::private(config, keys()),
+        Format::Flask => SessionEngine::flask(
+            config,
+            FlaskSettings::new("bench-secret")
+                .expect("a secret")
+                .layout(FlaskLayout::Chunked),
+        ),
+    }
+}
+
+/// A fresh session with every entry of `map` inserted: what [`encode`] saves.
+pub fn fresh(engine: &SessionEngine, map: &Map<String, Value>) -> Session {
+    let session = engine.load_at(std::iter::empty(), NOW);
+    fill(&session, map);
+    session
+}
+
+/// Encode: saves a session made by [`fresh`]. Returns the `Set-Cookie` lines, or `None` when
+/// the session does not fit the format.
+pub fn encode(engine: &SessionEngine, session: &Session) -> Option<Vec<String>> {
+    engine.save_at(session, NOW).ok()
+}
+
+/// Decode: the session loaded from a `Cookie` header and decoded at once; true if valid.
+pub fn decode(engine: &SessionEngine, cookie_header: &str) -> bool {
+    let session = engine.load_at([cookie_header], NOW + 1);
+    session.load_reason() == LoadReason::Valid
+}
+
+/// The `Cookie` header a browser sends back for these `Set-Cookie` lines.
+pub fn cookie_header(set_cookie: &[String]) -> String {
+    set_cookie
+        .iter()
+        .map(|line| line.split(';').next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Inserts every entry of `map` into a session.
+pub fn fill(session: &Session, map: &Map<String, Value>) {
+    for (key, value) in map {
+        session.insert_value(key, value.clone());
+    }
+}
+
+/// Reads one string entry (what a "read one key" handler does).
+pub fn read(session: &Session, key: &str) -> String {
+    session
+        .get::<String>(key)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Writes one entry (what a "write one key" handler does).
+pub fn write(session: &Session, key: &str, value: u64) {
+    session.insert(key, value).expect("a number is JSON");
+}
+
+/// The project's actix-web middleware for `format`.
+pub fn actix_middleware(format: Format) -> chunked_cookie_session::actix::SessionMiddleware {
+    chunked_cookie_session::actix::SessionMiddleware::new(engine(format, true))
+}
+
+/// The project's axum layer for `format`.
+pub fn axum_layer(format: Format) -> chunked_cookie_session::axum::SessionLayer {
+    chunked_cookie_session::axum::SessionLayer::new(engine(format, true))
+}
+
+/// The session handle handlers extract, on both frameworks.
+pub type ProjectSession = Session;
