@@ -3,7 +3,8 @@
 
 use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Key, KeyRing, LoadReason, Session, SessionConfig, SessionEngine,
+    BROWSER_NAME_VALUE_LIMIT, Compression, Key, KeyRing, LoadReason, Session, SessionConfig,
+    SessionEngine,
 };
 use serde_json::{Map, Value};
 
@@ -38,6 +39,16 @@ impl Format {
 /// An engine for `format` with room for a 40 KiB session (16 cookies; Flask's layout stops
 /// at ten). `per_request` uses the default budget instead, as an application would.
 pub fn engine(format: Format, per_request: bool) -> SessionEngine {
+    build(format, per_request, Compression::Auto)
+}
+
+/// [`engine`] for the codec tables with compression off: the difference between the two
+/// on data that is not compressed is what the compression decision costs.
+pub fn engine_without_compression(format: Format) -> SessionEngine {
+    build(format, false, Compression::Off)
+}
+
+fn build(format: Format, per_request: bool, compression: Compression) -> SessionEngine {
     let config = if per_request {
         SessionConfig::builder().secure(false)
     } else {
@@ -45,6 +56,7 @@ pub fn engine(format: Format, per_request: bool) -> SessionEngine {
             .max_chunks(16)
             .max_size(16 * (BROWSER_NAME_VALUE_LIMIT + 2))
     }
+    .compression(compression)
     .build()
     .expect("a valid configuration");
     let keys = || KeyRing::new(Key::from_secret(&[7; 32]).expect("a 32-byte key"));
@@ -77,6 +89,13 @@ pub fn encode(engine: &SessionEngine, session: &Session) -> Option<Vec<String>> 
 pub fn decode(engine: &SessionEngine, cookie_header: &str) -> bool {
     let session = engine.load_at([cookie_header], NOW + 1);
     session.load_reason() == LoadReason::Valid
+}
+
+/// What an adapter does for a handler that never touches the session: load it, then finish
+/// the response (which writes nothing). Returns how many `Set-Cookie` values were decided.
+pub fn untouched(engine: &SessionEngine, cookie_header: &str) -> usize {
+    let session = engine.load([cookie_header]);
+    engine.finish(&session, 200).set_cookie.len()
 }
 
 /// The `Cookie` header a browser sends back for these `Set-Cookie` lines.

@@ -32,11 +32,15 @@ use crate::reason::LoadReason;
 /// Payloads shorter than this are never compressed: there is too little to save.
 const MIN_INPUT: usize = 256;
 /// The most bytes the decision looks at.
-const SAMPLE: usize = 512;
+const SAMPLE: usize = 256;
 /// The bytes probed for repeats when Huffman coding alone would not pay.
 const PROBE: usize = 128;
+/// Above this many bits per byte of collision entropy, Huffman coding cannot pay (a saving
+/// of a third needs at most 5.33), so the exact entropy is not computed and the estimate
+/// says this much. Random tokens (64 letters) measure about 5.7 on a 256-byte sample.
+const H2_CUTOFF: f32 = 5.5;
 /// Bytes per block when a longer input is sampled in blocks.
-const BLOCK: usize = 128;
+const BLOCK: usize = 64;
 /// Deflate runs when the estimate is at most this fraction of the input...
 const PAYS_NUM: usize = 2;
 /// ...of this denominator: a saving of a third at least.
@@ -128,17 +132,33 @@ fn entropy(sample: &[u8]) -> f32 {
     for &byte in pairs.remainder() {
         counts[0][usize::from(byte)] += 1;
     }
+    let n = sample.len();
+    if n == 0 {
+        return 0.0;
+    }
+    // Collision entropy H2 = -log2(sum(c^2) / n^2) is at most the Shannon entropy H, and a
+    // sum of squares costs far less than the table look-ups below: when H2 is already above
+    // what could pay, so is H, and the exact figure is not needed.
+    let squares: u64 = counts[0]
+        .iter()
+        .zip(&counts[1])
+        .map(|(a, b)| {
+            let c = u64::from(a + b);
+            c * c
+        })
+        .sum();
+    let n = n as u64;
+    // H2 > 5.5 when sum(c^2) / n^2 < 2^-5.5, in integers (2^5.5 * 4 = 181.02).
+    if squares * 181 < n * n * 4 {
+        return H2_CUTOFF;
+    }
     // H = log2(n) - sum(c log2 c) / n, from a table of c log2 c in fixed point.
     let sum: u64 = counts[0]
         .iter()
         .zip(&counts[1])
         .map(|(a, b)| C_LOG2_C[usize::from(a + b)])
         .sum();
-    let n = sample.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let n_log2_n = C_LOG2_C[n] as f32;
+    let n_log2_n = C_LOG2_C[usize::try_from(n).unwrap_or(SAMPLE)] as f32;
     ((n_log2_n - sum as f32) / (n as f32 * FIXED_ONE as f32)).max(0.0)
 }
 
@@ -492,10 +512,10 @@ mod tests {
     #[test]
     fn the_estimate_sees_entropy_and_repeats() {
         let random = estimate(&token_session(4096));
-        assert!((5.7..6.1).contains(&random.bits_per_byte), "{random:?}");
+        assert!((5.5..6.1).contains(&random.bits_per_byte), "{random:?}");
         assert!(random.repeats < 16, "{random:?}");
         let cart = estimate(&cart(4096));
-        assert!(cart.repeats > 512, "{cart:?}");
+        assert!(cart.repeats > 256, "{cart:?}");
         assert_eq!(estimate(&[b'n'; 3000]).bits_per_byte, 0.0);
     }
 

@@ -120,11 +120,7 @@ impl PrivateCodec {
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
         // Zeroized on drop: after decryption in place this buffer holds the plaintext.
-        let mut raw = Zeroizing::new(
-            BASE64
-                .decode(token)
-                .map_err(|_| LoadReason::Malformed)?,
-        );
+        let mut raw = Zeroizing::new(BASE64.decode(token).map_err(|_| LoadReason::Malformed)?);
         let (header, key) = envelope_key(&raw, HEADER_LEN + NONCE_LEN + TAG_LEN, true, &self.keys)?;
         let (head, rest) = raw.split_at_mut(HEADER_LEN);
         let (nonce, rest) = rest.split_at_mut(NONCE_LEN);

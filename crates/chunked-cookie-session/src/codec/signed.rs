@@ -92,9 +92,7 @@ impl SignedCodec {
         now: u64,
         config: &SessionConfig,
     ) -> Result<Opened, LoadReason> {
-        let raw = BASE64
-            .decode(token)
-            .map_err(|_| LoadReason::Malformed)?;
+        let raw = BASE64.decode(token).map_err(|_| LoadReason::Malformed)?;
         let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
         let (signed, tag) = raw.split_at(raw.len() - TAG_LEN);
         // `verify_slice` compares in constant time.
