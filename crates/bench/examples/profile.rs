@@ -21,6 +21,7 @@ fn main() {
     let arg = |index: usize, default: &str| args.get(index).cloned().unwrap_or(default.to_owned());
     let format = match arg(1, "signed").as_str() {
         "private" => Format::Private,
+        #[cfg(feature = "flask")]
         "flask" => Format::Flask,
         _ => Format::Signed,
     };

@@ -34,8 +34,7 @@ pub fn table(encode: bool, kind: Kind) -> String {
 
 /// The row each row of a codec table is divided by.
 pub fn reference(table: &str, row: &str) -> Option<String> {
-    let compressing =
-        row == Format::Signed.label() || row == Format::Flask.label() || row == PYTHON;
+    let compressing = row == Format::Signed.label() || row == "project flask" || row == PYTHON;
     let base = if table.starts_with("encode") && table.ends_with("cart") && compressing {
         FLOOR_DEFLATE
     } else {
@@ -106,7 +105,8 @@ fn kind_short(kind: Kind) -> &'static str {
 pub fn contenders(flask: Option<&python::Shared>, sizes: &mut Sizes) -> Vec<Contender> {
     let mut out = Vec::new();
     let engines: Vec<_> = Format::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|format| (format, project::engine(format, false)))
         .collect();
     let jar_key = jar::key();

@@ -1,6 +1,7 @@
 //! Every call the harness makes into chunked-cookie-session, in one place, so a change of
 //! the library's API is adapted here and nowhere else.
 
+#[cfg(feature = "flask")]
 use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, Compression, Key, KeyRing, LoadReason, Session, SessionConfig,
@@ -18,19 +19,27 @@ pub enum Format {
     Signed,
     /// Native, XChaCha20-Poly1305.
     Private,
-    /// Flask's format in the chunked recipe's layout.
+    /// Flask's format in the chunked recipe's layout (the harness's feature `flask`, on by
+    /// default).
+    #[cfg(feature = "flask")]
     Flask,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 3] = [Format::Signed, Format::Private, Format::Flask];
+    pub const ALL: &[Format] = &[
+        Format::Signed,
+        Format::Private,
+        #[cfg(feature = "flask")]
+        Format::Flask,
+    ];
 
     /// The row label in tables.
     pub fn label(self) -> &'static str {
         match self {
             Format::Signed => "project signed",
             Format::Private => "project private",
+            #[cfg(feature = "flask")]
             Format::Flask => "project flask",
         }
     }
@@ -63,6 +72,7 @@ fn build(format: Format, per_request: bool, compression: Compression) -> Session
     match format {
         Format::Signed => SessionEngine::signed(config, keys()),
         Format::Private => SessionEngine::private(config, keys()),
+        #[cfg(feature = "flask")]
         Format::Flask => SessionEngine::flask(
             config,
             FlaskSettings::new("bench-secret")
