@@ -17,6 +17,8 @@ use bench::data::Kind;
 use bench::measure::{self, Contender, Plan, Slot};
 use bench::project::{self, Format};
 use bench::report::Results;
+use chacha20poly1305::XChaCha20Poly1305;
+use chacha20poly1305::aead::AeadInOut;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -35,6 +37,10 @@ fn main() {
     let value = bench::floor::value(&map);
     let engine = project::engine(Format::Signed, false);
     let plain = project::engine_without_compression(Format::Signed);
+    let private = project::engine(Format::Private, false);
+    let private_lines =
+        project::encode(&private, &project::fresh(&private, &map)).expect("it fits");
+    let private_header = project::cookie_header(&private_lines);
     let lines = project::encode(&engine, &project::fresh(&engine, &map)).expect("it fits");
     let header = project::cookie_header(&lines);
     let json = serde_json::to_vec(&map).expect("JSON");
@@ -62,6 +68,10 @@ fn main() {
     all.push(Contender::self_timed(
         Slot::new(ENCODE, "engine encode (compression Off)", &column),
         saves(&plain),
+    ));
+    all.push(Contender::self_timed(
+        Slot::new(ENCODE, "engine encode, private format", &column),
+        saves(&private),
     ));
     let mut step = |table: &str, row: &str, op: Box<dyn FnMut()>| {
         all.push(Contender::timed(Slot::new(table, row, &column), op));
@@ -117,6 +127,18 @@ fn main() {
             black_box(id);
         }),
     );
+    let mut buffer = json.clone();
+    step(
+        ENCODE,
+        "XChaCha20-Poly1305 (key setup, encrypt, tag)",
+        Box::new(move || {
+            let cipher = XChaCha20Poly1305::new(&[7; 32].into());
+            let tag = cipher
+                .encrypt_inout_detached(&[1; 24].into(), b"aad", buffer.as_mut_slice().into())
+                .expect("encrypt");
+            black_box(tag);
+        }),
+    );
     let t = token.clone();
     step(
         ENCODE,
@@ -145,6 +167,14 @@ fn main() {
         "engine load + finish, untouched",
         Box::new(move || {
             black_box(project::untouched(&e, &h));
+        }),
+    );
+    let (e, h) = (private.clone(), private_header.clone());
+    step(
+        DECODE,
+        "engine decode, private format",
+        Box::new(move || {
+            black_box(project::decode(&e, &h));
         }),
     );
     let t = token.clone();
