@@ -5,7 +5,7 @@
 //! Run from the workspace root:
 //!
 //! ```text
-//! cargo run --release -p bench                     # everything, about two minutes
+//! cargo run --release -p bench                     # everything, under a minute once built
 //! cargo run --release -p bench -- --quick          # fewer, shorter rounds
 //! cargo run --release -p bench -- --only codec     # codec | request | primitives, comma-separated
 //! ```
@@ -33,8 +33,8 @@ const PARTS: [&str; 3] = ["codec", "request", "primitives"];
 
 fn options() -> Result<Options, String> {
     let mut plan = Plan {
-        batch: Duration::from_millis(3),
-        rounds: 15,
+        batch: Duration::from_millis(2),
+        rounds: 25,
     };
     let mut parts: Vec<String> = PARTS.iter().map(|part| (*part).to_owned()).collect();
     let mut args = std::env::args().skip(1);
@@ -139,6 +139,16 @@ fn main() {
                 "{}",
                 results.grid(&table, |row| primitives::reference(&table, row))
             );
+        }
+    }
+    let unsteady = results.unsteady(0.2);
+    if !unsteady.is_empty() {
+        println!(
+            "unsteady figures (the middle half of the rounds spread over more than ±10% of the \
+             median; other work on the machine?), worth a re-run before quoting:"
+        );
+        for line in unsteady {
+            println!("  {line}");
         }
     }
 }

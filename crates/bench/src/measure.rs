@@ -85,6 +85,15 @@ impl Contender {
     pub fn median_ns(&self) -> Option<f64> {
         median(&self.samples)
     }
+
+    /// The interquartile range of the rounds as a share of the median: how steady the
+    /// figure was (a burst of other work on the machine shows here).
+    pub fn spread(&self) -> Option<f64> {
+        let mut sorted = self.samples.clone();
+        sorted.sort_by(f64::total_cmp);
+        let quartile = |q: usize| sorted.get((sorted.len() - 1) * q / 4).copied();
+        Some((quartile(3)? - quartile(1)?) / self.median_ns()?)
+    }
 }
 
 /// How long and how often to measure.

@@ -9,6 +9,7 @@ use crate::measure::{Contender, Slot};
 #[derive(Debug, Default)]
 pub struct Results {
     medians: HashMap<Slot, f64>,
+    spreads: HashMap<Slot, f64>,
     /// Every table title, row and column in the order the contenders were made.
     order: Vec<Slot>,
 }
@@ -20,10 +21,37 @@ impl Results {
         for contender in contenders {
             if let Some(median) = contender.median_ns() {
                 results.medians.insert(contender.slot.clone(), median);
+                if let Some(spread) = contender.spread() {
+                    results.spreads.insert(contender.slot.clone(), spread);
+                }
                 results.order.push(contender.slot.clone());
             }
         }
         results
+    }
+
+    /// The figures whose rounds spread over more than `share` of their median (interquartile
+    /// range), worst first: the ones to re-measure before quoting.
+    pub fn unsteady(&self, share: f64) -> Vec<String> {
+        let mut found: Vec<(&Slot, f64)> = self
+            .order
+            .iter()
+            .filter_map(|slot| Some((slot, *self.spreads.get(slot)?)))
+            .filter(|(_, spread)| *spread > share)
+            .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        found
+            .into_iter()
+            .map(|(slot, spread)| {
+                format!(
+                    "{} / {} / {}: ±{:.0}%",
+                    slot.table,
+                    slot.row,
+                    slot.column,
+                    spread * 50.0
+                )
+            })
+            .collect()
     }
 
     /// The median of one slot, in nanoseconds.
