@@ -33,8 +33,8 @@ const PARTS: [&str; 3] = ["codec", "request", "primitives"];
 
 fn options() -> Result<Options, String> {
     let mut plan = Plan {
-        batch: Duration::from_millis(2),
-        rounds: 25,
+        batch: Duration::from_millis(1),
+        rounds: 51,
     };
     let mut parts: Vec<String> = PARTS.iter().map(|part| (*part).to_owned()).collect();
     let mut args = std::env::args().skip(1);
@@ -43,8 +43,8 @@ fn options() -> Result<Options, String> {
         match arg.as_str() {
             "--quick" => {
                 plan = Plan {
-                    batch: Duration::from_millis(1),
-                    rounds: 5,
+                    batch: Duration::from_micros(500),
+                    rounds: 9,
                 };
             }
             "--rounds" => plan.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
