@@ -14,7 +14,10 @@
 use std::sync::LazyLock;
 
 use base64::Engine as _;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use base64::engine::Simd;
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+use base64::engine::general_purpose::GeneralPurpose;
 use base64::engine::general_purpose::NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -32,7 +35,13 @@ const TAG_LEN: usize = 32;
 /// base64url without padding, on the `base64` crate's SIMD engine (AVX2 or NEON when the CPU
 /// has it, detected once; its scalar engine otherwise). It decodes exactly what the scalar
 /// `URL_SAFE_NO_PAD` does, strict about padding and trailing bits, four to six times faster.
+/// The crate offers it on x86_64 and aarch64 only; elsewhere the scalar engine serves.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 pub(crate) static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::url_safe(NO_PAD));
+/// base64url without padding (the scalar engine: no SIMD engine on this architecture).
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub(crate) static BASE64: LazyLock<GeneralPurpose> =
+    LazyLock::new(|| GeneralPurpose::new(&base64::alphabet::URL_SAFE, NO_PAD));
 const DOMAIN: &[u8] = b"chunked-cookie-session v1";
 
 /// Seals and opens signed sessions with a key ring.
