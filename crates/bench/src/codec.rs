@@ -20,8 +20,8 @@ pub const FLOOR: &str = "floor";
 pub const FLOOR_DEFLATE: &str = "floor + deflate";
 /// The floor with inflate after verifying.
 pub const FLOOR_INFLATE: &str = "floor + inflate";
-/// Python Flask's row.
-pub const PYTHON: &str = "Flask 3.1 (Python)";
+/// Python Flask's row (its version is printed at the top of the report).
+pub const PYTHON: &str = "Flask (Python)";
 
 /// The title of a codec table.
 pub fn table(encode: bool, kind: Kind) -> String {
