@@ -56,33 +56,35 @@ pub(crate) struct Prepared<'k> {
 }
 
 impl<'k> Prepared<'k> {
-    /// Frames `body` under a fresh header: a new generation id, the sealing key's id and the
-    /// input's timestamps and persistence. `tag_len` is what sealing appends after the body.
+    /// Frames `body` under a fresh header: the write's new `generation` id, the sealing
+    /// key's id and the input's timestamps and persistence. `tag_len` is what sealing
+    /// appends after the body.
     pub(crate) fn new(
         mut flags: u8,
         key: &'k Key,
         input: &SealInput<'_>,
         body: Vec<u8>,
         tag_len: usize,
-    ) -> Result<Prepared<'k>, SaveError> {
+        generation: [u8; header::GENERATION_LEN],
+    ) -> Prepared<'k> {
         if input.persistent {
             flags |= FLAG_PERSISTENT;
         }
         let header = Header {
             flags,
             chunk_count: 0,
-            generation: header::new_generation()?,
+            generation,
             key_id: key.id(),
             issued_at: input.issued_at,
             expires_at: input.expires_at,
         };
         let token_len = header::base64_len(HEADER_LEN + body.len() + tag_len);
-        Ok(Prepared {
+        Prepared {
             header,
             body,
             token_len,
             key,
-        })
+        }
     }
 
     /// The header bytes with the chunk count filled in (at most 64, so it fits its byte).

@@ -21,7 +21,7 @@ use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::envelope::{self, Prepared, envelope_key, open_verified};
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
 use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -62,9 +62,12 @@ impl PrivateCodec {
         let mut flags = FLAG_ENCRYPTED;
         // The nonce, then the JSON serialized right after it: the one buffer that `seal`
         // encrypts in place, appends the tag to and encodes.
+        // One call to the operating system draws the write's generation id and its nonce.
+        let mut random = [0u8; GENERATION_LEN + NONCE_LEN];
+        getrandom::fill(&mut random).map_err(|_| SaveError::Random)?;
+        let (generation, nonce) = random.split_at(GENERATION_LEN);
         let mut body = Vec::with_capacity(NONCE_LEN + 512 + TAG_LEN);
-        body.resize(NONCE_LEN, 0);
-        getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
+        body.extend_from_slice(nonce);
         if let Err(err) = envelope::serialize_into(&mut body, input.map, config) {
             body.zeroize();
             return Err(err);
@@ -83,7 +86,16 @@ impl PrivateCodec {
             flags |= FLAG_COMPRESSED;
         }
         body.reserve_exact(TAG_LEN);
-        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
+        let mut id = [0u8; GENERATION_LEN];
+        id.copy_from_slice(generation);
+        Ok(Prepared::new(
+            flags,
+            self.keys.current(),
+            input,
+            body,
+            TAG_LEN,
+            id,
+        ))
     }
 
     /// Opens a token. Only the header is read before the tag verifies, and only to pick the

@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 use super::envelope::{self, Prepared, envelope_key, open_verified};
-use super::header::{FLAG_COMPRESSED, HEADER_LEN};
+use super::header::{self, FLAG_COMPRESSED, HEADER_LEN};
 use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -61,7 +61,15 @@ impl SignedCodec {
             },
             Compression::Off => json,
         };
-        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
+        let generation = header::new_generation()?;
+        Ok(Prepared::new(
+            flags,
+            self.keys.current(),
+            input,
+            body,
+            TAG_LEN,
+            generation,
+        ))
     }
 
     /// Opens a token. The header is read before the tag verifies only to pick the key; the
