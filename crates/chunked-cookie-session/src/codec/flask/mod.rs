@@ -124,10 +124,10 @@ impl FlaskCodec {
         config: &SessionConfig,
     ) -> Result<String, SaveError> {
         let mut entries: Vec<(&str, Value)> = Vec::with_capacity(input.map.len() + 1);
+        // `_permanent` is checked like every other entry: a permanent session's flag is
+        // written too, and Flask refuses a cookie whose `_permanent` it cannot untag.
+        let mut permanent = None;
         for (key, value) in input.map {
-            if input.persistent && key == PERMANENT_KEY {
-                continue;
-            }
             let python = tagged::python_value(value).map_err(|err| match err {
                 EntryError::TooDeep => SaveError::TooDeep {
                     entry: key.clone(),
@@ -138,11 +138,15 @@ impl FlaskCodec {
                     tag,
                 },
             })?;
+            if input.persistent && key == PERMANENT_KEY {
+                permanent = Some(tagged::tag(python));
+                continue;
+            }
             entries.push((key, tagged::tag(python)));
         }
         if input.persistent {
-            let kept = input.map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
-            entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+            let kept = permanent.filter(tagged::truthy);
+            entries.push((PERMANENT_KEY, kept.unwrap_or(Value::Bool(true))));
         }
         let json = tagged::dump_session(entries.iter().map(|(k, v)| (*k, v)).collect());
         if json.len() > config.max_decoded_size {
