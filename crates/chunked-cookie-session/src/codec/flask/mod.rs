@@ -127,8 +127,14 @@ impl FlaskCodec {
         // `_permanent` is checked like every other entry: a permanent session's flag is
         // written too, and Flask refuses a cookie whose `_permanent` it cannot untag.
         let mut permanent = None;
+        // A session written as one entry with a tag-like key is escaped as a whole
+        // (`{" di": {"<key>__": ...}}`), one more object around that entry.
+        let written = input.map.len()
+            + usize::from(input.persistent && !input.map.contains_key(PERMANENT_KEY));
+        let escaped = written == 1 && input.map.keys().any(|key| tagged::is_tag_key(key));
+        let enclosing = 1 + usize::from(escaped);
         for (key, value) in input.map {
-            let python = tagged::python_value(value).map_err(|err| match err {
+            let python = tagged::python_value(value, enclosing).map_err(|err| match err {
                 EntryError::TooDeep => SaveError::TooDeep {
                     entry: key.clone(),
                     limit: MAX_NESTING,
