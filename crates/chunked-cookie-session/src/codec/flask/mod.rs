@@ -73,9 +73,16 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
     signer::timestamp_of(text)
 }
 
-/// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
+/// Whether the session's entries say it is permanent: Python's truth of `_permanent` as
+/// Flask reads it. An entry put in by the application may be in a form Flask would read
+/// differently (`{" t": {}}` is an empty tuple, so false), so its Flask form is judged.
 pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
-    map.get(PERMANENT_KEY).map(tagged::truthy)
+    map.get(PERMANENT_KEY)
+        .map(|value| match tagged::python_value(value, 1) {
+            Ok(python) => tagged::truthy(&tagged::tag(python)),
+            // An entry Flask cannot read is refused when written; until then, its look.
+            Err(_) => tagged::truthy(value),
+        })
 }
 
 /// Seals and opens Flask session cookies.
