@@ -227,3 +227,69 @@ async fn over_budget_change_sets_no_cookie() {
         .collect();
     assert!(written.is_empty(), "the refusal wrote {written:?}");
 }
+
+/// A value no reader would take back is the client's mistake: 422 with the reason, no
+/// cookie written, and the previous session kept. In Flask mode that is an entry Flask
+/// cannot read (`{" t": 5}`: before issue 9 it was stored, and every later request failed,
+/// in Flask with a 500); in every mode, a value nested past the limit.
+#[tokio::test]
+async fn unreadable_values_are_refused_with_422_and_the_session_kept() {
+    let flask = ["--format", "flask", "--secret", "playground-secret"];
+    // 127 arrays: a JSON body serde_json reads, one level too deep as an entry.
+    let deep = format!("{}1{}", "[".repeat(127), "]".repeat(127));
+    let cases: [(&[&str], &str, &[&str]); 7] = [
+        (&flask, r#"{" t": 5}"#, &[r#""x""#, r#"" t""#]),
+        (&flask, r#"{" u": "not-a-uuid"}"#, &[r#"" u""#]),
+        (&flask, r#"{" d": 5}"#, &[r#"" d""#]),
+        (&flask, r#"{" b": 5}"#, &[r#"" b""#]),
+        (&flask, r#"{" di": 5}"#, &[r#"" di""#]),
+        (&flask, r#"[1, {"a": {" t": 5}}]"#, &[r#"" t""#]),
+        (&[], &deep, &["127"]),
+    ];
+    for (args, body, said) in cases {
+        let (_playground, base) = start_playground(args);
+        let client = Client::new();
+        let mut jar = Jar::new();
+        let set = send(
+            &client,
+            "PUT",
+            format!("{base}/api/session/user"),
+            &jar,
+            Some(r#""alice""#.to_owned()),
+        )
+        .await;
+        assert_eq!(set.status(), StatusCode::OK);
+        take(&mut jar, set.headers());
+        let before = jar.clone();
+
+        let refused = send(
+            &client,
+            "PUT",
+            format!("{base}/api/session/x"),
+            &jar,
+            Some(body.to_owned()),
+        )
+        .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body:.40}"
+        );
+        assert!(
+            refused.headers().get(SET_COOKIE).is_none(),
+            "{body:.40}: the refusal wrote a cookie"
+        );
+        let error = json_of(refused).await;
+        let message = error["error"].as_str().expect("a message");
+        for needed in said {
+            assert!(message.contains(needed), "{body:.40}: {message}");
+        }
+        assert!(message.contains("Nothing was changed"), "{message}");
+
+        assert_eq!(jar.pairs(), before.pairs());
+        let after =
+            json_of(send(&client, "GET", format!("{base}/api/session"), &jar, None).await).await;
+        assert_eq!(after["load"], "valid", "{body:.40}");
+        assert_eq!(after["entries"], json!({"user": "alice"}), "{body:.40}");
+    }
+}
