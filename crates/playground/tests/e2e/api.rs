@@ -293,3 +293,91 @@ async fn unreadable_values_are_refused_with_422_and_the_session_kept() {
         assert_eq!(after["entries"], json!({"user": "alice"}), "{body:.40}");
     }
 }
+
+/// A real `curl -c` cookie jar of the playground's cookies (a session over two cookies,
+/// set and then shrunk by curl's own requests): curl sends it back and the playground
+/// reads it; the jar reader that `cookie-session --cookie-jar` uses turns the file into
+/// the `Cookie` header the playground reads as the same session. (The CLI's own tests run
+/// `--cookie-jar` end to end on a jar curl wrote; a test there cannot start this crate's
+/// binary.)
+///
+/// The session stays within 8 KiB of `Cookie` header: curl (since 7.84) sends at most
+/// 8190 bytes of cookies, and leaves out the rest.
+#[tokio::test]
+async fn a_curl_cookie_jar_of_the_playground_reads_back() {
+    let (_playground, base) = start_playground(&[]);
+    let dir = std::env::temp_dir().join(format!("playground-curl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let jar_file = dir.join("cookies.txt");
+    let jar = jar_file.to_str().expect("a UTF-8 path");
+    let curl = |method: &str, path: &str, body: Option<String>| -> Value {
+        let mut command = std::process::Command::new("curl");
+        command
+            .args(["--silent", "--show-error", "--fail"])
+            .args(["--cookie", jar, "--cookie-jar", jar, "--request", method])
+            .arg(format!("{base}{path}"));
+        if let Some(body) = body {
+            command
+                .args(["--header", "content-type: application/json"])
+                .args(["--data-binary", &body]);
+        }
+        let output = command.output().expect("curl runs (Debian package curl)");
+        assert!(output.status.success(), "curl {method} {path}");
+        serde_json::from_slice(&output.stdout).expect("the playground answers JSON")
+    };
+    let blob = noise(5 * 1024, 7);
+    curl("PUT", "/api/session/user", Some(r#""ada""#.to_owned()));
+    curl(
+        "PUT",
+        "/api/session/blob",
+        Some(serde_json::to_string(&blob).expect("JSON")),
+    );
+    let view = curl("GET", "/api/session", None);
+    assert_eq!(view["load"], "valid");
+    assert_eq!(view["entries"], json!({"user": "ada", "blob": blob}));
+
+    let read_back = |text: &str| {
+        cookie_session_cli::input::cookie_jar(text, Some("127.0.0.1")).expect("a curl jar")
+    };
+    let text = std::fs::read_to_string(&jar_file).expect("curl wrote the jar");
+    assert!(text.contains("#HttpOnly_127.0.0.1\t"), "{text}");
+    let header = read_back(&text);
+    assert_eq!(header.split("; ").count(), 2, "{text}");
+    let client = Client::new();
+    let view = client
+        .get(format!("{base}/api/session"))
+        .header(COOKIE, &header)
+        .send()
+        .await
+        .expect("GET");
+    assert!(view.headers().get(SET_COOKIE).is_none());
+    let view = json_of(view).await;
+    assert_eq!(view["load"], "valid");
+    assert_eq!(view["entries"], json!({"user": "ada", "blob": blob}));
+
+    // A response that shrinks the session to one cookie deletes chunk 1 and sets chunk 0.
+    // curl 7.88 keeps a cookie deleted by `Max-Age=0` in its jar file when a later
+    // `Set-Cookie` of the same response sets another cookie (deletions come first here),
+    // so the jar still holds the old chunk 1: the session reads all the same (the stale
+    // chunk is another write's, past the count), and the next response deletes it alone,
+    // which curl applies.
+    curl("DELETE", "/api/session/blob", None);
+    for round in 0..2 {
+        let text = std::fs::read_to_string(&jar_file).expect("the jar");
+        let header = read_back(&text);
+        let view = client
+            .get(format!("{base}/api/session"))
+            .header(COOKIE, &header)
+            .send()
+            .await
+            .expect("GET");
+        let view = json_of(view).await;
+        assert_eq!(view["load"], "valid", "{round}: {text}");
+        assert_eq!(view["entries"], json!({"user": "ada"}));
+        let view = curl("GET", "/api/session", None);
+        assert_eq!(view["load"], "valid");
+    }
+    let text = std::fs::read_to_string(&jar_file).expect("the jar");
+    assert_eq!(read_back(&text).split("; ").count(), 1, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
