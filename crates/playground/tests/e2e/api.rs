@@ -190,12 +190,11 @@ async fn json_api() {
     assert_eq!(view["cookies"], json!([]));
 }
 
-/// PLAYGROUND BUG, reported to the lead: a change that does not fit is answered 413 and
-/// must leave the client's cookies untouched. `set` in src/app.rs now inserts the value,
-/// asks `Session::check`, and takes the change back; the session stays modified, so the
-/// session layer writes it again (a new generation of the same entries) on the 413. The
-/// playground needs a way to try a change without making it (a library API such as a
-/// check of a would-be insert, or a way to drop a session's changes).
+/// A change that does not fit is answered 413 and leaves the client's cookies untouched:
+/// the playground offers it with `Session::try_insert_value`, which leaves the session
+/// unmodified when it refuses, so the session layer writes nothing. (Before, the
+/// playground inserted, checked and took the change back, and the session, still
+/// modified, was written again on the 413.)
 #[tokio::test]
 async fn over_budget_change_sets_no_cookie() {
     let (_playground, base) = start_playground(&[]);
