@@ -74,15 +74,24 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
     signer::timestamp_of(text)
 }
 
-/// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
+/// Whether the session's entries say it is permanent: Python's truth of `_permanent` as
+/// Flask reads it. An entry put in by the application may be in a form Flask would read
+/// differently (`{" t": {}}` is an empty tuple, so false), so its Flask form is judged.
 pub(crate) fn persistent_in(entries: &Entries) -> Option<bool> {
-    match entries.held_python() {
-        Some(python) => python
+    if let Some(python) = entries.held_python() {
+        return python
             .iter()
             .find(|(key, _)| key == PERMANENT_KEY)
-            .map(|(_, value)| value.is_truthy()),
-        None => entries.map().get(PERMANENT_KEY).map(tagged::truthy),
+            .map(|(_, value)| value.is_truthy());
     }
+    entries
+        .map()
+        .get(PERMANENT_KEY)
+        .map(|value| match tagged::python_value(value, 1) {
+            Ok(python) => python.is_truthy(),
+            // An entry Flask cannot read is refused when written; until then, its look.
+            Err(_) => tagged::truthy(value),
+        })
 }
 
 /// Seals and opens Flask session cookies.
@@ -200,16 +209,25 @@ impl FlaskCodec {
 /// writes it.
 fn tagged_json(map: &Map<String, Value>, persistent: bool) -> Result<String, SaveError> {
     let mut entries: Vec<(&str, Value)> = Vec::with_capacity(map.len() + 1);
+    // `_permanent` is checked like every other entry: a permanent session's flag is
+    // written too, and Flask refuses a cookie whose `_permanent` it cannot untag.
+    let mut permanent = None;
+    // A session written as one entry with a tag-like key is escaped as a whole
+    // (`{" di": {"<key>__": ...}}`), one more object around that entry.
+    let written = map.len() + usize::from(persistent && !map.contains_key(PERMANENT_KEY));
+    let escaped = written == 1 && map.keys().any(|key| tagged::is_tag_key(key));
+    let enclosing = 1 + usize::from(escaped);
     for (key, value) in map {
+        let python = tagged::python_value(value, enclosing).map_err(|err| entry_error(key, err))?;
         if persistent && key == PERMANENT_KEY {
+            permanent = Some(python.into_tagged());
             continue;
         }
-        let python = PyValue::from_tagged(value).map_err(|err| entry_error(key, err))?;
         entries.push((key, python.into_tagged()));
     }
     if persistent {
-        let kept = map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
-        entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+        let kept = permanent.filter(tagged::truthy);
+        entries.push((PERMANENT_KEY, kept.unwrap_or(Value::Bool(true))));
     }
     Ok(tagged::dump_session(
         entries.iter().map(|(k, v)| (*k, v)).collect(),

@@ -99,7 +99,8 @@ impl PyValue {
     /// # Ok::<(), EntryError>(())
     /// ```
     pub fn from_tagged(value: &Value) -> Result<PyValue, EntryError> {
-        tagged::python_value(value)
+        // An entry of the session object.
+        tagged::python_value(value, 1)
     }
 
     /// The tagged JSON Flask writes for this value, as a session entry holds it.

@@ -415,16 +415,57 @@ pub fn python_to_json(entries: &[(String, PyValue)]) -> Result<String, InvalidEn
 pub(crate) struct BadTag(pub(crate) &'static str);
 
 /// The Python value Flask would read from a session entry as the session map holds it,
-/// nested within the session object: the same untagging as reading a cookie does, so an
-/// entry that passes here reads back, in Flask and in this crate alike.
-pub(crate) fn python_value(value: &Value) -> Result<PyValue, EntryError> {
-    let raw = raw_python(value, 2).ok_or(EntryError::TooDeep)?;
-    untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))
+/// nested within `enclosing` containers (the session object, and the `" di"` escape of a
+/// session whose one entry has a tag-like key): the same untagging as reading a cookie
+/// does, so an entry that passes here reads back, in Flask and in this crate alike.
+///
+/// The nesting limit is held against both the JSON as it came and the JSON that is
+/// written (Flask's form of the value, where a tag or an escaped dict is an object of its
+/// own: `{" t": "ab"}` is written `{" t": ["a", "b"]}`, one level deeper).
+pub(crate) fn python_value(value: &Value, enclosing: usize) -> Result<PyValue, EntryError> {
+    let raw = raw_python(value, enclosing + 1).ok_or(EntryError::TooDeep)?;
+    let python = untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))?;
+    if enclosing + tagged_depth(&python) > MAX_NESTING {
+        return Err(EntryError::TooDeep);
+    }
+    Ok(python)
+}
+
+/// How many containers deep the tagged JSON of `value` nests (0 for a scalar), as Flask
+/// writes it.
+fn tagged_depth(value: &PyValue) -> usize {
+    fn deepest<'a>(items: impl Iterator<Item = &'a PyValue>) -> usize {
+        items.map(tagged_depth).max().unwrap_or(0)
+    }
+    match value {
+        PyValue::List(items) => 1 + deepest(items.iter()),
+        // `{" t": [...]}`
+        PyValue::Tuple(items) => 2 + deepest(items.iter()),
+        // A one-entry dict with a tag-like key is written `{" di": {"<key>__": ...}}`.
+        PyValue::Dict(entries) => {
+            let escaped = matches!(entries.as_slice(), [(key, _)] if is_tag_key(key));
+            1 + usize::from(escaped) + deepest(entries.iter().map(|(_, v)| v))
+        }
+        PyValue::Bytes(_) | PyValue::Markup(_) | PyValue::Uuid(_) | PyValue::DateText(_) => 1,
+        PyValue::DateTime(seconds) => usize::from(format_http_date(*seconds).is_some()),
+        PyValue::None
+        | PyValue::Bool(_)
+        | PyValue::Int(_)
+        | PyValue::BigInt(_)
+        | PyValue::Float(_)
+        | PyValue::Str(_) => 0,
+    }
 }
 
 /// `value` as JSON decoding would give it to Flask, before untagging; `None` past the
-/// nesting limit. Markers stand for the numbers they hold.
+/// nesting limit. Markers stand for the numbers they hold, which are not containers in
+/// the JSON text Flask's format writes.
 fn raw_python(value: &Value, level: usize) -> Option<PyValue> {
+    match marker(value) {
+        Some(Marker::Float(f)) => return Some(PyValue::Float(f)),
+        Some(Marker::Int(digits)) => return Some(PyValue::BigInt(BigInt::parse(digits).ok()?)),
+        None => {}
+    }
     Some(match value {
         Value::Null => PyValue::None,
         Value::Bool(b) => PyValue::Bool(*b),
@@ -442,15 +483,11 @@ fn raw_python(value: &Value, level: usize) -> Option<PyValue> {
                 .map(|item| raw_python(item, level + 1))
                 .collect::<Option<_>>()?,
         ),
-        Value::Object(map) => match marker(value) {
-            Some(Marker::Float(f)) => PyValue::Float(f),
-            Some(Marker::Int(digits)) => PyValue::BigInt(BigInt::parse(digits).ok()?),
-            None => PyValue::Dict(
-                map.iter()
-                    .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
-                    .collect::<Option<_>>()?,
-            ),
-        },
+        Value::Object(map) => PyValue::Dict(
+            map.iter()
+                .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
+                .collect::<Option<_>>()?,
+        ),
     })
 }
 
