@@ -155,28 +155,26 @@ impl SessionEngine {
     /// # Example
     ///
     /// ```
-    /// use chunked_cookie_session::flask::FlaskSettings;
     /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
     ///
-    /// // A stock Flask app's cookie, SECRET_KEY "test-secret", {"user": "alice"}.
-    /// let flask_cookie = "session=eyJ1c2VyIjoiYWxpY2UifQ.ZVPxAA.64FjGVGKqiQC_LBQ0Ln1-5m8au0";
-    /// let flask = SessionEngine::flask(
-    ///     SessionConfig::flask_defaults().build()?,
-    ///     FlaskSettings::new("test-secret")?,
-    /// );
-    /// let engine = SessionEngine::signed(
-    ///     SessionConfig::builder().name("__Host-session").build()?,
+    /// // Sessions so far: cookie `sid`, one key. From now on: `session`, another key.
+    /// let old = SessionEngine::signed(
+    ///     SessionConfig::builder().name("sid").build()?,
     ///     KeyRing::new(Key::generate()),
-    /// )
-    /// .migrating_from(flask);
+    /// );
+    /// let before = old.load_at(std::iter::empty(), 1_700_000_000);
+    /// before.insert("user", "alice")?;
+    /// let old_cookie = old.save_at(&before, 1_700_000_000)?.cookie_header();
     ///
-    /// let session = engine.load_at([flask_cookie], 1_700_000_100);
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .migrating_from(old);
+    /// let session = engine.load_at([old_cookie.as_str()], 1_700_000_100);
     /// assert_eq!(session.load_reason(), LoadReason::Valid);
     /// assert_eq!(session.migrated_from(), Some(0));
     /// assert_eq!(session.get::<String>("user")?.as_deref(), Some("alice"));
     /// let outcome = engine.save_at(&session, 1_700_000_100)?;
     /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
-    /// assert_eq!(names, [("session", true), ("__Host-session", false)]);
+    /// assert_eq!(names, [("sid", true), ("session", false)]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
