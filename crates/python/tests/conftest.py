@@ -162,18 +162,26 @@ class LiveServer:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def request(self, method: str, path: str, body: Optional[bytes] = None) -> tuple[int, bytes, Any]:
-        return request(self.jar, method, self.url + path, body)
+    def request(
+        self, method: str, path: str, body: Optional[bytes] = None, headers: Optional[dict[str, str]] = None
+    ) -> tuple[int, bytes, Any]:
+        return request(self.jar, method, self.url + path, body, headers)
 
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
 
 
-def request(jar: CookieJar, method: str, url: str, body: Optional[bytes] = None) -> tuple[int, bytes, Any]:
+def request(
+    jar: CookieJar,
+    method: str,
+    url: str,
+    body: Optional[bytes] = None,
+    headers: Optional[dict[str, str]] = None,
+) -> tuple[int, bytes, Any]:
     """One HTTP request through the jar: (status, body, headers)."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    req = urllib.request.Request(url, data=body, method=method)
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with opener.open(req, timeout=30) as resp:
             return resp.status, resp.read(), resp.headers

@@ -20,7 +20,9 @@ from chunked_cookie_session.flask import (
     ConfigurationError,
 )
 
-from conftest import make_app, set_cookies
+from typing import Callable
+
+from conftest import LiveServer, make_app, set_cookies
 
 NATIVE = ["signed", "private"]
 ALL = ["signed", "private", "flask"]
@@ -196,3 +198,33 @@ def test_environment_key_and_private_format_hide_content() -> None:
     [(_, value, _)] = set_cookies(rv)
     assert "do-not-show" not in value and "ZG8tbm90" not in value
     assert client.get("/show").json["keys"] == ["secret"]
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_settings_over_a_live_server(fmt: str, live: Callable[..., LiveServer]) -> None:
+    app = make_app(
+        CHUNKED_SESSION_FORMAT=fmt,
+        SESSION_COOKIE_NAME="sid",
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=1),
+    )
+    server = live(app)
+    status, _, headers = server.request("POST", "/permanent/1")
+    [line] = headers.get_all("Set-Cookie")
+    assert status == 200 and line.startswith("sid=")
+    for attr in ("HttpOnly", "SameSite=Strict", "Path=/", "Expires="):
+        assert attr in line, line
+    if fmt != "flask":
+        assert re.search(r"Max-Age=(3600|3599)\b", line), line
+    assert headers["Vary"] == "Cookie" and headers["Cache-Control"] == "private, no-store"
+    [cookie] = list(server.jar)
+    assert cookie.name == "sid" and cookie.expires is not None
+    _, body, headers = server.request("GET", "/show")
+    assert b'"reason":"valid"' in body.replace(b" ", b"")
+    assert headers["Vary"] == "Cookie"
+    # Permanent, and SESSION_REFRESH_EACH_REQUEST: written again even untouched.
+    _, _, headers = server.request("GET", "/untouched")
+    assert headers.get_all("Set-Cookie") and headers["Vary"] == "Cookie"
+    server.request("POST", "/permanent/0")
+    _, _, headers = server.request("GET", "/untouched")
+    assert headers.get_all("Set-Cookie") is None and headers.get("Vary") is None

@@ -189,3 +189,14 @@ def test_live_overflow_keeps_the_previous_session(live: Callable[..., LiveServer
     assert status == 500 and headers.get_all("Set-Cookie") is None
     status, body, _ = server.request("GET", "/show")
     assert b'"blob":1000' in body.replace(b" ", b"")
+
+
+@pytest.mark.parametrize("fmt", ["signed", "flask"])
+def test_hostile_cookies_over_a_live_server(fmt: str, live: Callable[..., LiveServer]) -> None:
+    server = live(make_app(CHUNKED_SESSION_FORMAT=fmt, TESTING=False))
+    for value in [v for v in HOSTILE if v.isascii() and v.isprintable()] + ["x" * 9000]:
+        for name in ("session", "session_1", "session:0"):
+            header = {"Cookie": f"{name}={value}; {name}={value[::-1]}"}
+            status, body, _ = server.request("GET", "/show", headers=header)
+            assert status == 200, (name, value, body)
+            assert b'"keys":[]' in body.replace(b" ", b"")

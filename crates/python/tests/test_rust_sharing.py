@@ -134,3 +134,22 @@ def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> 
         fresh.set_cookie(name, rest.split(";")[0])
     assert fresh.get("/pair").text == repr(((1, 2), 2**80))
     assert keygen() != key
+
+
+def test_a_persistent_session_from_rust_is_permanent_in_flask(key: str) -> None:
+    from chunked_cookie_session import _native
+
+    rust = _native.Engine("signed", key=key, secure=False, samesite=None)
+    handle = rust.open(None)
+    handle.replace({"user": "ada"}, True)  # persistent, and no `_permanent` entry
+    [cookie] = handle.finish(200, accessed=True).cookies
+    assert "Max-Age=" in cookie.line
+    app = make_app(CHUNKED_SESSION_KEY=key)
+
+    @app.get("/is-permanent")
+    def is_permanent() -> str:
+        return repr((flask.session.permanent, flask.session.modified, flask.session["user"]))
+
+    client = app.test_client()
+    client.set_cookie("session", cookie.line.split(";")[0].partition("=")[2])
+    assert client.get("/is-permanent").text == "(True, False, 'ada')"

@@ -92,6 +92,18 @@ def test_every_python_type_round_trips(config: dict[str, Any], live: Callable[..
     assert all(json.loads(body).values()), body
 
 
+def test_a_response_keeps_its_own_cache_control() -> None:
+    app = make_app()
+
+    @app.post("/cached")
+    def cached() -> Any:
+        flask.session["user"] = "ada"
+        return "ok", 200, {"Cache-Control": "no-cache"}
+
+    rv = app.test_client().post("/cached")
+    assert sets(rv) and rv.headers.getlist("Cache-Control") == ["no-cache"]
+
+
 def test_naive_datetimes_come_back_in_utc_as_in_flask() -> None:
     from datetime import datetime, timezone
 
@@ -120,9 +132,12 @@ def test_vary_and_untouched_requests(config: dict[str, Any]) -> None:
     assert set_cookies(rv) == [] and "Vary" not in rv.headers
     rv = client.get("/show")
     assert set_cookies(rv) == [] and rv.headers["Vary"] == "Cookie"
-    # Storing the same value again is a change for Flask: it is written.
+    # Storing the same value again is a change for Flask: it is written, and a response
+    # that sets session cookies is kept out of shared caches.
     rv = client.post("/set/user/ada")
     assert sets(rv)
+    assert rv.headers["Cache-Control"] == "private, no-store"
+    assert "Cache-Control" not in client.get("/show").headers
 
 
 def show(app: Flask, cookies: dict[str, str]) -> Any:

@@ -62,5 +62,6 @@ def _finish_session(response: Response) -> Response:
     if outcome.replace_response and outcome.failure is not None:
         # The app's handler for the exception (or for 500), else werkzeug's 500 page;
         # save_session then writes nothing for that 5xx.
-        return app.make_response(app.handle_user_exception(not_saved(outcome.failure)))
+        replaced: Response = app.make_response(app.handle_user_exception(not_saved(outcome.failure)))
+        return replaced
     return response

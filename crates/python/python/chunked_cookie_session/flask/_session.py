@@ -49,7 +49,7 @@ class ChunkedCookieSession(SecureCookieSession):
 
     # A change after the outcome was decided (an after_request hook that runs later)
     # forgets that outcome, so save_session decides again.
-    @property  # type: ignore[override]
+    @property
     def modified(self) -> bool:
         return bool(self.__dict__.get("_modified", False))
 

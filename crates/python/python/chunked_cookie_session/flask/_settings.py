@@ -5,7 +5,7 @@ read that way too, and may change after the app starts), and one engine per set 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
 
 from .._native import Engine, check_key
 from ._errors import ConfigurationError
@@ -39,8 +39,42 @@ MAKE_A_KEY = (
     "or `openssl rand -base64 32`) and keep it out of the code, in an environment variable"
 )
 
-#: Every value an engine depends on, as a hashable tuple.
-Settings = tuple[Any, ...]
+
+class Settings(NamedTuple):
+    """Every value an engine depends on: hashable, so engines are kept per value."""
+
+    format: str
+    layout: str
+    key: Optional[str]
+    old_keys: tuple[str, ...]
+    secret: Optional[bytes]
+    fallbacks: tuple[bytes, ...]
+    salt: bytes
+    name: str
+    path: str
+    domain: Optional[str]
+    secure: bool
+    httponly: bool
+    samesite: Optional[str]
+    partitioned: bool
+    max_size: Optional[int]
+    lifetime: int
+    idle_timeout: Optional[int]
+    refresh: bool
+    migrate: bool
+    migrate_name: Optional[str]
+
+    @property
+    def old_name(self) -> str:
+        """The cookie name the sessions of a migration used."""
+        return self.migrate_name or self.name
+
+    def previous_layouts(self) -> list[str]:
+        """The Flask layouts read in a migration, in order."""
+        if not self.migrate or self.secret is None:
+            return []
+        same = self.format == "flask" and self.old_name == self.name
+        return [old for old in LAYOUTS if not (same and old == self.layout)]
 
 
 def _bytes(secret: Union[str, bytes]) -> bytes:
@@ -59,77 +93,67 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
     """The settings in force for this request."""
     config = app.config
     fmt = config["CHUNKED_SESSION_FORMAT"]
+    native = fmt != "flask"
     secret = app.secret_key
-    return (
-        fmt,
-        config["CHUNKED_SESSION_FLASK_LAYOUT"],
-        config["CHUNKED_SESSION_KEY"] if fmt != "flask" else None,
-        tuple(config["CHUNKED_SESSION_OLD_KEYS"] or ()) if fmt != "flask" else (),
-        _bytes(secret) if secret else None,
-        tuple(_bytes(k) for k in config["SECRET_KEY_FALLBACKS"] or ()),
-        _bytes(config["CHUNKED_SESSION_FLASK_SALT"]),
-        interface.get_cookie_name(app),
-        interface.get_cookie_path(app),
-        interface.get_cookie_domain(app),
-        bool(interface.get_cookie_secure(app)),
-        bool(interface.get_cookie_httponly(app)),
-        interface.get_cookie_samesite(app),
-        bool(interface.get_cookie_partitioned(app)),
-        config["CHUNKED_SESSION_MAX_SIZE"],
-        int(app.permanent_session_lifetime.total_seconds()),
-        _seconds(config["CHUNKED_SESSION_IDLE_TIMEOUT"]),
-        bool(config["SESSION_REFRESH_EACH_REQUEST"]),
-        bool(config["CHUNKED_SESSION_MIGRATE"]),
-        config["CHUNKED_SESSION_MIGRATE_NAME"],
+    return Settings(
+        format=fmt,
+        layout=config["CHUNKED_SESSION_FLASK_LAYOUT"],
+        key=config["CHUNKED_SESSION_KEY"] if native else None,
+        old_keys=tuple(config["CHUNKED_SESSION_OLD_KEYS"] or ()) if native else (),
+        secret=_bytes(secret) if secret else None,
+        fallbacks=tuple(_bytes(k) for k in config["SECRET_KEY_FALLBACKS"] or ()),
+        salt=_bytes(config["CHUNKED_SESSION_FLASK_SALT"]),
+        name=interface.get_cookie_name(app),
+        path=interface.get_cookie_path(app),
+        domain=interface.get_cookie_domain(app),
+        secure=bool(interface.get_cookie_secure(app)),
+        httponly=bool(interface.get_cookie_httponly(app)),
+        samesite=interface.get_cookie_samesite(app),
+        partitioned=bool(interface.get_cookie_partitioned(app)),
+        max_size=config["CHUNKED_SESSION_MAX_SIZE"],
+        lifetime=int(app.permanent_session_lifetime.total_seconds()),
+        idle_timeout=_seconds(config["CHUNKED_SESSION_IDLE_TIMEOUT"]),
+        refresh=bool(config["SESSION_REFRESH_EACH_REQUEST"]),
+        migrate=bool(config["CHUNKED_SESSION_MIGRATE"]),
+        migrate_name=config["CHUNKED_SESSION_MIGRATE_NAME"],
     )
 
 
-def build(settings: Settings) -> Optional[Engine]:
+def build(s: Settings) -> Optional[Engine]:
     """The engine for a set of settings; ``None`` for Flask's format without a
     ``SECRET_KEY`` (Flask's null session then, as Flask does)."""
-    (
-        fmt, layout, key, old_keys, secret, fallbacks, salt, name, path, domain, secure,
-        httponly, samesite, partitioned, max_size, lifetime, idle, refresh, migrate,
-        migrate_name,
-    ) = settings
     cookie: dict[str, Any] = dict(
-        name=name, path=path, domain=domain, secure=secure, httponly=httponly,
-        samesite=samesite, partitioned=partitioned,
+        name=s.name, path=s.path, domain=s.domain, secure=s.secure, httponly=s.httponly,
+        samesite=s.samesite, partitioned=s.partitioned,
     )
     flask: dict[str, Any] = dict(
-        secret_key=secret, fallbacks=list(fallbacks), salt=salt, lifetime=lifetime,
-        refresh_each_request=refresh,
+        secret_key=s.secret, fallbacks=list(s.fallbacks), salt=s.salt, lifetime=s.lifetime,
+        refresh_each_request=s.refresh,
     )
-    previous = []
-    if migrate and secret is not None:
-        budget = max(max_size or 0, RECIPE_BUDGET) if not partitioned else max_size
-        old_cookie = dict(cookie, name=migrate_name or name)
-        for old in LAYOUTS:
-            if fmt != "flask" or old != layout or old_cookie["name"] != name:
-                previous.append(Engine("flask", layout=old, max_size=budget, **flask, **old_cookie))
-    if fmt == "flask":
-        if secret is None:
+    # Previous sessions are read up to what the recipe's ten cookies hold, whatever the
+    # budget for writing (a partitioned cookie cannot hold more than its own budget).
+    budget = s.max_size if s.partitioned else max(s.max_size or 0, RECIPE_BUDGET)
+    previous = [
+        Engine("flask", layout=old, max_size=budget, **flask, **dict(cookie, name=s.old_name))
+        for old in s.previous_layouts()
+    ]
+    if s.format == "flask":
+        if s.secret is None:
             return None
-        return Engine("flask", layout=layout, max_size=max_size, previous=previous, **flask, **cookie)
+        return Engine("flask", layout=s.layout, max_size=s.max_size, previous=previous, **flask, **cookie)
     return Engine(
-        fmt, key=key, old_keys=list(old_keys), max_size=max_size, lifetime=lifetime,
-        idle_timeout=idle, refresh_each_request=refresh, expires_date=True,
-        previous=previous, **cookie,
+        s.format, key=s.key, old_keys=list(s.old_keys), max_size=s.max_size,
+        lifetime=s.lifetime, idle_timeout=s.idle_timeout, refresh_each_request=s.refresh,
+        expires_date=True, previous=previous, **cookie,
     )
 
 
-def migrated_name(engine_settings: Settings, index: Optional[int]) -> Optional[str]:
+def migrated_name(settings: Settings, index: Optional[int]) -> Optional[str]:
     """The name of the previous format a session was read from."""
     if index is None:
         return None
-    fmt, layout, name, migrate_name = (
-        engine_settings[0], engine_settings[1], engine_settings[7], engine_settings[-1]
-    )
-    renamed = (migrate_name or name) != name
-    names = [
-        n for n, old in zip(MIGRATIONS, LAYOUTS) if fmt != "flask" or old != layout or renamed
-    ]
-    return names[index]
+    layout = settings.previous_layouts()[index]
+    return MIGRATIONS[LAYOUTS.index(layout)]
 
 
 def validate(interface: SessionInterface, app: Flask) -> None:
