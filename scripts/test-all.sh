@@ -18,10 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if ! .venv/bin/python -c 'import flask, itsdangerous' >/dev/null 2>&1; then
-  echo "installing Flask and itsdangerous from PyPI into .venv"
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' 'itsdangerous>=2.2,<2.3'
+# Flask and itsdangerous are the oracle of the Flask format; pytest (below 9, which Flask
+# 3.1's own tests/conftest.py does not run on), greenlet and mypy test the Python package,
+# which maturin builds.
+if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy' >/dev/null 2>&1; then
+  echo "installing Flask, itsdangerous, pytest, greenlet, maturin and mypy from PyPI into .venv"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' \
+    'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2'
 fi
 export FLASK_PYTHON="$PWD/.venv/bin/python"
 
@@ -47,3 +51,17 @@ step "tests, every feature"
 # The comparison harness (crates/bench) has no tests; clippy checks it above, and it runs
 # on its own: `cargo run --release -p bench`.
 cargo test --workspace --all-features --exclude bench
+
+# The Python package (crates/python): built into .venv with the dev profile, which reuses
+# what the steps above compiled (`pip install ./crates/python` builds the same in release,
+# as users install it), type-checked, then its pytest suite: the Flask extension against
+# Flask's test client, live servers, the playground and the CLI, and Flask's own session
+# tests from Flask's sdist (fetched into .venv/cache on the first run).
+step "python package: build into .venv (maturin develop)"
+VIRTUAL_ENV="$PWD/.venv" .venv/bin/maturin develop --quiet --profile dev -m crates/python/Cargo.toml
+
+step "python package: mypy --strict"
+(cd crates/python/python && ../../../.venv/bin/python -m mypy --strict chunked_cookie_session)
+
+step "python package: pytest"
+(cd crates/python && ../../.venv/bin/python -m pytest -q)
