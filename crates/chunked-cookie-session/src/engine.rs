@@ -349,7 +349,7 @@ impl SessionEngine {
     /// # Errors
     ///
     /// [`SaveError::Overflow`] when the session does not fit in the budget under
-    /// [`OverflowPolicy::Error`]: then nothing at all should be written.
+    /// [`OverflowPolicy::Error`](crate::OverflowPolicy::Error): then nothing at all should be written.
     ///
     /// # Example
     ///

@@ -25,6 +25,18 @@
 //! | `dict` with one tag-like key | [`Dict<T>`] | `{" di": {"<key>__": ...}}` |
 //! | `int` beyond 64 bits | [`BigInt`] | digits |
 //!
+//! # Python values
+//!
+//! [`PyValue`] is the Python value a tagged entry stands for (a `tuple`, `bytes`, a
+//! `datetime`, …), for code that hands sessions to Python: the `chunked-cookie-session`
+//! Python package maps Python objects onto it one for one and leaves every rule of the
+//! tagged JSON to this crate. [`Session::with_python_entries`](crate::Session::with_python_entries)
+//! and [`Session::set_python_entries`](crate::Session::set_python_entries) hand a session's
+//! entries over and take them back in that form, for a Flask engine or a native one
+//! ([`SessionEngine::load_python`](crate::SessionEngine::load_python) reads a native
+//! session straight into it), and [`python_from_json`] and [`python_to_json`] read and write
+//! Flask's JSON from it.
+//!
 //! `_permanent` is an ordinary entry in Flask; here it is also the session's persistence:
 //! [`Session::set_persistent`](crate::Session::set_persistent) writes it, and a permanent
 //! session's cookies carry `Expires` (Flask's `PERMANENT_SESSION_LIFETIME` from now), a
