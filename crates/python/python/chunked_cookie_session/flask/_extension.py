@@ -58,6 +58,10 @@ def _finish_session(response: Response) -> Response:
         return response
     if session._handle is None:
         return response
+    # Decided already when init_app ran twice on this app.
+    decided = session._finished is not None and session._finished[0] is response
+    if decided:
+        return response
     outcome = interface.finish(app, session, response)
     if outcome.replace_response and outcome.failure is not None:
         # The app's handler for the exception (or for 500), else werkzeug's 500 page;
