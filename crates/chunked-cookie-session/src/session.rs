@@ -257,16 +257,30 @@ impl Session {
     }
 
     /// Ends the session: removes every entry and deletes every session cookie the request
-    /// carried, whatever happens to the session later in this request.
+    /// carried, without decoding them.
+    ///
+    /// Entries written after `purge` in the same request (a flash message after logout,
+    /// say) start a fresh session: the response then deletes the old cookies it does not
+    /// overwrite and writes the new session, with a new generation id, a new lifetime and
+    /// the configured persistence. Nothing of the old session survives into it.
     ///
     /// # Example
     ///
     /// ```
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
-    /// let session = engine.load(["session=anything"]);
+    /// let session = engine.load(["session=anything; session_1=more"]);
     /// session.purge();
     /// let outcome = engine.save(&session).unwrap();
-    /// assert!(outcome.cookies[0].is_removal());
+    /// assert!(outcome.cookies.iter().all(|cookie| cookie.is_removal()));
+    /// assert_eq!(outcome.cookies.len(), 2);
+    ///
+    /// // Logout with a farewell message: the old chunks go, a fresh session comes.
+    /// let session = engine.load(["session=anything; session_1=more"]);
+    /// session.purge();
+    /// session.insert("flash", "bye").unwrap();
+    /// let outcome = engine.save(&session).unwrap();
+    /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
+    /// assert_eq!(names, [("session_1", true), ("session", false)]);
     /// ```
     pub fn purge(&self) {
         self.raw().purge();

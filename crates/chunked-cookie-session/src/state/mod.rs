@@ -204,10 +204,14 @@ impl State {
         self.map.clear();
     }
 
-    /// Ends the session without decoding it: whatever came in is deleted.
+    /// Ends the session without decoding it: whatever came in is deleted. Entries written
+    /// afterwards in the same request start a fresh session, which inherits nothing from
+    /// the old one (deadline, persistence).
     pub(crate) fn purge(&mut self) {
         self.accessed = true;
         self.map.clear();
+        self.meta = None;
+        self.persistent = None;
         self.purged = true;
         self.modified = true;
     }
