@@ -1,12 +1,15 @@
 //! Reassembling one token from the cookies of a request.
 
+use std::borrow::Cow;
+
 use super::{ChunkSet, Count, Incoming, Layout};
 use crate::reason::LoadReason;
 
-/// A token reassembled from its chunks.
+/// A token reassembled from its chunks: borrowed from the request's cookie when one chunk
+/// carries it all (the common case), joined into one buffer otherwise.
 #[derive(Debug)]
-pub(crate) struct Joined {
-    pub token: String,
+pub(crate) struct Joined<'a> {
+    pub token: Cow<'a, str>,
     /// The chunk indices the request carried past the joined count: debris that the
     /// response deletes.
     pub debris: ChunkSet,
@@ -43,13 +46,13 @@ pub(crate) fn firsts<'a>(layout: &Layout, incoming: &'a Incoming) -> Vec<&'a str
 /// Chunks are found by index, never by position in the header. With a manifest each later
 /// chunk must carry chunk 0's generation id: a missing chunk and a chunk from another write
 /// are told apart, and neither ever yields a partial join.
-pub(crate) fn join(
+pub(crate) fn join<'a>(
     layout: &Layout,
-    incoming: &Incoming,
-    chunk0: &str,
+    incoming: &'a Incoming,
+    chunk0: &'a str,
     limit: usize,
     byte_cap: usize,
-) -> Result<Joined, LoadReason> {
+) -> Result<Joined<'a>, LoadReason> {
     // A chunk 0 over the cap is refused before anything of it is read.
     if chunk0.len() > byte_cap {
         return Err(LoadReason::TooLarge);
@@ -93,7 +96,10 @@ pub(crate) fn join(
     if len > byte_cap {
         return Err(LoadReason::TooLarge);
     }
-    let token = pieces.concat();
+    let token = match pieces[..] {
+        [whole] => Cow::Borrowed(whole),
+        _ => Cow::Owned(pieces.concat()),
+    };
     Ok(Joined {
         token,
         debris: incoming.present().at_or_past(pieces.len()),
@@ -133,7 +139,7 @@ mod tests {
     fn joined(header: &str) -> Result<String, LoadReason> {
         let got = incoming(header, &LAYOUT);
         let first = firsts(&LAYOUT, &got);
-        join(&LAYOUT, &got, first[0], 16, 1 << 16).map(|joined| joined.token)
+        join(&LAYOUT, &got, first[0], 16, 1 << 16).map(|joined| joined.token.into_owned())
     }
 
     #[test]

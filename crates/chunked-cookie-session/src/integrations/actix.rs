@@ -50,7 +50,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{SAVE_FAILED, load_session, log_entry_error};
+use super::{
+    READ_FAILED, SAVE_FAILED, UPDATE_FAILED, header_refused, load_session, log_entry_error,
+};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
 use crate::outcome::ResponseInfo;
@@ -261,9 +263,7 @@ fn finish<B>(
             Ok(value) => {
                 headers.append(HeaderName::from_static(name), value);
             }
-            // The configuration is validated, so a line is always a valid header value;
-            // should that ever fail, dropping it is all that is left to do.
-            Err(_) => tracing::error!(header = name, "a session header is not a valid value"),
+            Err(_) => header_refused(name),
         }
     }
     response
@@ -311,7 +311,7 @@ impl ResponseError for GetError {
         log_entry_error(self);
         HttpResponse::InternalServerError()
             .content_type("text/plain; charset=utf-8")
-            .body("the session could not be read\n")
+            .body(READ_FAILED)
     }
 }
 
@@ -325,6 +325,6 @@ impl ResponseError for InsertError {
         log_entry_error(self);
         HttpResponse::InternalServerError()
             .content_type("text/plain; charset=utf-8")
-            .body("the session could not be updated\n")
+            .body(UPDATE_FAILED)
     }
 }

@@ -51,7 +51,9 @@ use ::axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-use super::{SAVE_FAILED, load_session, log_entry_error};
+use super::{
+    READ_FAILED, SAVE_FAILED, UPDATE_FAILED, header_refused, load_session, log_entry_error,
+};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
 use crate::outcome::ResponseInfo;
@@ -257,9 +259,7 @@ fn finish(layer: &SessionLayer, session: &Session, response: Response) -> Respon
             Ok(value) => {
                 headers.append(HeaderName::from_static(name), value);
             }
-            // The configuration is validated, so a line is always a valid header value;
-            // should that ever fail, dropping it is all that is left to do.
-            Err(_) => tracing::error!(header = name, "a session header is not a valid value"),
+            Err(_) => header_refused(name),
         }
     }
     response
@@ -269,11 +269,7 @@ fn finish(layer: &SessionLayer, session: &Session, response: Response) -> Respon
 impl IntoResponse for GetError {
     fn into_response(self) -> Response {
         log_entry_error(&self);
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the session could not be read\n",
-        )
-            .into_response()
+        (StatusCode::INTERNAL_SERVER_ERROR, READ_FAILED).into_response()
     }
 }
 
@@ -281,11 +277,7 @@ impl IntoResponse for GetError {
 impl IntoResponse for InsertError {
     fn into_response(self) -> Response {
         log_entry_error(&self);
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the session could not be updated\n",
-        )
-            .into_response()
+        (StatusCode::INTERNAL_SERVER_ERROR, UPDATE_FAILED).into_response()
     }
 }
 

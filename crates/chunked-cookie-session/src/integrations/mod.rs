@@ -18,6 +18,20 @@ use crate::session::Session;
 /// the error the engine logged, and in the `SaveError` an application's own hook receives.
 pub(crate) const SAVE_FAILED: &str = "the session could not be saved\n";
 
+/// The body of the 500 that `?` on [`Session::get`](crate::Session::get) answers with.
+pub(crate) const READ_FAILED: &str = "the session could not be read\n";
+
+/// The body of the 500 that `?` on [`Session::insert`](crate::Session::insert) answers
+/// with.
+pub(crate) const UPDATE_FAILED: &str = "the session could not be updated\n";
+
+/// Logs a session header the framework refused. The configuration is validated, so a line
+/// is always a valid header value; should one ever be refused, dropping it (and saying so)
+/// is all that is left to do.
+pub(crate) fn header_refused(name: &str) {
+    tracing::error!(header = name, "a session header is not a valid value");
+}
+
 /// Loads the request's session from the raw bytes of every `Cookie` field.
 pub(crate) fn load_session<'a>(
     engine: &SessionEngine,
