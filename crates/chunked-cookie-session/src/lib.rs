@@ -58,6 +58,7 @@
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod integrations;
 
+pub mod csrf;
 mod engine;
 mod inspect;
 mod outcome;

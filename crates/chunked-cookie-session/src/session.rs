@@ -292,7 +292,8 @@ impl Session {
     /// (every write draws one) and with a new absolute lifetime, so the session does not
     /// inherit the deadline of the anonymous session it grew from; every cookie of the old
     /// write is replaced or deleted in that same response, so a chunk of the old set can never
-    /// be joined with the new one.
+    /// be joined with the new one. The session's CSRF token ([`csrf`](crate::csrf)) is
+    /// dropped, so a token seen before the login is refused after it.
     ///
     /// What it cannot do: like every client-side session, a copy of the old cookie set
     /// taken before the renewal stays valid until its own deadline, because nothing on the

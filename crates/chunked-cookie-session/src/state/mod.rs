@@ -22,6 +22,10 @@ use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
 
+/// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
+/// state knows by name, since [`State::renew`] drops it.
+pub(crate) const CSRF_KEY: &str = "_csrf";
+
 /// How many candidate sets of twins a request may carry before its cookies are refused as
 /// too large: a host-only and a Domain copy of a session, say, with room for a third.
 const TWIN_SETS: usize = 3;
@@ -217,9 +221,11 @@ impl State {
     }
 
     /// The next write starts a new absolute lifetime (and, as every write does, a new
-    /// generation id).
+    /// generation id); the CSRF token goes, so one planted before a login is worthless
+    /// after it.
     pub(crate) fn renew(&mut self) {
         self.ensure_loaded();
+        self.map.remove(CSRF_KEY);
         self.renewed = true;
         self.modified = true;
     }
