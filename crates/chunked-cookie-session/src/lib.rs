@@ -39,6 +39,7 @@
 //! | feature | adds |
 //! |---|---|
 //! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
+//! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8; implies `axum` |
 //! | `actix` | middleware and a `Session` extractor for actix-web 4 |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
 //! | `flask` | Flask's session cookie format, stock and chunked |
@@ -106,3 +107,5 @@ pub use state::Sizes;
 pub use integrations::actix;
 #[cfg(feature = "axum")]
 pub use integrations::axum;
+#[cfg(feature = "tower-sessions")]
+pub use integrations::tower_sessions;

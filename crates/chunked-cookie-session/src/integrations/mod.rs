@@ -7,6 +7,8 @@
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "tower-sessions")]
+pub mod tower_sessions;
 
 use std::borrow::Cow;
 
