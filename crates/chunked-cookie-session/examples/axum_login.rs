@@ -66,15 +66,24 @@ impl AuthUser for User {
     }
 }
 
-/// The login form.
-#[derive(Clone, Deserialize)]
+/// What the backend checks.
+#[derive(Clone)]
 pub struct Credentials {
     name: String,
     password: String,
 }
 
+impl std::fmt::Debug for Credentials {
+    // No password in the logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An in-memory user table, as axum-login's examples have one.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Backend {
     users: Arc<HashMap<i64, User>>,
 }
@@ -112,16 +121,17 @@ impl AuthnBackend for Backend {
 
 type Auth = AuthSession<Backend>;
 
-/// The form fields every POST carries besides its own.
+/// The login form.
 #[derive(Deserialize)]
-pub struct LoginForm {
+struct LoginForm {
     name: String,
     password: String,
     csrf_token: String,
 }
 
+/// A form with nothing but its CSRF token.
 #[derive(Deserialize)]
-pub struct CsrfForm {
+struct CsrfForm {
     csrf_token: String,
 }
 
@@ -258,6 +268,10 @@ fn internal(err: impl std::fmt::Display) -> Response {
 
 /// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
 /// fresh one, which logs everyone out at every restart.
+///
+/// # Panics
+///
+/// When `SESSION_KEY` is not a key.
 pub fn engine() -> SessionEngine {
     let key = match std::env::var("SESSION_KEY") {
         Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),

@@ -41,8 +41,11 @@
 //! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
 //! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8; implies `axum` |
 //! | `actix` | middleware and a `Session` extractor for actix-web 4 |
+//! | `actix-flash` | [`actix_flash`]: a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session; implies `actix` |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
 //! | `flask` | Flask's session cookie format, stock and chunked |
+//!
+//! Without a feature: [`csrf`], per-session CSRF tokens for every adapter.
 //!
 //! # Limitations
 //!
@@ -105,6 +108,8 @@ pub use state::Sizes;
 
 #[cfg(feature = "actix")]
 pub use integrations::actix;
+#[cfg(feature = "actix-flash")]
+pub use integrations::actix_flash;
 #[cfg(feature = "axum")]
 pub use integrations::axum;
 #[cfg(feature = "tower-sessions")]

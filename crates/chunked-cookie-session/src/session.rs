@@ -323,6 +323,13 @@ impl Session {
         self.raw().renew();
     }
 
+    /// True once the adapter finished the response: a change made afterwards (by a
+    /// middleware wrapped outside the session's, say) never reaches the client.
+    #[cfg_attr(not(feature = "actix-flash"), allow(dead_code))]
+    pub(crate) fn is_finished(&self) -> bool {
+        self.raw().is_finished()
+    }
+
     /// True when this request changed the session (insert, remove, clear, purge, a change of
     /// persistence).
     pub fn is_modified(&self) -> bool {

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "actix")]
 pub mod actix;
+#[cfg(feature = "actix-flash")]
+pub mod actix_flash;
 #[cfg(feature = "axum")]
 pub mod axum;
 #[cfg(feature = "tower-sessions")]

@@ -93,6 +93,8 @@ pub(crate) struct State {
     modified: bool,
     purged: bool,
     renewed: bool,
+    /// Set once an adapter has finished the response: a change after it is lost.
+    finished: bool,
 }
 
 impl State {
@@ -110,6 +112,7 @@ impl State {
             modified: false,
             purged: false,
             renewed: false,
+            finished: false,
         }
     }
 
@@ -162,6 +165,18 @@ impl State {
 
     pub(crate) fn is_purged(&self) -> bool {
         self.purged
+    }
+
+    /// True once an adapter finished the response ([`SessionEngine::finish`]): what
+    /// changes afterwards never reaches the client.
+    ///
+    /// [`SessionEngine::finish`]: crate::SessionEngine::finish
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    pub(crate) fn mark_finished(&mut self) {
+        self.finished = true;
     }
 
     /// Stores `value` under `key`; an equal value changes nothing.

@@ -139,6 +139,15 @@ impl Browser {
         .await
     }
 
+    /// A GET as a browser navigating to a page sends it (`Accept: text/html`).
+    pub async fn navigate(&self, path: &str) -> Page {
+        let request = self
+            .client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        read(request.send().await.expect("a response")).await
+    }
+
     /// Posts a form; values are URL-safe ASCII in these tests.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
         let body: Vec<String> = form

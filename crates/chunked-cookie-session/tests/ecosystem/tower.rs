@@ -70,7 +70,9 @@ fn routes() -> Router {
         .route(
             "/token",
             get(|session: TowerSession| async move {
-                csrf::tower_token(&session).await.expect("the relay answers")
+                csrf::tower_token(&session)
+                    .await
+                    .expect("the relay answers")
             }),
         )
         .route(
@@ -145,11 +147,19 @@ async fn the_budget_is_the_engines_and_the_hook_answers() {
     let page = browser.post("/grow", &[]).await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(page.body, "the session could not be saved\n");
-    assert!(page.cookies().is_empty(), "nothing written: {:?}", page.headers);
-    assert_eq!(browser.cookie_header(), before, "the client keeps its session");
+    assert!(
+        page.cookies().is_empty(),
+        "nothing written: {:?}",
+        page.headers
+    );
+    assert_eq!(
+        browser.cookie_header(),
+        before,
+        "the client keeps its session"
+    );
 
-    let hooked = TowerSessions::new(engine())
-        .on_save_error(|_| Redirect::to("/too-big").into_response());
+    let hooked =
+        TowerSessions::new(engine()).on_save_error(|_| Redirect::to("/too-big").into_response());
     let browser = Browser::new(serve_axum(app(&hooked)));
     let page = browser.post("/grow", &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
@@ -170,8 +180,7 @@ async fn writes_through_both_handles_in_one_request_survive() {
     let (browser, _) = start();
     browser.post("/both", &[]).await;
     browser.post("/both", &[]).await;
-    let seen = serde_json::from_str::<Value>(&browser.get("/both/read").await.body)
-        .expect("JSON");
+    let seen = serde_json::from_str::<Value>(&browser.get("/both/read").await.body).expect("JSON");
     assert_eq!(seen["via_tower"], 2);
     assert_eq!(seen["via_ours"], 2);
     assert_eq!(seen["keys"], json!([ID_KEY, "via_ours", "via_tower"]));
@@ -215,7 +224,10 @@ async fn always_save_writes_nothing_for_an_unchanged_record() {
         .layer(sessions.layer());
     let browser = Browser::new(serve_axum(app));
     let page = browser.get("/read").await;
-    assert!(page.cookies().is_empty(), "an untouched visitor gets no cookie");
+    assert!(
+        page.cookies().is_empty(),
+        "an untouched visitor gets no cookie"
+    );
     browser.post("/bump", &[]).await;
     let page = browser.get("/read").await;
     assert_eq!(page.json()["n"], 1);
@@ -262,7 +274,11 @@ async fn a_session_manager_layer_outside_is_refused_at_once() {
     let browser = Browser::new(serve_axum(app));
     let page = browser.get("/read").await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(page.body.contains("install TowerSessions::layer() outside"), "{}", page.body);
+    assert!(
+        page.body.contains("install TowerSessions::layer() outside"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
