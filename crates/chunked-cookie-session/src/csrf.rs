@@ -180,12 +180,28 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 /// # Example
 ///
 /// ```
-/// use chunked_cookie_session::csrf;
-/// async fn form(session: tower_sessions::Session) -> Result<String, tower_sessions::session::Error> {
-///     let token = csrf::tower_token(&session).await?;
-///     Ok(format!(r#"<input type="hidden" name="{}" value="{token}">"#, csrf::FORM_FIELD))
+/// use axum::{Router, body::Body, http::Request, routing::get};
+/// use chunked_cookie_session::tower_sessions::TowerSessions;
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, csrf};
+/// use tower::ServiceExt;
+///
+/// async fn form(session: tower_sessions::Session) -> String {
+///     let token = csrf::tower_token(&session).await.expect("the relay answers");
+///     format!(r#"<input type="hidden" name="{}" value="{token}">"#, csrf::FORM_FIELD)
 /// }
-/// # let _ = form;
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine);
+/// let app: Router = Router::new()
+///     .route("/", get(form))
+///     .layer(sessions.session_manager_layer())
+///     .layer(sessions.layer());
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let response = app.oneshot(Request::new(Body::empty())).await.unwrap();
+/// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("session="));
+/// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+/// assert!(body.starts_with(br#"<input type="hidden" name="csrf_token""#));
+/// # });
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_token(
@@ -209,14 +225,30 @@ pub async fn tower_token(
 /// # Example
 ///
 /// ```
-/// use chunked_cookie_session::csrf;
-/// async fn transfer(session: tower_sessions::Session, submitted: String) -> &'static str {
-///     if !csrf::tower_verify(&session, &submitted).await {
-///         return "refused";
-///     }
-///     "done"
+/// use axum::{Router, body::Body, http::Request, routing::get};
+/// use chunked_cookie_session::tower_sessions::TowerSessions;
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, csrf};
+/// use tower::ServiceExt;
+///
+/// async fn check(session: tower_sessions::Session) -> String {
+///     let forged_first = csrf::tower_verify(&session, &csrf::generate()).await;
+///     let token = csrf::tower_token(&session).await.expect("the relay answers");
+///     let real = csrf::tower_verify(&session, &token).await;
+///     let forged = csrf::tower_verify(&session, &csrf::generate()).await;
+///     format!("{forged_first} {real} {forged}")
 /// }
-/// # let _ = transfer;
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine);
+/// let app: Router = Router::new()
+///     .route("/", get(check))
+///     .layer(sessions.session_manager_layer())
+///     .layer(sessions.layer());
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let response = app.oneshot(Request::new(Body::empty())).await.unwrap();
+/// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+/// assert_eq!(body, "false true false");
+/// # });
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_verify(session: &::tower_sessions::Session, submitted: &str) -> bool {

@@ -252,11 +252,23 @@ impl TowerSessions {
     /// # use chunked_cookie_session::tower_sessions::TowerSessions;
     /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
     /// let sessions = TowerSessions::new(engine);
-    /// let service = tower::ServiceBuilder::new()
-    ///     .layer(sessions.layer()) // outermost first
-    ///     .layer(sessions.session_manager_layer())
-    ///     .service(axum::routing::get(|| async { "hello" }));
-    /// # let _ = service;
+    /// async fn hello(session: tower_sessions::Session) -> &'static str {
+    ///     session.insert("seen", true).await.unwrap();
+    ///     "hello"
+    /// }
+    /// let app: axum::Router = axum::Router::new()
+    ///     .route("/", axum::routing::get(hello))
+    ///     .layer(
+    ///         tower::ServiceBuilder::new()
+    ///             .layer(sessions.layer()) // outermost first
+    ///             .layer(sessions.session_manager_layer()),
+    ///     );
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// use tower::ServiceExt;
+    /// let response = app.oneshot(axum::http::Request::new(axum::body::Body::empty())).await.unwrap();
+    /// assert_eq!(response.status(), 200);
+    /// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("session="));
+    /// # });
     /// ```
     pub fn layer(&self) -> TowerSessionsLayer {
         TowerSessionsLayer {
