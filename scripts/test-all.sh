@@ -34,7 +34,7 @@ step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # The library is full of feature gates: each feature alone, and none, must build clean.
-for features in "" axum actix private flask; do
+for features in "" axum actix private flask tower-sessions actix-flash; do
   step "clippy, chunked-cookie-session with features [${features}]"
   cargo clippy -p chunked-cookie-session --no-default-features ${features:+--features "$features"} \
     --lib --tests -- -D warnings
