@@ -31,6 +31,8 @@ pub(crate) const HEADER_LEN: usize = 33;
 pub(crate) const HEADER_B64_LEN: usize = 44;
 /// Where the generation id sits in the base64 text of the header.
 pub(crate) const GENERATION_B64: std::ops::Range<usize> = 4..16;
+/// Length of the generation id in bytes.
+pub(crate) const GENERATION_LEN: usize = 9;
 /// Length of the generation id in base64 characters, the prefix of every later chunk.
 pub(crate) const GENERATION_B64_LEN: usize = 12;
 
@@ -41,13 +43,14 @@ const KNOWN_FLAGS: u8 = FLAG_COMPRESSED | FLAG_ENCRYPTED | FLAG_PERSISTENT;
 
 const _: () = assert!(HEADER_LEN.is_multiple_of(3) && HEADER_LEN / 3 * 4 == HEADER_B64_LEN);
 const _: () = assert!(GENERATION_B64.end - GENERATION_B64.start == GENERATION_B64_LEN);
+const _: () = assert!(GENERATION_LEN * 4 / 3 == GENERATION_B64_LEN);
 
 /// A decoded header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Header {
     pub flags: u8,
     pub chunk_count: u8,
-    pub generation: [u8; 9],
+    pub generation: [u8; GENERATION_LEN],
     pub key_id: KeyId,
     pub issued_at: u64,
     pub expires_at: u64,
@@ -98,8 +101,8 @@ impl Header {
 }
 
 /// A fresh random generation id.
-pub(crate) fn new_generation() -> Result<[u8; 9], SaveError> {
-    let mut generation = [0u8; 9];
+pub(crate) fn new_generation() -> Result<[u8; GENERATION_LEN], SaveError> {
+    let mut generation = [0u8; GENERATION_LEN];
     getrandom::fill(&mut generation).map_err(|_| SaveError::Random)?;
     Ok(generation)
 }

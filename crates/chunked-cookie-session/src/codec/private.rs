@@ -18,11 +18,10 @@
 
 use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
-use super::compress::deflate_if_smaller;
 use super::envelope::{self, Prepared, envelope_key, open_verified};
-use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, HEADER_LEN};
+use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
 use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -60,27 +59,43 @@ impl PrivateCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = Zeroizing::new(envelope::serialize(input.map, config)?);
         let mut flags = FLAG_ENCRYPTED;
+        // The nonce, then the JSON serialized right after it: the one buffer that `seal`
+        // encrypts in place, appends the tag to and encodes.
+        // One call to the operating system draws the write's generation id and its nonce.
+        let mut random = [0u8; GENERATION_LEN + NONCE_LEN];
+        getrandom::fill(&mut random).map_err(|_| SaveError::Random)?;
+        let (generation, nonce) = random.split_at(GENERATION_LEN);
+        let mut body = Vec::with_capacity(NONCE_LEN + 512 + TAG_LEN);
+        body.extend_from_slice(nonce);
+        if let Err(err) = envelope::serialize_into(&mut body, input.map, config) {
+            body.zeroize();
+            return Err(err);
+        }
         // `Auto` means "compress signed sessions": a private session is compressed only when
         // the application opted in, because the ciphertext length would otherwise reveal how
         // well secrets compress against attacker-chosen data.
-        let packed = match config.compression {
-            Compression::On => deflate_if_smaller(&json).map(Zeroizing::new),
-            Compression::Auto | Compression::Off => None,
-        };
-        let plaintext: &[u8] = match &packed {
-            Some(packed) => {
-                flags |= FLAG_COMPRESSED;
-                packed
-            }
-            None => &json,
-        };
-        let mut body = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-        body.resize(NONCE_LEN, 0);
-        getrandom::fill(&mut body[..NONCE_LEN]).map_err(|_| SaveError::Random)?;
-        body.extend_from_slice(plaintext);
-        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
+        if config.compression == Compression::On
+            && let Some(packed) =
+                envelope::compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, config)
+                    .map(Zeroizing::new)
+        {
+            body[NONCE_LEN..].zeroize();
+            body.truncate(NONCE_LEN);
+            body.extend_from_slice(&packed);
+            flags |= FLAG_COMPRESSED;
+        }
+        body.reserve_exact(TAG_LEN);
+        let mut id = [0u8; GENERATION_LEN];
+        id.copy_from_slice(generation);
+        Ok(Prepared::new(
+            flags,
+            self.keys.current(),
+            input,
+            body,
+            TAG_LEN,
+            id,
+        ))
     }
 
     /// Opens a token. Only the header is read before the tag verifies, and only to pick the
@@ -128,7 +143,9 @@ pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> St
         &associated_data(name, &header),
         message,
     );
-    let token = envelope::assemble(&header, &body, &tag);
+    // `prepare` left room for the tag: appending it never reallocates (which would leave a
+    // copy of the ciphertext behind, harmless, but a copy).
+    let token = envelope::assemble(&header, body, &tag);
     debug_assert_eq!(token.len(), token_len);
     token
 }

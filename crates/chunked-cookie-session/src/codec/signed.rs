@@ -14,9 +14,8 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::compress::deflate_if_smaller;
 use super::envelope::{self, Prepared, envelope_key, open_verified};
-use super::header::{FLAG_COMPRESSED, HEADER_LEN};
+use super::header::{self, FLAG_COMPRESSED, HEADER_LEN};
 use super::{Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
@@ -47,10 +46,13 @@ impl SignedCodec {
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_>, SaveError> {
-        let json = envelope::serialize(input.map, config)?;
+        // Room for the tag, which sealing appends in place.
+        let mut json = Vec::with_capacity(512 + TAG_LEN);
+        envelope::serialize_into(&mut json, input.map, config)?;
         let mut flags = 0;
         let body = match config.compression {
-            Compression::Auto | Compression::On => match deflate_if_smaller(&json) {
+            Compression::Auto | Compression::On => match envelope::compress(&json, TAG_LEN, config)
+            {
                 Some(packed) => {
                     flags |= FLAG_COMPRESSED;
                     packed
@@ -59,7 +61,15 @@ impl SignedCodec {
             },
             Compression::Off => json,
         };
-        Prepared::new(flags, self.keys.current(), input, body, TAG_LEN)
+        let generation = header::new_generation()?;
+        Ok(Prepared::new(
+            flags,
+            self.keys.current(),
+            input,
+            body,
+            TAG_LEN,
+            generation,
+        ))
     }
 
     /// Opens a token. The header is read before the tag verifies only to pick the key; the
@@ -88,8 +98,9 @@ pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> St
     let tag = mac(prepared.key, name, &header, &prepared.body)
         .finalize()
         .into_bytes();
-    let token = envelope::assemble(&header, &prepared.body, &tag);
-    debug_assert_eq!(token.len(), prepared.token_len);
+    let token_len = prepared.token_len;
+    let token = envelope::assemble(&header, prepared.body, &tag);
+    debug_assert_eq!(token.len(), token_len);
     token
 }
 
