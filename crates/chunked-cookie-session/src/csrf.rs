@@ -54,12 +54,37 @@ use subtle::ConstantTimeEq;
 use crate::session::Session;
 
 /// The session entry that holds the token.
+///
+/// # Example
+///
+/// ```
+/// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, csrf};
+/// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// let token = csrf::token(&session);
+/// assert_eq!(session.get::<String>(csrf::SESSION_KEY).unwrap(), Some(token));
+/// ```
 pub const SESSION_KEY: &str = crate::state::CSRF_KEY;
 
 /// The conventional name of the form field that carries the token.
+///
+/// # Example
+///
+/// ```
+/// let field = format!(r#"<input type="hidden" name="{}">"#, chunked_cookie_session::csrf::FORM_FIELD);
+/// assert_eq!(field, r#"<input type="hidden" name="csrf_token">"#);
+/// ```
 pub const FORM_FIELD: &str = "csrf_token";
 
 /// The conventional name of the request header that carries the token (for scripts).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::csrf::HEADER;
+/// // Lowercase, as HTTP/2 field names must be.
+/// assert_eq!(HEADER, "x-csrf-token");
+/// ```
 pub const HEADER: &str = "x-csrf-token";
 
 /// Bytes of randomness in a token.

@@ -61,6 +61,14 @@ use crate::session::Session;
 
 /// The default session entry, the one actix-web-flash-messages' own `SessionMessageStore`
 /// uses.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::actix_flash::{DEFAULT_KEY, SessionMessageStore};
+/// assert_eq!(SessionMessageStore::default().key(), DEFAULT_KEY);
+/// assert_eq!(DEFAULT_KEY, "_flash");
+/// ```
 pub const DEFAULT_KEY: &str = "_flash";
 
 /// A [`FlashMessageStore`] that keeps flash messages in the request's chunked [`Session`].

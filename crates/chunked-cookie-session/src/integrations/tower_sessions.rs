@@ -100,10 +100,25 @@ use crate::state::CSRF_KEY;
 /// The session entry that keeps tower-sessions' id between requests (22 characters), so
 /// `tower_sessions::Session::id` is stable until `cycle_id` or `flush`. Written only with
 /// the session's other data.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::tower_sessions::ID_KEY;
+/// // The entry an application sees on this crate's `Session`, beside its own.
+/// assert_eq!(ID_KEY, "tower-sessions.id");
+/// ```
 pub const ID_KEY: &str = "tower-sessions.id";
 
 /// The name of the id cookie the relay adds to the request for tower-sessions; it is never
 /// sent to the client, and one a client sends is dropped.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::tower_sessions::RELAY_COOKIE;
+/// assert!(cookie::Cookie::parse(format!("{RELAY_COOKIE}=x")).is_ok());
+/// ```
 pub const RELAY_COOKIE: &str = "chunked-cookie-session.relay";
 
 /// The default lifetime tower-sessions 0.14 gives a record without an `Expiry`.
