@@ -151,8 +151,9 @@ impl Key {
     /// standard base64 (as `openssl rand -base64 32` prints it), padded or not, and derives
     /// a key.
     ///
-    /// Surrounding whitespace is ignored, so the value can come straight from an
-    /// environment variable or a file.
+    /// Whitespace is ignored, around the text and within it, so the value can come
+    /// straight from an environment variable or a file, even as the several lines
+    /// `openssl rand -base64` prints for a secret of more than 48 bytes.
     ///
     /// # Errors
     ///
@@ -173,7 +174,9 @@ impl Key {
     /// assert!(err.to_string().contains("cookie-session keygen"));
     /// ```
     pub fn from_base64(text: &str) -> Result<Key, KeyError> {
-        let text = text.trim().trim_end_matches('=');
+        // openssl wraps its base64 at 64 characters.
+        let joined: Zeroizing<String> = Zeroizing::new(text.split_ascii_whitespace().collect());
+        let text = joined.trim_end_matches('=');
         let secret = Zeroizing::new(
             URL_SAFE_NO_PAD
                 .decode(text)

@@ -391,7 +391,9 @@ impl Session {
 
     /// Whether the session, as it stands now, fits its budget, and how big it would be on
     /// the wire: the handler can ask before it answers, and choose its own response when
-    /// the session will not fit. It has no side effect (it seals a throwaway copy).
+    /// the session will not fit. It changes nothing: it seals a throwaway copy. Like any
+    /// method that looks at the entries, it reads the session first, so the response then
+    /// says `Vary: Cookie` and cleans up what a read cleans up.
     ///
     /// # Errors
     ///

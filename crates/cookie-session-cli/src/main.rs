@@ -184,7 +184,10 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
         builder = builder.lifetime(Duration::from_secs(seconds));
     }
     match args.max_size {
-        Some(bytes) => builder = builder.max_size(bytes),
+        Some(bytes) => {
+            max_size_in_range(bytes, if chunked_flask { FLASK_MAX_CHUNKS } else { 16 })?;
+            builder = builder.max_size(bytes);
+        }
         None if chunked_flask => builder = builder.max_size(RECIPE_BUDGET),
         None => {}
     }
@@ -221,6 +224,19 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     emit(&lines)
 }
 
+/// Refuses a `--max-size` the library would refuse, in the CLI's words: the flag and the
+/// range, not the builder's setting.
+fn max_size_in_range(bytes: usize, cookies: usize) -> Result<(), String> {
+    let most = cookies * (BROWSER_NAME_VALUE_LIMIT + 2);
+    if (512..=most).contains(&bytes) {
+        return Ok(());
+    }
+    Err(format!(
+        "--max-size must be between 512 and {most} bytes (what {cookies} cookies of at most \
+         {BROWSER_NAME_VALUE_LIMIT} bytes hold), not {bytes}"
+    ))
+}
+
 /// A configuration error, in the CLI's words.
 fn config_message(message: &str) -> String {
     format!("{message} (set with --max-size, --name, --lifetime)")
@@ -238,6 +254,25 @@ fn save_message(err: &SaveError, format: &FormatArgs) -> String {
                  bytes of name and value; use --layout chunked to spread it over session:0 … \
                  session:{} (the Flask app must read that layout too)",
                 FLASK_MAX_CHUNKS - 1
+            )
+        }
+        SaveError::Overflow {
+            needed,
+            chunks,
+            max_chunks,
+            ..
+        } if chunks > max_chunks => {
+            let layout = if format.format == Format::Flask {
+                format!(
+                    "Flask's chunked layout holds (session:0 … session:{})",
+                    max_chunks - 1
+                )
+            } else {
+                "a session may take".to_owned()
+            };
+            format!(
+                "the session needs {needed} bytes of Cookie header in {chunks} cookies, more \
+                 than the {max_chunks} cookies {layout}, whatever --max-size says; store less"
             )
         }
         SaveError::Overflow {
@@ -272,6 +307,9 @@ fn reading_engine(
     max_size: Option<usize>,
     idle_timeout: Option<u64>,
 ) -> Result<SessionEngine, Failure> {
+    if let Some(bytes) = max_size {
+        max_size_in_range(bytes, MAX_CHUNKS_CEILING)?;
+    }
     let mut builder = session
         .format
         .config_builder()

@@ -91,7 +91,10 @@ fn error(status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// The answer to a change the session cannot hold: 413 with the sizes for an overflow.
+/// The answer to a change the session cannot hold: 413 with the sizes for an overflow,
+/// 422 with the reason for a value no reader would take back (nested too deep, too large
+/// to inflate, not valid in Flask's tagged JSON). Either way the client's fault, and
+/// nothing was changed.
 fn refused(err: &SaveError) -> Response {
     match *err {
         SaveError::Overflow {
@@ -111,6 +114,12 @@ fn refused(err: &SaveError) -> Response {
                 "chunks": chunks,
                 "max_chunks": max_chunks,
             }),
+        ),
+        SaveError::InvalidFlaskEntry { .. }
+        | SaveError::TooDeep { .. }
+        | SaveError::TooLarge { .. } => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"error": format!("{err}. Nothing was changed.")}),
         ),
         _ => error(
             StatusCode::INTERNAL_SERVER_ERROR,

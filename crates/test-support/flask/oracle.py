@@ -6,12 +6,18 @@ and Flask's tagged JSON), run inside an app context as Flask runs it when it sav
 session, with the clock of itsdangerous pinned to the request's `ts` / `now`.
 
 Operations:
-  random  {seed, count, secret, salt, ts}      -> {"sessions": [{"cookie", "json"}...]}
+  random  {seed, count, secret, salt, ts, [tags]}
+                                               -> {"sessions": [{"cookie", "json"}...]}
+                                                  (tags: how often a key or a one-key
+                                                  dict is tag-like, at every depth)
   loads   {cookie, secret, fallbacks, salt, now, max_age}
                                                -> {"ok": true, "json", "cookie", "repr"}
                                                   or {"ok": false, "error": <exception class>}
   dumps   {json, secret, salt, ts}             -> {"cookie"}   (json: Flask's tagged JSON)
   canon   {json}                               -> {"json"}     (as Flask writes it back)
+  check   {json}                               -> {"ok": true, "json"} as canon, or
+                                                  {"ok": false, "error": <exception class>}
+                                                  when Flask cannot load that session
   hostile {seed, count, secret, salt, ts}      -> {"cases": [{"cookie", "ok", ...}]}: signed
           tokens over mutated payloads, with Flask's verdict on each
 """
@@ -54,8 +60,12 @@ def serializer(secret, salt, fallbacks=()):
 class Gen:
     """Random sessions over every type Flask's tagged JSON knows, nested."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, tags=None):
         self.r = random.Random(seed)
+        # None: the original mix (and random stream); a rate: tag-like keys and one-key
+        # tag dicts that often, at every depth.
+        self.heavy = tags is not None
+        self.tags = 0.1 if tags is None else tags
 
     def text(self):
         r = self.r
@@ -68,16 +78,16 @@ class Gen:
         ]
         n = r.choice([0, 1, 3, 8, 20])
         out = "".join(r.choice(r.choice(pools)) for _ in range(n))
-        if r.random() < 0.1:
+        if r.random() < self.tags:
             out = r.choice(TAG_KEYS) + out[: r.randint(0, 2)]
-        if r.random() < 0.05:
+        if r.random() < self.tags / 2:
             out = r.choice(TAG_KEYS)
         return out
 
     def key(self):
         r = self.r
         roll = r.random()
-        if roll < 0.15:
+        if roll < self.tags * 1.5:
             return r.choice(TAG_KEYS + [" x", " di__", " t__", "__", "_permanent"])
         return self.text()
 
@@ -126,6 +136,8 @@ class Gen:
         if depth < 4:
             kinds += ["list", "tuple", "dict", "dict", "tagdict"]
         kind = r.choice(kinds)
+        if self.heavy and depth < 6 and r.random() < self.tags / 2:
+            kind = "tagdict"
         if kind == "none":
             return None
         if kind == "bool":
@@ -168,7 +180,7 @@ class Gen:
 def op_random(req):
     app, s = serializer(req["secret"], req["salt"])
     CLOCK["now"] = req["ts"]
-    gen = Gen(req["seed"])
+    gen = Gen(req["seed"], req.get("tags"))
     out = []
     with app.app_context():
         for _ in range(req["count"]):
@@ -285,9 +297,22 @@ def op_canon(req):
         return {"json": s.serializer.dumps(s.serializer.loads(req["json"]))}
 
 
+def op_check(req):
+    """Whether Flask loads the session a tagged JSON text stands for, and as what."""
+    app, s = serializer("unused", "unused")
+    with app.app_context():
+        try:
+            session = s.serializer.loads(req["json"])
+            if not isinstance(session, dict):
+                raise TypeError("not a dict")
+            return {"ok": True, "json": s.serializer.dumps(session)}
+        except Exception as e:  # the class name is the answer
+            return {"ok": False, "error": type(e).__name__}
+
+
 OPS = {
     "random": op_random, "loads": op_loads, "dumps": op_dumps, "hostile": op_hostile,
-    "canon": op_canon,
+    "canon": op_canon, "check": op_check,
 }
 
 

@@ -236,6 +236,31 @@ impl Fixture {
         }
     }
 
+    /// What a reader makes of the JSON this format writes for `map`, computed apart from the
+    /// engine; `None` when a reader refuses it. The native formats write serde_json and
+    /// read it back with serde_json's own limits (nesting among them). Flask's format
+    /// reads `map` as Flask would (`from_json(to_json(map))`, the library's documented
+    /// canonicalization) and writes the form Flask itself writes for that, which must read
+    /// back as itself: Flask's form can nest deeper than what came in (`{" t": "ab"}` is
+    /// `{" t": ["a", "b"]}`), so it too is held to the reader's limits.
+    pub fn reread(&self, map: &Map<String, Value>) -> Option<Map<String, Value>> {
+        match self.wire {
+            Wire::Envelope { .. } => {
+                serde_json::from_slice(&serde_json::to_vec(map).expect("serializable")).ok()
+            }
+            #[cfg(feature = "flask")]
+            Wire::Itsdangerous => {
+                use chunked_cookie_session::flask::{from_json, to_json};
+                let canonical = from_json(&to_json(map)).ok()?;
+                let again = from_json(&to_json(&canonical)).ok()?;
+                assert_eq!(again, canonical, "Flask's form is a fixed point");
+                Some(canonical)
+            }
+            #[cfg(not(feature = "flask"))]
+            Wire::Itsdangerous => unreachable!("no Flask fixture without the flask feature"),
+        }
+    }
+
     /// The token length of a session whose JSON is `json_len` bytes, written uncompressed
     /// (at a timestamp of four bytes, for Flask).
     pub fn plain_token_len(&self, json_len: usize) -> usize {

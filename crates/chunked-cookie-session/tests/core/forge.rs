@@ -218,6 +218,51 @@ impl Forger {
         signed_token(&self.derived.signing, &self.name, header, body)
     }
 
+    /// The JSON a one-token session sealed with this forger's key holds (inflated if the
+    /// header says it is compressed): for reading what the engine wrote, byte for byte.
+    pub fn open_body(&self, token: &str) -> Vec<u8> {
+        let raw = URL_SAFE_NO_PAD.decode(token).expect("base64url");
+        let header: [u8; HEADER_LEN] = raw[..HEADER_LEN].try_into().expect("a header");
+        let body = if self.encrypted {
+            #[cfg(feature = "private")]
+            {
+                use chacha20poly1305::aead::AeadInOut;
+                use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305};
+                let nonce: [u8; 24] = raw[HEADER_LEN..HEADER_LEN + 24].try_into().expect("nonce");
+                let (message, tag) =
+                    raw[HEADER_LEN + 24..].split_at(raw.len() - HEADER_LEN - 24 - 16);
+                let tag: [u8; 16] = tag.try_into().expect("a tag");
+                let mut plain = message.to_vec();
+                XChaCha20Poly1305::new((&self.derived.encryption).into())
+                    .decrypt_inout_detached(
+                        (&nonce).into(),
+                        &context(AAD_DOMAIN, &self.name, &header),
+                        plain.as_mut_slice().into(),
+                        (&tag).into(),
+                    )
+                    .expect("sealed with this key");
+                plain
+            }
+            #[cfg(not(feature = "private"))]
+            unreachable!("no private fixture without the private feature")
+        } else {
+            let (body, tag) = raw[HEADER_LEN..].split_at(raw.len() - HEADER_LEN - 32);
+            let want = self::tag(&self.derived.signing, &mac_input(&self.name, &header, body));
+            assert_eq!(tag, want, "signed with this key");
+            body.to_vec()
+        };
+        if header[1] & FLAG_COMPRESSED == 0 {
+            return body;
+        }
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::DeflateDecoder::new(body.as_slice()),
+            &mut json,
+        )
+        .expect("a deflate stream");
+        json
+    }
+
     /// A session of `count` chunks, as `Cookie` pairs.
     pub fn seal(&self, flags: u8, count: u8, issued_at: u64, body: &[u8]) -> Vec<(String, String)> {
         let header = self.header(flags, count, issued_at).bytes();

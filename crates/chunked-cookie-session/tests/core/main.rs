@@ -14,6 +14,12 @@
 //! | `purge` | `Session::purge`, and a fresh session written after it in the same request | signed, private, flask-chunked |
 //! | `renew` | `Session::renew`: what it guarantees and what it cannot | signed, private, flask-chunked |
 //! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
+//! | `limits` | what is written reads back: the inflate cap, nesting, a property test over random sessions | signed, private, flask-chunked |
+//! | `check` | `Session::check` without side effects, `try_insert_value` | signed, private, flask-chunked |
+//! | `clock` | the clock-skew allowance, and cleanup of refused sessions only where they are ours | signed, private, flask-chunked |
+//! | `twins` | junk twins ahead of the genuine session, a host-only and Domain pair, junk in bulk | signed, private |
+//! | `features` | the native formats' verdicts and bytes, the same in every build | signed, private |
+//! | `settings` | keys in every base64 spelling, key errors, ASCII Path and Domain | signed, private, flask-chunked; keys: once |
 //! | `tamper` | every flipped bit, swapped, missing, foreign and renamed chunks; random values | signed, private; random values: every format |
 //! | `signed_format` | the worked examples of docs/FORMAT.md, recomputed from primitives | signed |
 //! | `private_format` | an independent reader, confidentiality, the compression policy, no reading across formats, fresh nonces | private |
@@ -65,14 +71,20 @@ mod fixture;
 mod forge;
 mod support;
 
+mod check;
+mod clock;
+mod features;
 mod hostile;
+mod limits;
 mod outcome;
 mod purge;
 mod reasons;
 mod renew;
 mod roundtrip;
+mod settings;
 mod tamper;
 mod transitions;
+mod twins;
 
 #[cfg(feature = "private")]
 mod private_format;

@@ -31,11 +31,9 @@ native_formats!(
     debug_output_holds_no_key_material
 );
 
-/// LIBRARY REGRESSION, reported to the lead: before the v2 restructuring one chunk 0 of
-/// 60 KiB under a 40 KiB budget was `too-large` (the request's cookie bytes were capped at
-/// the budget plus 4 KiB before anything was parsed); now the cap is three times that, to
-/// leave room for twins, and the manifest is read first, so the same cookie is
-/// `malformed`. Which reason is right is the lead's call; this test keeps the old one.
+/// One chunk 0 of 60 KiB under a 40 KiB budget is `too-large`, refused before anything of
+/// it is read (the byte cap holds per candidate set, and a chunk 0 over it is never
+/// parsed), not `malformed`.
 #[test]
 fn an_oversize_chunk_is_too_large_before_it_is_parsed() {
     let engine = super::fixture::signed().engine(

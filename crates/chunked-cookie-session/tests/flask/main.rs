@@ -10,15 +10,21 @@
 //! - `rules`: key rotation and expiry as itsdangerous decides them, the chunked layout's
 //!   rules, permanence;
 //! - `hostile`: mutated payloads under a valid signature, judged as Flask judges them;
+//! - `validation`: entries Flask cannot read refused when written, naming entry and tag;
+//!   `flask::Dict`; random tag-like keys at every depth, both ways;
+//! - `clocks`: cookies from a host whose clock runs ahead, and what a response that only
+//!   read a refused session leaves in the browser;
 //! - `live`: a Flask app and a Rust server sharing one cookie jar, in every layout.
 //!
 //! The behaviour the Flask chunked layout shares with the native formats (round trips,
 //! lost lines, cleanup, overflow, renewal) runs in the `core` suite.
 
+mod clocks;
 mod differential;
 mod hostile;
 mod live;
 mod rules;
+mod validation;
 
 use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
 use chunked_cookie_session::{Outcome, SaveError, SessionConfig, SessionEngine};

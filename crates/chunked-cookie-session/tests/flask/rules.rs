@@ -10,10 +10,10 @@ use test_support::{Jar, noise};
 
 use super::{MAX_AGE, SALT, SECRET, TS, config, engine, flask_loads, settings, stock_value, write};
 
-/// What the Rust engine and itsdangerous each decide for one cookie, as the same words.
 /// The clock-skew allowance of the engines here: the library's default, 60 seconds.
 const SKEW: u64 = 60;
 
+/// What the Rust engine and itsdangerous each decide for one cookie, as the same words.
 fn verdicts(
     oracle: &mut Oracle,
     cookie: &str,

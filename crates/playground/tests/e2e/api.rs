@@ -190,12 +190,11 @@ async fn json_api() {
     assert_eq!(view["cookies"], json!([]));
 }
 
-/// PLAYGROUND BUG, reported to the lead: a change that does not fit is answered 413 and
-/// must leave the client's cookies untouched. `set` in src/app.rs now inserts the value,
-/// asks `Session::check`, and takes the change back; the session stays modified, so the
-/// session layer writes it again (a new generation of the same entries) on the 413. The
-/// playground needs a way to try a change without making it (a library API such as a
-/// check of a would-be insert, or a way to drop a session's changes).
+/// A change that does not fit is answered 413 and leaves the client's cookies untouched:
+/// the playground offers it with `Session::try_insert_value`, which leaves the session
+/// unmodified when it refuses, so the session layer writes nothing. (Before, the
+/// playground inserted, checked and took the change back, and the session, still
+/// modified, was written again on the 413.)
 #[tokio::test]
 async fn over_budget_change_sets_no_cookie() {
     let (_playground, base) = start_playground(&[]);
@@ -226,4 +225,158 @@ async fn over_budget_change_sets_no_cookie() {
         .map(|cookie| cookie.name().to_owned())
         .collect();
     assert!(written.is_empty(), "the refusal wrote {written:?}");
+}
+
+/// A value no reader would take back is the client's mistake: 422 with the reason, no
+/// cookie written, and the previous session kept. In Flask mode that is an entry Flask
+/// cannot read (`{" t": 5}`: before issue 9 it was stored, and every later request failed,
+/// in Flask with a 500); in every mode, a value nested past the limit.
+#[tokio::test]
+async fn unreadable_values_are_refused_with_422_and_the_session_kept() {
+    let flask = ["--format", "flask", "--secret", "playground-secret"];
+    // 127 arrays: a JSON body serde_json reads, one level too deep as an entry.
+    let deep = format!("{}1{}", "[".repeat(127), "]".repeat(127));
+    let cases: [(&[&str], &str, &[&str]); 7] = [
+        (&flask, r#"{" t": 5}"#, &[r#""x""#, r#"" t""#]),
+        (&flask, r#"{" u": "not-a-uuid"}"#, &[r#"" u""#]),
+        (&flask, r#"{" d": 5}"#, &[r#"" d""#]),
+        (&flask, r#"{" b": 5}"#, &[r#"" b""#]),
+        (&flask, r#"{" di": 5}"#, &[r#"" di""#]),
+        (&flask, r#"[1, {"a": {" t": 5}}]"#, &[r#"" t""#]),
+        (&[], &deep, &["127"]),
+    ];
+    for (args, body, said) in cases {
+        let (_playground, base) = start_playground(args);
+        let client = Client::new();
+        let mut jar = Jar::new();
+        let set = send(
+            &client,
+            "PUT",
+            format!("{base}/api/session/user"),
+            &jar,
+            Some(r#""alice""#.to_owned()),
+        )
+        .await;
+        assert_eq!(set.status(), StatusCode::OK);
+        take(&mut jar, set.headers());
+        let before = jar.clone();
+
+        let refused = send(
+            &client,
+            "PUT",
+            format!("{base}/api/session/x"),
+            &jar,
+            Some(body.to_owned()),
+        )
+        .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body:.40}"
+        );
+        assert!(
+            refused.headers().get(SET_COOKIE).is_none(),
+            "{body:.40}: the refusal wrote a cookie"
+        );
+        let error = json_of(refused).await;
+        let message = error["error"].as_str().expect("a message");
+        for needed in said {
+            assert!(message.contains(needed), "{body:.40}: {message}");
+        }
+        assert!(message.contains("Nothing was changed"), "{message}");
+
+        assert_eq!(jar.pairs(), before.pairs());
+        let after =
+            json_of(send(&client, "GET", format!("{base}/api/session"), &jar, None).await).await;
+        assert_eq!(after["load"], "valid", "{body:.40}");
+        assert_eq!(after["entries"], json!({"user": "alice"}), "{body:.40}");
+    }
+}
+
+/// A real `curl -c` cookie jar of the playground's cookies (a session over two cookies,
+/// set and then shrunk by curl's own requests): curl sends it back and the playground
+/// reads it; the jar reader that `cookie-session --cookie-jar` uses turns the file into
+/// the `Cookie` header the playground reads as the same session. (The CLI's own tests run
+/// `--cookie-jar` end to end on a jar curl wrote; a test there cannot start this crate's
+/// binary.)
+///
+/// The session stays within 8 KiB of `Cookie` header: curl (since 7.84) sends at most
+/// 8190 bytes of cookies, and leaves out the rest.
+#[tokio::test]
+async fn a_curl_cookie_jar_of_the_playground_reads_back() {
+    let (_playground, base) = start_playground(&[]);
+    let dir = std::env::temp_dir().join(format!("playground-curl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let jar_file = dir.join("cookies.txt");
+    let jar = jar_file.to_str().expect("a UTF-8 path");
+    let curl = |method: &str, path: &str, body: Option<String>| -> Value {
+        let mut command = std::process::Command::new("curl");
+        command
+            .args(["--silent", "--show-error", "--fail"])
+            .args(["--cookie", jar, "--cookie-jar", jar, "--request", method])
+            .arg(format!("{base}{path}"));
+        if let Some(body) = body {
+            command
+                .args(["--header", "content-type: application/json"])
+                .args(["--data-binary", &body]);
+        }
+        let output = command.output().expect("curl runs (Debian package curl)");
+        assert!(output.status.success(), "curl {method} {path}");
+        serde_json::from_slice(&output.stdout).expect("the playground answers JSON")
+    };
+    let blob = noise(5 * 1024, 7);
+    curl("PUT", "/api/session/user", Some(r#""ada""#.to_owned()));
+    curl(
+        "PUT",
+        "/api/session/blob",
+        Some(serde_json::to_string(&blob).expect("JSON")),
+    );
+    let view = curl("GET", "/api/session", None);
+    assert_eq!(view["load"], "valid");
+    assert_eq!(view["entries"], json!({"user": "ada", "blob": blob}));
+
+    let read_back = |text: &str| {
+        cookie_session_cli::input::cookie_jar(text, Some("127.0.0.1")).expect("a curl jar")
+    };
+    let text = std::fs::read_to_string(&jar_file).expect("curl wrote the jar");
+    assert!(text.contains("#HttpOnly_127.0.0.1\t"), "{text}");
+    let header = read_back(&text);
+    assert_eq!(header.split("; ").count(), 2, "{text}");
+    let client = Client::new();
+    let view = client
+        .get(format!("{base}/api/session"))
+        .header(COOKIE, &header)
+        .send()
+        .await
+        .expect("GET");
+    assert!(view.headers().get(SET_COOKIE).is_none());
+    let view = json_of(view).await;
+    assert_eq!(view["load"], "valid");
+    assert_eq!(view["entries"], json!({"user": "ada", "blob": blob}));
+
+    // A response that shrinks the session to one cookie deletes chunk 1 and sets chunk 0.
+    // curl 7.88 keeps a cookie deleted by `Max-Age=0` in its jar file when a later
+    // `Set-Cookie` of the same response sets another cookie (deletions come first here),
+    // so the jar still holds the old chunk 1: the session reads all the same (the stale
+    // chunk is another write's, past the count), and the next response deletes it alone,
+    // which curl applies.
+    curl("DELETE", "/api/session/blob", None);
+    for round in 0..2 {
+        let text = std::fs::read_to_string(&jar_file).expect("the jar");
+        let header = read_back(&text);
+        let view = client
+            .get(format!("{base}/api/session"))
+            .header(COOKIE, &header)
+            .send()
+            .await
+            .expect("GET");
+        let view = json_of(view).await;
+        assert_eq!(view["load"], "valid", "{round}: {text}");
+        assert_eq!(view["entries"], json!({"user": "ada"}));
+        let view = curl("GET", "/api/session", None);
+        assert_eq!(view["load"], "valid");
+    }
+    let text = std::fs::read_to_string(&jar_file).expect("the jar");
+    assert_eq!(read_back(&text).split("; ").count(), 1, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -73,9 +73,16 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
     signer::timestamp_of(text)
 }
 
-/// Whether the session's entries say it is permanent (Python's truth of `_permanent`).
+/// Whether the session's entries say it is permanent: Python's truth of `_permanent` as
+/// Flask reads it. An entry put in by the application may be in a form Flask would read
+/// differently (`{" t": {}}` is an empty tuple, so false), so its Flask form is judged.
 pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
-    map.get(PERMANENT_KEY).map(tagged::truthy)
+    map.get(PERMANENT_KEY)
+        .map(|value| match tagged::python_value(value, 1) {
+            Ok(python) => tagged::truthy(&tagged::tag(python)),
+            // An entry Flask cannot read is refused when written; until then, its look.
+            Err(_) => tagged::truthy(value),
+        })
 }
 
 /// Seals and opens Flask session cookies.
@@ -124,11 +131,17 @@ impl FlaskCodec {
         config: &SessionConfig,
     ) -> Result<String, SaveError> {
         let mut entries: Vec<(&str, Value)> = Vec::with_capacity(input.map.len() + 1);
+        // `_permanent` is checked like every other entry: a permanent session's flag is
+        // written too, and Flask refuses a cookie whose `_permanent` it cannot untag.
+        let mut permanent = None;
+        // A session written as one entry with a tag-like key is escaped as a whole
+        // (`{" di": {"<key>__": ...}}`), one more object around that entry.
+        let written = input.map.len()
+            + usize::from(input.persistent && !input.map.contains_key(PERMANENT_KEY));
+        let escaped = written == 1 && input.map.keys().any(|key| tagged::is_tag_key(key));
+        let enclosing = 1 + usize::from(escaped);
         for (key, value) in input.map {
-            if input.persistent && key == PERMANENT_KEY {
-                continue;
-            }
-            let python = tagged::python_value(value).map_err(|err| match err {
+            let python = tagged::python_value(value, enclosing).map_err(|err| match err {
                 EntryError::TooDeep => SaveError::TooDeep {
                     entry: key.clone(),
                     limit: MAX_NESTING,
@@ -138,11 +151,15 @@ impl FlaskCodec {
                     tag,
                 },
             })?;
+            if input.persistent && key == PERMANENT_KEY {
+                permanent = Some(tagged::tag(python));
+                continue;
+            }
             entries.push((key, tagged::tag(python)));
         }
         if input.persistent {
-            let kept = input.map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
-            entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+            let kept = permanent.filter(tagged::truthy);
+            entries.push((PERMANENT_KEY, kept.unwrap_or(Value::Bool(true))));
         }
         let json = tagged::dump_session(entries.iter().map(|(k, v)| (*k, v)).collect());
         if json.len() > config.max_decoded_size {

@@ -157,16 +157,51 @@ pub(crate) enum EntryError {
 }
 
 /// The Python value Flask would read from a session entry as the session map holds it,
-/// nested within the session object: the same untagging as reading a cookie does, so an
-/// entry that passes here reads back, in Flask and in this crate alike.
-pub(crate) fn python_value(value: &Value) -> Result<Py, EntryError> {
-    let raw = raw_python(value, 2).ok_or(EntryError::TooDeep)?;
-    untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))
+/// nested within `enclosing` containers (the session object, and the `" di"` escape of a
+/// session whose one entry has a tag-like key): the same untagging as reading a cookie
+/// does, so an entry that passes here reads back, in Flask and in this crate alike.
+///
+/// The nesting limit is held against both the JSON as it came and the JSON that is
+/// written (Flask's form of the value, where a tag or an escaped dict is an object of its
+/// own: `{" t": "ab"}` is written `{" t": ["a", "b"]}`, one level deeper).
+pub(crate) fn python_value(value: &Value, enclosing: usize) -> Result<Py, EntryError> {
+    let raw = raw_python(value, enclosing + 1).ok_or(EntryError::TooDeep)?;
+    let python = untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))?;
+    if enclosing + tagged_depth(&python) > MAX_NESTING {
+        return Err(EntryError::TooDeep);
+    }
+    Ok(python)
+}
+
+/// How many containers deep the tagged JSON of `value` nests (0 for a scalar).
+fn tagged_depth(value: &Py) -> usize {
+    fn deepest<'a>(items: impl Iterator<Item = &'a Py>) -> usize {
+        items.map(tagged_depth).max().unwrap_or(0)
+    }
+    match value {
+        Py::List(items) => 1 + deepest(items.iter()),
+        // `{" t": [...]}`
+        Py::Tuple(items) => 2 + deepest(items.iter()),
+        // A one-entry dict with a tag-like key is written `{" di": {"<key>__": ...}}`.
+        Py::Dict(entries) => {
+            let escaped = matches!(entries.as_slice(), [(key, _)] if is_tag_key(key));
+            1 + usize::from(escaped) + deepest(entries.iter().map(|(_, v)| v))
+        }
+        Py::Bytes(_) | Py::Markup(_) | Py::Uuid(_) | Py::RawDate(_) => 1,
+        Py::Date(seconds) => usize::from(format_http_date(*seconds).is_some()),
+        Py::None | Py::Bool(_) | Py::Int(_) | Py::Float(_) | Py::Str(_) => 0,
+    }
 }
 
 /// `value` as JSON decoding would give it to Flask, before untagging; `None` past the
-/// nesting limit. Markers stand for the numbers they hold.
+/// nesting limit. Markers stand for the numbers they hold, which are not containers in
+/// the JSON text.
 fn raw_python(value: &Value, level: usize) -> Option<Py> {
+    match marker(value) {
+        Some(Marker::Float(f)) => return Some(Py::Float(f)),
+        Some(Marker::Int(digits)) => return Some(Py::Int(digits.to_owned())),
+        None => {}
+    }
     Some(match value {
         Value::Null => Py::None,
         Value::Bool(b) => Py::Bool(*b),
@@ -184,15 +219,11 @@ fn raw_python(value: &Value, level: usize) -> Option<Py> {
                 .map(|item| raw_python(item, level + 1))
                 .collect::<Option<_>>()?,
         ),
-        Value::Object(map) => match marker(value) {
-            Some(Marker::Float(f)) => Py::Float(f),
-            Some(Marker::Int(digits)) => Py::Int(digits.to_owned()),
-            None => Py::Dict(
-                map.iter()
-                    .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
-                    .collect::<Option<_>>()?,
-            ),
-        },
+        Value::Object(map) => Py::Dict(
+            map.iter()
+                .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
+                .collect::<Option<_>>()?,
+        ),
     })
 }
 

@@ -294,7 +294,7 @@ impl<'de> Deserialize<'de> for Float {
 /// assert_eq!(big.as_str(), "123456789012345678901234567890");
 /// assert_eq!(i128::try_from(&big).unwrap(), 123456789012345678901234567890);
 /// let small: BigInt = serde_json::from_value(entries["small"].clone()).unwrap();
-/// assert_eq!(small, BigInt::from(7i64));
+/// assert_eq!(small, BigInt::from(7_i64));
 /// let mut entries = entries;
 /// entries.insert("neg".into(), serde_json::to_value(BigInt::from(-(1i128 << 100))).unwrap());
 /// assert_eq!(
