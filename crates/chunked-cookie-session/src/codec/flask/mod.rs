@@ -125,7 +125,10 @@ impl FlaskCodec {
     ) -> Result<String, SaveError> {
         let mut entries: Vec<(&str, Value)> = Vec::with_capacity(input.map.len() + 1);
         for (key, value) in input.map {
-            if input.persistent && key == PERMANENT_KEY {
+            // A permanent session keeps a true `_permanent`, checked and written in Flask's
+            // form like every entry (written unchecked, an invalid one made the cookie
+            // unreadable); a false one gives way to `true`, below.
+            if input.persistent && key == PERMANENT_KEY && !tagged::truthy(value) {
                 continue;
             }
             let python = tagged::python_value(value).map_err(|err| match err {
@@ -140,9 +143,8 @@ impl FlaskCodec {
             })?;
             entries.push((key, tagged::tag(python)));
         }
-        if input.persistent {
-            let kept = input.map.get(PERMANENT_KEY).filter(|v| tagged::truthy(v));
-            entries.push((PERMANENT_KEY, kept.cloned().unwrap_or(Value::Bool(true))));
+        if input.persistent && !input.map.get(PERMANENT_KEY).is_some_and(tagged::truthy) {
+            entries.push((PERMANENT_KEY, Value::Bool(true)));
         }
         let json = tagged::dump_session(entries.iter().map(|(k, v)| (*k, v)).collect());
         if json.len() > config.max_decoded_size {
@@ -265,6 +267,36 @@ mod tests {
         assert_eq!(
             persistent_in(&tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")),
             Some(false)
+        );
+    }
+
+    #[test]
+    fn a_permanent_entry_is_checked_and_written_in_flasks_form() {
+        let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
+        let seal = |entries: serde_json::Value| {
+            let input = SealInput {
+                map: entries.as_object().expect("an object"),
+                persistent: true,
+                issued_at: 1_700_000_000,
+                expires_at: 0,
+            };
+            codec.prepare(&input, &SessionConfig::default())
+        };
+        // Flask cannot read `" di"` around a string: refused, not written unreadable.
+        assert!(matches!(
+            seal(serde_json::json!({"_permanent": {" di": "0.0"}})),
+            Err(SaveError::InvalidFlaskEntry { tag: " di", .. })
+        ));
+        // And written in Flask's form, as every entry is.
+        let token =
+            seal(serde_json::json!({"_permanent": {" u": "12345678-1234-5678-1234-567812345678"}}))
+                .expect("a valid entry");
+        let payload = token.rsplitn(3, '.').nth(2).expect("a payload");
+        let packed = payload.strip_prefix('.').expect("compressed");
+        let raw = python_b64decode(packed.as_bytes(), true).expect("base64");
+        assert_eq!(
+            inflate_zlib(&raw, 1 << 20).expect("zlib"),
+            br#"{"_permanent":{" u":"12345678123456781234567812345678"}}"#
         );
     }
 
