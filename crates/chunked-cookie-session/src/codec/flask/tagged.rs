@@ -340,39 +340,27 @@ pub(crate) fn single(key: &str, value: Value) -> Value {
     Value::Object(map)
 }
 
-/// Python's truth value of a tagged entry, for `if session.permanent`.
+/// Python's truth value of a tagged entry, for `if session.permanent`: the truth of the
+/// Python value Flask reads from it (`{" t": ""}` is the empty tuple, false). An entry Flask
+/// cannot read counts as false; it is never written (the write refuses it).
 pub(crate) fn truthy(value: &Value) -> bool {
+    python_value(value).is_ok_and(|python| python_truth(&python))
+}
+
+/// `bool(value)`.
+fn python_truth(value: &Py) -> bool {
     match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => {
-            let text = n.to_string();
-            if text.contains(['.', 'e', 'E']) {
-                text.parse::<f64>().is_ok_and(|f| f != 0.0)
-            } else {
-                text.trim_start_matches('-') != "0"
-            }
-        }
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => {
-            match marker(value) {
-                Some(Marker::Float(_)) => return true,
-                Some(Marker::Int(digits)) => return digits != "0",
-                None => {}
-            }
-            match map.iter().next() {
-                Some((key, Value::Array(items))) if map.len() == 1 && key == TUPLE => {
-                    !items.is_empty()
-                }
-                Some((key, Value::String(text)))
-                    if map.len() == 1 && (key == BYTES || key == MARKUP) =>
-                {
-                    !text.is_empty()
-                }
-                _ => !map.is_empty(),
-            }
-        }
+        Py::None => false,
+        Py::Bool(b) => *b,
+        Py::Int(digits) => digits != "0",
+        Py::Float(f) => *f != 0.0,
+        Py::Str(text) | Py::Markup(text) => !text.is_empty(),
+        Py::List(items) | Py::Tuple(items) => !items.is_empty(),
+        Py::Dict(entries) => !entries.is_empty(),
+        Py::Bytes(raw) => !raw.is_empty(),
+        Py::Uuid(_) | Py::Date(_) => true,
+        // werkzeug's `parse_date` gives None for a date it cannot read.
+        Py::RawDate(text) => parse_http_date(text).is_some(),
     }
 }
 
@@ -547,6 +535,15 @@ mod tests {
             ("[]", false),
             ("\"x\"", true),
             ("{\" t\":[]}", false),
+            // Judged as the Python value: the empty tuple, an unreadable tag, None.
+            ("{\" t\":\"\"}", false),
+            ("{\" t\":\"ab\"}", true),
+            ("{\" di\":\"0.0\"}", false),
+            ("{\" d\":null}", false),
+            ("{\" b\":\"\"}", false),
+            ("{\" di\":\"NaN\"}", true),
+            ("{\" di\":\"-123456789012345678901234567890\"}", true),
+            ("{\" u\":\"12345678123456781234567812345678\"}", true),
         ] {
             let value: Value = serde_json::from_str(json).expect("accepted");
             assert_eq!(truthy(&value), truth, "{json}");
