@@ -131,7 +131,8 @@ impl FlaskCodec {
             if input.persistent && key == PERMANENT_KEY && !tagged::truthy(value) {
                 continue;
             }
-            let python = tagged::python_value(value).map_err(|err| match err {
+            let escaped = input.map.len() == 1 && !input.persistent && tagged::is_tag_key(key);
+            let python = tagged::python_value(value, escaped).map_err(|err| match err {
                 EntryError::TooDeep => SaveError::TooDeep {
                     entry: key.clone(),
                     limit: MAX_NESTING,

@@ -157,10 +157,12 @@ pub(crate) enum EntryError {
 }
 
 /// The Python value Flask would read from a session entry as the session map holds it,
-/// nested within the session object: the same untagging as reading a cookie does, so an
-/// entry that passes here reads back, in Flask and in this crate alike.
-pub(crate) fn python_value(value: &Value) -> Result<Py, EntryError> {
-    let raw = raw_python(value, 2).ok_or(EntryError::TooDeep)?;
+/// nested within the session object (`escaped`: one level deeper, inside the `" di"`
+/// escape [`dump_session`] writes around a lone tag-like key): the same untagging as
+/// reading a cookie does, so an entry that passes here reads back, in Flask and in this
+/// crate alike.
+pub(crate) fn python_value(value: &Value, escaped: bool) -> Result<Py, EntryError> {
+    let raw = raw_python(value, 2 + usize::from(escaped)).ok_or(EntryError::TooDeep)?;
     untag(raw).map_err(|BadTag(tag)| EntryError::Tag(tag))
 }
 
@@ -344,7 +346,7 @@ pub(crate) fn single(key: &str, value: Value) -> Value {
 /// Python value Flask reads from it (`{" t": ""}` is the empty tuple, false). An entry Flask
 /// cannot read counts as false; it is never written (the write refuses it).
 pub(crate) fn truthy(value: &Value) -> bool {
-    python_value(value).is_ok_and(|python| python_truth(&python))
+    python_value(value, false).is_ok_and(|python| python_truth(&python))
 }
 
 /// `bool(value)`.
@@ -547,6 +549,21 @@ mod tests {
         ] {
             let value: Value = serde_json::from_str(json).expect("accepted");
             assert_eq!(truthy(&value), truth, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_lone_tag_like_key_is_written_one_level_deeper() {
+        // As deep as an entry may be: the arrays fill levels 2 to MAX_NESTING.
+        let deepest = (1..MAX_NESTING).fold(Value::Null, |inner, _| Value::Array(vec![inner]));
+        for (key, written, reads) in [("k", r#"{"k":"#, true), (" t", r#"{" di":{" t__":"#, false)]
+        {
+            let text = dump_session(vec![(key, &deepest)]);
+            assert!(text.starts_with(written), "{text:.20}");
+            assert_eq!(load_session(text.as_bytes()).is_ok(), reads, "{key:?}");
+            // Accepted for writing exactly when it reads back.
+            let escaped = escaped_key(key).is_some();
+            assert_eq!(python_value(&deepest, escaped).is_ok(), reads, "{key:?}");
         }
     }
 }
