@@ -179,6 +179,11 @@ fn raw_python(value: &Value, level: usize) -> Option<Py> {
             _ => return None,
         },
         Value::String(text) => Py::Str(text.clone()),
+        // A marker is written as the bare number it holds: it takes no level of its own.
+        Value::Object(_) if let Some(number) = marker(value) => match number {
+            Marker::Float(f) => Py::Float(f),
+            Marker::Int(digits) => Py::Int(digits.to_owned()),
+        },
         _ if level > MAX_NESTING => return None,
         Value::Array(items) => Py::List(
             items
@@ -186,15 +191,11 @@ fn raw_python(value: &Value, level: usize) -> Option<Py> {
                 .map(|item| raw_python(item, level + 1))
                 .collect::<Option<_>>()?,
         ),
-        Value::Object(map) => match marker(value) {
-            Some(Marker::Float(f)) => Py::Float(f),
-            Some(Marker::Int(digits)) => Py::Int(digits.to_owned()),
-            None => Py::Dict(
-                map.iter()
-                    .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
-                    .collect::<Option<_>>()?,
-            ),
-        },
+        Value::Object(map) => Py::Dict(
+            map.iter()
+                .map(|(k, v)| Some((k.clone(), raw_python(v, level + 1)?)))
+                .collect::<Option<_>>()?,
+        ),
     })
 }
 
@@ -550,6 +551,16 @@ mod tests {
             let value: Value = serde_json::from_str(json).expect("accepted");
             assert_eq!(truthy(&value), truth, "{json}");
         }
+    }
+
+    #[test]
+    fn a_big_number_at_the_nesting_limit_is_written() {
+        // A big int at the deepest level: held as a marker object, written as digits.
+        let digits = "123456789012345678901234567890";
+        let json = "[".repeat(MAX_NESTING - 1) + digits + &"]".repeat(MAX_NESTING - 1);
+        let entries = from_json(&format!("{{\"n\":{json}}}")).expect("within the limit");
+        assert_eq!(to_json(&entries), format!("{{\"n\":{json}}}"));
+        assert!(python_value(&entries["n"], false).is_ok());
     }
 
     #[test]
