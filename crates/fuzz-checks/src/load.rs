@@ -20,7 +20,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arbitrary::{Arbitrary, Unstructured};
-use chunked_cookie_session::{SaveError, SessionEngine};
+use chunked_cookie_session::{SaveError, Session, SessionEngine};
 
 use crate::engines::{Budget, Format, Limits, NOW, engine};
 use crate::forge;
@@ -29,37 +29,37 @@ use crate::generate::json;
 use crate::heap;
 use crate::response::check_outcome;
 
-/// The most heap one load may hold at once under a budget's limits.
+/// The most heap one load may hold at once under a budget's limits, from what the reader
+/// keeps and builds:
 ///
-/// A load keeps the request's session cookies (at most three candidate sets of
-/// `max_size + 4096` characters each: the reader's cap, `Rules::byte_cap` times
-/// `TWIN_SETS` in the library's state module), joins and decodes one set at a time, inflates
-/// at most `max_decoded_size` bytes of JSON (an uncompressed payload is smaller still: three
-/// quarters of its cookie characters) and parses it. The parse dominates:
+/// - the request's session cookies: at most three candidate sets of `max_size + 4096`
+///   characters of values (the reader's cap, `Rules::byte_cap` times `TWIN_SETS` in the
+///   library's state module), each value indexed by a 24-byte entry, and a value may be a
+///   single character; the index and the text each in a buffer that may have doubled, then
+///   one joined token and its decoded bytes: [`PER_KEPT_BYTE`] = 2 × 24 + 2 + 2 = 52 per
+///   character kept;
+/// - the JSON: at most `max_decoded_size` bytes inflated (an uncompressed payload is
+///   smaller still: three quarters of its characters), parsed into values; the densest JSON
+///   spends two bytes per value (`[0,0,…]`) and a `serde_json::Value` takes 32 bytes, so
+///   16 heap bytes per byte of JSON, twice over for a buffer that doubled or for Flask's
+///   Python values beside the tagged map they become: [`PER_JSON_BYTE`] = 2 × 16 = 32;
+/// - [`FIXED`], what does not grow with the input: zlib's inflate state and window, the
+///   key schedules, the first nodes of the maps.
 ///
-/// - the densest JSON spends two bytes of text per value (`[0,0,…]`) and every
-///   `serde_json::Value` takes 32 bytes: 16 heap bytes per byte of JSON;
-/// - a `Vec` grows by doubling, and the old and the new buffer are live together while it
-///   moves: up to 3 times its contents;
-/// - Flask's reader builds its Python values, then the tagged map from them: two trees.
-///
-/// Hence [`PER_JSON_BYTE`] = 16 × 3 × 2 = 96 heap bytes per byte of decoded JSON, and
-/// [`PER_COOKIE_BYTE`] = 16 per byte the reader keeps from the cookies (the kept text, one
-/// joined token, its decoded bytes, each in a buffer that may have doubled), plus
-/// [`FIXED`] for what does not scale (zlib's inflate state, the key schedule, the maps'
-/// first nodes).
+/// tests/heap_bound.rs loads the densest sessions the writers accept, in every format and
+/// budget, against this bound.
 pub fn heap_bound(limits: Limits) -> usize {
-    let kept_cookie_bytes = 3 * (limits.max_size + 4096);
-    let json_bytes = limits.max_decoded_size.max(kept_cookie_bytes);
-    PER_JSON_BYTE * json_bytes + PER_COOKIE_BYTE * kept_cookie_bytes + FIXED
+    let kept = 3 * (limits.max_size + 4096);
+    let json = limits.max_decoded_size.max(kept);
+    PER_JSON_BYTE * json + PER_KEPT_BYTE * kept + FIXED
 }
 
 /// Heap bytes per byte of decoded JSON; see [`heap_bound`].
-pub const PER_JSON_BYTE: usize = 16 * 3 * 2;
-/// Heap bytes per byte of cookie text kept; see [`heap_bound`].
-pub const PER_COOKIE_BYTE: usize = 16;
-/// Heap bytes a load takes whatever its size; see [`heap_bound`].
-pub const FIXED: usize = 256 * 1024;
+pub const PER_JSON_BYTE: usize = 2 * 16;
+/// Heap bytes per character of cookie value kept; see [`heap_bound`].
+pub const PER_KEPT_BYTE: usize = 2 * 24 + 2 + 2;
+/// Heap bytes a load may take whatever its size; see [`heap_bound`].
+pub const FIXED: usize = 64 * 1024;
 
 /// The largest peak seen so far in this process, in per mille of its bound: printed when it
 /// grows, so a fuzzing run reports how close the loads came.
@@ -117,7 +117,14 @@ fn run(format: Format, data: &[u8]) {
     }
 }
 
-fn load_and_save(engine: &SessionEngine, limits: Limits, fields: &[String], insert: bool) {
+/// Loads `fields` at [`NOW`] and decodes them, asserting that the load's peak heap stays
+/// within [`heap_bound`] of `limits`; returns the session and the peak in per mille of the
+/// bound.
+pub fn measured_load(
+    engine: &SessionEngine,
+    limits: Limits,
+    fields: &[String],
+) -> (Session, usize) {
     let (session, peak) = heap::peak(|| {
         let session = engine.load_at(fields.iter().map(String::as_str), NOW);
         let _ = session.load_reason();
@@ -133,6 +140,11 @@ fn load_and_save(engine: &SessionEngine, limits: Limits, fields: &[String], inse
     if WORST.fetch_max(per_mille, Ordering::Relaxed) < per_mille {
         eprintln!("heap: new worst load peak {peak} bytes = {per_mille}‰ of the bound {bound}");
     }
+    (session, per_mille)
+}
+
+fn load_and_save(engine: &SessionEngine, limits: Limits, fields: &[String], insert: bool) {
+    let (session, _) = measured_load(engine, limits, fields);
 
     let reason = session.load_reason();
     if reason.is_rejection() {
