@@ -3,7 +3,9 @@
 //!
 //! Properties, for every input and both budgets:
 //!
-//! - nothing panics;
+//! - nothing panics, in the load nor in the engine's
+//!   [`Inspector`](chunked_cookie_session::Inspector) (what the CLI's `inspect` shows of
+//!   the same cookies, unverified);
 //! - a rejected session is empty;
 //! - the peak heap of a load stays within [`heap_bound`], which follows from the budget;
 //! - the save is bounded (see [`check_outcome`]): at most the maximum chunk count plus one
@@ -22,7 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use arbitrary::{Arbitrary, Unstructured};
 use chunked_cookie_session::{SaveError, Session, SessionEngine};
 
-use crate::engines::{Budget, Format, Limits, NOW, engine};
+use crate::engines::{Budget, Format, Limits, NOW, chunk_limit, engine};
 use crate::forge;
 use crate::generate::fields::{self, Utf8};
 use crate::generate::json;
@@ -144,6 +146,11 @@ pub fn measured_load(
 }
 
 fn load_and_save(engine: &SessionEngine, limits: Limits, fields: &[String], insert: bool) {
+    // What the CLI's `inspect` shows of the same cookies, unverified: it reads them too.
+    let inspection = engine
+        .inspector()
+        .inspect(fields.iter().map(String::as_str));
+    assert!(inspection.chunks.len() <= chunk_limit(engine));
     let (session, _) = measured_load(engine, limits, fields);
 
     let reason = session.load_reason();
