@@ -29,6 +29,9 @@ step() { echo; echo "== $*"; }
 
 step "formatting"
 cargo fmt --all -- --check
+# fuzz/ is a workspace of its own, built only by scripts/fuzz.sh (nightly); its format is
+# checked here, and its findings are replayed by the fuzz-checks tests below.
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings

@@ -74,15 +74,9 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
 }
 
 /// Whether the session's entries say it is permanent: Python's truth of `_permanent` as
-/// Flask reads it. An entry put in by the application may be in a form Flask would read
-/// differently (`{" t": {}}` is an empty tuple, so false), so its Flask form is judged.
+/// Flask reads it (`{" t": {}}` is an empty tuple, so false).
 pub(crate) fn persistent_in(map: &Map<String, Value>) -> Option<bool> {
-    map.get(PERMANENT_KEY)
-        .map(|value| match tagged::python_value(value, 1) {
-            Ok(python) => tagged::truthy(&tagged::tag(python)),
-            // An entry Flask cannot read is refused when written; until then, its look.
-            Err(_) => tagged::truthy(value),
-        })
+    map.get(PERMANENT_KEY).map(tagged::truthy)
 }
 
 /// Seals and opens Flask session cookies.
@@ -282,6 +276,31 @@ mod tests {
         assert_eq!(
             persistent_in(&tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")),
             Some(false)
+        );
+    }
+
+    #[test]
+    fn a_permanent_entry_is_checked_and_written_in_flasks_form() {
+        let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
+        // Written in Flask's form, as every entry is (a `_permanent` Flask cannot read is
+        // false, so it never makes a session permanent: it is checked and refused).
+        let entries =
+            serde_json::json!({"_permanent": {" u": "12345678-1234-5678-1234-567812345678"}});
+        let input = SealInput {
+            map: entries.as_object().expect("an object"),
+            persistent: true,
+            issued_at: 1_700_000_000,
+            expires_at: 0,
+        };
+        let token = codec
+            .prepare(&input, &SessionConfig::default())
+            .expect("a valid entry");
+        let payload = token.rsplitn(3, '.').nth(2).expect("a payload");
+        let packed = payload.strip_prefix('.').expect("compressed");
+        let raw = python_b64decode(packed.as_bytes(), true).expect("base64");
+        assert_eq!(
+            inflate_zlib(&raw, 1 << 20).expect("zlib"),
+            br#"{"_permanent":{" u":"12345678123456781234567812345678"}}"#
         );
     }
 
