@@ -33,12 +33,15 @@ step() { echo; echo "== $*"; }
 
 step "formatting"
 cargo fmt --all -- --check
+# fuzz/ is a workspace of its own, built only by scripts/fuzz.sh (nightly); its format is
+# checked here, and its findings are replayed by the fuzz-checks tests below.
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # The library is full of feature gates: each feature alone, and none, must build clean.
-for features in "" axum actix private flask; do
+for features in "" axum actix private flask tower-sessions actix-flash; do
   step "clippy, chunked-cookie-session with features [${features}]"
   cargo clippy -p chunked-cookie-session --no-default-features ${features:+--features "$features"} \
     --lib --tests -- -D warnings

@@ -404,7 +404,8 @@ impl SessionEngine {
 
     /// [`finish`](Self::finish) with an explicit clock, in Unix seconds.
     pub fn finish_at(&self, session: &Session, response: ResponseInfo, now: u64) -> Outcome {
-        let state = session.raw();
+        let mut state = session.raw();
+        state.mark_finished();
         let accessed = state.accessed();
         if response.status() >= 500 && !self.rules.config.write_on_server_error {
             return Outcome::default().for_response(accessed, &response);

@@ -39,9 +39,13 @@
 //! | feature | adds |
 //! |---|---|
 //! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
+//! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8; implies `axum` |
 //! | `actix` | middleware and a `Session` extractor for actix-web 4 |
+//! | `actix-flash` | [`actix_flash`]: a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session; implies `actix` |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
 //! | `flask` | Flask's session cookie format, stock and chunked |
+//!
+//! Without a feature: [`csrf`], per-session CSRF tokens for every adapter.
 //!
 //! # Limitations
 //!
@@ -58,6 +62,7 @@
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod integrations;
 
+pub mod csrf;
 mod engine;
 mod inspect;
 mod outcome;
@@ -103,5 +108,9 @@ pub use state::Sizes;
 
 #[cfg(feature = "actix")]
 pub use integrations::actix;
+#[cfg(feature = "actix-flash")]
+pub use integrations::actix_flash;
 #[cfg(feature = "axum")]
 pub use integrations::axum;
+#[cfg(feature = "tower-sessions")]
+pub use integrations::tower_sessions;

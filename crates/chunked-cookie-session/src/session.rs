@@ -259,16 +259,30 @@ impl Session {
     }
 
     /// Ends the session: removes every entry and deletes every session cookie the request
-    /// carried, whatever happens to the session later in this request.
+    /// carried, without decoding them.
+    ///
+    /// Entries written after `purge` in the same request (a flash message after logout,
+    /// say) start a fresh session: the response then deletes the old cookies it does not
+    /// overwrite and writes the new session, with a new generation id, a new lifetime and
+    /// the configured persistence. Nothing of the old session survives into it.
     ///
     /// # Example
     ///
     /// ```
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
-    /// let session = engine.load(["session=anything"]);
+    /// let session = engine.load(["session=anything; session_1=more"]);
     /// session.purge();
     /// let outcome = engine.save(&session).unwrap();
-    /// assert!(outcome.cookies[0].is_removal());
+    /// assert!(outcome.cookies.iter().all(|cookie| cookie.is_removal()));
+    /// assert_eq!(outcome.cookies.len(), 2);
+    ///
+    /// // Logout with a farewell message: the old chunks go, a fresh session comes.
+    /// let session = engine.load(["session=anything; session_1=more"]);
+    /// session.purge();
+    /// session.insert("flash", "bye").unwrap();
+    /// let outcome = engine.save(&session).unwrap();
+    /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
+    /// assert_eq!(names, [("session_1", true), ("session", false)]);
     /// ```
     pub fn purge(&self) {
         self.raw().purge();
@@ -280,7 +294,8 @@ impl Session {
     /// (every write draws one) and with a new absolute lifetime, so the session does not
     /// inherit the deadline of the anonymous session it grew from; every cookie of the old
     /// write is replaced or deleted in that same response, so a chunk of the old set can never
-    /// be joined with the new one.
+    /// be joined with the new one. The session's CSRF token ([`csrf`](crate::csrf)) is
+    /// dropped, so a token seen before the login is refused after it.
     ///
     /// What it cannot do: like every client-side session, a copy of the old cookie set
     /// taken before the renewal stays valid until its own deadline, because nothing on the
@@ -308,6 +323,13 @@ impl Session {
     /// ```
     pub fn renew(&self) {
         self.raw().renew();
+    }
+
+    /// True once the adapter finished the response: a change made afterwards (by a
+    /// middleware wrapped outside the session's, say) never reaches the client.
+    #[cfg_attr(not(feature = "actix-flash"), allow(dead_code))]
+    pub(crate) fn is_finished(&self) -> bool {
+        self.raw().is_finished()
     }
 
     /// True when this request changed the session (insert, remove, clear, purge, a change of

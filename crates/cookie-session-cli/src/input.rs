@@ -56,7 +56,9 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// `domain TAB include-subdomains TAB path TAB secure TAB expires TAB name TAB value`;
 /// `#` starts a comment, except `#HttpOnly_` before a domain, which marks an HttpOnly
 /// cookie. Only cookies whose domain matches `host` (when given) are kept; `None` keeps
-/// them all.
+/// them all. A cookie that cannot travel as one `name=value` pair of a `Cookie` header (an
+/// empty name, a `;` or a control character, an `=` in the name, blanks around either) is
+/// skipped: no session cookie looks like that, and kept it would turn into other cookies.
 ///
 /// # Errors
 ///
@@ -73,6 +75,8 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// assert_eq!(cookie_jar(jar, None)?, "session=abc; theme=dark");
 /// assert_eq!(cookie_jar(jar, Some("127.0.0.1"))?, "session=abc");
 /// assert!(cookie_jar("no tabs here", None).is_err());
+/// let odd = "example.com\tFALSE\t/\tFALSE\t0\t\tnameless\nexample.com\tFALSE\t/\tFALSE\t0\ta\tb;c\n";
+/// assert_eq!(cookie_jar(odd, None)?, "");
 /// # Ok::<(), String>(())
 /// ```
 pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
@@ -92,11 +96,18 @@ pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
             ));
         };
         let domain = domain.trim_start_matches('.');
-        if host.is_none_or(|host| host.eq_ignore_ascii_case(domain)) {
+        if host.is_none_or(|host| host.eq_ignore_ascii_case(domain)) && is_one_pair(name, value) {
             pairs.push(format!("{name}={value}"));
         }
     }
     Ok(pairs.join("; "))
+}
+
+/// True when `name=value` reads back, from a `Cookie` header, as exactly this one cookie.
+fn is_one_pair(name: &str, value: &str) -> bool {
+    let clean =
+        |text: &str| text.trim() == text && !text.contains(|c: char| c == ';' || c.is_control());
+    !name.is_empty() && !name.contains('=') && clean(name) && clean(value)
 }
 
 fn strip_prefix_ignore_case<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {

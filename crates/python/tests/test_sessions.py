@@ -232,6 +232,12 @@ def test_purge_and_renew(live: Callable[..., LiveServer]) -> None:
         flask.session.purge()
         return ""
 
+    @app.post("/purge-and-login")
+    def purge_and_login() -> str:
+        flask.session.purge()
+        flask.session["user"] = "grace"
+        return ""
+
     @app.post("/login")
     def login() -> str:
         flask.session.renew()
@@ -247,3 +253,11 @@ def test_purge_and_renew(live: Callable[..., LiveServer]) -> None:
     rv = client.post("/purge")
     assert sorted(deletions(rv)) == sorted(before) and sets(rv) == []
     assert list(client._cookies) == []
+
+    # Purged, then written to: a fresh session replaces every old cookie at once.
+    client.post("/blob/9000")
+    before = {c.key: c.value for c in client._cookies.values()}
+    rv = client.post("/purge-and-login")
+    assert sets(rv) == ["session"]
+    assert sorted(deletions(rv)) == sorted(n for n in before if n != "session")
+    assert client.get("/show").json["keys"] == ["user"]

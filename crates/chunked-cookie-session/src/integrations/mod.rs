@@ -5,8 +5,12 @@
 
 #[cfg(feature = "actix")]
 pub mod actix;
+#[cfg(feature = "actix-flash")]
+pub mod actix_flash;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "tower-sessions")]
+pub mod tower_sessions;
 
 use std::borrow::Cow;
 

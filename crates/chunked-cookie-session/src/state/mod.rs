@@ -24,6 +24,10 @@ use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
 
+/// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
+/// state knows by name, since [`State::renew`] drops it.
+pub(crate) const CSRF_KEY: &str = "_csrf";
+
 /// How many candidate sets of twins a request may carry before its cookies are refused as
 /// too large: a host-only and a Domain copy of a session, say, with room for a third.
 const TWIN_SETS: usize = 3;
@@ -106,6 +110,8 @@ pub(crate) struct State {
     modified: bool,
     purged: bool,
     renewed: bool,
+    /// Set once an adapter has finished the response: a change after it is lost.
+    finished: bool,
 }
 
 impl State {
@@ -133,6 +139,7 @@ impl State {
             modified: false,
             purged: false,
             renewed: false,
+            finished: false,
         }
     }
 
@@ -242,6 +249,18 @@ impl State {
         self.purged
     }
 
+    /// True once an adapter finished the response ([`SessionEngine::finish`]): what
+    /// changes afterwards never reaches the client.
+    ///
+    /// [`SessionEngine::finish`]: crate::SessionEngine::finish
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    pub(crate) fn mark_finished(&mut self) {
+        self.finished = true;
+    }
+
     /// Stores `value` under `key`; an equal value changes nothing.
     pub(crate) fn insert(&mut self, key: &str, value: Value) -> Option<Value> {
         self.ensure_loaded();
@@ -289,19 +308,27 @@ impl State {
         self.entries = Entries::default();
     }
 
-    /// Ends the session without decoding it: whatever came in is deleted.
+    /// Ends the session without decoding it: whatever came in is deleted. Entries written
+    /// afterwards in the same request start a fresh session, which inherits nothing from
+    /// the old one (deadline, persistence).
     pub(crate) fn purge(&mut self) {
         self.loaded = true;
         self.accessed = true;
         self.entries = Entries::default();
+        self.meta = None;
+        self.persistent = None;
         self.purged = true;
         self.modified = true;
     }
 
     /// The next write starts a new absolute lifetime (and, as every write does, a new
-    /// generation id).
+    /// generation id); the CSRF token goes, so one planted before a login is worthless
+    /// after it.
     pub(crate) fn renew(&mut self) {
         self.ensure_loaded();
+        if self.entries.map().contains_key(CSRF_KEY) {
+            self.entries.map_mut().remove(CSRF_KEY);
+        }
         self.renewed = true;
         self.modified = true;
     }

@@ -49,7 +49,9 @@ impl State {
     /// What the response writes: nothing for a session the handler never touched, nor for
     /// one read and left unchanged (unless its refresh is due, an old key sealed it, or the
     /// request carried debris to clean); deletions for a purged or emptied session; else
-    /// every chunk of a new write, after the deletion of the chunks it no longer uses.
+    /// every chunk of a new write, after the deletion of the chunks it no longer uses. A
+    /// session purged and then written to is such a new write: a fresh session replaces
+    /// the old cookies in the same response.
     pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
         if !self.loaded() {
             return Ok(Written::default());
@@ -58,7 +60,7 @@ impl State {
         let config = &rules.config;
         let present = self.incoming.present();
         let purge_all = || present.union(ChunkSet::single(0));
-        if self.is_purged() || (self.is_modified() && self.held_entries().is_empty()) {
+        if self.is_modified() && self.held_entries().is_empty() {
             let doomed = if self.is_purged() {
                 purge_all()
             } else {
@@ -114,7 +116,7 @@ impl State {
     /// How big the session would be if written now, whatever the overflow policy.
     pub(crate) fn measure(&self) -> Result<Sizes, SaveError> {
         let config = &self.rules.config;
-        let (cookie_line, chunks) = if self.is_purged() || self.held_entries().is_empty() {
+        let (cookie_line, chunks) = if self.held_entries().is_empty() {
             (0, 0)
         } else {
             let (sets, cookie_line) = self.encode(self.now())?;

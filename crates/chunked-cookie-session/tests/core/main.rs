@@ -11,6 +11,7 @@
 //! | `transitions` | moving between chunk counts while any subset of a response's lines is lost | signed, private, flask-chunked; twins of two writes: signed, private |
 //! | `reasons` | cleanup, write conditions, overflow, purge, persistence, compression | signed, private, flask-chunked; every load reason, key rotation, refresh: signed, private |
 //! | `outcome` | what the client holds after a response, by chunk and in the next `Cookie` header | signed, private, flask-chunked |
+//! | `purge` | `Session::purge`, and a fresh session written after it in the same request | signed, private, flask-chunked |
 //! | `renew` | `Session::renew`: what it guarantees and what it cannot | signed, private, flask-chunked |
 //! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
 //! | `limits` | what is written reads back: the inflate cap, nesting, a property test over random sessions | signed, private, flask-chunked |
@@ -77,6 +78,7 @@ mod features;
 mod hostile;
 mod limits;
 mod outcome;
+mod purge;
 mod reasons;
 mod renew;
 mod roundtrip;

@@ -75,23 +75,15 @@ pub(crate) fn timestamp_of(text: &str) -> Option<u64> {
 }
 
 /// Whether the session's entries say it is permanent: Python's truth of `_permanent` as
-/// Flask reads it. An entry put in by the application may be in a form Flask would read
-/// differently (`{" t": {}}` is an empty tuple, so false), so its Flask form is judged.
+/// Flask reads it (`{" t": {}}` is an empty tuple, so false).
 pub(crate) fn persistent_in(entries: &Entries) -> Option<bool> {
-    if let Some(python) = entries.held_python() {
-        return python
+    match entries.held_python() {
+        Some(python) => python
             .iter()
             .find(|(key, _)| key == PERMANENT_KEY)
-            .map(|(_, value)| value.is_truthy());
+            .map(|(_, value)| value.is_truthy()),
+        None => entries.map().get(PERMANENT_KEY).map(tagged::truthy),
     }
-    entries
-        .map()
-        .get(PERMANENT_KEY)
-        .map(|value| match tagged::python_value(value, 1) {
-            Ok(python) => python.is_truthy(),
-            // An entry Flask cannot read is refused when written; until then, its look.
-            Err(_) => tagged::truthy(value),
-        })
 }
 
 /// Seals and opens Flask session cookies.
@@ -332,6 +324,32 @@ mod tests {
                 tagged::load_session(br#"{"_permanent":[]}"#).expect("ok")
             )),
             Some(false)
+        );
+    }
+
+    #[test]
+    fn a_permanent_entry_is_checked_and_written_in_flasks_form() {
+        let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
+        // Written in Flask's form, as every entry is (a `_permanent` Flask cannot read is
+        // false, so it never makes a session permanent: it is checked and refused).
+        let entries =
+            serde_json::json!({"_permanent": {" u": "12345678-1234-5678-1234-567812345678"}});
+        let entries = Entries::from_map(entries.as_object().expect("an object").clone());
+        let input = SealInput {
+            entries: &entries,
+            persistent: true,
+            issued_at: 1_700_000_000,
+            expires_at: 0,
+        };
+        let token = codec
+            .prepare(&input, &SessionConfig::default())
+            .expect("a valid entry");
+        let payload = token.rsplitn(3, '.').nth(2).expect("a payload");
+        let packed = payload.strip_prefix('.').expect("compressed");
+        let raw = python_b64decode(packed.as_bytes(), true).expect("base64");
+        assert_eq!(
+            inflate_zlib(&raw, 1 << 20).expect("zlib"),
+            br#"{"_permanent":{" u":"12345678123456781234567812345678"}}"#
         );
     }
 

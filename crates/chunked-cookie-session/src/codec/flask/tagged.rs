@@ -646,40 +646,11 @@ pub(crate) fn single(key: &str, value: Value) -> Value {
     Value::Object(map)
 }
 
-/// Python's truth value of a tagged entry, for `if session.permanent`.
+/// Python's truth value of a tagged entry, for `if session.permanent`: the truth of the
+/// Python value Flask reads from it (`{" t": ""}` is the empty tuple, false). An entry Flask
+/// cannot read counts as false; it is never written (the write refuses it).
 pub(crate) fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => {
-            let text = n.to_string();
-            if text.contains(['.', 'e', 'E']) {
-                text.parse::<f64>().is_ok_and(|f| f != 0.0)
-            } else {
-                text.trim_start_matches('-') != "0"
-            }
-        }
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => {
-            match marker(value) {
-                Some(Marker::Float(_)) => return true,
-                Some(Marker::Int(digits)) => return digits != "0",
-                None => {}
-            }
-            match map.iter().next() {
-                Some((key, Value::Array(items))) if map.len() == 1 && key == TUPLE => {
-                    !items.is_empty()
-                }
-                Some((key, Value::String(text)))
-                    if map.len() == 1 && (key == BYTES || key == MARKUP) =>
-                {
-                    !text.is_empty()
-                }
-                _ => !map.is_empty(),
-            }
-        }
-    }
+    python_value(value, 1).is_ok_and(|python| python.is_truthy())
 }
 
 /// `uuid.UUID(text)`: braces, `urn:uuid:` and dashes are ignored, 32 hex digits remain.
@@ -871,9 +842,44 @@ mod tests {
             ("[]", false),
             ("\"x\"", true),
             ("{\" t\":[]}", false),
+            // Judged as the Python value: the empty tuple, an unreadable tag, None.
+            ("{\" t\":\"\"}", false),
+            ("{\" t\":\"ab\"}", true),
+            ("{\" di\":\"0.0\"}", false),
+            ("{\" d\":null}", false),
+            ("{\" b\":\"\"}", false),
+            ("{\" di\":\"NaN\"}", true),
+            ("{\" di\":\"-123456789012345678901234567890\"}", true),
+            ("{\" u\":\"12345678123456781234567812345678\"}", true),
         ] {
             let value: Value = serde_json::from_str(json).expect("accepted");
             assert_eq!(truthy(&value), truth, "{json}");
+        }
+    }
+
+    #[test]
+    fn a_big_number_at_the_nesting_limit_is_written() {
+        // A big int at the deepest level: held as a marker object, written as digits.
+        let digits = "123456789012345678901234567890";
+        let json = "[".repeat(MAX_NESTING - 1) + digits + &"]".repeat(MAX_NESTING - 1);
+        let entries = from_json(&format!("{{\"n\":{json}}}")).expect("within the limit");
+        assert_eq!(to_json(&entries), format!("{{\"n\":{json}}}"));
+        assert!(python_value(&entries["n"], 1).is_ok());
+    }
+
+    #[test]
+    fn a_lone_tag_like_key_is_written_one_level_deeper() {
+        // As deep as an entry may be: the arrays fill levels 2 to MAX_NESTING.
+        let deepest = (1..MAX_NESTING).fold(Value::Null, |inner, _| Value::Array(vec![inner]));
+        for (key, written, reads) in [("k", r#"{"k":"#, true), (" t", r#"{" di":{" t__":"#, false)]
+        {
+            let text = dump_session(vec![(key, &deepest)]);
+            assert!(text.starts_with(written), "{text:.20}");
+            assert_eq!(load_session(text.as_bytes()).is_ok(), reads, "{key:?}");
+            // Accepted for writing exactly when it reads back.
+            let escaped = escaped_key(key).is_some();
+            let enclosing = 1 + usize::from(escaped);
+            assert_eq!(python_value(&deepest, enclosing).is_ok(), reads, "{key:?}");
         }
     }
 }

@@ -79,7 +79,8 @@ class ChunkedCookieSession(SecureCookieSession):
 
     def purge(self) -> None:
         """Ends the session: empties it, and the response deletes every session cookie
-        the request carried, whatever the view stores afterwards."""
+        the request carried. What the view stores afterwards is a fresh session, which
+        inherits nothing from the old one."""
         if self._handle is not None:
             self._handle.purge()
         self.clear()

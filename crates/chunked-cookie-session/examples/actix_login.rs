@@ -1,0 +1,292 @@
+//! Log-in on actix-web with a chunked session, flash messages from
+//! actix-web-flash-messages 0.5, and CSRF tokens (feature `actix-flash`).
+//!
+//! ```sh
+//! cargo run -p chunked-cookie-session --example actix_login --features actix-flash
+//! # then open http://127.0.0.1:8080 and log in as ada / lovelace
+//! ```
+//!
+//! actix-identity and actix-session cannot carry a session past one 4 KB cookie (see
+//! docs/ECOSYSTEM.md), so this is the pattern they would give you, on this crate's
+//! [`Session`]:
+//!
+//! - [`CurrentUser`], an extractor: the logged-in user, or a redirect to the login form for
+//!   a browser asking for a page (`Accept: text/html`) and a 401 for anything else;
+//! - login: check the CSRF token and the password, then [`Session::renew`] (a new
+//!   generation id and lifetime, and the anonymous page's CSRF token dropped) and store the
+//!   user's id;
+//! - logout: [`Session::purge`], every cookie deleted; the flash message sent after it
+//!   starts a fresh session in the same response.
+//!
+//! The tests in `tests/ecosystem.rs` drive this very application over 127.0.0.1.
+
+use std::future::{Ready, ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ACCEPT, CONTENT_TYPE, LOCATION};
+use actix_web::{
+    App, FromRequest, HttpMessage as _, HttpRequest, HttpResponse, HttpServer, ResponseError, web,
+};
+use actix_web_flash_messages::{FlashMessage, FlashMessagesFramework, IncomingFlashMessages};
+use chunked_cookie_session::actix::SessionMiddleware;
+use chunked_cookie_session::actix_flash::SessionMessageStore;
+use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine, csrf};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The session entry that says who is logged in.
+const USER_ID: &str = "user_id";
+
+/// A user of the toy user table.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// What the session keeps under `user_id`.
+    pub id: u64,
+    /// The name shown on the page.
+    pub name: &'static str,
+}
+
+/// The user table; a real application asks its database, and verifies a password hash.
+fn find_user(id: u64) -> Option<User> {
+    (id == 1).then_some(User { id: 1, name: "ada" })
+}
+
+fn check_password(name: &str, password: &str) -> Option<User> {
+    (name == "ada" && password == "lovelace")
+        .then(|| find_user(1))
+        .flatten()
+}
+
+/// The logged-in user. Extracting it from a request without one answers
+/// [`LoginRequired`]: a redirect to the login form for pages, a 401 for the API.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub User);
+
+impl FromRequest for CurrentUser {
+    type Error = LoginRequired;
+    type Future = Ready<Result<CurrentUser, LoginRequired>>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let wants_page = request
+            .headers()
+            .get(ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+        let refused = LoginRequired {
+            redirect: wants_page.then(|| format!("/login?next={}", request.path())),
+        };
+        let Some(session) = request.extensions().get::<Session>().cloned() else {
+            return ready(Err(refused));
+        };
+        let user = session
+            .get::<u64>(USER_ID)
+            .ok()
+            .flatten()
+            .and_then(find_user);
+        ready(user.map(CurrentUser).ok_or(refused))
+    }
+}
+
+/// The answer to a request that needs a logged-in user and has none.
+#[derive(Debug)]
+pub struct LoginRequired {
+    redirect: Option<String>,
+}
+
+impl std::fmt::Display for LoginRequired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("login required")
+    }
+}
+
+impl ResponseError for LoginRequired {
+    fn status_code(&self) -> StatusCode {
+        match self.redirect {
+            Some(_) => StatusCode::SEE_OTHER,
+            None => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match &self.redirect {
+            Some(to) => HttpResponse::SeeOther()
+                .insert_header((LOCATION, to.as_str()))
+                .finish(),
+            None => HttpResponse::Unauthorized()
+                .content_type("text/plain; charset=utf-8")
+                .body("login required\n"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    name: String,
+    password: String,
+    csrf_token: String,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf_token: String,
+}
+
+fn forged() -> HttpResponse {
+    HttpResponse::Forbidden()
+        .content_type("text/plain; charset=utf-8")
+        .body("forged form: CSRF token refused\n")
+}
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
+}
+
+fn page(html: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .body(html)
+}
+
+fn render(messages: &IncomingFlashMessages) -> String {
+    messages
+        .iter()
+        .map(|m| format!("<p class=\"{:?}\">{}</p>\n", m.level(), escape(m.content())))
+        .collect()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+async fn login_page(session: Session, messages: IncomingFlashMessages) -> HttpResponse {
+    let token = csrf::token(&session);
+    page(format!(
+        r#"<!doctype html><title>Log in</title>
+{flashes}<form method="post" action="/login">
+<input type="hidden" name="{field}" value="{token}">
+<label>Name <input name="name" value="ada"></label>
+<label>Password <input name="password" type="password"></label>
+<button>Log in</button></form>
+<p>Try ada / lovelace.</p>"#,
+        flashes = render(&messages),
+        field = csrf::FORM_FIELD,
+    ))
+}
+
+async fn login(session: Session, form: web::Form<LoginForm>) -> actix_web::Result<HttpResponse> {
+    if !csrf::verify(&session, &form.csrf_token) {
+        return Ok(forged());
+    }
+    let Some(user) = check_password(&form.name, &form.password) else {
+        FlashMessage::error("Wrong name or password.").send();
+        return Ok(see_other("/login"));
+    };
+    // A fresh session for the logged-in user: new generation id, new lifetime, and the
+    // anonymous page's CSRF token gone.
+    session.renew();
+    session.insert(USER_ID, user.id)?;
+    // The user's data: 4.5 KB of random ids, which take two cookies.
+    let recent: Vec<String> = (0..100).map(|_| csrf::generate()).collect();
+    session.insert("recent", recent)?;
+    FlashMessage::success(format!("Welcome, {}!", user.name)).send();
+    Ok(see_other("/protected"))
+}
+
+async fn protected(
+    CurrentUser(user): CurrentUser,
+    session: Session,
+    messages: IncomingFlashMessages,
+) -> actix_web::Result<HttpResponse> {
+    let recent: Vec<String> = session.get("recent")?.unwrap_or_default();
+    Ok(page(format!(
+        r#"<!doctype html><title>Protected</title>
+{flashes}<h1>Hello, {name}</h1>
+<p>{count} recent documents kept in your session.</p>
+<form method="post" action="/logout">
+<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
+        flashes = render(&messages),
+        name = escape(user.name),
+        count = recent.len(),
+        field = csrf::FORM_FIELD,
+        token = csrf::token(&session),
+    )))
+}
+
+async fn me(CurrentUser(user): CurrentUser, session: Session) -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "user": user.name,
+        "load": session.load_reason().as_str(),
+    }))
+}
+
+async fn logout(_user: CurrentUser, session: Session, form: web::Form<CsrfForm>) -> HttpResponse {
+    if !csrf::verify(&session, &form.csrf_token) {
+        return forged();
+    }
+    session.purge();
+    FlashMessage::info("You have been logged out.").send();
+    see_other("/login")
+}
+
+/// The application. `SessionMiddleware` is wrapped last, so it runs outside
+/// `FlashMessagesFramework` and writes the messages the framework stores.
+pub fn app(
+    engine: SessionEngine,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(FlashMessagesFramework::builder(SessionMessageStore::default()).build())
+        .wrap(SessionMiddleware::new(engine))
+        .route("/", web::get().to(|| async { see_other("/protected") }))
+        .route("/login", web::get().to(login_page))
+        .route("/login", web::post().to(login))
+        .route("/protected", web::get().to(protected))
+        .route("/api/me", web::get().to(me))
+        .route("/logout", web::post().to(logout))
+}
+
+/// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
+/// fresh one, which logs everyone out at every restart.
+///
+/// # Panics
+///
+/// When `SESSION_KEY` is not a key.
+pub fn engine() -> SessionEngine {
+    let key = match std::env::var("SESSION_KEY") {
+        Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),
+        Err(_) => {
+            eprintln!("SESSION_KEY is not set: using a fresh key, sessions end at restart");
+            Key::generate()
+        }
+    };
+    // Plain HTTP on loopback: without `secure(false)` a client would never send the
+    // cookies back over http. Behind HTTPS, keep the default (`Secure`).
+    let config = SessionConfig::builder()
+        .secure(false)
+        .build()
+        .expect("a valid configuration");
+    SessionEngine::signed(config, KeyRing::new(key))
+}
+
+fn main() -> std::io::Result<()> {
+    let engine = engine();
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || app(engine.clone())).bind(("127.0.0.1", 8080))?;
+        println!("listening on http://127.0.0.1:8080");
+        server.run().await
+    })
+}

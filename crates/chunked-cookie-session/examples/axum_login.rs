@@ -1,0 +1,297 @@
+//! Log-in with axum-login 0.18 and flash messages with axum-messages 0.8, both unchanged,
+//! on a session kept entirely in chunked cookies (feature `tower-sessions`).
+//!
+//! ```sh
+//! cargo run -p chunked-cookie-session --example axum_login --features tower-sessions
+//! # then open http://127.0.0.1:3000 and log in as ada / lovelace
+//! ```
+//!
+//! The whole session (axum-login's user id, axum-messages' queue, the CSRF token and 4.5 KB
+//! of the user's recent documents) travels in the `session`, `session_1`, … cookies:
+//! no Redis, no database. The assembly is axum-login's documented one, with
+//! [`TowerSessions`] in place of a `SessionManagerLayer` over a store:
+//!
+//! ```text
+//! let sessions = TowerSessions::new(engine);
+//! let auth = AuthManagerLayerBuilder::new(backend, sessions.session_manager_layer()).build();
+//! router.layer(MessagesManagerLayer).layer(auth).layer(sessions.layer())
+//! ```
+//!
+//! The tests in `tests/ecosystem.rs` drive this very router over 127.0.0.1.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Form, Json};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
+use axum_messages::{Messages, MessagesManagerLayer};
+use chunked_cookie_session::tower_sessions::TowerSessions;
+use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine, csrf};
+use serde::Deserialize;
+use serde_json::json;
+
+/// A user of the toy backend.
+#[derive(Clone)]
+pub struct User {
+    id: i64,
+    name: String,
+    password: String,
+}
+
+impl std::fmt::Debug for User {
+    // No password in the logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for User {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        // Changes when the password does, which logs the user out everywhere. A real
+        // application keeps a password hash (argon2, say) and hands that out here.
+        self.password.as_bytes()
+    }
+}
+
+/// What the backend checks.
+#[derive(Clone)]
+pub struct Credentials {
+    name: String,
+    password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    // No password in the logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An in-memory user table, as axum-login's examples have one.
+#[derive(Clone, Debug)]
+pub struct Backend {
+    users: Arc<HashMap<i64, User>>,
+}
+
+impl Default for Backend {
+    fn default() -> Backend {
+        let ada = User {
+            id: 1,
+            name: "ada".to_owned(),
+            password: "lovelace".to_owned(),
+        };
+        Backend {
+            users: Arc::new(HashMap::from([(ada.id, ada)])),
+        }
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = User;
+    type Credentials = Credentials;
+    type Error = std::convert::Infallible;
+
+    async fn authenticate(&self, credentials: Credentials) -> Result<Option<User>, Self::Error> {
+        let found = self.users.values().find(|user| {
+            // A real application verifies a password hash (argon2, say).
+            user.name == credentials.name && user.password == credentials.password
+        });
+        Ok(found.cloned())
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, Self::Error> {
+        Ok(self.users.get(id).cloned())
+    }
+}
+
+type Auth = AuthSession<Backend>;
+
+/// The login form.
+#[derive(Deserialize)]
+struct LoginForm {
+    name: String,
+    password: String,
+    csrf_token: String,
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf_token: String,
+}
+
+/// The application: every route, with axum-login, axum-messages and the chunked session.
+pub fn app(engine: SessionEngine) -> Router {
+    let sessions = TowerSessions::new(engine);
+    let auth =
+        AuthManagerLayerBuilder::new(Backend::default(), sessions.session_manager_layer()).build();
+    Router::new()
+        .route("/protected", get(protected))
+        .route("/logout", post(logout))
+        .route_layer(axum_login::login_required!(Backend, login_url = "/login"))
+        .route("/", get(|| async { Redirect::to("/protected") }))
+        .route("/login", get(login_page).post(login))
+        .route("/whoami", get(whoami))
+        .layer(MessagesManagerLayer)
+        .layer(auth)
+        .layer(sessions.layer())
+}
+
+async fn login_page(auth: Auth, messages: Messages) -> Result<Html<String>, Response> {
+    let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
+    Ok(Html(format!(
+        r#"<!doctype html><title>Log in</title>
+{flashes}<form method="post" action="/login">
+<input type="hidden" name="{field}" value="{token}">
+<label>Name <input name="name" value="ada"></label>
+<label>Password <input name="password" type="password"></label>
+<button>Log in</button></form>
+<p>Try ada / lovelace.</p>"#,
+        flashes = render(messages),
+        field = csrf::FORM_FIELD,
+    )))
+}
+
+async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) -> Response {
+    if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
+        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+    }
+    let credentials = Credentials {
+        name: form.name,
+        password: form.password,
+    };
+    let user = match auth.authenticate(credentials).await {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            messages.error("Wrong name or password.");
+            return Redirect::to("/login").into_response();
+        }
+        Err(err) => return internal(err),
+    };
+    // `login` cycles tower-sessions' id: a fresh session (new generation id, new
+    // lifetime), and the CSRF token of the anonymous page is dropped with it.
+    if let Err(err) = auth.login(&user).await {
+        return internal(err);
+    }
+    // The user's data: 4.5 KB of random ids, which take two cookies.
+    let recent: Vec<String> = (0..100).map(|_| csrf::generate()).collect();
+    if let Err(err) = auth.session.insert("recent", recent).await {
+        return internal(err);
+    }
+    messages.success(format!("Welcome, {}!", user.name));
+    Redirect::to("/protected").into_response()
+}
+
+async fn protected(auth: Auth, messages: Messages) -> Result<Html<String>, Response> {
+    let name = auth.user.as_ref().map_or("?", |user| &user.name).to_owned();
+    let recent: Vec<String> = auth
+        .session
+        .get("recent")
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
+    Ok(Html(format!(
+        r#"<!doctype html><title>Protected</title>
+{flashes}<h1>Hello, {name}</h1>
+<p>{count} recent documents kept in your session.</p>
+<form method="post" action="/logout">
+<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
+        flashes = render(messages),
+        name = escape(&name),
+        count = recent.len(),
+        field = csrf::FORM_FIELD,
+    )))
+}
+
+async fn logout(mut auth: Auth, messages: Messages, Form(form): Form<CsrfForm>) -> Response {
+    if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
+        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+    }
+    // `logout` flushes the session: every cookie is deleted, and the flash message below
+    // starts a fresh session in the same response.
+    if let Err(err) = auth.logout().await {
+        return internal(err);
+    }
+    messages.info("You have been logged out.");
+    Redirect::to("/login").into_response()
+}
+
+/// What the server knows about the request's session, as JSON: the user, why the session
+/// was accepted or refused, and tower-sessions' id.
+async fn whoami(auth: Auth, Extension(reason): Extension<LoadReason>) -> Json<serde_json::Value> {
+    Json(json!({
+        "user": auth.user.as_ref().map(|user| user.name.clone()),
+        "load": reason.as_str(),
+        "tower_id": auth.session.id().map(|id| id.to_string()),
+    }))
+}
+
+fn render(messages: Messages) -> String {
+    messages
+        .map(|message| {
+            format!(
+                "<p class=\"{}\">{}</p>\n",
+                message.level,
+                escape(&message.message)
+            )
+        })
+        .collect()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn internal(err: impl std::fmt::Display) -> Response {
+    tracing::error!("{err}");
+    (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+}
+
+/// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
+/// fresh one, which logs everyone out at every restart.
+///
+/// # Panics
+///
+/// When `SESSION_KEY` is not a key.
+pub fn engine() -> SessionEngine {
+    let key = match std::env::var("SESSION_KEY") {
+        Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),
+        Err(_) => {
+            eprintln!("SESSION_KEY is not set: using a fresh key, sessions end at restart");
+            Key::generate()
+        }
+    };
+    // Plain HTTP on loopback: without `secure(false)` a client would never send the
+    // cookies back over http. Behind HTTPS, keep the default (`Secure`).
+    let config = SessionConfig::builder()
+        .secure(false)
+        .build()
+        .expect("a valid configuration");
+    SessionEngine::signed(config, KeyRing::new(key))
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    println!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app(engine())).await
+}

@@ -1,0 +1,150 @@
+//! The engines every check runs against: each format under a small and a large budget,
+//! with fixed keys (the forged inputs of [`forge`](crate::forge) are sealed with them).
+
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
+use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+
+use crate::forge;
+
+/// The clock of every check (2023-11-14).
+pub const NOW: u64 = 1_700_000_000;
+
+/// The size limits of a budget, as the configuration is built from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// `max_size`: bytes of the session's cookies in a request's `Cookie` line.
+    pub max_size: usize,
+    /// `max_chunks`.
+    pub max_chunks: usize,
+    /// `max_decoded_size`: the most JSON a reader inflates.
+    pub max_decoded_size: usize,
+}
+
+/// The two budgets: one near the default, and the recipe's 40 KB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum Budget {
+    /// 4 KiB in at most 4 cookies, 64 KiB decoded.
+    Small,
+    /// 40 KiB in at most 16 cookies, 256 KiB decoded.
+    Large,
+}
+
+impl Budget {
+    /// Both budgets.
+    pub const ALL: [Budget; 2] = [Budget::Small, Budget::Large];
+
+    /// The limits the configuration is built from.
+    pub const fn limits(self) -> Limits {
+        match self {
+            Budget::Small => Limits {
+                max_size: 4 * 1024,
+                max_chunks: 4,
+                max_decoded_size: 64 * 1024,
+            },
+            Budget::Large => Limits {
+                max_size: 40 * 1024,
+                max_chunks: 16,
+                max_decoded_size: 256 * 1024,
+            },
+        }
+    }
+
+    /// The configuration: the library's defaults with this budget's limits.
+    pub fn config(self) -> SessionConfig {
+        let limits = self.limits();
+        SessionConfig::builder()
+            .max_size(limits.max_size)
+            .max_chunks(limits.max_chunks)
+            .max_decoded_size(limits.max_decoded_size)
+            .build()
+            .expect("a valid configuration")
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Budget::Small => 0,
+            Budget::Large => 1,
+        }
+    }
+}
+
+/// A wire format, with Flask's two layouts apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum Format {
+    /// The native signed format.
+    Signed,
+    /// The native private (encrypted) format.
+    Private,
+    /// Flask, one `session` cookie.
+    FlaskStock,
+    /// Flask, the recipe's `session:0` … `session:9`.
+    FlaskChunked,
+}
+
+impl Format {
+    /// True for Flask's formats.
+    pub fn is_flask(self) -> bool {
+        matches!(self, Format::FlaskStock | Format::FlaskChunked)
+    }
+}
+
+/// The native key of index `i` in [`forge::SECRETS`].
+pub fn key(i: usize) -> Key {
+    Key::from_secret(&forge::SECRETS[i]).expect("a 32-byte secret")
+}
+
+/// The key ring of the native engines: the current key ([`forge::SECRETS`]`[0]`) and one
+/// old key (`[1]`).
+pub fn ring() -> KeyRing {
+    KeyRing::new(key(0)).with_old_key(key(1))
+}
+
+/// An engine of `format` under `config`, with the checks' keys.
+pub fn build(format: Format, config: SessionConfig, keys: KeyRing) -> SessionEngine {
+    let flask = |layout| {
+        let settings = FlaskSettings::new(forge::FLASK_SECRET)
+            .expect("a non-empty secret")
+            .layout(layout);
+        SessionEngine::flask(config.clone(), settings)
+    };
+    match format {
+        Format::Signed => SessionEngine::signed(config, keys),
+        Format::Private => SessionEngine::private(config, keys),
+        Format::FlaskStock => flask(FlaskLayout::Stock),
+        Format::FlaskChunked => flask(FlaskLayout::Chunked),
+    }
+}
+
+/// The engine of `format` under `budget`, built once per process.
+pub fn engine(format: Format, budget: Budget) -> &'static SessionEngine {
+    static ENGINES: OnceLock<[[SessionEngine; 4]; 2]> = OnceLock::new();
+    let all = ENGINES.get_or_init(|| {
+        Budget::ALL.map(|budget| {
+            [
+                Format::Signed,
+                Format::Private,
+                Format::FlaskStock,
+                Format::FlaskChunked,
+            ]
+            .map(|format| build(format, budget.config(), ring()))
+        })
+    });
+    let column = match format {
+        Format::Signed => 0,
+        Format::Private => 1,
+        Format::FlaskStock => 2,
+        Format::FlaskChunked => 3,
+    };
+    &all[budget.index()][column]
+}
+
+/// The most chunks `engine` reads and writes: its layout's limit under its configuration
+/// (1 for Flask's stock layout, 10 for the recipe's, `max_chunks` for the native one).
+pub fn chunk_limit(engine: &SessionEngine) -> usize {
+    (0..)
+        .take_while(|&i| engine.chunk_name(i).is_some())
+        .count()
+}

@@ -1,0 +1,148 @@
+//! `roundtrip`: an arbitrary session (nested JSON with odd keys, big numbers, deep nesting,
+//! Flask tag-like keys) written by `save` in every format, under either budget, is either
+//! refused with a [`SaveError`] or read back identical by `load`.
+//!
+//! "Identical" depends on the format:
+//!
+//! - **native** (signed, private): the entries read back equal the entries written, value
+//!   for value.
+//! - **Flask**: a Flask engine holds entries in Flask's tagged JSON and writes each in the
+//!   form Flask itself would write for the Python value it stands for (its canonical form):
+//!   `{" u": "1234…-…"}` is written as the dashless hex Flask writes, a `" di"` escape that
+//!   is not needed is dropped, `1E5` becomes `100000.0`. So what reads back is not `x` but
+//!   the canonical form of `x`, and that is computed here independently of the write path,
+//!   as what Flask's reader makes of `x`'s JSON: `flask::from_json(&flask::to_json(&x))`
+//!   (the entries written out as they stand, then read as Flask reads them, untagged and
+//!   tagged again). The properties are
+//!   - `load(save(x)) == from_json(to_json(x))`, and
+//!   - `save(load(save(x))) == save(x)` byte for byte at the same clock (the token of a
+//!     Flask session depends only on its JSON and the time): the canonical form is a fixed
+//!     point of the writer.
+//!
+//! And for every format: the write is refused as too deep or invalid exactly when a reader
+//! would refuse what it would have written (serde_json for the native formats, Flask's
+//! reader for Flask's), and [`Session::check`](chunked_cookie_session::Session::check)
+//! announces what `save` then does: the same error, or the same sizes.
+
+use std::mem::discriminant;
+
+use arbitrary::{Arbitrary, Unstructured};
+use chunked_cookie_session::flask::{from_json, to_json};
+use chunked_cookie_session::{LoadReason, Map, Outcome, SaveError, SessionEngine, Value};
+
+use crate::engines::{Budget, Format, NOW, engine};
+use crate::generate::json;
+use crate::response::check_outcome;
+
+/// The check.
+///
+/// # Panics
+///
+/// When a written session reads back different, or a response breaks a rule.
+pub fn check(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let (Ok(format), Ok(budget), Ok(map)) = (
+        Format::arbitrary(&mut u),
+        Budget::arbitrary(&mut u),
+        json::session_map(&mut u),
+    ) else {
+        return;
+    };
+    let engine = engine(format, budget);
+    let outcome = match save(engine, &map) {
+        Ok(outcome) => outcome,
+        Err(err) => return check_refusal(format, &map, &err),
+    };
+    check_outcome(engine, &outcome);
+    let again = engine.load_at([outcome.cookie_header().as_str()], NOW + 1);
+    let reason = again.load_reason();
+    if map.is_empty() {
+        assert!(outcome.cookies.is_empty(), "an empty session wrote cookies");
+        assert_eq!(reason, LoadReason::NoSession);
+        return;
+    }
+    assert_eq!(
+        reason,
+        LoadReason::Valid,
+        "{format:?} wrote a session it reads as {reason}"
+    );
+    let got = again.entries();
+    if !format.is_flask() {
+        assert_eq!(got, map, "{format:?} read back other entries than it wrote");
+        return;
+    }
+    let canonical = from_json(&to_json(&map)).unwrap_or_else(|reason| {
+        panic!("{format:?} wrote a session whose entries Flask reads as {reason}")
+    });
+    assert_eq!(
+        got, canonical,
+        "{format:?} read back other than Flask's form"
+    );
+    let rewritten = save(engine, &got).expect("the canonical form is written again");
+    let lines = |outcome: &Outcome| -> Vec<String> {
+        outcome
+            .cookies
+            .iter()
+            .map(|c| c.line().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        lines(&rewritten),
+        lines(&outcome),
+        "{format:?}: the canonical form is not a fixed point of the writer"
+    );
+}
+
+/// A new session holding `map`, saved at [`NOW`]; `Session::check` must announce the same.
+fn save(engine: &SessionEngine, map: &Map<String, Value>) -> Result<Outcome, SaveError> {
+    let session = engine.load_at(std::iter::empty(), NOW);
+    for (key, value) in map {
+        session.insert_value(key, value.clone());
+    }
+    let checked = session.check();
+    let saved = engine.save_at(&session, NOW);
+    match (&checked, &saved) {
+        (Ok(sizes), Ok(outcome)) => {
+            let sets = outcome.cookies.iter().filter(|c| !c.is_removal()).count();
+            assert_eq!(
+                (sizes.cookie_line, sizes.chunks),
+                (outcome.cookie_line.unwrap_or(0), sets),
+                "check() announced other sizes than save() wrote"
+            );
+        }
+        (Err(announced), Err(met)) => assert_eq!(
+            discriminant(announced),
+            discriminant(met),
+            "check() announced {announced}, save() met {met}"
+        ),
+        _ => panic!("check() says {checked:?}, save() {saved:?}"),
+    }
+    saved
+}
+
+/// A refused write: refused as too deep or invalid only when a reader would refuse what it
+/// would have written (the converse, a write that succeeds, is read back by [`check`]);
+/// otherwise refused only on size.
+fn check_refusal(format: Format, map: &Map<String, Value>, err: &SaveError) {
+    let structural = matches!(
+        err,
+        SaveError::TooDeep { .. } | SaveError::InvalidFlaskEntry { .. }
+    );
+    let reader_refuses = if format.is_flask() {
+        from_json(&to_json(map)).is_err()
+    } else {
+        let text = serde_json::to_vec(map).expect("a map serializes");
+        serde_json::from_slice::<Map<String, Value>>(&text).is_err()
+    };
+    if structural {
+        assert!(
+            reader_refuses,
+            "{format:?} refused ({err}) what its reader accepts"
+        );
+    } else {
+        assert!(
+            matches!(err, SaveError::Overflow { .. } | SaveError::TooLarge { .. }),
+            "{format:?} refused with {err}"
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Fuzz target `flask_json`: the check is `fuzz_checks::flask_json::check`, replayed on stable by
+//! crates/fuzz-checks/tests/regressions.rs.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::flask_json::check(data));

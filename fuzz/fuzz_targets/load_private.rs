@@ -1,0 +1,4 @@
+//! Fuzz target `load_private`: the check is `fuzz_checks::load::private`, replayed on stable by
+//! crates/fuzz-checks/tests/regressions.rs.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_checks::load::private(data));
