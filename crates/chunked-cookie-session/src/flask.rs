@@ -71,9 +71,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub use crate::codec::flask::python::{EntryError, InvalidEntry, PyValue, UtcTime};
+pub use crate::codec::flask::python::{
+    BigInt, BigIntError, EntryError, InvalidEntry, PyValue, UtcTime,
+};
 pub use crate::codec::flask::settings::{DEFAULT_MAX_AGE, FlaskLayout, FlaskSettings, MAX_CHUNKS};
 pub use crate::codec::flask::tagged::{from_json, python_from_json, python_to_json, to_json};
-pub use crate::codec::flask::values::{
-    BigInt, BigIntError, Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid,
-};
+pub use crate::codec::flask::values::{Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid};

@@ -19,8 +19,9 @@ use base64::engine::general_purpose::NO_PAD;
 use serde_json::{Map, Value};
 
 use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
+use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::{Entries, Form, Meta, Opened, SealInput};
+use super::shared::{Form, Meta, Opened, SealInput};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -118,7 +119,7 @@ pub(crate) fn serialize_into(
     let start = out.len();
     if !python_json(out, input)? {
         let map = input.map();
-        super::check_nesting(map)?;
+        super::shared::check_nesting(map)?;
         serde_json::to_writer(&mut *out, map).map_err(SaveError::Serialize)?;
     }
     let bytes = out.len() - start;
@@ -215,7 +216,7 @@ pub(crate) fn open_verified(
         persistent: header.has(FLAG_PERSISTENT),
         key_id: header.key_id,
     };
-    super::check_clock(&meta, now, config)?;
+    super::shared::check_clock(&meta, now, config)?;
     let entries = if header.has(FLAG_COMPRESSED) {
         let json = compress::inflate_capped(body, config.max_decoded_size)?;
         if header.has(FLAG_ENCRYPTED) {

@@ -22,7 +22,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
-use super::{Form, Opened, SealInput};
+use super::shared::{Form, Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{KeyId, KeyRing};

@@ -16,7 +16,7 @@ use sha2::Sha256;
 
 use super::envelope::{self, Prepared, envelope_key, open_verified};
 use super::header::{self, FLAG_COMPRESSED, HEADER_LEN};
-use super::{Form, Opened, SealInput};
+use super::shared::{Form, Opened, SealInput};
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyId, KeyRing};

@@ -28,7 +28,8 @@ use flate2::{Compress, Compression};
 use serde_json::{Map, Value};
 
 use super::compress::{deflate_into, inflate_prefix};
-use super::{Entries, Meta, Opened, SealInput, check_clock};
+use super::entries::Entries;
+use super::shared::{Meta, Opened, SealInput, check_clock};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;

@@ -16,9 +16,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
-use super::python::PyValue;
-use super::tagged;
-use super::values::BigInt;
+use super::python::{BigInt, PyValue};
 use crate::config::MAX_NESTING;
 
 /// Python refuses to convert ints longer than this (`sys.int_info.default_max_str_digits`).
@@ -42,21 +40,34 @@ pub(crate) enum Dialect {
     Native,
 }
 
-/// Parses one JSON document the way `json.loads` does, and untags it the way Flask's
-/// `TaggedJSONSerializer.loads` then does: every dict, as soon as its entries are read (so
-/// children first, as Flask's `_untag_scan` goes), becomes the Python object its tag stands
-/// for.
-pub(crate) fn parse(text: &str) -> Result<PyValue, SyntaxError> {
-    parse_as(text, Dialect::Flask)
+/// What becomes of every dict as soon as its entries are read, children first: Python's
+/// `object_hook`. The Flask codec hands in its untagging (a dict of one tag-like key
+/// becomes the object the tag stands for), which keeps this reader free of tags.
+pub(crate) type ObjectHook = fn(Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError>;
+
+/// The hook that keeps every dict a dict.
+#[cfg(test)]
+pub(crate) fn plain_dict(entries: Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError> {
+    Ok(PyValue::Dict(entries))
+}
+
+/// Parses one JSON document the way `json.loads(text, object_hook=hook)` does.
+pub(crate) fn parse(text: &str, hook: ObjectHook) -> Result<PyValue, SyntaxError> {
+    parse_as(text, Dialect::Flask, hook)
 }
 
 /// [`parse`], in either dialect.
-pub(crate) fn parse_as(text: &str, dialect: Dialect) -> Result<PyValue, SyntaxError> {
+pub(crate) fn parse_as(
+    text: &str,
+    dialect: Dialect,
+    hook: ObjectHook,
+) -> Result<PyValue, SyntaxError> {
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         at: 0,
         native: dialect == Dialect::Native,
+        hook,
     };
     parser.skip_ws();
     let value = parser.value(0)?;
@@ -74,6 +85,7 @@ struct Parser<'a> {
     at: usize,
     /// [`Dialect::Native`].
     native: bool,
+    hook: ObjectHook,
 }
 
 impl Parser<'_> {
@@ -335,7 +347,7 @@ impl Parser<'_> {
                 return Ok(number);
             }
         }
-        tagged::untag_dict(entries.list).map_err(|_| SyntaxError)
+        (self.hook)(entries.list)
     }
 }
 
@@ -697,6 +709,10 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
+    fn parse_plain(text: &str) -> Result<PyValue, SyntaxError> {
+        parse(text, plain_dict)
+    }
+
     fn repr(value: f64) -> String {
         let mut out = String::new();
         write_float(&mut out, value);
@@ -742,7 +758,7 @@ mod tests {
 
     #[test]
     fn parses_python_json() {
-        let doc = parse(
+        let doc = parse_plain(
             r#" {"a": [1, -0, 2.50, 1E2, NaN, -Infinity, "\ud83d\ude00"], "a": 3, "b": null} "#,
         )
         .expect("accepted");
@@ -764,9 +780,9 @@ mod tests {
             "nan",
             "\"\\x\"",
         ] {
-            assert_eq!(parse(bad), Err(SyntaxError), "{bad}");
+            assert_eq!(parse_plain(bad), Err(SyntaxError), "{bad}");
         }
-        let Ok(PyValue::List(items)) = parse(
+        let Ok(PyValue::List(items)) = parse_plain(
             "[1e999, -0, 123456789012345678901234567890, -9223372036854775808, \
              9223372036854775808, 999999999999999999, -1000000000000000000]",
         ) else {
@@ -785,7 +801,7 @@ mod tests {
             .map(|i| format!("\"k{:02}\":{i}", (i * 7) % 40))
             .collect();
         let doc = format!("{{{},\"k05\":true}}", keys.join(","));
-        let Ok(PyValue::Dict(entries)) = parse(&doc) else {
+        let Ok(PyValue::Dict(entries)) = parse_plain(&doc) else {
             panic!("not a dict")
         };
         assert_eq!(entries.len(), 40);
@@ -793,8 +809,8 @@ mod tests {
         let k05 = entries.iter().find(|(k, _)| k == "k05").expect("k05");
         assert_eq!(k05.1, PyValue::Bool(true));
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(parse(&deep), Err(SyntaxError));
-        assert!(parse(&"9".repeat(4301)).is_err());
-        assert!(parse(&"9".repeat(4300)).is_ok());
+        assert_eq!(parse_plain(&deep), Err(SyntaxError));
+        assert!(parse_plain(&"9".repeat(4301)).is_err());
+        assert!(parse_plain(&"9".repeat(4300)).is_ok());
     }
 }

@@ -5,11 +5,7 @@
 //! a [`PyValue::Bytes`]. Every rule of how those values travel (the tags, the `" di"`
 //! escape, the JSON Python writes) lives here, on this side of the boundary.
 
-use serde_json::Value;
 use time::{Date, Month, OffsetDateTime, Time};
-
-use super::tagged;
-use super::values::BigInt;
 
 /// A Python value that a Flask session can hold.
 ///
@@ -76,52 +72,6 @@ pub enum PyValue {
 }
 
 impl PyValue {
-    /// The Python value Flask reads from a tagged JSON entry (as
-    /// [`Session::get_value`](crate::Session::get_value) returns it for a Flask engine).
-    ///
-    /// # Errors
-    ///
-    /// An [`EntryError`] for an entry Flask could not read back: a tag around a value it
-    /// refuses (`{" t": 5}`), or nesting past [`MAX_NESTING`](crate::MAX_NESTING).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::flask::{EntryError, PyValue};
-    /// use serde_json::json;
-    ///
-    /// let escaped = json!({" di": {" t__": 1}});
-    /// assert_eq!(
-    ///     PyValue::from_tagged(&escaped)?,
-    ///     PyValue::Dict(vec![(" t".into(), PyValue::Int(1))])
-    /// );
-    /// assert_eq!(PyValue::from_tagged(&json!({" t": 5})), Err(EntryError::Tag(" t")));
-    /// # Ok::<(), EntryError>(())
-    /// ```
-    pub fn from_tagged(value: &Value) -> Result<PyValue, EntryError> {
-        // An entry of the session object.
-        tagged::python_value(value, 1)
-    }
-
-    /// The tagged JSON Flask writes for this value, as a session entry holds it.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::flask::PyValue;
-    ///
-    /// let id = PyValue::Uuid([0x12; 16]);
-    /// assert_eq!(id.to_tagged(), serde_json::json!({" u": "12121212121212121212121212121212"}));
-    /// ```
-    pub fn to_tagged(&self) -> Value {
-        tagged::tag(self.clone())
-    }
-
-    /// [`to_tagged`](Self::to_tagged), consuming the value.
-    pub fn into_tagged(self) -> Value {
-        tagged::tag(self)
-    }
-
     /// Python's truth value (`bool(value)`).
     ///
     /// # Example
@@ -224,4 +174,103 @@ pub struct InvalidEntry {
     pub key: String,
     /// What is wrong with it.
     pub error: EntryError,
+}
+
+/// A Python `int` of any size. Ints within 64 bits are plain JSON numbers, and a plain
+/// `i64` or `u64` reads and writes them; an int beyond is held in the session as
+/// `{" di": "<digits>"}` (a shape Flask's tagged JSON never produces, as for
+/// [`Float`]) and written as its bare digits, so Flask reads back the very same int.
+/// `BigInt` reads and writes both forms; it converts to and from `i128` and `u128`.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{BigInt, from_json, to_json};
+///
+/// let entries = from_json(r#"{"big": 123456789012345678901234567890, "small": 7}"#).unwrap();
+/// let big: BigInt = serde_json::from_value(entries["big"].clone()).unwrap();
+/// assert_eq!(big.as_str(), "123456789012345678901234567890");
+/// assert_eq!(i128::try_from(&big).unwrap(), 123456789012345678901234567890);
+/// let small: BigInt = serde_json::from_value(entries["small"].clone()).unwrap();
+/// assert_eq!(small, BigInt::from(7_i64));
+/// let mut entries = entries;
+/// entries.insert("neg".into(), serde_json::to_value(BigInt::from(-(1i128 << 100))).unwrap());
+/// assert_eq!(
+///     to_json(&entries),
+///     r#"{"big":123456789012345678901234567890,"neg":-1267650600228229401496703205376,"small":7}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BigInt(String);
+
+impl BigInt {
+    /// Reads decimal digits (an optional `-`, no leading zeros, at most 4300 digits, as
+    /// Python converts).
+    ///
+    /// # Errors
+    ///
+    /// When `text` is not such a number.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::BigInt;
+    /// assert!(BigInt::parse("-98765432109876543210").is_ok());
+    /// assert!(BigInt::parse("007").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<BigInt, BigIntError> {
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let canonical = !digits.is_empty()
+            && digits.len() <= 4300
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+            && text != "-0";
+        if canonical {
+            Ok(BigInt(text.to_owned()))
+        } else {
+            Err(BigIntError)
+        }
+    }
+
+    /// The decimal digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Text that is not a canonical decimal int, or an int out of a Rust type's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a canonical decimal int, or out of range")]
+pub struct BigIntError;
+
+impl From<i128> for BigInt {
+    fn from(n: i128) -> BigInt {
+        BigInt(n.to_string())
+    }
+}
+
+impl From<u128> for BigInt {
+    fn from(n: u128) -> BigInt {
+        BigInt(n.to_string())
+    }
+}
+
+impl From<i64> for BigInt {
+    fn from(n: i64) -> BigInt {
+        BigInt(n.to_string())
+    }
+}
+
+impl TryFrom<&BigInt> for i128 {
+    type Error = BigIntError;
+    fn try_from(n: &BigInt) -> Result<i128, BigIntError> {
+        n.0.parse().map_err(|_| BigIntError)
+    }
+}
+
+impl TryFrom<&BigInt> for u128 {
+    type Error = BigIntError;
+    fn try_from(n: &BigInt) -> Result<u128, BigIntError> {
+        n.0.parse().map_err(|_| BigIntError)
+    }
 }

@@ -15,8 +15,7 @@ use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 use super::encoding::python_b64decode;
 use super::pyjson::{self, Dialect, Marker, SyntaxError, int_value, marker, non_finite_marker};
-use super::python::{EntryError, InvalidEntry, PyValue};
-use super::values::BigInt;
+use super::python::{BigInt, EntryError, InvalidEntry, PyValue};
 use crate::config::MAX_NESTING;
 use crate::reason::LoadReason;
 
@@ -91,7 +90,7 @@ pub(crate) fn load_python(json: &[u8]) -> Result<Vec<(String, PyValue)>, LoadRea
     let text = std::str::from_utf8(json).map_err(|_| LoadReason::Malformed)?;
     // Flask builds the session with `dict(data)`; anything but a dict would be a server
     // error there, and is a malformed session here.
-    match pyjson::parse(text).map_err(|_| LoadReason::Malformed)? {
+    match pyjson::parse(text, object_hook).map_err(|_| LoadReason::Malformed)? {
         PyValue::Dict(entries) => Ok(entries),
         _ => Err(LoadReason::Malformed),
     }
@@ -156,7 +155,7 @@ pub(crate) fn dump_native(entries: &[(String, PyValue)]) -> Result<String, Strin
 /// (an entry Python could not read, which the map keeps as it is).
 pub(crate) fn load_native(json: &[u8]) -> Option<Vec<(String, PyValue)>> {
     let text = std::str::from_utf8(json).ok()?;
-    match pyjson::parse_as(text, Dialect::Native).ok()? {
+    match pyjson::parse_as(text, Dialect::Native, object_hook).ok()? {
         PyValue::Dict(entries) => Some(entries),
         _ => None,
     }
@@ -507,6 +506,11 @@ pub(crate) fn untag(value: PyValue) -> Result<PyValue, BadTag> {
     }
 }
 
+/// The reader's object hook: Flask's untagging of each dict as it is read.
+fn object_hook(entries: Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError> {
+    untag_dict(entries).map_err(|_| SyntaxError)
+}
+
 /// Flask's `untag` of a dict whose values are untagged already: a dict of one entry whose
 /// key is a tag becomes the object the tag stands for.
 pub(crate) fn untag_dict(mut entries: Vec<(String, PyValue)>) -> Result<PyValue, BadTag> {
@@ -760,6 +764,55 @@ pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
 fn number(text: &str, min: usize, max: usize) -> Option<u32> {
     let ok = (min..=max).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
     if ok { text.parse().ok() } else { None }
+}
+
+/// The tagged form of Python values lives with the tags.
+impl PyValue {
+    /// The Python value Flask reads from a tagged JSON entry (as
+    /// [`Session::get_value`](crate::Session::get_value) returns it for a Flask engine).
+    ///
+    /// # Errors
+    ///
+    /// An [`EntryError`] for an entry Flask could not read back: a tag around a value it
+    /// refuses (`{" t": 5}`), or nesting past [`MAX_NESTING`](crate::MAX_NESTING).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::{EntryError, PyValue};
+    /// use serde_json::json;
+    ///
+    /// let escaped = json!({" di": {" t__": 1}});
+    /// assert_eq!(
+    ///     PyValue::from_tagged(&escaped)?,
+    ///     PyValue::Dict(vec![(" t".into(), PyValue::Int(1))])
+    /// );
+    /// assert_eq!(PyValue::from_tagged(&json!({" t": 5})), Err(EntryError::Tag(" t")));
+    /// # Ok::<(), EntryError>(())
+    /// ```
+    pub fn from_tagged(value: &Value) -> Result<PyValue, EntryError> {
+        // An entry of the session object.
+        python_value(value, 1)
+    }
+
+    /// The tagged JSON Flask writes for this value, as a session entry holds it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    ///
+    /// let id = PyValue::Uuid([0x12; 16]);
+    /// assert_eq!(id.to_tagged(), serde_json::json!({" u": "12121212121212121212121212121212"}));
+    /// ```
+    pub fn to_tagged(&self) -> Value {
+        tag(self.clone())
+    }
+
+    /// [`to_tagged`](Self::to_tagged), consuming the value.
+    pub fn into_tagged(self) -> Value {
+        tag(self)
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::encoding::python_b64decode;
+use super::python::BigInt;
 use super::{pyjson, tagged};
 
 /// One tag: `{KEY: value}` and nothing else.
@@ -278,108 +279,9 @@ impl<'de> Deserialize<'de> for Float {
     }
 }
 
-/// A Python `int` of any size. Ints within 64 bits are plain JSON numbers, and a plain
-/// `i64` or `u64` reads and writes them; an int beyond is held in the session as
-/// `{" di": "<digits>"}` (a shape Flask's tagged JSON never produces, as for
-/// [`Float`]) and written as its bare digits, so Flask reads back the very same int.
-/// `BigInt` reads and writes both forms; it converts to and from `i128` and `u128`.
-///
-/// # Example
-///
-/// ```
-/// use chunked_cookie_session::flask::{BigInt, from_json, to_json};
-///
-/// let entries = from_json(r#"{"big": 123456789012345678901234567890, "small": 7}"#).unwrap();
-/// let big: BigInt = serde_json::from_value(entries["big"].clone()).unwrap();
-/// assert_eq!(big.as_str(), "123456789012345678901234567890");
-/// assert_eq!(i128::try_from(&big).unwrap(), 123456789012345678901234567890);
-/// let small: BigInt = serde_json::from_value(entries["small"].clone()).unwrap();
-/// assert_eq!(small, BigInt::from(7_i64));
-/// let mut entries = entries;
-/// entries.insert("neg".into(), serde_json::to_value(BigInt::from(-(1i128 << 100))).unwrap());
-/// assert_eq!(
-///     to_json(&entries),
-///     r#"{"big":123456789012345678901234567890,"neg":-1267650600228229401496703205376,"small":7}"#
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct BigInt(String);
-
-impl BigInt {
-    /// Reads decimal digits (an optional `-`, no leading zeros, at most 4300 digits, as
-    /// Python converts).
-    ///
-    /// # Errors
-    ///
-    /// When `text` is not such a number.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::flask::BigInt;
-    /// assert!(BigInt::parse("-98765432109876543210").is_ok());
-    /// assert!(BigInt::parse("007").is_err());
-    /// ```
-    pub fn parse(text: &str) -> Result<BigInt, BigIntError> {
-        let digits = text.strip_prefix('-').unwrap_or(text);
-        let canonical = !digits.is_empty()
-            && digits.len() <= 4300
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && (digits == "0" || !digits.starts_with('0'))
-            && text != "-0";
-        if canonical {
-            Ok(BigInt(text.to_owned()))
-        } else {
-            Err(BigIntError)
-        }
-    }
-
-    /// The decimal digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Text that is not a canonical decimal int, or an int out of a Rust type's range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("not a canonical decimal int, or out of range")]
-pub struct BigIntError;
-
-impl From<i128> for BigInt {
-    fn from(n: i128) -> BigInt {
-        BigInt(n.to_string())
-    }
-}
-
-impl From<u128> for BigInt {
-    fn from(n: u128) -> BigInt {
-        BigInt(n.to_string())
-    }
-}
-
-impl From<i64> for BigInt {
-    fn from(n: i64) -> BigInt {
-        BigInt(n.to_string())
-    }
-}
-
-impl TryFrom<&BigInt> for i128 {
-    type Error = BigIntError;
-    fn try_from(n: &BigInt) -> Result<i128, BigIntError> {
-        n.0.parse().map_err(|_| BigIntError)
-    }
-}
-
-impl TryFrom<&BigInt> for u128 {
-    type Error = BigIntError;
-    fn try_from(n: &BigInt) -> Result<u128, BigIntError> {
-        n.0.parse().map_err(|_| BigIntError)
-    }
-}
-
 impl Serialize for BigInt {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        pyjson::int_value(self.0.clone()).serialize(serializer)
+        pyjson::int_value(self.as_str().to_owned()).serialize(serializer)
     }
 }
 
