@@ -4,7 +4,8 @@ use std::ops::Range;
 
 use cookie::Cookie;
 
-use super::{ChunkSet, Layout};
+use super::layout::Layout;
+use super::set::ChunkSet;
 
 /// Our cookies from one request, indexed by chunk.
 ///

@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use super::{ChunkSet, Count, Incoming, Layout};
+use super::incoming::Incoming;
+use super::layout::{Count, Layout};
+use super::set::ChunkSet;
 use crate::reason::LoadReason;
 
 /// A token reassembled from its chunks: borrowed from the request's cookie when one chunk

@@ -1,6 +1,6 @@
 //! Splitting one token over as few cookies as the byte budgets allow.
 
-use super::Layout;
+use super::layout::Layout;
 use crate::config::{BROWSER_NAME_VALUE_LIMIT, SET_COOKIE_LINE_LIMIT};
 use crate::error::SaveError;
 

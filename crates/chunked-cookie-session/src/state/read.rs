@@ -1,7 +1,7 @@
 //! The rules of reading: the request's cookies, gathered by exact name, become a session
 //! and a load reason.
 
-use super::{Rules, State};
+use super::session_state::{Rules, State};
 use crate::chunk::{self, ChunkSet, Incoming, Joined};
 use crate::codec::{Entries, Form, Meta};
 use crate::reason::LoadReason;

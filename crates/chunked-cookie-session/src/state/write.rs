@@ -1,6 +1,6 @@
 //! The rules of writing: what a response sets and deletes for a session, sized to the byte.
 
-use super::State;
+use super::session_state::State;
 use crate::chunk::{self, ChunkSet, Deadline, Limits};
 use crate::codec::SealInput;
 use crate::config::OverflowPolicy;

@@ -1,0 +1,368 @@
+//! One request's session: what it holds, the changes a handler makes, and what the entries
+//! say about persistence and deadlines. The rules of reading and writing extend it from
+//! `read.rs` and `write.rs`.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::chunk::{ChunkSet, Incoming, Layout};
+#[cfg(feature = "flask")]
+use crate::codec::flask::python::{EntryError, PyValue};
+use crate::codec::{Entries, Form, Format, Meta};
+use crate::config::SessionConfig;
+use crate::error::SaveError;
+use crate::reason::LoadReason;
+
+/// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
+/// state knows by name, since [`State::renew`] drops it.
+pub(crate) const CSRF_KEY: &str = "_csrf";
+
+/// How many candidate sets of twins a request may carry before its cookies are refused as
+/// too large: a host-only and a Domain copy of a session, say, with room for a third.
+const TWIN_SETS: usize = 3;
+
+/// The configuration and the wire format: everything an engine and its sessions share.
+#[derive(Debug)]
+pub(crate) struct Rules {
+    pub(crate) config: SessionConfig,
+    pub(crate) format: Format,
+}
+
+impl Rules {
+    /// The rules of `format` under `config`. A format that sets the lifetime itself
+    /// (Flask's `PERMANENT_SESSION_LIFETIME`) has the last word on it.
+    pub(crate) fn new(mut config: SessionConfig, format: Format) -> Rules {
+        if let Some(lifetime) = format.lifetime() {
+            config.lifetime = lifetime;
+        }
+        Rules { config, format }
+    }
+
+    pub(crate) fn layout(&self) -> &Layout {
+        self.format.layout()
+    }
+
+    /// How many chunks are read and written.
+    pub(crate) fn chunk_limit(&self) -> usize {
+        self.layout().limit(self.config.max_chunks)
+    }
+
+    /// The most token characters one candidate set may carry. A legitimate request never
+    /// carries more than the budget; a little slack lets a lowered budget still read the
+    /// sessions written under the old one.
+    pub(crate) fn byte_cap(&self) -> usize {
+        self.config.max_size.saturating_add(4096)
+    }
+
+    /// Gathers the request's session cookies.
+    pub(crate) fn collect<'a>(&self, fields: impl IntoIterator<Item = &'a str>) -> Incoming {
+        Incoming::collect(
+            fields,
+            self.layout(),
+            &self.config.name,
+            self.chunk_limit(),
+            self.byte_cap().saturating_mul(TWIN_SETS),
+        )
+    }
+}
+
+/// The cookies of a previous format that a request carried, read when the session has
+/// none of its own (a migration; see `SessionEngine::migrating_from`).
+#[derive(Debug)]
+pub(crate) struct Previous {
+    pub(crate) rules: Arc<Rules>,
+    pub(crate) incoming: Incoming,
+}
+
+/// One request's session.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(super) rules: Arc<Rules>,
+    /// The form the entries are decoded into.
+    pub(super) form: Form,
+    pub(super) previous: Vec<Previous>,
+    /// Which of `previous` the session was read from, when it was.
+    pub(super) migrated: Option<usize>,
+    /// The request's clock, in Unix seconds.
+    pub(super) now: u64,
+    pub(super) incoming: Incoming,
+    /// Set once the incoming cookies were decoded (or purged without decoding).
+    pub(super) loaded: bool,
+    /// Set once a handler touched the session: what `Vary: Cookie` answers to.
+    pub(super) accessed: bool,
+    /// Chunk indices the request carried that the loaded session does not use.
+    pub(super) debris: ChunkSet,
+    pub(super) entries: Entries,
+    pub(super) reason: LoadReason,
+    pub(super) meta: Option<Meta>,
+    pub(super) persistent: Option<bool>,
+    pub(super) modified: bool,
+    pub(super) purged: bool,
+    pub(super) renewed: bool,
+    /// Set once an adapter has finished the response: a change after it is lost.
+    pub(super) finished: bool,
+}
+
+impl State {
+    pub(crate) fn new(
+        rules: Arc<Rules>,
+        previous: Vec<Previous>,
+        incoming: Incoming,
+        now: u64,
+        form: Form,
+    ) -> State {
+        State {
+            rules,
+            form,
+            previous,
+            migrated: None,
+            now,
+            incoming,
+            loaded: false,
+            accessed: false,
+            debris: ChunkSet::EMPTY,
+            entries: Entries::default(),
+            reason: LoadReason::NoSession,
+            meta: None,
+            persistent: None,
+            modified: false,
+            purged: false,
+            renewed: false,
+            finished: false,
+        }
+    }
+
+    /// Decodes the incoming cookies, the first time only, for a handler that touches the
+    /// session.
+    pub(crate) fn ensure_loaded(&mut self) {
+        self.accessed = true;
+        self.decode_once();
+    }
+
+    /// Decodes the incoming cookies, the first time only, without counting as the handler's
+    /// access.
+    pub(crate) fn decode_once(&mut self) {
+        if self.loaded {
+            return;
+        }
+        self.loaded = true;
+        let decoded = self.decode();
+        decoded.reason.log(self.incoming.bytes());
+        self.entries = decoded.entries;
+        self.reason = decoded.reason;
+        self.meta = decoded.meta;
+        self.debris = decoded.debris;
+        if let Some((index, persistent)) = decoded.migrated {
+            // A session read from a previous format is new to this one: written now, with
+            // a lifetime of its own, in the same response that deletes the old cookies.
+            self.migrated = Some(index);
+            self.persistent = Some(persistent);
+            self.modified = true;
+        }
+    }
+
+    /// Which previous engine the session was read from, if it was.
+    pub(crate) fn migrated(&self) -> Option<usize> {
+        self.migrated
+    }
+
+    pub(crate) fn previous(&self) -> &[Previous] {
+        &self.previous
+    }
+
+    /// Whether the handler touched the session, as a framework that tracks access itself
+    /// reports it.
+    pub(crate) fn set_accessed(&mut self, accessed: bool) {
+        self.accessed = accessed;
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.now
+    }
+
+    pub(crate) fn incoming(&self) -> &Incoming {
+        &self.incoming
+    }
+
+    /// True once a handler touched the session (read, changed or purged it).
+    pub(crate) fn accessed(&self) -> bool {
+        self.accessed
+    }
+
+    /// True once the incoming cookies were decoded, or purged without decoding.
+    pub(crate) fn loaded(&self) -> bool {
+        self.loaded
+    }
+
+    pub(crate) fn entries(&self) -> &Map<String, Value> {
+        self.entries.map()
+    }
+
+    /// The entries as the codecs take them.
+    pub(crate) fn held_entries(&self) -> &Entries {
+        &self.entries
+    }
+
+    /// The entries as Python values.
+    #[cfg(feature = "flask")]
+    pub(crate) fn python_entries(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
+        self.decode_once();
+        self.entries.python()
+    }
+
+    /// Replaces every entry with Python values; the session counts as modified.
+    #[cfg(feature = "flask")]
+    pub(crate) fn set_python_entries(&mut self, entries: Vec<(String, PyValue)>) {
+        self.decode_once();
+        self.entries = Entries::from_python(entries);
+        self.modified = true;
+    }
+
+    pub(crate) fn reason(&self) -> LoadReason {
+        self.reason
+    }
+
+    pub(crate) fn meta(&self) -> Option<Meta> {
+        self.meta
+    }
+
+    pub(crate) fn debris(&self) -> ChunkSet {
+        self.debris
+    }
+
+    pub(crate) fn is_modified(&self) -> bool {
+        self.modified
+    }
+
+    pub(crate) fn is_purged(&self) -> bool {
+        self.purged
+    }
+
+    /// True once an adapter finished the response ([`SessionEngine::finish`]): what
+    /// changes afterwards never reaches the client.
+    ///
+    /// [`SessionEngine::finish`]: crate::SessionEngine::finish
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    pub(crate) fn mark_finished(&mut self) {
+        self.finished = true;
+    }
+
+    /// Stores `value` under `key`; an equal value changes nothing.
+    pub(crate) fn insert(&mut self, key: &str, value: Value) -> Option<Value> {
+        self.ensure_loaded();
+        if self.entries.map().get(key) == Some(&value) {
+            return Some(value);
+        }
+        self.modified = true;
+        self.entries.map_mut().insert(key.to_owned(), value)
+    }
+
+    /// Stores `value` under `key` only if the session then still fits its budget; when it
+    /// does not, the session is left exactly as it was, unmodified if it was.
+    pub(crate) fn insert_if_fits(
+        &mut self,
+        key: &str,
+        value: Value,
+    ) -> Result<Option<Value>, SaveError> {
+        self.ensure_loaded();
+        let was_modified = self.modified;
+        let previous = self.insert(key, value);
+        if let Err(err) = self.measure() {
+            match previous {
+                Some(previous) => self.entries.map_mut().insert(key.to_owned(), previous),
+                None => self.entries.map_mut().remove(key),
+            };
+            self.modified = was_modified;
+            return Err(err);
+        }
+        Ok(previous)
+    }
+
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Value> {
+        self.ensure_loaded();
+        if !self.entries.map().contains_key(key) {
+            return None;
+        }
+        let old = self.entries.map_mut().remove(key);
+        self.modified |= old.is_some();
+        old
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.ensure_loaded();
+        self.modified |= !self.entries.is_empty();
+        self.entries = Entries::default();
+    }
+
+    /// Ends the session without decoding it: whatever came in is deleted. Entries written
+    /// afterwards in the same request start a fresh session, which inherits nothing from
+    /// the old one (deadline, persistence).
+    pub(crate) fn purge(&mut self) {
+        self.loaded = true;
+        self.accessed = true;
+        self.entries = Entries::default();
+        self.meta = None;
+        self.persistent = None;
+        self.purged = true;
+        self.modified = true;
+    }
+
+    /// The next write starts a new absolute lifetime (and, as every write does, a new
+    /// generation id); the CSRF token goes, so one planted before a login is worthless
+    /// after it.
+    pub(crate) fn renew(&mut self) {
+        self.ensure_loaded();
+        if self.entries.map().contains_key(CSRF_KEY) {
+            self.entries.map_mut().remove(CSRF_KEY);
+        }
+        self.renewed = true;
+        self.modified = true;
+    }
+
+    pub(crate) fn set_persistent(&mut self, persistent: bool) {
+        self.ensure_loaded();
+        if self.persistent_now() != persistent {
+            self.modified = true;
+        }
+        self.persistent = Some(persistent);
+        // A format that keeps persistence as an entry (Flask's `_permanent`) always stores
+        // it, as Flask's setter does.
+        if let Some(key) = self.rules.format.persistence_entry() {
+            let flag = Value::Bool(persistent);
+            if self.entries.map().get(key) != Some(&flag) {
+                self.entries.map_mut().insert(key.to_owned(), flag);
+                self.modified = true;
+            }
+        }
+    }
+
+    /// Whether the session's cookies are persistent: what the entries say for formats
+    /// that keep it there, else this request's choice, else the loaded session's, else the
+    /// configuration's default.
+    pub(crate) fn persistent_now(&self) -> bool {
+        if let Some(persistent) = self.rules.format.persistent_in(&self.entries) {
+            return persistent;
+        }
+        self.persistent
+            .or(self.meta.map(|meta| meta.persistent))
+            .unwrap_or(self.rules.config.persistent)
+    }
+
+    /// The absolute deadline a write at `written_at` signs, in Unix seconds: for formats
+    /// that restart the lifetime at every write, a lifetime from then; otherwise the loaded
+    /// session's deadline, or a lifetime from this request for a new or renewed session.
+    pub(crate) fn expires_at_for_write(&self, written_at: u64) -> u64 {
+        let lifetime = self.rules.config.lifetime.as_secs();
+        if self.rules.format.restarts_lifetime() {
+            return written_at.saturating_add(lifetime);
+        }
+        match self.meta {
+            Some(meta) if !self.renewed => meta.expires_at,
+            _ => self.now.saturating_add(lifetime),
+        }
+    }
+}
