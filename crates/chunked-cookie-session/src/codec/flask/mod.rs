@@ -201,30 +201,22 @@ impl FlaskCodec {
 /// is written. A permanent session says so in its `_permanent` entry, as Flask's setter
 /// writes it.
 fn tagged_json(map: &Map<String, Value>, persistent: bool) -> Result<String, SaveError> {
-    let mut entries: Vec<(&str, Value)> = Vec::with_capacity(map.len() + 1);
-    // `_permanent` is checked like every other entry: a permanent session's flag is
-    // written too, and Flask refuses a cookie whose `_permanent` it cannot untag.
-    let mut permanent = None;
     // A session written as one entry with a tag-like key is escaped as a whole
     // (`{" di": {"<key>__": ...}}`), one more object around that entry.
     let written = map.len() + usize::from(persistent && !map.contains_key(PERMANENT_KEY));
     let escaped = written == 1 && map.keys().any(|key| tagged::is_tag_key(key));
     let enclosing = 1 + usize::from(escaped);
-    for (key, value) in map {
-        let python = tagged::python_value(value, enclosing).map_err(|err| entry_error(key, err))?;
-        if persistent && key == PERMANENT_KEY {
-            permanent = Some(python.into_tagged());
-            continue;
-        }
-        entries.push((key, python.into_tagged()));
-    }
-    if persistent {
-        let kept = permanent.filter(tagged::truthy);
-        entries.push((PERMANENT_KEY, kept.unwrap_or(Value::Bool(true))));
-    }
-    Ok(tagged::dump_session(
-        entries.iter().map(|(k, v)| (*k, v)).collect(),
-    ))
+    // Every entry, `_permanent` included, is read as Flask reads it (which refuses what
+    // Flask would refuse), and the Python values are written as Flask writes them.
+    let python = map
+        .iter()
+        .map(|(key, value)| {
+            let python =
+                tagged::python_value(value, enclosing).map_err(|err| entry_error(key, err))?;
+            Ok((key.clone(), python))
+        })
+        .collect::<Result<Vec<_>, SaveError>>()?;
+    python_json(&python, persistent)
 }
 
 /// The session's JSON straight from Python values, which need no untagging: what Python
