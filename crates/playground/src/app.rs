@@ -24,10 +24,20 @@ const HEADER_LIMITS: [usize; 2] = [8 * 1024, 16 * 1024];
 #[derive(Clone)]
 struct AppState {
     engine: SessionEngine,
+    body: BodyJson,
+}
+
+/// How a `PUT` body is read as a session entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyJson {
+    /// JSON, as serde_json reads it: the native formats.
+    Plain,
+    /// Python's JSON with Flask's tags (big ints, `NaN`), as a Flask app would store it.
+    Python,
 }
 
 /// The whole application: the page, the API, and the session layer around them.
-pub fn router(engine: SessionEngine) -> Router {
+pub fn router(engine: SessionEngine, body: BodyJson) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/api/health", get(health))
@@ -35,6 +45,7 @@ pub fn router(engine: SessionEngine) -> Router {
         .route("/api/session/{key}", axum::routing::put(set).delete(remove))
         .with_state(AppState {
             engine: engine.clone(),
+            body,
         })
         .layer(SessionLayer::new(engine))
 }
@@ -57,7 +68,17 @@ async fn set(
     session: Session,
     body: Bytes,
 ) -> Response {
-    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+    let python = || {
+        let text = std::str::from_utf8(&body).ok()?;
+        chunked_cookie_session::flask::value_from_json(text).ok()
+    };
+    // JSON that Flask's tags cannot read is still taken as plain JSON, so that the session
+    // itself refuses it, with the entry and the tag named (422 below).
+    let value = match app.body {
+        BodyJson::Python => python().or_else(|| serde_json::from_slice::<Value>(&body).ok()),
+        BodyJson::Plain => serde_json::from_slice::<Value>(&body).ok(),
+    };
+    let Some(value) = value else {
         return error(
             StatusCode::BAD_REQUEST,
             json!({"error": "the body must be one JSON value, such as \"text\", 42 or {\"a\": 1}"}),

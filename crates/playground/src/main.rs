@@ -8,6 +8,7 @@ mod setup;
 use std::process::ExitCode;
 
 use clap::Parser;
+use cookie_session_cli::options::Format;
 
 fn main() -> ExitCode {
     let args = setup::Args::parse();
@@ -17,6 +18,11 @@ fn main() -> ExitCode {
             eprintln!("playground: {message}");
             return ExitCode::from(2);
         }
+    };
+    // A Flask app stores what Python's JSON reads; the native formats, what serde_json reads.
+    let body = match args.format.format {
+        Format::Flask => app::BodyJson::Python,
+        Format::Signed | Format::Private => app::BodyJson::Plain,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -33,7 +39,7 @@ fn main() -> ExitCode {
         let addr = listener.local_addr()?;
         // Scripts (the browser test among them) read this line to find the port.
         println!("playground listening on http://{addr}/");
-        axum::serve(listener, app::router(engine)).await
+        axum::serve(listener, app::router(engine, body)).await
     });
     match served {
         Ok(()) => ExitCode::SUCCESS,

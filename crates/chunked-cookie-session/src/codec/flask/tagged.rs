@@ -383,6 +383,32 @@ pub fn python_from_json(text: &str) -> Result<Vec<(String, PyValue)>, LoadReason
     load_python(text.as_bytes())
 }
 
+/// Reads one value written in Python's JSON (`NaN`, `Infinity` and ints of any size
+/// allowed, Flask's tags read) into the tagged form a session entry holds: what a Flask
+/// engine's session takes with [`Session::insert_value`](crate::Session::insert_value).
+///
+/// # Errors
+///
+/// [`LoadReason::Malformed`] for text Python's `json` would refuse, or a tag Flask could
+/// not read back.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{BigInt, value_from_json};
+///
+/// let big = value_from_json("-1267650600228229401496703205376")?;
+/// let back: BigInt = serde_json::from_value(big)?;
+/// assert_eq!(i128::try_from(&back)?, -(1 << 100));
+/// assert!(value_from_json(r#"{" t": 5}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn value_from_json(text: &str) -> Result<Value, LoadReason> {
+    pyjson::parse(text, object_hook)
+        .map(tag)
+        .map_err(|_| LoadReason::Malformed)
+}
+
 /// The JSON Flask's session serializer writes for a session holding these Python values
 /// (each key once), byte for byte: keys sorted, compact, ASCII-only, floats as Python
 /// writes them, every Python type in its tag.
