@@ -219,6 +219,10 @@ impl FromStr for LoadReason {
     }
 }
 
+/// A reason is also the error of the functions that read a session's text
+/// (`flask::from_json`, say), so `?` takes it into any error type.
+impl std::error::Error for LoadReason {}
+
 impl fmt::Display for LoadReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
