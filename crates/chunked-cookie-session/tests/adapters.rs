@@ -4,7 +4,6 @@
 //! against an axum server and an actix-web server serving the same routes.
 
 use std::net::SocketAddr;
-use std::sync::mpsc;
 
 use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
 use reqwest::header::{CACHE_CONTROL, COOKIE, HeaderValue, SET_COOKIE, VARY};
@@ -144,28 +143,13 @@ mod axum_server {
                     .route("/hooked/set/{key}", put(set))
                     .layer(hooked),
             );
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a tokio runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind 127.0.0.1");
-                tx.send(listener.local_addr().expect("local address"))
-                    .expect("the test waits for the address");
-                axum::serve(listener, router).await.expect("axum serves");
-            });
-        });
-        rx.recv().expect("the server thread sends its address")
+        test_support::serve::axum(router)
     }
 }
 
 mod actix_server {
     use super::*;
-    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpRequest, HttpResponse, web};
     use chunked_cookie_session::actix::SessionMiddleware;
 
     fn fields(request: &HttpRequest) -> Vec<String> {
@@ -237,13 +221,8 @@ mod actix_server {
 
     /// Serves the app (HTTP/1.1 and HTTP/2 with prior knowledge) on a free loopback port.
     pub fn start(engine: SessionEngine) -> SocketAddr {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-                let addr = listener.local_addr().expect("local address");
-                let server = HttpServer::new(move || {
-                    App::new()
+        test_support::serve::actix(move || {
+            App::new()
                         .route(
                             "/outside",
                             web::get()
@@ -280,17 +259,7 @@ mod actix_server {
                                 .wrap(SessionMiddleware::new(engine.clone()))
                                 .configure(routes),
                         )
-                })
-                .workers(1)
-                .disable_signals()
-                .listen_auto_h2c(listener)
-                .expect("listen")
-                .run();
-                tx.send(addr).expect("the test waits for the address");
-                server.await.expect("actix-web serves");
-            });
-        });
-        rx.recv().expect("the server thread sends its address")
+        })
     }
 }
 

@@ -16,8 +16,8 @@
 //!   can be longer than the text it was read from), never as too deep or an invalid Flask
 //!   entry.
 //!
-//! The fuzzer's bytes reach the code after the MAC through [`forge`]: a payload of its
-//! choosing sealed with the engines' own keys.
+//! The fuzzer's bytes reach the code after the MAC or the AEAD tag through [`forge`]: a
+//! payload of its choosing sealed with the engines' own keys, in the engine's own format.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -67,19 +67,23 @@ pub const FIXED: usize = 64 * 1024;
 /// grows, so a fuzzing run reports how close the loads came.
 static WORST: AtomicUsize = AtomicUsize::new(0);
 
-/// What the fuzzer sends: raw fields, or a payload sealed behind a valid MAC.
+/// What the fuzzer sends: raw fields, or a payload sealed behind a valid MAC or AEAD tag.
 #[derive(Debug, Arbitrary)]
 enum Input {
     Raw(Utf8),
-    Forged {
-        compress: bool,
-        chunk_count: u8,
-        issued_ago: u16,
-        lifetime: u32,
-        persistent: bool,
-        /// A generated session (true) or the fuzzer's bytes as the payload (false).
-        generated: bool,
-    },
+    Forged(Forged),
+}
+
+/// What a forged session's header and payload say.
+#[derive(Debug, Arbitrary)]
+struct Forged {
+    compress: bool,
+    chunk_count: u8,
+    issued_ago: u16,
+    lifetime: u32,
+    persistent: bool,
+    /// A generated session (true) or the fuzzer's bytes as the payload (false).
+    generated: bool,
 }
 
 /// `load_signed`.
@@ -178,23 +182,16 @@ fn load_and_save(engine: &SessionEngine, limits: Limits, fields: &[String], inse
 /// The `Cookie` fields of an input: the fuzzer's bytes, or a forged session.
 fn fields_for(format: Format, input: Input, mut u: Unstructured<'_>) -> Option<Vec<String>> {
     let name = engine(format, Budget::Small).config().name().to_owned();
-    let (compress, chunk_count, issued_ago, lifetime, persistent, generated) = match input {
+    let Forged {
+        compress,
+        chunk_count,
+        issued_ago,
+        lifetime,
+        persistent,
+        generated,
+    } = match input {
         Input::Raw(mode) => return fields::fields(u, mode),
-        Input::Forged {
-            compress,
-            chunk_count,
-            issued_ago,
-            lifetime,
-            persistent,
-            generated,
-        } => (
-            compress,
-            chunk_count,
-            issued_ago,
-            lifetime,
-            persistent,
-            generated,
-        ),
+        Input::Forged(forged) => forged,
     };
     let json = if generated {
         let map = json::session_map(&mut u).ok()?;
@@ -217,21 +214,19 @@ fn fields_for(format: Format, input: Input, mut u: Unstructured<'_>) -> Option<V
                 .map(|(i, piece)| (format!("{name}:{i}"), String::from_utf8_lossy(piece).into()))
                 .collect()
         }
-        // The private format would need the AEAD; a forged signed token is a foreign
-        // cookie to it, which is worth loading too.
         Format::Signed | Format::Private => {
+            let forger = forge::Forger::new(&forge::SECRETS[0], &name, format == Format::Private);
             let body = if compress {
-                forge::deflate(&json)
+                forge::raw_deflate(&json)
             } else {
                 json
             };
-            let header = forge::Header {
-                flags: u8::from(compress) | (u8::from(persistent) << 2),
-                chunk_count: chunk_count % 20,
-                issued_at,
-                expires_at: issued_at + u64::from(lifetime),
-            };
-            forge::native(&forge::SECRETS[0], &name, header, &body)
+            let flags = (u8::from(compress) * forge::FLAG_COMPRESSED)
+                | (u8::from(persistent) * forge::FLAG_PERSISTENT);
+            let mut header = forger.header(flags, chunk_count % 20, issued_at);
+            header.expires_at = issued_at + u64::from(lifetime);
+            let token = forger.token(&header.bytes(), &body);
+            forge::chunks(&token, &name, usize::from(header.chunk_count.max(1)))
         }
     };
     let line: Vec<String> = cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();

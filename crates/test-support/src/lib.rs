@@ -4,8 +4,13 @@
 //!   structured [`SetCookie`](chunked_cookie_session::SetCookie) values, or raw
 //!   `Set-Cookie` header values read off the wire) and renders the next request's `Cookie`
 //!   header: the one place tests turn a response into the next request;
+//! - [`forge`]: the native formats rebuilt from docs/FORMAT.md with the primitives, to
+//!   seal tokens the engine never would and open what it wrote (the core suite and the
+//!   fuzz checks both forge through it);
 //! - [`noise`]: reproducible pseudo-random text that deflate barely shrinks, so a
 //!   session's size on the wire follows its length;
+//! - `serve`: an axum router or an actix-web app served on a free loopback port
+//!   (features `axum`, `actix`);
 //! - [`process`] and [`net`]: child processes that die with the test, the line a child
 //!   announces its port on, free loopback ports;
 //! - [`python`], [`oracle`] and [`flask_app`]: real Flask from PyPI, as a serializer oracle
@@ -20,12 +25,15 @@
 )]
 
 pub mod flask_app;
+pub mod forge;
 pub mod jar;
 pub mod net;
 pub mod noise;
 pub mod oracle;
 pub mod process;
 pub mod python;
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub mod serve;
 
 pub use jar::{Jar, WireCookie, join_pairs};
 pub use net::free_port;

@@ -8,7 +8,7 @@
 use chunked_cookie_session::{Compression, LoadReason, SessionConfig};
 
 use super::fixture::Fixture;
-use super::forge::Forger;
+use super::forge::for_fixture;
 use super::support::NOW;
 
 native_formats!(native_verdicts_and_bytes_are_the_same_in_every_build);
@@ -91,7 +91,7 @@ fn native_verdicts_and_bytes_are_the_same_in_every_build(f: &Fixture) {
             .build()
             .expect("valid"),
     );
-    let forger = Forger::new(f, 1, "session");
+    let forger = for_fixture(f, 1, "session");
     let mut failures = Vec::new();
     for &(body, rewritten) in CASES {
         let pairs = forger.seal(0, 1, NOW, body.as_bytes());

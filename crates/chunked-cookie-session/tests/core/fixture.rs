@@ -48,8 +48,7 @@ pub enum Wire {
     Itsdangerous,
 }
 
-/// Bytes of the native header.
-pub const HEADER_LEN: usize = 33;
+pub use test_support::forge::HEADER_LEN;
 /// Characters of the generation id that open every later chunk of a native token.
 pub const GENERATION_LEN: usize = 12;
 /// Where the generation id sits in the text of chunk 0 of a native token.
@@ -197,6 +196,47 @@ impl Fixture {
             Wire::Envelope { .. } => GENERATION_LEN,
             Wire::Itsdangerous => 0,
         }
+    }
+
+    /// What the value of chunk `index` adds to the token: chunk 0 whole, a later chunk
+    /// without its prefix.
+    pub fn piece<'a>(&self, index: usize, value: &'a str) -> &'a str {
+        if index == 0 {
+            value
+        } else {
+            &value[self.prefix_len()..]
+        }
+    }
+
+    /// The token that chunk values carry, given in index order.
+    pub fn token<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> String {
+        values
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| self.piece(index, value))
+            .collect()
+    }
+
+    /// The token of `(name, value)` chunk pairs in index order.
+    pub fn token_of_pairs(&self, pairs: &[(String, String)]) -> String {
+        self.token(pairs.iter().map(|(_, value)| value.as_str()))
+    }
+
+    /// Cuts `token` (as long as the one `pairs` carry) where `pairs` were cut, every later
+    /// chunk keeping its original prefix, as a client that edits the bytes would.
+    pub fn resplit(&self, pairs: &[(String, String)], token: &str) -> Vec<(String, String)> {
+        let mut at = 0;
+        pairs
+            .iter()
+            .enumerate()
+            .map(|(index, (name, value))| {
+                let piece = self.piece(index, value);
+                let prefix = &value[..value.len() - piece.len()];
+                let cut = format!("{prefix}{}", &token[at..at + piece.len()]);
+                at += piece.len();
+                (name.clone(), cut)
+            })
+            .collect()
     }
 
     /// The generation id that chunk 0 announces, for formats that have one.

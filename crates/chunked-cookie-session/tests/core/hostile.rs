@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use test_support::{Jar, join_pairs};
 
 use super::fixture::Fixture;
-use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, Forger, raw_deflate};
+use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, Forger, for_fixture, raw_deflate};
 use super::support::*;
 
 every_format!(
@@ -47,7 +47,7 @@ fn judge(f: &Fixture, engine: &SessionEngine, fields: &[&str]) -> (LoadReason, O
 }
 
 fn forger(f: &Fixture) -> Forger {
-    Forger::new(f, 1, "session")
+    for_fixture(f, 1, "session")
 }
 
 fn big_engine(f: &Fixture) -> SessionEngine {
@@ -420,13 +420,7 @@ fn hostile_chunk_sets(f: &Fixture) {
     );
     assert_eq!(judge(f, &engine, &[quoted.as_str()]).0, LoadReason::Valid);
     // Compression off or on, the reader does not care how the writer cut the token.
-    let plain = f.engine(
-        SessionConfig::builder()
-            .max_size(40 * 1024)
-            .compression(Compression::Off)
-            .build()
-            .expect("valid"),
-    );
+    let plain = f.engine(uncompressed().build().expect("valid"));
     assert_eq!(
         judge(f, &plain, &[jar.header().as_str()]).0,
         LoadReason::Valid

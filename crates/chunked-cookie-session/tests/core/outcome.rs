@@ -2,7 +2,7 @@
 //! a session's footprint), against the jar model: the chunks by index and size, and the
 //! length of the whole next `Cookie` header, other cookies included.
 
-use chunked_cookie_session::{Compression, Outcome, RequestCookies, SessionConfig};
+use chunked_cookie_session::{Outcome, RequestCookies};
 use test_support::Jar;
 
 use super::fixture::Fixture;
@@ -38,11 +38,7 @@ fn check_held(f: &Fixture, jar: &Jar, request: &RequestCookies, outcome: &Outcom
 }
 
 fn held_cookies_are_what_the_client_keeps(f: &Fixture) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let engine = f.engine(config.clone());
     let mut jar = Jar::new();
     jar.put("theme", "dark");

@@ -2,7 +2,7 @@
 //! message): the old cookies are deleted or overwritten and a fresh session, which inherits
 //! nothing from the old one, is written in that same response.
 
-use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
+use chunked_cookie_session::{LoadReason, SessionEngine};
 use serde_json::{Map, Value, json};
 use test_support::Jar;
 
@@ -20,11 +20,7 @@ every_format!(
 const LOGOUT: u64 = NOW + 24 * 3600;
 
 fn setup(f: &Fixture) -> (SessionEngine, Jar) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let engine = f.engine(config);
     let mut old = sized(f, &engine, 3, 1);
     old.insert("user".to_owned(), json!("ada"));

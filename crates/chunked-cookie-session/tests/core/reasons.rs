@@ -79,9 +79,7 @@ fn every_load_reason(f: &Fixture) {
         }
         seen.insert(want);
     };
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
+    let config = uncompressed()
         .lifetime(Duration::from_secs(3600))
         .idle_timeout(Duration::from_secs(600))
         .build()
@@ -255,11 +253,7 @@ fn every_load_reason(f: &Fixture) {
 }
 
 fn rejected_sessions_are_cleaned_and_replaced(f: &Fixture) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let engine = f.engine(config.clone());
     let mut jar = write(f, &engine, &big(f, &engine, 4));
     assert_eq!(jar.len(), 4);
@@ -293,11 +287,7 @@ fn rejected_sessions_are_cleaned_and_replaced(f: &Fixture) {
 /// key though unchanged; a key that left the ring is an unknown key, and its cookies are
 /// deleted.
 fn key_rotation(f: &Fixture) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let old_engine = f.engine_with_keys(config.clone(), 7, &[]);
     let rotated = f.engine_with_keys(config.clone(), 8, &[7]);
     let retired = f.engine_with_keys(config.clone(), 8, &[]);
@@ -586,11 +576,7 @@ fn overflow(f: &Fixture) {
 }
 
 fn purge_clear_and_persistence(f: &Fixture) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let engine = f.engine(config.clone());
     let jar = write(f, &engine, &big(f, &engine, 3));
     assert_eq!(jar.len(), 3);

@@ -5,7 +5,7 @@
 //! taken before the renewal stays valid until its own deadline, because nothing on the
 //! server remembers it (true of every client-side session).
 
-use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
+use chunked_cookie_session::{LoadReason, SessionEngine};
 use serde_json::{Map, Value, json};
 use test_support::Jar;
 
@@ -22,11 +22,7 @@ every_format!(
 const LOGIN: u64 = NOW + 24 * 3600;
 
 fn setup(f: &Fixture) -> (SessionEngine, Map<String, Value>, Jar) {
-    let config = SessionConfig::builder()
-        .max_size(40 * 1024)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid");
+    let config = uncompressed().build().expect("valid");
     let engine = f.engine(config);
     let mut anonymous = sized(f, &engine, 3, 1);
     anonymous.insert("cart".to_owned(), json!([1, 2]));
@@ -51,17 +47,7 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
     let config = engine.config().clone();
     let lifetime = config.lifetime().as_secs();
     let old = values(f, &jar);
-    let old_token: String = old
-        .iter()
-        .enumerate()
-        .map(|(i, value)| {
-            if i == 0 {
-                &value[..]
-            } else {
-                &value[f.prefix_len()..]
-            }
-        })
-        .collect();
+    let old_token = f.token(old.iter().map(String::as_str));
 
     // Without a renewal, a change keeps the native session's first deadline (Flask's
     // lifetime runs from every write anyway).
@@ -194,17 +180,7 @@ fn renewal_cannot_revoke_a_copied_old_set(f: &Fixture) {
     let replayed = load_jar(&engine, &copied, LOGIN + 1);
     assert_eq!(replayed.load_reason(), LoadReason::Valid);
     assert_eq!(replayed.entries(), anonymous);
-    let old_token: String = values(f, &copied)
-        .iter()
-        .enumerate()
-        .map(|(i, value)| {
-            if i == 0 {
-                value.clone()
-            } else {
-                value[f.prefix_len()..].to_owned()
-            }
-        })
-        .collect();
+    let old_token = f.token(values(f, &copied).iter().map(String::as_str));
     let last = f.last_valid_second(&old_token, lifetime);
     assert!(
         last < LOGIN + lifetime,

@@ -148,16 +148,7 @@ pub fn check_outcome(f: &Fixture, config: &SessionConfig, outcome: &Outcome) -> 
 
 /// The token the chunks carry: chunk 0 whole, every later chunk without its prefix.
 pub fn token_of(f: &Fixture, sets: &[SetCookie]) -> String {
-    sets.iter()
-        .enumerate()
-        .map(|(index, set)| {
-            if index == 0 {
-                set.value()
-            } else {
-                &set.value()[f.prefix_len()..]
-            }
-        })
-        .collect()
+    f.token(sets.iter().map(SetCookie::value))
 }
 
 /// How many token characters chunk `index` holds at most, from the two browser limits:
@@ -315,6 +306,14 @@ pub fn our_names(f: &Fixture, jar: &Jar, base: &str) -> Vec<String> {
         .into_iter()
         .filter(|name| f.index_of(base, name).is_some())
         .collect()
+}
+
+/// A configuration with a 40 KiB budget and compression off, so a session's size on the
+/// wire follows its length.
+pub fn uncompressed() -> chunked_cookie_session::SessionConfigBuilder {
+    SessionConfig::builder()
+        .max_size(40 * 1024)
+        .compression(chunked_cookie_session::Compression::Off)
 }
 
 /// A configuration with room for the largest sessions: 16 full chunks.

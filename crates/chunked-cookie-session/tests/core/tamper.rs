@@ -53,48 +53,12 @@ fn load(engine: &SessionEngine, pairs: &[(String, String)], now: u64) -> Session
     session
 }
 
-/// The joined token of chunks in index order.
-fn joined_token(f: &Fixture, pairs: &[(String, String)]) -> String {
-    pairs
-        .iter()
-        .enumerate()
-        .map(|(index, (_, value))| {
-            if index == 0 {
-                &value[..]
-            } else {
-                &value[f.prefix_len()..]
-            }
-        })
-        .collect()
-}
-
 /// A four-cookie session and its entries, for the tampering tests.
 fn four_chunks(f: &Fixture, engine: &SessionEngine) -> (Pairs, Value) {
     let value = json!({ "t": noise(10_500, 11) });
     let pairs = write_pairs(f, engine, &value);
     assert_eq!(pairs.len(), 4);
     (pairs, value)
-}
-
-/// Re-splits `token` into the chunk lengths of `pairs`, keeping each later chunk's
-/// original generation prefix, as a client that edits the bytes would.
-fn resplit(f: &Fixture, pairs: &[(String, String)], token: &str) -> Pairs {
-    let prefix_len = f.prefix_len();
-    let mut at = 0;
-    pairs
-        .iter()
-        .enumerate()
-        .map(|(index, (name, value))| {
-            let (prefix, len) = if index == 0 {
-                ("", value.len())
-            } else {
-                (&value[..prefix_len], value.len() - prefix_len)
-            };
-            let piece = format!("{prefix}{}", &token[at..at + len]);
-            at += len;
-            (name.clone(), piece)
-        })
-        .collect()
 }
 
 /// The reason a flipped bit must produce, from the documented layout.
@@ -128,8 +92,8 @@ fn expected_reason(
                 // either not valid base64 or fails the tag.
                 let mut raw = raw.to_vec();
                 raw[2] = flipped;
-                let forged = resplit(f, pairs, &URL_SAFE_NO_PAD.encode(&raw));
-                let shorter = joined_token(f, &forged[..count]);
+                let forged = f.resplit(pairs, &URL_SAFE_NO_PAD.encode(&raw));
+                let shorter = f.token_of_pairs(&forged[..count]);
                 if URL_SAFE_NO_PAD.decode(shorter).is_ok() {
                     LoadReason::BadSignature
                 } else {
@@ -154,7 +118,7 @@ fn every_flipped_bit_fails_with_its_reason(f: &Fixture) {
     let engine = f.engine(config("session"));
     let (pairs, _) = four_chunks(f, &engine);
     let raw = URL_SAFE_NO_PAD
-        .decode(joined_token(f, &pairs))
+        .decode(f.token_of_pairs(&pairs))
         .expect("base64url");
 
     // Every bit of the header (and nonce); every bit of the tag; every bit around each
@@ -163,7 +127,7 @@ fn every_flipped_bit_fails_with_its_reason(f: &Fixture) {
     bytes.extend(raw.len() - tag_len..raw.len());
     let mut boundary = 0;
     for (index, (_, value)) in pairs.iter().enumerate() {
-        boundary += value.len() - if index == 0 { 0 } else { f.prefix_len() };
+        boundary += f.piece(index, value).len();
         let byte = boundary * 3 / 4;
         bytes.extend(byte.saturating_sub(3)..(byte + 3).min(raw.len()));
     }
@@ -177,7 +141,7 @@ fn every_flipped_bit_fails_with_its_reason(f: &Fixture) {
         for bit in 0..8u8 {
             let mut tampered = raw.clone();
             tampered[byte] ^= 1 << bit;
-            let forged = resplit(f, &pairs, &URL_SAFE_NO_PAD.encode(&tampered));
+            let forged = f.resplit(&pairs, &URL_SAFE_NO_PAD.encode(&tampered));
             chunks_hit.extend((0..pairs.len()).filter(|&i| forged[i].1 != pairs[i].1));
             let session = load(&engine, &forged, NOW + 1);
             assert_eq!(

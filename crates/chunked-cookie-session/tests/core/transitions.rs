@@ -42,11 +42,7 @@ struct Matrix<'f> {
 
 impl<'f> Matrix<'f> {
     fn new(f: &'f Fixture) -> Matrix<'f> {
-        let config = SessionConfig::builder()
-            .max_size(40 * 1024)
-            .compression(chunked_cookie_session::Compression::Off)
-            .build()
-            .expect("valid");
+        let config = uncompressed().build().expect("valid");
         let engine = f.engine(config.clone());
         Matrix {
             f,

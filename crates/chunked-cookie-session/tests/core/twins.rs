@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use test_support::{Jar, Xorshift, join_pairs};
 
 use super::fixture::Fixture;
-use super::forge::Forger;
+use super::forge::for_fixture;
 use super::support::*;
 
 native_formats!(
@@ -55,8 +55,8 @@ fn junk_chunk0s(f: &Fixture, engine: &SessionEngine) -> Vec<String> {
         &f.engine_with_keys(config.clone(), 9, &[]),
         &json_map(json!({"who": "mallory"})),
     );
-    let mine = Forger::new(f, 1, "session");
-    let wrong_tag = Forger::new(f, 8, "session")
+    let mine = for_fixture(f, 1, "session");
+    let wrong_tag = for_fixture(f, 8, "session")
         .token(&mine.header(0, 1, NOW).bytes(), br#"{"who":"mallory"}"#);
     let expired = mine.seal(0, 1, NOW - 30 * 24 * 3600, br#"{"who":"old"}"#)[0]
         .1
@@ -205,8 +205,8 @@ fn a_host_only_and_domain_pair_of_a_large_session_reads(f: &Fixture) {
 fn junk_in_bulk_placed_first_stays_bounded(f: &Fixture) {
     let engine = f.engine(config());
     let (map, real) = genuine(f, &engine, 2, 1);
-    let mine = Forger::new(f, 1, "session");
-    let other = Forger::new(f, 8, "session");
+    let mine = for_fixture(f, 1, "session");
+    let other = for_fixture(f, 8, "session");
     let mut rng = Xorshift::new(99);
     let mut junk: Pairs = Vec::new();
     for _ in 0..150 {

@@ -10,36 +10,16 @@
 mod example;
 
 use std::net::SocketAddr;
-use std::sync::mpsc;
 
-use actix_web::HttpServer;
 use chunked_cookie_session::SessionEngine;
 use reqwest::StatusCode;
 
 use crate::browser::{Browser, Page, engine};
 
-fn serve(engine: SessionEngine) -> SocketAddr {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-            let addr = listener.local_addr().expect("local address");
-            let server = HttpServer::new(move || example::app(engine.clone()))
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .expect("listen")
-                .run();
-            tx.send(addr).expect("the test waits for the address");
-            server.await.expect("actix-web serves");
-        });
-    });
-    rx.recv().expect("the server thread sends its address")
-}
-
 fn start() -> (Browser, SessionEngine, SocketAddr) {
     let engine = engine();
-    let addr = serve(engine.clone());
+    let app_engine = engine.clone();
+    let addr = test_support::serve::actix(move || example::app(app_engine.clone()));
     (Browser::new(addr), engine, addr)
 }
 

@@ -10,7 +10,9 @@ mod example;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::browser::{Browser, Page, engine, serve_axum};
+use test_support::serve;
+
+use crate::browser::{Browser, Page, engine};
 
 const RELAY: &str = chunked_cookie_session::tower_sessions::RELAY_COOKIE;
 
@@ -20,7 +22,7 @@ fn start() -> (
     std::net::SocketAddr,
 ) {
     let engine = engine();
-    let addr = serve_axum(example::app(engine.clone()));
+    let addr = serve::axum(example::app(engine.clone()));
     (Browser::new(addr), engine, addr)
 }
 

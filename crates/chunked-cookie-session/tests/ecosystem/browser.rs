@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::mpsc;
 
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, TokenInfo};
 use reqwest::cookie::{CookieStore, Jar};
@@ -19,27 +18,6 @@ pub fn engine() -> SessionEngine {
         .build()
         .expect("a valid configuration");
     SessionEngine::signed(config, KeyRing::new(Key::generate()))
-}
-
-/// Serves an axum router on a free loopback port, from a thread of its own.
-pub fn serve_axum(app: axum::Router) -> SocketAddr {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind 127.0.0.1");
-            tx.send(listener.local_addr().expect("local address"))
-                .expect("the test waits for the address");
-            axum::serve(listener, app).await.expect("axum serves");
-        });
-    });
-    rx.recv().expect("the server thread sends its address")
 }
 
 /// One response, read whole.

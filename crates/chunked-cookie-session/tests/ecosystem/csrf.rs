@@ -2,13 +2,14 @@
 //! the real one passes, and `renew` rotates the token.
 
 use std::net::SocketAddr;
-use std::sync::mpsc;
 
 use chunked_cookie_session::{Session, SessionEngine, csrf};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::browser::{Browser, engine, serve_axum};
+use test_support::serve;
+
+use crate::browser::{Browser, engine};
 
 #[derive(Deserialize)]
 struct Transfer {
@@ -59,54 +60,37 @@ mod axum_app {
 }
 
 mod actix_app {
-    use actix_web::{App, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpResponse, web};
     use chunked_cookie_session::actix::SessionMiddleware;
 
     use super::*;
 
     pub fn serve(engine: SessionEngine) -> SocketAddr {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-                let addr = listener.local_addr().expect("local address");
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .wrap(SessionMiddleware::new(engine.clone()))
-                        .route(
-                            "/form",
-                            web::get().to(|session: Session| async move { form_page(&session) }),
-                        )
-                        .route(
-                            "/transfer",
-                            web::post().to(
-                                |session: Session, form: web::Form<Transfer>| async move {
-                                    if csrf::verify(&session, &form.csrf_token) {
-                                        HttpResponse::Ok().body("transferred")
-                                    } else {
-                                        HttpResponse::Forbidden().body("forged")
-                                    }
-                                },
-                            ),
-                        )
-                        .route(
-                            "/login",
-                            web::post().to(|session: Session| async move {
-                                session.renew();
-                                "renewed"
-                            }),
-                        )
-                })
-                .workers(1)
-                .disable_signals()
-                .listen(listener)
-                .expect("listen")
-                .run();
-                tx.send(addr).expect("the test waits");
-                server.await.expect("actix-web serves");
-            });
-        });
-        rx.recv().expect("the address")
+        test_support::serve::actix(move || {
+            App::new()
+                .wrap(SessionMiddleware::new(engine.clone()))
+                .route(
+                    "/form",
+                    web::get().to(|session: Session| async move { form_page(&session) }),
+                )
+                .route(
+                    "/transfer",
+                    web::post().to(|session: Session, form: web::Form<Transfer>| async move {
+                        if csrf::verify(&session, &form.csrf_token) {
+                            HttpResponse::Ok().body("transferred")
+                        } else {
+                            HttpResponse::Forbidden().body("forged")
+                        }
+                    }),
+                )
+                .route(
+                    "/login",
+                    web::post().to(|session: Session| async move {
+                        session.renew();
+                        "renewed"
+                    }),
+                )
+        })
     }
 }
 
@@ -152,7 +136,7 @@ async fn forged_posts_are_refused(addr: SocketAddr) {
 
 #[tokio::test]
 async fn axum_refuses_a_forged_form_post() {
-    forged_posts_are_refused(serve_axum(axum_app::app(engine()))).await;
+    forged_posts_are_refused(serve::axum(axum_app::app(engine()))).await;
 }
 
 #[tokio::test]

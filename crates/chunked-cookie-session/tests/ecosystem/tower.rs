@@ -12,7 +12,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tower_sessions::Session as TowerSession;
 
-use crate::browser::{Browser, engine, serve_axum};
+use test_support::serve;
+
+use crate::browser::{Browser, engine};
 
 fn routes() -> Router {
     Router::new()
@@ -116,7 +118,7 @@ fn start() -> (Browser, SessionEngine) {
 
 fn start_at() -> (Browser, SessionEngine, std::net::SocketAddr) {
     let engine = engine();
-    let addr = serve_axum(app(&TowerSessions::new(engine.clone())));
+    let addr = serve::axum(app(&TowerSessions::new(engine.clone())));
     (Browser::new(addr), engine, addr)
 }
 
@@ -160,7 +162,7 @@ async fn the_budget_is_the_engines_and_the_hook_answers() {
 
     let hooked =
         TowerSessions::new(engine()).on_save_error(|_| Redirect::to("/too-big").into_response());
-    let browser = Browser::new(serve_axum(app(&hooked)));
+    let browser = Browser::new(serve::axum(app(&hooked)));
     let page = browser.post("/grow", &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location(), Some("/too-big"));
@@ -222,7 +224,7 @@ async fn always_save_writes_nothing_for_an_unchanged_record() {
     let app = routes()
         .layer(sessions.session_manager_layer().with_always_save(true))
         .layer(sessions.layer());
-    let browser = Browser::new(serve_axum(app));
+    let browser = Browser::new(serve::axum(app));
     let page = browser.get("/read").await;
     assert!(
         page.cookies().is_empty(),
@@ -271,7 +273,7 @@ async fn a_session_manager_layer_outside_is_refused_at_once() {
     let app = routes()
         .layer(sessions.layer())
         .layer(sessions.session_manager_layer());
-    let browser = Browser::new(serve_axum(app));
+    let browser = Browser::new(serve::axum(app));
     let page = browser.get("/read").await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
@@ -285,7 +287,7 @@ async fn a_session_manager_layer_outside_is_refused_at_once() {
 async fn a_missing_outer_layer_is_refused_on_the_first_write() {
     let sessions = TowerSessions::new(engine());
     let app = routes().layer(sessions.session_manager_layer());
-    let browser = Browser::new(serve_axum(app));
+    let browser = Browser::new(serve::axum(app));
     let page = browser.post("/bump", &[]).await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(page.cookies().is_empty());
@@ -297,7 +299,7 @@ async fn a_renamed_id_cookie_is_refused_on_the_first_write() {
     let app = routes()
         .layer(sessions.session_manager_layer().with_name("id"))
         .layer(sessions.layer());
-    let browser = Browser::new(serve_axum(app));
+    let browser = Browser::new(serve::axum(app));
     let page = browser.post("/bump", &[]).await;
     assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(page.cookies().is_empty(), "{:?}", page.headers);

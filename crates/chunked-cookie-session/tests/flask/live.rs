@@ -190,15 +190,10 @@ mod rust_server {
     }
 
     /// Serves the Rust side on a free loopback port; returns its base URL.
-    pub(super) async fn start(layout: FlaskLayout, salt: &str) -> String {
+    pub(super) fn start(layout: FlaskLayout, salt: &str) -> String {
         let engine = SessionEngine::flask(config(), settings(SECRET).layout(layout).salt(salt));
         let app = Router::new().fallback(handle).with_state(engine);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1");
-        let addr = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        format!("http://{addr}")
+        format!("http://{}", test_support::serve::axum(app))
     }
 }
 
@@ -232,7 +227,7 @@ fn json_body(visit: &Visit) -> Value {
 async fn live(flask_layout: &str, layout: FlaskLayout, salt: &str, grows: bool) {
     let flask_app = FlaskApp::start(flask_layout, SECRET, salt);
     let flask = flask_app.base();
-    let rust = &rust_server::start(layout, salt).await;
+    let rust = &rust_server::start(layout, salt);
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .build()

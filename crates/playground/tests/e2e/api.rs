@@ -41,6 +41,12 @@ async fn send(
     request.send().await.expect("the playground answers")
 }
 
+/// `PUT /api/session/{key}` with a JSON body.
+async fn put(client: &Client, base: &str, jar: &Jar, key: &str, body: &str) -> Response {
+    let url = format!("{base}/api/session/{key}");
+    send(client, "PUT", url, jar, Some(body.to_owned())).await
+}
+
 async fn json_of(response: Response) -> Value {
     let text = response.text().await.expect("a body");
     serde_json::from_str(&text).unwrap_or_else(|err| panic!("not JSON ({err}): {text}"))
@@ -74,14 +80,7 @@ async fn json_api() {
     assert_eq!(json_of(fresh).await["load"], "no-session");
 
     // Set an entry: the view lists the cookie the browser will hold.
-    let set = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/user"),
-        &jar,
-        Some(r#"{"name":"ada"}"#.to_owned()),
-    )
-    .await;
+    let set = put(&client, &base, &jar, "user", r#"{"name":"ada"}"#).await;
     assert_eq!(set.status(), StatusCode::OK);
     assert_eq!(take(&mut jar, set.headers()), 1);
     let view = json_of(set).await;
@@ -106,14 +105,7 @@ async fn json_api() {
 
     // Over budget: 413 naming the sizes, and the client's cookie stays as it was.
     let big = serde_json::to_string(&noise(50 * 1024, 1)).expect("JSON string");
-    let refused = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/blob"),
-        &jar,
-        Some(big),
-    )
-    .await;
+    let refused = put(&client, &base, &jar, "blob", &big).await;
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // That the refusal sets no cookie at all is `over_budget_change_sets_no_cookie`'s
     // subject; here the client applies whatever came, as a browser would.
@@ -128,27 +120,13 @@ async fn json_api() {
     assert_eq!(after["entries"], json!({"user": {"name": "ada"}}));
 
     // A body that is not JSON is the client's mistake.
-    let bad = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/x"),
-        &jar,
-        Some("{nope".to_owned()),
-    )
-    .await;
+    let bad = put(&client, &base, &jar, "x", "{nope").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert!(bad.headers().get(SET_COOKIE).is_none());
 
     // A session spread over several cookies, then one entry removed, then purged.
     let wide = serde_json::to_string(&noise(12 * 1024, 2)).expect("JSON string");
-    let set = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/blob"),
-        &jar,
-        Some(wide),
-    )
-    .await;
+    let set = put(&client, &base, &jar, "blob", &wide).await;
     assert_eq!(set.status(), StatusCode::OK);
     take(&mut jar, set.headers());
     let view = json_of(set).await;
@@ -200,25 +178,11 @@ async fn over_budget_change_sets_no_cookie() {
     let (_playground, base) = start_playground(&[]);
     let client = Client::new();
     let mut jar = Jar::new();
-    let set = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/user"),
-        &jar,
-        Some(r#""ada""#.to_owned()),
-    )
-    .await;
+    let set = put(&client, &base, &jar, "user", r#""ada""#).await;
     assert_eq!(set.status(), StatusCode::OK);
     take(&mut jar, set.headers());
     let big = serde_json::to_string(&noise(50 * 1024, 1)).expect("JSON string");
-    let refused = send(
-        &client,
-        "PUT",
-        format!("{base}/api/session/blob"),
-        &jar,
-        Some(big),
-    )
-    .await;
+    let refused = put(&client, &base, &jar, "blob", &big).await;
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let written: Vec<String> = test_support::WireCookie::from_headers(refused.headers())
         .iter()
@@ -249,26 +213,12 @@ async fn unreadable_values_are_refused_with_422_and_the_session_kept() {
         let (_playground, base) = start_playground(args);
         let client = Client::new();
         let mut jar = Jar::new();
-        let set = send(
-            &client,
-            "PUT",
-            format!("{base}/api/session/user"),
-            &jar,
-            Some(r#""alice""#.to_owned()),
-        )
-        .await;
+        let set = put(&client, &base, &jar, "user", r#""alice""#).await;
         assert_eq!(set.status(), StatusCode::OK);
         take(&mut jar, set.headers());
         let before = jar.clone();
 
-        let refused = send(
-            &client,
-            "PUT",
-            format!("{base}/api/session/x"),
-            &jar,
-            Some(body.to_owned()),
-        )
-        .await;
+        let refused = put(&client, &base, &jar, "x", body).await;
         assert_eq!(
             refused.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
