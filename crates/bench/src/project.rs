@@ -2,10 +2,10 @@
 //! the library's API is adapted here and nowhere else.
 
 #[cfg(feature = "flask")]
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
+use chunked_cookie_session::flask::FlaskLayout;
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Compression, Key, KeyRing, LoadReason, Outcome, ResponseInfo,
-    Session, SessionConfig, SessionEngine,
+    BROWSER_NAME_VALUE_LIMIT, Compression, EngineOptions, LoadReason, Outcome, ResponseInfo,
+    SameSite, Session, SessionEngine, WireFormat,
 };
 use serde_json::{Map, Value};
 
@@ -58,28 +58,28 @@ pub fn engine_without_compression(format: Format) -> SessionEngine {
 }
 
 fn build(format: Format, per_request: bool, compression: Compression) -> SessionEngine {
-    let config = if per_request {
-        SessionConfig::builder().secure(false)
-    } else {
-        SessionConfig::builder()
-            .max_chunks(16)
-            .max_size(16 * (BROWSER_NAME_VALUE_LIMIT + 2))
-    }
-    .compression(compression)
-    .build()
-    .expect("a valid configuration");
-    let keys = || KeyRing::new(Key::from_secret(&[7; 32]).expect("a 32-byte key"));
-    match format {
-        Format::Signed => SessionEngine::signed(config, keys()),
-        Format::Private => SessionEngine::private(config, keys()),
+    let mut options = EngineOptions::new(match format {
+        Format::Signed => WireFormat::Signed,
+        Format::Private => WireFormat::Private,
         #[cfg(feature = "flask")]
-        Format::Flask => SessionEngine::flask(
-            config,
-            FlaskSettings::new("bench-secret")
-                .expect("a secret")
-                .layout(FlaskLayout::Chunked),
-        ),
+        Format::Flask => WireFormat::Flask,
+    });
+    // The same cookie attributes for every format, Flask's included, so the formats are
+    // compared on the same lines.
+    options.secure = !per_request;
+    options.same_site = Some(SameSite::Lax);
+    if !per_request {
+        options.max_chunks = Some(16);
+        options.max_size = 16 * (BROWSER_NAME_VALUE_LIMIT + 2);
     }
+    options.compression = compression;
+    options.key = Some(vec![7; 32].into());
+    #[cfg(feature = "flask")]
+    {
+        options.secret_key = Some(b"bench-secret".to_vec().into());
+        options.layout = FlaskLayout::Chunked;
+    }
+    options.build().expect("valid options")
 }
 
 /// A fresh session with every entry of `map` inserted: what [`encode`] saves.

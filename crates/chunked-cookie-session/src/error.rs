@@ -1,24 +1,34 @@
 //! Errors of the write path.
 
+use std::fmt;
+
+use crate::config::SET_COOKIE_LINE_LIMIT;
+use crate::setting::Setting;
+
 /// Why a session could not be written.
+///
+/// Front ends read it through its accessors rather than its variants: [`code`](Self::code)
+/// names the kind, [`needed`](Self::needed) and [`limit`](Self::limit) the sizes,
+/// [`settings`](Self::settings) the options that govern the limit hit, and
+/// [`message`](Self::message) says it all with the caller's spelling of those options.
 ///
 /// # Example
 ///
 /// ```
-/// use chunked_cookie_session::SaveError;
+/// use chunked_cookie_session::{SaveError, Setting};
 ///
 /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
-/// assert!(err.to_string().contains("max_size"));
+/// assert_eq!(err.code(), "overflow");
+/// assert_eq!((err.needed(), err.limit()), (Some(9000), Some(7168)));
+/// assert_eq!(err.settings(), [Setting::MaxSize, Setting::MaxChunks]);
+/// assert!(err.to_string().contains("raise max_size"));
+/// let cli = err.message(|setting| format!("--{}", setting.code().replace('_', "-")));
+/// assert!(cli.contains("raise --max-size"));
 /// ```
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum SaveError {
     /// The session does not fit in the configured budget. Nothing was written.
-    #[error(
-        "the session needs {needed} bytes of Cookie header in {chunks} cookies, over the budget \
-         of {limit} bytes in at most {max_chunks} cookies; store less, or raise \
-         `SessionConfigBuilder::max_size` / `max_chunks` (and the proxy limits, see DEPLOYMENT.md)"
-    )]
     Overflow {
         /// Bytes the session cookies would take in the request's `Cookie` line.
         needed: usize,
@@ -26,13 +36,11 @@ pub enum SaveError {
         limit: usize,
         /// How many cookies the session would need.
         chunks: usize,
-        /// The configured `max_chunks`.
+        /// The most cookies the session may take: the configured `max_chunks`, or fewer
+        /// when the format's layout holds fewer.
         max_chunks: usize,
     },
     /// The cookie name and attributes leave no room for a value within 4093 bytes.
-    #[error(
-        "the cookie {name:?} and its attributes take {bytes} bytes, leaving no room for a value"
-    )]
     AttributesTooLong {
         /// The cookie name.
         name: String,
@@ -41,10 +49,6 @@ pub enum SaveError {
     },
     /// The session's JSON is larger than a reader inflates (`max_decoded_size`): it would be
     /// written, then refused as `too-large` on the next request. Nothing was written.
-    #[error(
-        "the session's JSON takes {bytes} bytes, over the {limit} bytes a reader inflates \
-         (max_decoded_size): store less"
-    )]
     TooLarge {
         /// Bytes of the session's JSON.
         bytes: usize,
@@ -54,10 +58,6 @@ pub enum SaveError {
     /// The session nests arrays and objects deeper than a reader accepts
     /// ([`MAX_NESTING`](crate::MAX_NESTING) levels, the session itself counting as one).
     /// Nothing was written.
-    #[error(
-        "the entry {entry:?} nests arrays and objects deeper than the {limit} levels a reader \
-         accepts (the session itself counts as one)"
-    )]
     TooDeep {
         /// The entry that nests too deep.
         entry: String,
@@ -68,12 +68,8 @@ pub enum SaveError {
     /// would refuse the whole cookie on the next request. `tag` is the tag whose payload is
     /// wrong (`" t"` tuple, `" b"` bytes, `" m"` Markup, `" u"` UUID, `" d"` datetime,
     /// `" di"` escaped dict). A map whose keys come from users goes in a
-    /// [`flask::Dict`](crate::flask::Dict), which escapes them as Flask does. Nothing was
+    /// `flask::Dict` (feature `flask`), which escapes them as Flask does. Nothing was
     /// written.
-    #[error(
-        "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
-         value Flask cannot read back; wrap maps whose keys come from users in flask::Dict"
-    )]
     InvalidFlaskEntry {
         /// The session entry.
         entry: String,
@@ -81,11 +77,196 @@ pub enum SaveError {
         tag: &'static str,
     },
     /// The session could not be serialized.
-    #[error("the session could not be serialized: {0}")]
-    Serialize(#[source] serde_json::Error),
+    Serialize(serde_json::Error),
     /// The operating system's random number generator failed.
-    #[error("the operating system's random number generator failed")]
     Random,
+}
+
+impl SaveError {
+    /// A stable name for the kind of error: `overflow`, `attributes-too-long`,
+    /// `too-large`, `too-deep`, `invalid-entry`, `serialize` or `random`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// assert_eq!(SaveError::TooLarge { bytes: 2, limit: 1 }.code(), "too-large");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            SaveError::Overflow { .. } => "overflow",
+            SaveError::AttributesTooLong { .. } => "attributes-too-long",
+            SaveError::TooLarge { .. } => "too-large",
+            SaveError::TooDeep { .. } => "too-deep",
+            SaveError::InvalidFlaskEntry { .. } => "invalid-entry",
+            SaveError::Serialize(_) => "serialize",
+            SaveError::Random => "random",
+        }
+    }
+
+    /// The bytes the session needs: of `Cookie` header for an overflow, of JSON for
+    /// `too-large`, of name and attributes for `attributes-too-long`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// assert_eq!(SaveError::TooLarge { bytes: 2, limit: 1 }.needed(), Some(2));
+    /// assert_eq!(SaveError::Random.needed(), None);
+    /// ```
+    pub fn needed(&self) -> Option<usize> {
+        match self {
+            SaveError::Overflow { needed, .. } => Some(*needed),
+            SaveError::TooLarge { bytes, .. } | SaveError::AttributesTooLong { bytes, .. } => {
+                Some(*bytes)
+            }
+            _ => None,
+        }
+    }
+
+    /// The limit hit: the budget for an overflow, `max_decoded_size` for `too-large`,
+    /// the line limit for `attributes-too-long`, the nesting limit for `too-deep`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// assert_eq!(SaveError::TooLarge { bytes: 2, limit: 1 }.limit(), Some(1));
+    /// ```
+    pub fn limit(&self) -> Option<usize> {
+        match self {
+            SaveError::Overflow { limit, .. }
+            | SaveError::TooLarge { limit, .. }
+            | SaveError::TooDeep { limit, .. } => Some(*limit),
+            SaveError::AttributesTooLong { .. } => Some(SET_COOKIE_LINE_LIMIT),
+            _ => None,
+        }
+    }
+
+    /// For an overflow: how many cookies the session would need, and the most it may take.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
+    /// assert_eq!(err.chunks(), Some((3, 16)));
+    /// ```
+    pub fn chunks(&self) -> Option<(usize, usize)> {
+        match self {
+            SaveError::Overflow {
+                chunks, max_chunks, ..
+            } => Some((*chunks, *max_chunks)),
+            _ => None,
+        }
+    }
+
+    /// The session entry at fault, for `too-deep` and `invalid-entry`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// let err = SaveError::TooDeep { entry: "tree".into(), limit: 127 };
+    /// assert_eq!(err.entry(), Some("tree"));
+    /// ```
+    pub fn entry(&self) -> Option<&str> {
+        match self {
+            SaveError::TooDeep { entry, .. } | SaveError::InvalidFlaskEntry { entry, .. } => {
+                Some(entry)
+            }
+            _ => None,
+        }
+    }
+
+    /// The settings that govern the limit hit, the one to change first: the budget and
+    /// the count of cookies for an overflow, `max_decoded_size` for `too-large`, the
+    /// cookie's name and attributes for `attributes-too-long`; none where no setting helps.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{SaveError, Setting};
+    /// assert_eq!(SaveError::TooLarge { bytes: 2, limit: 1 }.settings(), [Setting::MaxDecodedSize]);
+    /// assert!(SaveError::Random.settings().is_empty());
+    /// ```
+    pub fn settings(&self) -> Vec<Setting> {
+        match self {
+            SaveError::Overflow { .. } => vec![Setting::MaxSize, Setting::MaxChunks],
+            SaveError::TooLarge { .. } => vec![Setting::MaxDecodedSize],
+            SaveError::AttributesTooLong { .. } => {
+                vec![Setting::Name, Setting::Path, Setting::Domain]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The error in words, with each setting spelled by `spell`, the caller's own name for
+    /// it. [`Display`](std::fmt::Display) spells them by [`Setting::code`]. Never holds a
+    /// value of the session, only sizes and entry names.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SaveError;
+    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
+    /// let flask = err.message(|setting| format!("CHUNKED_SESSION_{}", setting.code().to_uppercase()));
+    /// assert!(flask.contains("raise CHUNKED_SESSION_MAX_SIZE"));
+    /// assert!(!flask.contains("SessionConfigBuilder"));
+    /// ```
+    pub fn message(&self, spell: impl Fn(Setting) -> String) -> String {
+        match self {
+            SaveError::Overflow {
+                needed,
+                limit,
+                chunks,
+                max_chunks,
+            } => format!(
+                "the session needs {needed} bytes of Cookie header in {chunks} cookies, over the \
+                 budget of {limit} bytes in at most {max_chunks} cookies; store less, or raise \
+                 {} / {} (and the proxy limits, see DEPLOYMENT.md)",
+                spell(Setting::MaxSize),
+                spell(Setting::MaxChunks)
+            ),
+            SaveError::AttributesTooLong { name, bytes } => format!(
+                "the cookie {name:?} and its attributes take {bytes} bytes, leaving no room for a \
+                 value within {SET_COOKIE_LINE_LIMIT}: shorten {}, {} or {}",
+                spell(Setting::Name),
+                spell(Setting::Path),
+                spell(Setting::Domain)
+            ),
+            SaveError::TooLarge { bytes, limit } => format!(
+                "the session's JSON takes {bytes} bytes, over the {limit} bytes a reader inflates \
+                 ({}): store less",
+                spell(Setting::MaxDecodedSize)
+            ),
+            SaveError::TooDeep { entry, limit } => format!(
+                "the entry {entry:?} nests arrays and objects deeper than the {limit} levels a \
+                 reader accepts (the session itself counts as one)"
+            ),
+            SaveError::InvalidFlaskEntry { entry, tag } => format!(
+                "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
+                 value Flask cannot read back; wrap maps whose keys come from users in flask::Dict"
+            ),
+            SaveError::Serialize(err) => format!("the session could not be serialized: {err}"),
+            SaveError::Random => "the operating system's random number generator failed".to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(|setting| setting.code().to_owned()))
+    }
+}
+
+impl std::error::Error for SaveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SaveError::Serialize(err) => Some(err),
+            _ => None,
+        }
+    }
 }
 
 /// An entry of the session does not hold the type it was read as.

@@ -65,6 +65,7 @@ mod integrations;
 pub mod csrf;
 mod engine;
 mod inspect;
+mod options;
 mod outcome;
 mod session;
 mod state;
@@ -79,6 +80,7 @@ mod error;
 mod keys;
 mod reason;
 mod request;
+mod setting;
 
 #[cfg(feature = "flask")]
 pub mod flask;
@@ -91,7 +93,7 @@ pub use clock::unix_now;
 pub use config::{
     BROWSER_NAME_VALUE_LIMIT, Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING,
     MAX_NESTING, OverflowPolicy, PARTITIONED_LIMIT, SET_COOKIE_LINE_LIMIT, SameSite, SessionConfig,
-    SessionConfigBuilder,
+    SessionConfigBuilder, Unit,
 };
 pub use cookies::SetCookie;
 pub use engine::SessionEngine;
@@ -100,10 +102,12 @@ pub use error::{GetError, InsertError, SaveError};
 pub use inspect::FlaskToken;
 pub use inspect::{InspectedChunk, Inspection, Inspector, NativeHeader, TokenInfo};
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
+pub use options::{EngineOptions, KeyMaterial, WireFormat};
 pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};
 pub use request::RequestCookies;
 pub use session::Session;
+pub use setting::Setting;
 pub use state::Sizes;
 
 #[cfg(feature = "actix")]

@@ -78,6 +78,9 @@ struct EncodeArgs {
     /// library's 7 KiB, or the recipe's ten cookies in Flask's chunked layout).
     #[arg(long = "max-size")]
     max_size: Option<usize>,
+    /// The most cookies the session may take (at most 64).
+    #[arg(long = "max-chunks", default_value_t = 16)]
+    max_chunks: usize,
     /// Write a persistent cookie (`Max-Age`) instead of a browser-session cookie.
     #[arg(long)]
     persistent: bool,
@@ -178,23 +181,19 @@ const READ_LIMIT: usize = MAX_CHUNKS_CEILING * (BROWSER_NAME_VALUE_LIMIT + 2);
 
 fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     let format = &args.session.format;
-    let chunked_flask = format.format == Format::Flask && format.layout == Layout::Chunked;
-    let mut builder = format.config_builder().name(args.session.name.clone());
+    let mut options = format.options(MissingKey::Refuse)?;
+    options.name.clone_from(&args.session.name);
     if let Some(seconds) = args.lifetime {
-        builder = builder.lifetime(Duration::from_secs(seconds));
+        options.lifetime = Some(Duration::from_secs(seconds));
     }
+    let chunked_flask = format.format == Format::Flask && format.layout == Layout::Chunked;
     match args.max_size {
-        Some(bytes) => {
-            max_size_in_range(bytes, if chunked_flask { FLASK_MAX_CHUNKS } else { 16 })?;
-            builder = builder.max_size(bytes);
-        }
-        None if chunked_flask => builder = builder.max_size(RECIPE_BUDGET),
+        Some(bytes) => options.max_size = bytes,
+        None if chunked_flask => options.max_size = RECIPE_BUDGET,
         None => {}
     }
-    let config = builder
-        .build()
-        .map_err(|err| config_message(&err.to_string()))?;
-    let engine = format.engine(config, MissingKey::Refuse)?;
+    options.max_chunks = Some(args.max_chunks);
+    let engine = options.build().map_err(|err| format.config_message(&err))?;
     let input = read_stdin()?;
     let entries: Map<String, Value> = if format.format == Format::Flask {
         // Python's JSON, with Flask's tags: NaN, Infinity and big ints included.
@@ -222,24 +221,6 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
         .map(|cookie| format!("{}\n", cookie.line()))
         .collect();
     emit(&lines)
-}
-
-/// Refuses a `--max-size` the library would refuse, in the CLI's words: the flag and the
-/// range, not the builder's setting.
-fn max_size_in_range(bytes: usize, cookies: usize) -> Result<(), String> {
-    let most = cookies * (BROWSER_NAME_VALUE_LIMIT + 2);
-    if (512..=most).contains(&bytes) {
-        return Ok(());
-    }
-    Err(format!(
-        "--max-size must be between 512 and {most} bytes (what {cookies} cookies of at most \
-         {BROWSER_NAME_VALUE_LIMIT} bytes hold), not {bytes}"
-    ))
-}
-
-/// A configuration error, in the CLI's words.
-fn config_message(message: &str) -> String {
-    format!("{message} (set with --max-size, --name, --lifetime)")
 }
 
 /// Why a session could not be written, with the sizes and the flag to change.
@@ -307,22 +288,14 @@ fn reading_engine(
     max_size: Option<usize>,
     idle_timeout: Option<u64>,
 ) -> Result<SessionEngine, Failure> {
-    if let Some(bytes) = max_size {
-        max_size_in_range(bytes, MAX_CHUNKS_CEILING)?;
-    }
-    let mut builder = session
-        .format
-        .config_builder()
-        .name(session.name.clone())
-        .max_chunks(MAX_CHUNKS_CEILING)
-        .max_size(max_size.unwrap_or(READ_LIMIT));
-    if let Some(seconds) = idle_timeout {
-        builder = builder.idle_timeout(Duration::from_secs(seconds));
-    }
-    let config = builder
+    let mut options = session.format.options(MissingKey::Refuse)?;
+    options.name.clone_from(&session.name);
+    options.max_chunks = Some(MAX_CHUNKS_CEILING);
+    options.max_size = max_size.unwrap_or(READ_LIMIT);
+    options.idle_timeout = idle_timeout.map(Duration::from_secs);
+    Ok(options
         .build()
-        .map_err(|err| format!("{err} (set with --max-size, --name, --idle-timeout)"))?;
-    Ok(session.format.engine(config, MissingKey::Refuse)?)
+        .map_err(|err| session.format.config_message(&err))?)
 }
 
 /// The request's `Cookie` header fields, from `--cookie`, `--cookie-jar` or stdin.
@@ -383,14 +356,13 @@ fn inspect(args: &InspectArgs) -> Result<(), Failure> {
             Some(session.load_reason()),
         )
     } else {
-        let config = args
-            .session
-            .format
-            .config_builder()
-            .name(args.session.name.clone())
-            .max_chunks(MAX_CHUNKS_CEILING)
-            .build()
-            .map_err(|err| format!("{err} (set with --name)"))?;
+        let format = &args.session.format;
+        let mut options = format.options(MissingKey::Refuse)?;
+        options.name.clone_from(&args.session.name);
+        options.max_chunks = Some(MAX_CHUNKS_CEILING);
+        let config = options
+            .config()
+            .map_err(|err| format.config_message(&err))?;
         (
             report::keyless_inspector(&config, &args.session.format).inspect(fields()),
             None,

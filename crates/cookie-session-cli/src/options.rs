@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
-use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionConfigBuilder, SessionEngine};
+use chunked_cookie_session::flask::FlaskLayout;
+use chunked_cookie_session::{ConfigError, EngineOptions, KeyMaterial, Setting, WireFormat};
 use clap::{Args, ValueEnum};
 use zeroize::Zeroizing;
 
@@ -100,32 +100,53 @@ pub enum MissingKey {
     },
 }
 
-impl FormatArgs {
-    /// The configuration builder this format starts from: the library's secure defaults,
-    /// or Flask's own cookie defaults for the Flask format.
-    pub fn config_builder(&self) -> SessionConfigBuilder {
-        match self.format {
-            Format::Flask => SessionConfig::flask_defaults(),
-            Format::Signed | Format::Private => SessionConfig::builder(),
+impl From<Format> for WireFormat {
+    fn from(format: Format) -> WireFormat {
+        match format {
+            Format::Signed => WireFormat::Signed,
+            Format::Private => WireFormat::Private,
+            Format::Flask => WireFormat::Flask,
         }
     }
+}
 
-    /// The engine these options describe under `config`.
+impl FormatArgs {
+    /// The engine options these flags describe, from the chosen format's defaults (the
+    /// library's secure cookie, or Flask's own cookie for the Flask format); the caller
+    /// adds its own flags (name, budget, lifetimes) and builds.
     ///
     /// # Errors
     ///
-    /// A message naming the option at fault: a key that does not decode, a missing key
-    /// or secret.
-    pub fn engine(
-        &self,
-        config: SessionConfig,
-        missing: MissingKey,
-    ) -> Result<SessionEngine, String> {
-        Ok(match self.format {
-            Format::Signed => SessionEngine::signed(config, self.key_ring(missing)?),
-            Format::Private => SessionEngine::private(config, self.key_ring(missing)?),
-            Format::Flask => SessionEngine::flask(config, self.flask_settings()?),
-        })
+    /// A message naming the flag at fault: a key or secret file that cannot be read.
+    pub fn options(&self, missing: MissingKey) -> Result<EngineOptions, String> {
+        let mut options = EngineOptions::new(self.format.into());
+        match self.format {
+            Format::Signed | Format::Private => {
+                options.key = self.key(missing)?;
+                options.old_keys = self
+                    .old_keys
+                    .iter()
+                    .map(|old| old.as_str().into())
+                    .collect();
+            }
+            Format::Flask => {
+                let from_file = self.secret_file.as_deref().map(read_secret).transpose()?;
+                let secret = from_file
+                    .as_deref()
+                    .map(|text| text.strip_suffix('\n').unwrap_or(text))
+                    .or(self.secret.as_deref());
+                options.secret_key = secret.map(|text| Zeroizing::new(text.as_bytes().to_vec()));
+                options.fallback_secrets = self
+                    .fallback_secrets
+                    .iter()
+                    .map(|text| Zeroizing::new(text.as_bytes().to_vec()))
+                    .collect();
+                options.salt = Some(self.salt.as_bytes().to_vec());
+                options.layout = self.layout.into();
+                options.lifetime = self.max_age.map(Duration::from_secs);
+            }
+        }
+        Ok(options)
     }
 
     /// True when a key (or, for Flask, a secret) was given.
@@ -136,63 +157,58 @@ impl FormatArgs {
         }
     }
 
-    /// The key ring from `--key` (or `SESSION_KEY`, or `--key-file`) and every `--old-key`.
-    fn key_ring(&self, missing: MissingKey) -> Result<KeyRing, String> {
+    /// The current key from `--key` (or `SESSION_KEY`, or `--key-file`), or a fresh one.
+    fn key(&self, missing: MissingKey) -> Result<Option<KeyMaterial>, String> {
         let from_file = self.key_file.as_deref().map(read_secret).transpose()?;
-        let text = from_file
-            .as_deref()
-            .map(String::as_str)
-            .or(self.key.as_deref());
-        let current = match (text, missing) {
-            (Some(text), _) => parse_key(text, "--key (or SESSION_KEY, --key-file)")?,
+        let text = from_file.as_deref().or(self.key.as_ref());
+        Ok(match (text, missing) {
+            (Some(text), _) => Some(text.as_str().into()),
             (None, MissingKey::Generate { announce }) => {
                 announce();
-                Key::try_generate().map_err(|err| format!("generating a key: {err}"))?
+                Some(chunked_cookie_session::generate_secret().into())
             }
-            (None, MissingKey::Refuse) => {
-                return Err(
-                    "a key is required: set SESSION_KEY, or give --key-file (or \
-                            --key); make one with `cookie-session keygen`"
-                        .to_owned(),
-                );
-            }
-        };
-        let mut ring = KeyRing::new(current);
-        for old in &self.old_keys {
-            ring = ring.with_old_key(parse_key(old, "--old-key")?);
-        }
-        Ok(ring)
+            (None, MissingKey::Refuse) => None,
+        })
     }
 
-    /// Flask's settings from `--secret` (or `FLASK_SECRET_KEY`) and its companions.
-    fn flask_settings(&self) -> Result<FlaskSettings, String> {
-        let from_file = self.secret_file.as_deref().map(read_secret).transpose()?;
-        let secret = from_file
-            .as_deref()
-            .map(|text| text.strip_suffix('\n').unwrap_or(text))
-            .or(self.secret.as_deref())
-            .ok_or_else(|| {
-                "--format flask needs the Flask app's SECRET_KEY: set FLASK_SECRET_KEY, or \
-                 give --secret-file (or --secret)"
-                    .to_owned()
-            })?;
-        let mut settings = FlaskSettings::new(secret)
-            .map_err(|err| format!("--secret: {err}"))?
-            .salt(&self.salt)
-            .layout(self.layout.into());
-        for fallback in &self.fallback_secrets {
-            settings = settings.fallback(fallback);
+    /// How this tool spells a setting in a message: the flag (and the environment
+    /// variable) that sets it, or what it is when no flag does.
+    pub fn flag(&self, setting: Setting) -> String {
+        match setting {
+            Setting::Format => "--format",
+            Setting::Key => "--key (or SESSION_KEY, --key-file)",
+            Setting::OldKeys => "--old-key",
+            Setting::SecretKey => "--secret (or FLASK_SECRET_KEY, --secret-file)",
+            Setting::FallbackSecrets => "--fallback-secret",
+            Setting::Salt => "--salt",
+            Setting::Layout => "--layout",
+            Setting::Name => "--name",
+            Setting::MaxSize => "--max-size",
+            Setting::MaxChunks => "--max-chunks",
+            Setting::Lifetime if self.format == Format::Flask => "--max-age",
+            Setting::Lifetime => "--lifetime",
+            Setting::IdleTimeout => "--idle-timeout",
+            other => return format!("the cookie's {} (not a flag of this tool)", other.code()),
         }
-        if let Some(seconds) = self.max_age {
-            settings = settings.max_age(Duration::from_secs(seconds));
+        .to_owned()
+    }
+
+    /// A configuration error, in this tool's words.
+    pub fn config_message(&self, err: &ConfigError) -> String {
+        match err {
+            ConfigError::Missing(Setting::Key) => format!(
+                "a key is required: set SESSION_KEY, or give --key-file (or --key); {MAKE_A_KEY}"
+            ),
+            ConfigError::Missing(Setting::SecretKey) => "--format flask needs the Flask app's \
+                SECRET_KEY: set FLASK_SECRET_KEY, or give --secret-file (or --secret)"
+                .to_owned(),
+            _ => err.message(|setting| self.flag(setting)),
         }
-        Ok(settings)
     }
 }
 
-fn parse_key(text: &str, option: &str) -> Result<Key, String> {
-    Key::from_base64(text).map_err(|err| format!("{option}: {err}"))
-}
+/// How to make a key, for every message about a missing or bad one.
+const MAKE_A_KEY: &str = "make one with `cookie-session keygen` or `openssl rand -base64 32`";
 
 /// A secret from a file, wiped from memory when dropped.
 fn read_secret(path: &Path) -> Result<Zeroizing<String>, String> {

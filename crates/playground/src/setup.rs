@@ -28,20 +28,15 @@ pub struct Args {
 ///
 /// A message for a key that does not decode or a budget out of range.
 pub fn build_engine(args: &Args) -> Result<SessionEngine, String> {
-    // A budget past the default 16 chunks needs more of them; 4000 bytes is a little under
-    // what one chunk carries, so the count never limits before the budget does.
-    let max_chunks =
-        (args.max_size / 4000 + 1).clamp(16, chunked_cookie_session::MAX_CHUNKS_CEILING);
+    let format = &args.format;
+    let mut options = format.options(MissingKey::Generate {
+        announce: announce_fresh_key,
+    })?;
     // The playground speaks plain HTTP, and a browser never stores a `Secure` cookie that
     // arrives over it (except from localhost, which 127.0.0.1 is not to every browser).
-    let config = args
-        .format
-        .config_builder()
-        .secure(false)
-        .max_size(args.max_size)
-        .max_chunks(max_chunks)
-        .build()
-        .map_err(|err| format!("--max-size: {err}"))?;
+    options.secure = false;
+    options.max_size = args.max_size;
+    let engine = options.build().map_err(|err| format.config_message(&err))?;
     eprintln!(
         "note: plain HTTP, so session cookies are sent without the Secure attribute; \
          production sessions keep it"
@@ -53,12 +48,7 @@ pub fn build_engine(args: &Args) -> Result<SessionEngine, String> {
             args.addr
         );
     }
-    args.format.engine(
-        config,
-        MissingKey::Generate {
-            announce: announce_fresh_key,
-        },
-    )
+    Ok(engine)
 }
 
 fn announce_fresh_key() {

@@ -3,7 +3,7 @@
 //! Path and Domain, refused at build time otherwise). Every refusal says what was expected
 //! and how to get it right.
 
-use chunked_cookie_session::{ConfigError, Key, KeyError, LoadReason, SessionConfig};
+use chunked_cookie_session::{ConfigError, Key, KeyError, LoadReason, SessionConfig, Setting};
 use serde_json::json;
 
 use super::fixture::Fixture;
@@ -97,22 +97,22 @@ fn every_key_error_says_what_was_expected_and_how_to_make_one() {
 /// ASCII forms are accepted, and written as given.
 fn internationalized_path_and_domain_are_refused_until_ascii(f: &Fixture) {
     let refused = [
-        (SessionConfig::builder().path("/caf\u{e9}"), "Path"),
-        (SessionConfig::builder().path("/\u{1f36a}/"), "Path"),
+        (SessionConfig::builder().path("/caf\u{e9}"), Setting::Path),
+        (SessionConfig::builder().path("/\u{1f36a}/"), Setting::Path),
         (
             SessionConfig::builder().domain("b\u{fc}cher.example"),
-            "Domain",
+            Setting::Domain,
         ),
         (
             SessionConfig::builder().domain("xn--bcher-kva.\u{4f8b}\u{3048}"),
-            "Domain",
+            Setting::Domain,
         ),
     ];
     for (builder, attribute) in refused {
         let err = builder.build().expect_err("refused");
         assert_eq!(err, ConfigError::NonAscii(attribute));
         let message = err.to_string();
-        for needed in [attribute, "ASCII", "punycode", "percent-encode"] {
+        for needed in [attribute.code(), "ASCII", "punycode", "percent-encode"] {
             assert!(message.contains(needed), "{message}");
         }
     }

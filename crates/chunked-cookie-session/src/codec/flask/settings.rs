@@ -6,6 +6,7 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 use crate::config::ConfigError;
+use crate::setting::Setting;
 
 /// Flask's default `PERMANENT_SESSION_LIFETIME`: 31 days.
 ///
@@ -118,9 +119,7 @@ impl FlaskSettings {
     pub fn new(secret: impl AsRef<[u8]>) -> Result<FlaskSettings, ConfigError> {
         let secret = secret.as_ref();
         if secret.is_empty() {
-            return Err(ConfigError::OutOfRange(
-                "the Flask SECRET_KEY must not be empty".to_owned(),
-            ));
+            return Err(ConfigError::Missing(Setting::SecretKey));
         }
         Ok(FlaskSettings {
             secret: Zeroizing::new(secret.to_vec()),

@@ -1,0 +1,173 @@
+//! The validated configuration an engine runs on.
+
+use std::time::Duration;
+
+use cookie::SameSite;
+
+use super::builder::SessionConfigBuilder;
+use super::limits::DEFAULT_MAX_SIZE;
+use super::policy::{Compression, OverflowPolicy};
+
+/// Everything the engine needs to know about the session cookies, validated when built.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::SessionConfig;
+///
+/// let config = SessionConfig::builder()
+///     .name("__Host-session")
+///     .idle_timeout(Duration::from_secs(30 * 60))
+///     .max_size(40 * 1024)
+///     .build()
+///     .unwrap();
+/// assert_eq!(config.name(), "__Host-session");
+/// assert!(config.secure());
+///
+/// // Browsers refuse a `__Host-` cookie with a Domain, so the builder does too.
+/// assert!(SessionConfig::builder().name("__Host-s").domain("example.com").build().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub(crate) name: String,
+    pub(crate) path: String,
+    pub(crate) domain: Option<String>,
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: Option<SameSite>,
+    pub(crate) partitioned: bool,
+    pub(crate) lifetime: Duration,
+    pub(crate) idle_timeout: Option<Duration>,
+    pub(crate) refresh_after: Option<Duration>,
+    pub(crate) clock_skew: Duration,
+    pub(crate) persistent: bool,
+    pub(crate) max_size: usize,
+    pub(crate) max_chunks: usize,
+    pub(crate) max_decoded_size: usize,
+    pub(crate) overflow: OverflowPolicy,
+    pub(crate) compression: Compression,
+    pub(crate) write_on_server_error: bool,
+    pub(crate) refresh_each_request: bool,
+    pub(crate) expires_date: bool,
+}
+
+impl Default for SessionConfig {
+    fn default() -> SessionConfig {
+        SessionConfig {
+            name: "session".to_owned(),
+            path: "/".to_owned(),
+            domain: None,
+            secure: true,
+            http_only: true,
+            same_site: Some(SameSite::Lax),
+            partitioned: false,
+            lifetime: Duration::from_secs(14 * 24 * 3600),
+            idle_timeout: None,
+            refresh_after: None,
+            clock_skew: Duration::from_secs(60),
+            persistent: false,
+            max_size: DEFAULT_MAX_SIZE,
+            max_chunks: 16,
+            max_decoded_size: 1024 * 1024,
+            overflow: OverflowPolicy::Error,
+            compression: Compression::Auto,
+            write_on_server_error: false,
+            refresh_each_request: false,
+            expires_date: false,
+        }
+    }
+}
+
+impl SessionConfig {
+    /// A builder starting from the secure defaults: name `session`, `Path=/`, `Secure`,
+    /// `HttpOnly`, `SameSite=Lax`, a 14-day absolute lifetime, no idle timeout, a 7 KiB
+    /// budget and at most 16 chunks.
+    pub fn builder() -> SessionConfigBuilder {
+        SessionConfigBuilder::starting_from(SessionConfig::default())
+    }
+
+    /// A builder starting from Flask's own cookie defaults, for an engine that shares
+    /// sessions with a Flask application: name `session`, `Path=/`, `HttpOnly`, and neither
+    /// `Secure` nor `SameSite` (Flask's `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_SAMESITE`
+    /// are off unless the app sets them; set the same here when it does).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::SessionConfig;
+    ///
+    /// let config = SessionConfig::flask_defaults().build()?;
+    /// assert!(!config.secure() && config.http_only() && config.same_site().is_none());
+    /// let behind_tls = SessionConfig::flask_defaults().secure(true).build()?;
+    /// assert!(behind_tls.secure());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
+    pub fn flask_defaults() -> SessionConfigBuilder {
+        SessionConfig::builder().secure(false).same_site(None)
+    }
+
+    /// The name of the first cookie; further chunks append `_1`, `_2`, ….
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The `Path` attribute.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// The `Domain` attribute, if any.
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
+    }
+    /// Whether cookies carry `Secure`.
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+    /// Whether cookies carry `HttpOnly`.
+    pub fn http_only(&self) -> bool {
+        self.http_only
+    }
+    /// The `SameSite` attribute, if any.
+    pub fn same_site(&self) -> Option<SameSite> {
+        self.same_site
+    }
+    /// Whether cookies carry `Partitioned` (CHIPS).
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
+    }
+    /// The absolute lifetime of a session, counted from its first write.
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+    /// The idle timeout, if any.
+    pub fn idle_timeout(&self) -> Option<Duration> {
+        self.idle_timeout
+    }
+    /// The budget for all session cookies, in bytes of the request's `Cookie` line.
+    pub fn max_size(&self) -> usize {
+        self.max_size
+    }
+    /// The most chunks a session may use.
+    pub fn max_chunks(&self) -> usize {
+        self.max_chunks
+    }
+    /// The overflow policy.
+    pub fn overflow(&self) -> OverflowPolicy {
+        self.overflow
+    }
+    /// Whether persistent sessions are written again on every request that reads them.
+    pub fn refresh_each_request(&self) -> bool {
+        self.refresh_each_request
+    }
+    /// Whether persistent cookies carry an `Expires` date beside `Max-Age`.
+    pub fn expires_date(&self) -> bool {
+        self.expires_date
+    }
+
+    /// How long an untouched-but-read session may go before it is written again, so the
+    /// idle timer moves forward: the configured threshold, or a quarter of the idle timeout.
+    pub(crate) fn refresh_threshold(&self) -> Option<Duration> {
+        self.refresh_after
+            .or(self.idle_timeout.map(|idle| idle / 4))
+    }
+}

@@ -1,0 +1,562 @@
+//! One typed value that describes an engine, which every front end builds its engine from.
+//!
+//! The command-line tool, the playground, the Python package and the framework examples
+//! each translate their own spelling of a setting (a flag, a Flask setting, a keyword) into
+//! an [`EngineOptions`] and call [`EngineOptions::build`]. The rules that tie settings
+//! together (a format's defaults, which lifetime a Flask engine signs, how many cookies a
+//! large budget needs) live here once; an error names the [`Setting`] at fault, and the
+//! front end spells it.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::config::{
+    Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING, OverflowPolicy, SameSite,
+    SessionConfig, SessionConfigBuilder,
+};
+use crate::engine::SessionEngine;
+#[cfg(feature = "flask")]
+use crate::flask::{FlaskLayout, FlaskSettings};
+use crate::keys::{Key, KeyError, KeyRing};
+use crate::setting::Setting;
+
+/// The wire formats an engine speaks.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::WireFormat;
+/// assert_eq!("signed".parse::<WireFormat>()?, WireFormat::Signed);
+/// assert_eq!(WireFormat::Signed.as_str(), "signed");
+/// assert!("json".parse::<WireFormat>().is_err());
+/// # Ok::<(), chunked_cookie_session::ConfigError>(())
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum WireFormat {
+    /// The native format, signed with HMAC-SHA256: readable by the client, not alterable.
+    #[default]
+    Signed,
+    /// The native format, encrypted with XChaCha20-Poly1305 (feature `private`).
+    #[cfg(feature = "private")]
+    Private,
+    /// A Flask application's own session cookie (feature `flask`).
+    #[cfg(feature = "flask")]
+    Flask,
+}
+
+impl WireFormat {
+    /// The names of the formats this build speaks.
+    pub const NAMES: &'static [&'static str] = &[
+        "signed",
+        #[cfg(feature = "private")]
+        "private",
+        #[cfg(feature = "flask")]
+        "flask",
+    ];
+
+    /// The format's name: `signed`, `private` or `flask`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WireFormat::Signed => "signed",
+            #[cfg(feature = "private")]
+            WireFormat::Private => "private",
+            #[cfg(feature = "flask")]
+            WireFormat::Flask => "flask",
+        }
+    }
+
+    /// True for the formats that hide the session from the client.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::WireFormat;
+    /// assert!(!WireFormat::Signed.is_encrypted());
+    /// ```
+    pub fn is_encrypted(self) -> bool {
+        #[cfg(feature = "private")]
+        if self == WireFormat::Private {
+            return true;
+        }
+        false
+    }
+
+    fn is_flask(self) -> bool {
+        #[cfg(feature = "flask")]
+        if self == WireFormat::Flask {
+            return true;
+        }
+        false
+    }
+}
+
+impl fmt::Display for WireFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for WireFormat {
+    type Err = ConfigError;
+
+    fn from_str(text: &str) -> Result<WireFormat, ConfigError> {
+        match text {
+            "signed" => Ok(WireFormat::Signed),
+            #[cfg(feature = "private")]
+            "private" => Ok(WireFormat::Private),
+            #[cfg(feature = "flask")]
+            "flask" => Ok(WireFormat::Flask),
+            _ => Err(ConfigError::UnknownValue {
+                setting: Setting::Format,
+                value: text.to_owned(),
+                expected: WireFormat::NAMES,
+            }),
+        }
+    }
+}
+
+#[cfg(feature = "flask")]
+impl FromStr for FlaskLayout {
+    type Err = ConfigError;
+
+    /// `stock` or `chunked`.
+    fn from_str(text: &str) -> Result<FlaskLayout, ConfigError> {
+        match text {
+            "stock" => Ok(FlaskLayout::Stock),
+            "chunked" => Ok(FlaskLayout::Chunked),
+            _ => Err(ConfigError::UnknownValue {
+                setting: Setting::Layout,
+                value: text.to_owned(),
+                expected: &["stock", "chunked"],
+            }),
+        }
+    }
+}
+
+/// A key as a front end received it: text in base64 or base64url (what `cookie-session
+/// keygen` and `openssl rand -base64 32` print), or raw random bytes (what `os.urandom(32)`
+/// gives). Wiped from memory when dropped; never shown by `Debug`.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::KeyMaterial;
+/// let text = KeyMaterial::from(chunked_cookie_session::generate_secret());
+/// let raw = KeyMaterial::from(vec![7u8; 32]);
+/// assert!(text.key().is_ok() && raw.key().is_ok());
+/// assert_eq!(format!("{raw:?}"), "KeyMaterial(..)");
+/// ```
+#[derive(Clone)]
+pub enum KeyMaterial {
+    /// Base64 or base64url text, padded or not; whitespace ignored.
+    Text(Zeroizing<String>),
+    /// The secret's bytes themselves: at least 32 of them.
+    Raw(Zeroizing<Vec<u8>>),
+}
+
+impl KeyMaterial {
+    /// The key this material makes.
+    ///
+    /// # Errors
+    ///
+    /// Text that is not base64, or a secret shorter than 32 or longer than 1024 bytes.
+    pub fn key(&self) -> Result<Key, KeyError> {
+        match self {
+            KeyMaterial::Text(text) => Key::from_base64(text),
+            KeyMaterial::Raw(bytes) => Key::from_secret(bytes),
+        }
+    }
+}
+
+impl fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyMaterial(..)")
+    }
+}
+
+impl From<String> for KeyMaterial {
+    fn from(text: String) -> KeyMaterial {
+        KeyMaterial::Text(Zeroizing::new(text))
+    }
+}
+
+impl From<&str> for KeyMaterial {
+    fn from(text: &str) -> KeyMaterial {
+        KeyMaterial::from(text.to_owned())
+    }
+}
+
+impl From<Vec<u8>> for KeyMaterial {
+    fn from(bytes: Vec<u8>) -> KeyMaterial {
+        KeyMaterial::Raw(Zeroizing::new(bytes))
+    }
+}
+
+/// Everything an engine depends on, as one typed value: the format and its keys (or a
+/// Flask application's secrets), the cookie's name and attributes, the budget, the
+/// lifetimes, and the engines whose sessions it takes over.
+///
+/// Start from [`EngineOptions::new`] with a format, which sets that format's defaults (the
+/// native formats: `Secure`, `SameSite=Lax`; Flask's: Flask's own cookie defaults), change
+/// the fields the user set, and [`build`](Self::build). Every check is made there, once;
+/// an error names the [`Setting`] at fault.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::{EngineOptions, LoadReason, WireFormat};
+///
+/// let mut options = EngineOptions::new(WireFormat::Signed);
+/// options.key = Some(chunked_cookie_session::generate_secret().into());
+/// options.max_size = 40 * 1024;
+/// options.idle_timeout = Some(Duration::from_secs(1800));
+/// let engine = options.build()?;
+/// assert_eq!(engine.config().max_chunks(), 16);
+///
+/// let session = engine.load(std::iter::empty());
+/// assert_eq!(session.load_reason(), LoadReason::NoSession);
+///
+/// options.key = None;
+/// let err = options.build().unwrap_err();
+/// assert_eq!(err.message(|_| "SESSION_KEY".to_owned()), "SESSION_KEY is not set");
+/// # Ok::<(), chunked_cookie_session::ConfigError>(())
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// The wire format.
+    pub format: WireFormat,
+    /// The native formats: the current key, which seals every write.
+    pub key: Option<KeyMaterial>,
+    /// The native formats: older keys, still accepted for reading during a rotation.
+    pub old_keys: Vec<KeyMaterial>,
+    /// Flask's format: the application's `SECRET_KEY` (a text key is its UTF-8 bytes).
+    #[cfg(feature = "flask")]
+    pub secret_key: Option<Zeroizing<Vec<u8>>>,
+    /// Flask's format: `SECRET_KEY_FALLBACKS`, oldest first.
+    #[cfg(feature = "flask")]
+    pub fallback_secrets: Vec<Zeroizing<Vec<u8>>>,
+    /// Flask's format: the signing salt (Flask's default `cookie-session` when `None`).
+    #[cfg(feature = "flask")]
+    pub salt: Option<Vec<u8>>,
+    /// Flask's format: one cookie (stock) or the recipe's `session:0`, `session:1`, ….
+    #[cfg(feature = "flask")]
+    pub layout: FlaskLayout,
+    /// The name of the first cookie.
+    pub name: String,
+    /// The `Path` attribute.
+    pub path: String,
+    /// The `Domain` attribute; `None` for a host-only cookie.
+    pub domain: Option<String>,
+    /// The `Secure` attribute.
+    pub secure: bool,
+    /// The `HttpOnly` attribute.
+    pub http_only: bool,
+    /// The `SameSite` attribute; `None` leaves it out.
+    pub same_site: Option<SameSite>,
+    /// The `Partitioned` attribute (CHIPS).
+    pub partitioned: bool,
+    /// The budget for all session cookies, in bytes of the request's `Cookie` header.
+    pub max_size: usize,
+    /// The most cookies a session may take; `None`: 16, or more for a budget that 16
+    /// cookies cannot hold.
+    pub max_chunks: Option<usize>,
+    /// The largest session JSON a reader inflates; `None`: 1 MiB.
+    pub max_decoded_size: Option<usize>,
+    /// The lifetime of a session: the native formats' absolute lifetime from its first
+    /// write (default 14 days), or Flask's `PERMANENT_SESSION_LIFETIME` (default 31 days).
+    pub lifetime: Option<Duration>,
+    /// End a session no request touched for this long.
+    pub idle_timeout: Option<Duration>,
+    /// Write a read session again once its last write is this old (default: a quarter of
+    /// the idle timeout).
+    pub refresh_after: Option<Duration>,
+    /// How far in the future a signed timestamp may lie; `None`: 60 seconds.
+    pub clock_skew: Option<Duration>,
+    /// Whether new sessions get persistent cookies.
+    pub persistent: bool,
+    /// Write a persistent session again on every request that reads it; `None`: the
+    /// format's default (on for Flask's, as Flask's `SESSION_REFRESH_EACH_REQUEST`; off
+    /// for the native formats).
+    pub refresh_each_request: Option<bool>,
+    /// Give persistent cookies an `Expires` date beside `Max-Age`.
+    pub expires_date: bool,
+    /// When to compress.
+    pub compression: Compression,
+    /// What to do when a session does not fit.
+    pub overflow: OverflowPolicy,
+    /// Write session cookies even on 5xx responses.
+    pub write_on_server_error: bool,
+    /// Engines whose sessions a request without one of this engine's is read from, most
+    /// likely first (see [`SessionEngine::migrating_from`]).
+    pub migrations: Vec<EngineOptions>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> EngineOptions {
+        EngineOptions::new(WireFormat::default())
+    }
+}
+
+impl EngineOptions {
+    /// Options for `format` with its defaults: for the native formats the library's secure
+    /// cookie (`session`, `Path=/`, `Secure`, `HttpOnly`, `SameSite=Lax`), for Flask's
+    /// Flask's own (`HttpOnly` only); a 7 KiB budget; no key yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, SameSite, WireFormat};
+    /// let options = EngineOptions::new(WireFormat::Signed);
+    /// assert!(options.secure && options.same_site == Some(SameSite::Lax));
+    /// ```
+    pub fn new(format: WireFormat) -> EngineOptions {
+        let flask = format.is_flask();
+        EngineOptions {
+            format,
+            key: None,
+            old_keys: Vec::new(),
+            #[cfg(feature = "flask")]
+            secret_key: None,
+            #[cfg(feature = "flask")]
+            fallback_secrets: Vec::new(),
+            #[cfg(feature = "flask")]
+            salt: None,
+            #[cfg(feature = "flask")]
+            layout: FlaskLayout::Stock,
+            name: "session".to_owned(),
+            path: "/".to_owned(),
+            domain: None,
+            secure: !flask,
+            http_only: true,
+            same_site: (!flask).then_some(SameSite::Lax),
+            partitioned: false,
+            max_size: DEFAULT_MAX_SIZE,
+            max_chunks: None,
+            max_decoded_size: None,
+            lifetime: None,
+            idle_timeout: None,
+            refresh_after: None,
+            clock_skew: None,
+            persistent: false,
+            refresh_each_request: None,
+            expires_date: false,
+            compression: Compression::Auto,
+            overflow: OverflowPolicy::Error,
+            write_on_server_error: false,
+            migrations: Vec::new(),
+        }
+    }
+
+    /// `SameSite` as frameworks spell it: `Strict`, `Lax` or `None`, in any case.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::UnknownValue`] naming [`Setting::SameSite`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, SameSite};
+    /// assert_eq!(EngineOptions::parse_same_site("lax")?, SameSite::Lax);
+    /// assert!(EngineOptions::parse_same_site("loose").is_err());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
+    pub fn parse_same_site(text: &str) -> Result<SameSite, ConfigError> {
+        match text.to_ascii_lowercase().as_str() {
+            "strict" => Ok(SameSite::Strict),
+            "lax" => Ok(SameSite::Lax),
+            "none" => Ok(SameSite::None),
+            _ => Err(ConfigError::UnknownValue {
+                setting: Setting::SameSite,
+                value: text.to_owned(),
+                expected: &["Strict", "Lax", "None"],
+            }),
+        }
+    }
+
+    /// Checks every setting and builds the engine, with its migrations.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the setting at fault: a missing or unusable key or secret,
+    /// attributes a browser would refuse, a size or duration out of range.
+    pub fn build(&self) -> Result<SessionEngine, ConfigError> {
+        let config = self.config()?;
+        let engine = match self.format {
+            WireFormat::Signed => SessionEngine::signed(config, self.key_ring()?),
+            #[cfg(feature = "private")]
+            WireFormat::Private => SessionEngine::private(config, self.key_ring()?),
+            #[cfg(feature = "flask")]
+            WireFormat::Flask => SessionEngine::flask(config, self.flask_settings()?),
+        };
+        self.migrations.iter().try_fold(engine, |engine, previous| {
+            Ok(engine.migrating_from(previous.build()?))
+        })
+    }
+
+    /// The cookie configuration these options describe.
+    ///
+    /// # Errors
+    ///
+    /// As [`SessionConfigBuilder::build`].
+    pub fn config(&self) -> Result<SessionConfig, ConfigError> {
+        let mut builder = SessionConfig::builder()
+            .name(self.name.clone())
+            .path(self.path.clone())
+            .secure(self.secure)
+            .http_only(self.http_only)
+            .same_site(self.same_site)
+            .partitioned(self.partitioned)
+            .max_size(self.max_size)
+            .persistent(self.persistent)
+            .expires_date(self.expires_date)
+            .compression(self.compression)
+            .overflow(self.overflow)
+            .write_on_server_error(self.write_on_server_error);
+        builder = apply(builder, self.domain.clone(), SessionConfigBuilder::domain);
+        // A budget past what 16 cookies hold brings more cookies, unless their count is set:
+        // 4000 bytes is a little under what one carries, so the count never limits first.
+        let max_chunks = self
+            .max_chunks
+            .unwrap_or_else(|| (self.max_size / 4000 + 1).clamp(16, MAX_CHUNKS_CEILING));
+        builder = builder.max_chunks(max_chunks);
+        builder = apply(
+            builder,
+            self.max_decoded_size,
+            SessionConfigBuilder::max_decoded_size,
+        );
+        builder = apply(
+            builder,
+            self.idle_timeout,
+            SessionConfigBuilder::idle_timeout,
+        );
+        builder = apply(
+            builder,
+            self.refresh_after,
+            SessionConfigBuilder::refresh_after,
+        );
+        builder = apply(builder, self.clock_skew, SessionConfigBuilder::clock_skew);
+        builder = apply(
+            builder,
+            self.refresh_each_request,
+            SessionConfigBuilder::refresh_each_request,
+        );
+        if !self.format.is_flask() {
+            // Flask's lifetime is its settings' `max_age`, below.
+            builder = apply(builder, self.lifetime, SessionConfigBuilder::lifetime);
+        }
+        builder.build()
+    }
+
+    fn key_ring(&self) -> Result<KeyRing, ConfigError> {
+        let invalid = |setting, index| {
+            move |source| ConfigError::InvalidKey {
+                setting,
+                index,
+                source,
+            }
+        };
+        let current = self
+            .key
+            .as_ref()
+            .ok_or(ConfigError::Missing(Setting::Key))?
+            .key()
+            .map_err(invalid(Setting::Key, None))?;
+        self.old_keys
+            .iter()
+            .enumerate()
+            .try_fold(KeyRing::new(current), |ring, (index, old)| {
+                let key = old.key().map_err(invalid(Setting::OldKeys, Some(index)))?;
+                Ok(ring.with_old_key(key))
+            })
+    }
+
+    #[cfg(feature = "flask")]
+    fn flask_settings(&self) -> Result<FlaskSettings, ConfigError> {
+        let secret = self
+            .secret_key
+            .as_ref()
+            .filter(|secret| !secret.is_empty())
+            .ok_or(ConfigError::Missing(Setting::SecretKey))?;
+        let mut settings = FlaskSettings::new(secret.as_slice())?.layout(self.layout);
+        for fallback in &self.fallback_secrets {
+            settings = settings.fallback(fallback.as_slice());
+        }
+        settings = apply(settings, self.salt.as_ref(), FlaskSettings::salt);
+        settings = apply(settings, self.lifetime, FlaskSettings::max_age);
+        Ok(apply(
+            settings,
+            self.refresh_each_request,
+            FlaskSettings::refresh_each_request,
+        ))
+    }
+}
+
+/// `set(builder, value)` when there is a value.
+fn apply<B, T>(builder: B, value: Option<T>, set: impl FnOnce(B, T) -> B) -> B {
+    match value {
+        Some(value) => set(builder, value),
+        None => builder,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_key_error_names_its_setting() {
+        let mut options = EngineOptions::new(WireFormat::Signed);
+        options.key = Some("not base64!".into());
+        let err = options.build().unwrap_err();
+        assert_eq!(err.settings(), [Setting::Key]);
+        options.key = Some(vec![1u8; 32].into());
+        options.old_keys = vec![vec![2u8; 32].into(), vec![3u8; 5].into()];
+        let err = options.build().unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::InvalidKey {
+                setting: Setting::OldKeys,
+                index: Some(1),
+                source: KeyError::TooShort(5),
+            }
+        );
+        assert!(
+            err.message(|s| s.code().to_owned())
+                .starts_with("old_keys[1]: ")
+        );
+    }
+
+    #[test]
+    fn a_large_budget_brings_more_cookies_unless_they_are_set() {
+        let mut options = EngineOptions::new(WireFormat::Signed);
+        options.key = Some(vec![1u8; 32].into());
+        options.max_size = 100 * 1024;
+        assert_eq!(options.build().unwrap().config().max_chunks(), 26);
+        options.max_chunks = Some(16);
+        let err = options.build().unwrap_err();
+        assert_eq!(err.settings(), [Setting::MaxSize, Setting::MaxChunks]);
+    }
+
+    #[cfg(feature = "flask")]
+    #[test]
+    fn flask_takes_its_lifetime_and_refresh_from_the_options() {
+        let mut options = EngineOptions::new(WireFormat::Flask);
+        assert_eq!(
+            options.build().unwrap_err(),
+            ConfigError::Missing(Setting::SecretKey)
+        );
+        options.secret_key = Some(Zeroizing::new(b"dev".to_vec()));
+        options.lifetime = Some(Duration::from_secs(3600));
+        options.layout = "chunked".parse().unwrap();
+        let engine = options.build().unwrap();
+        assert!(!engine.config().secure());
+        assert_eq!(engine.chunk_name(1).as_deref(), Some("session:1"));
+    }
+}
