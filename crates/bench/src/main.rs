@@ -7,7 +7,7 @@
 //! ```text
 //! cargo run --release -p bench                     # everything, under a minute once built
 //! cargo run --release -p bench -- --quick          # fewer, shorter rounds
-//! cargo run --release -p bench -- --only codec     # codec | request | primitives, comma-separated
+//! cargo run --release -p bench -- --only codec     # codec | request | primitives | shapes
 //! ```
 //!
 //! Python Flask's own rows need Flask in `$FLASK_PYTHON` or the workspace's `.venv` (made by
@@ -20,7 +20,7 @@ use std::time::Duration;
 use bench::measure::{self, Contender, Plan};
 use bench::report::Results;
 use bench::request::{self, Scenario};
-use bench::{codec, data, machine, primitives, python};
+use bench::{codec, data, machine, primitives, python, shapes};
 
 /// The command line.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ struct Options {
     parts: Vec<String>,
 }
 
-const PARTS: [&str; 3] = ["codec", "request", "primitives"];
+const PARTS: [&str; 4] = ["codec", "request", "primitives", "shapes"];
 
 fn options() -> Result<Options, String> {
     let mut plan = Plan {
@@ -61,7 +61,7 @@ fn options() -> Result<Options, String> {
             }
             "--help" | "-h" => {
                 return Err(
-                    "usage: bench [--quick] [--rounds N] [--batch-ms N] [--only codec,request,primitives]"
+                    "usage: bench [--quick] [--rounds N] [--batch-ms N] [--only codec,request,primitives,shapes]"
                         .to_owned(),
                 );
             }
@@ -104,13 +104,15 @@ fn main() {
     if part("primitives") {
         contenders.extend(primitives::contenders());
     }
-    println!(
-        "{} contenders, {} interleaved rounds of about {:?} each; medians over the rounds\n",
-        contenders.len(),
-        options.plan.rounds,
-        options.plan.batch
-    );
-    measure::run(&mut contenders, options.plan);
+    if !contenders.is_empty() {
+        println!(
+            "{} contenders, {} interleaved rounds of about {:?} each; medians over the rounds\n",
+            contenders.len(),
+            options.plan.rounds,
+            options.plan.batch
+        );
+        measure::run(&mut contenders, options.plan);
+    }
     let results = Results::collect(&contenders);
 
     if part("codec") {
@@ -140,6 +142,9 @@ fn main() {
                 results.grid(&table, |row| primitives::reference(&table, row))
             );
         }
+    }
+    if part("shapes") {
+        println!("{}", shapes::table());
     }
     let unsteady = results.unsteady(0.2);
     if !unsteady.is_empty() {

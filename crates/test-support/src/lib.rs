@@ -34,6 +34,7 @@ pub mod process;
 pub mod python;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub mod serve;
+pub mod shapes;
 
 pub use jar::{Jar, WireCookie, join_pairs};
 pub use net::free_port;
