@@ -13,13 +13,15 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+#[cfg(feature = "flask")]
+use crate::config::BROWSER_NAME_VALUE_LIMIT;
 use crate::config::{
     Compression, ConfigError, DEFAULT_MAX_SIZE, MAX_CHUNKS_CEILING, OverflowPolicy, SameSite,
     SessionConfig, SessionConfigBuilder,
 };
 use crate::engine::SessionEngine;
 #[cfg(feature = "flask")]
-use crate::flask::{FlaskLayout, FlaskSettings};
+use crate::flask::{FlaskLayout, FlaskSettings, MAX_CHUNKS as RECIPE_CHUNKS};
 use crate::keys::{Key, KeyError, KeyRing};
 use crate::setting::Setting;
 
@@ -477,6 +479,54 @@ impl EngineOptions {
             })
     }
 
+    /// Options that read the sessions a Flask application wrote before this engine took
+    /// over: Flask's format in `layout`, under the cookie `name`, with these options' Flask
+    /// secrets, salt, lifetime and cookie attributes. They read up to what the recipe's ten
+    /// cookies hold, whatever this engine's own budget (a partitioned cookie keeps its
+    /// own). `None` when there is no `secret_key` to verify them with, or when they would
+    /// be this engine's own cookies. Push the result onto [`migrations`](Self::migrations).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::FlaskLayout;
+    /// use chunked_cookie_session::{EngineOptions, WireFormat};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Flask);
+    /// options.secret_key = Some(b"the app's SECRET_KEY".to_vec().into());
+    /// assert!(options.flask_takeover(FlaskLayout::Stock, "session").is_none()); // its own
+    /// let recipe = options.flask_takeover(FlaskLayout::Chunked, "session").unwrap();
+    /// assert_eq!(recipe.max_size, 40 * 1024);
+    /// options.migrations.push(recipe);
+    /// assert!(options.build().is_ok());
+    /// ```
+    #[cfg(feature = "flask")]
+    pub fn flask_takeover(&self, layout: FlaskLayout, name: &str) -> Option<EngineOptions> {
+        let own = self.format.is_flask() && self.layout == layout && self.name == name;
+        let secret = self.secret_key.as_ref().filter(|secret| !secret.is_empty());
+        if own || secret.is_none() {
+            return None;
+        }
+        let recipe_budget = RECIPE_CHUNKS * BROWSER_NAME_VALUE_LIMIT;
+        Some(EngineOptions {
+            format: WireFormat::Flask,
+            key: None,
+            old_keys: Vec::new(),
+            layout,
+            name: name.to_owned(),
+            max_size: if self.partitioned {
+                self.max_size
+            } else {
+                self.max_size.max(recipe_budget)
+            },
+            max_chunks: None,
+            idle_timeout: None,
+            refresh_after: None,
+            migrations: Vec::new(),
+            ..self.clone()
+        })
+    }
+
     #[cfg(feature = "flask")]
     fn flask_settings(&self) -> Result<FlaskSettings, ConfigError> {
         let secret = self
@@ -542,6 +592,31 @@ mod tests {
         options.max_chunks = Some(16);
         let err = options.build().unwrap_err();
         assert_eq!(err.settings(), [Setting::MaxSize, Setting::MaxChunks]);
+    }
+
+    #[cfg(feature = "flask")]
+    #[test]
+    fn a_flask_takeover_reads_what_the_recipe_holds_unless_partitioned() {
+        let mut options = EngineOptions::new(WireFormat::Signed);
+        assert!(
+            options
+                .flask_takeover(FlaskLayout::Stock, "session")
+                .is_none()
+        );
+        options.secret_key = Some(Zeroizing::new(b"dev".to_vec()));
+        let stock = options
+            .flask_takeover(FlaskLayout::Stock, "session")
+            .unwrap();
+        assert_eq!(
+            (stock.format, stock.max_size),
+            (WireFormat::Flask, 40 * 1024)
+        );
+        options.partitioned = true;
+        let recipe = options.flask_takeover(FlaskLayout::Chunked, "sid").unwrap();
+        assert_eq!(
+            (recipe.name.as_str(), recipe.max_size),
+            ("sid", DEFAULT_MAX_SIZE)
+        );
     }
 
     #[cfg(feature = "flask")]

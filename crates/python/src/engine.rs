@@ -1,17 +1,13 @@
-//! Engines built from keyword settings, and the handle of one request's session.
+//! Engines built from the package's settings, and the handle of one request's session.
 
-use std::time::Duration;
-
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
-use chunked_cookie_session::{
-    Key, KeyRing, ResponseInfo, SameSite, Session, SessionConfig, SessionEngine,
-};
+use chunked_cookie_session::{Key, ResponseInfo, Session, SessionEngine};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert;
 use crate::outcome::{Outcome, Sizes};
+use crate::settings::{EngineSettings, Spelling};
 
 fn value_error(err: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(err.to_string())
@@ -30,17 +26,13 @@ pub(crate) fn check_key(text: &str) -> PyResult<()> {
     Key::from_base64(text).map(drop).map_err(value_error)
 }
 
-/// `SameSite` as werkzeug accepts it: `Strict`, `Lax` or `None`, in any case.
-fn same_site(text: Option<&str>) -> PyResult<Option<SameSite>> {
-    match text.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(None),
-        Some("strict") => Ok(Some(SameSite::Strict)),
-        Some("lax") => Ok(Some(SameSite::Lax)),
-        Some("none") => Ok(Some(SameSite::None)),
-        Some(_) => Err(PyValueError::new_err(
-            "SameSite must be 'Strict', 'Lax', or 'None'.",
-        )),
-    }
+/// Every setting's stable code (`max_size`, `same_site`, ...): the keys of a spelling.
+#[pyfunction]
+pub(crate) fn setting_codes() -> Vec<&'static str> {
+    chunked_cookie_session::Setting::all()
+        .iter()
+        .map(|setting| setting.code())
+        .collect()
 }
 
 /// A configured engine. Build one per set of settings and keep it: it is immutable and
@@ -50,113 +42,26 @@ fn same_site(text: Option<&str>) -> PyResult<Option<SameSite>> {
 pub(crate) struct Engine {
     inner: SessionEngine,
     flask: bool,
+    /// The name of each previous format, in the order of the engine's migrations.
+    migrations: Vec<&'static str>,
+    /// How the framework spells the settings its errors name.
+    spelling: Spelling,
 }
 
 #[pymethods]
 impl Engine {
-    /// `format` is `signed`, `private` or `flask`. The native formats take `key` and
-    /// `old_keys`; Flask's takes `secret_key`, `fallbacks`, `salt` and `layout`. `lifetime`
-    /// is the native absolute lifetime or Flask's `max_age`, in seconds. `previous` are
-    /// engines whose sessions a request without one of this engine's is read from.
+    /// The engine `settings` describe (the package's `Settings`, read by attribute name),
+    /// with their migrations. Every check is the library's; an error raises the package's
+    /// `ConfigurationError`, naming the settings as `spelling` spells them.
     #[new]
-    #[pyo3(signature = (
-        format, *, key = None, old_keys = Vec::new(), secret_key = None,
-        fallbacks = Vec::new(), salt = None, layout = "stock", name = "session", path = "/",
-        domain = None, secure = true, httponly = true, samesite = Some("Lax"),
-        partitioned = false, max_size = None, lifetime = None, idle_timeout = None,
-        refresh_each_request = false, expires_date = false, previous = Vec::new()
-    ))]
-    #[allow(clippy::too_many_arguments, clippy::fn_params_excessive_bools)]
-    fn new(
-        format: &str,
-        key: Option<&str>,
-        old_keys: Vec<String>,
-        secret_key: Option<Vec<u8>>,
-        fallbacks: Vec<Vec<u8>>,
-        salt: Option<Vec<u8>>,
-        layout: &str,
-        name: &str,
-        path: &str,
-        domain: Option<&str>,
-        secure: bool,
-        httponly: bool,
-        samesite: Option<&str>,
-        partitioned: bool,
-        max_size: Option<usize>,
-        lifetime: Option<u64>,
-        idle_timeout: Option<u64>,
-        refresh_each_request: bool,
-        expires_date: bool,
-        previous: Vec<PyRef<'_, Engine>>,
-    ) -> PyResult<Engine> {
-        let mut builder = SessionConfig::builder()
-            .name(name)
-            .path(path)
-            .secure(secure)
-            .http_only(httponly)
-            .same_site(same_site(samesite)?)
-            .partitioned(partitioned)
-            .refresh_each_request(refresh_each_request)
-            .expires_date(expires_date);
-        if let Some(domain) = domain {
-            builder = builder.domain(domain);
-        }
-        if let Some(bytes) = max_size {
-            builder = builder.max_size(bytes);
-        }
-        if let Some(idle) = idle_timeout {
-            builder = builder.idle_timeout(Duration::from_secs(idle));
-        }
-        let (inner, flask) = if format == "flask" {
-            let secret = secret_key
-                .ok_or_else(|| PyValueError::new_err("the flask format needs a secret_key"))?;
-            let mut settings = FlaskSettings::new(secret)
-                .map_err(value_error)?
-                .layout(match layout {
-                    "stock" => FlaskLayout::Stock,
-                    "chunked" => FlaskLayout::Chunked,
-                    other => {
-                        return Err(PyValueError::new_err(format!(
-                            "the layout is 'stock' or 'chunked', not {other:?}"
-                        )));
-                    }
-                })
-                .refresh_each_request(refresh_each_request);
-            for fallback in fallbacks {
-                settings = settings.fallback(fallback);
-            }
-            if let Some(salt) = salt {
-                settings = settings.salt(salt);
-            }
-            if let Some(seconds) = lifetime {
-                settings = settings.max_age(Duration::from_secs(seconds));
-            }
-            let config = builder.build().map_err(value_error)?;
-            (SessionEngine::flask(config, settings), true)
-        } else {
-            if let Some(seconds) = lifetime {
-                builder = builder.lifetime(Duration::from_secs(seconds));
-            }
-            let config = builder.build().map_err(value_error)?;
-            let key = key.ok_or_else(|| PyValueError::new_err("a native format needs a key"))?;
-            let mut ring = KeyRing::new(Key::from_base64(key).map_err(value_error)?);
-            for old in &old_keys {
-                ring = ring.with_old_key(Key::from_base64(old).map_err(value_error)?);
-            }
-            match format {
-                "signed" => (SessionEngine::signed(config, ring), false),
-                "private" => (SessionEngine::private(config, ring), false),
-                other => {
-                    return Err(PyValueError::new_err(format!(
-                        "the format is 'signed', 'private' or 'flask', not {other:?}"
-                    )));
-                }
-            }
-        };
-        let inner = previous.iter().fold(inner, |engine, old| {
-            engine.migrating_from(old.inner.clone())
-        });
-        Ok(Engine { inner, flask })
+    fn new(py: Python<'_>, settings: EngineSettings, spelling: Spelling) -> PyResult<Engine> {
+        let built = settings.build(py, &spelling)?;
+        Ok(Engine {
+            inner: built.engine,
+            flask: built.flask,
+            migrations: built.migrations,
+            spelling,
+        })
     }
 
     /// True for Flask's format, where `_permanent` is the session's persistence.
@@ -173,18 +78,17 @@ impl Engine {
     /// Reads the session of a request from its `Cookie` header (a WSGI `HTTP_COOKIE`).
     /// Never raises for what the client sent: a refused session is empty, with its reason.
     #[pyo3(signature = (cookie_header = None))]
-    fn open(&self, py: Python<'_>, cookie_header: Option<String>) -> Handle {
-        let engine = self.inner.clone();
+    fn open(slf: &Bound<'_, Self>, cookie_header: Option<String>) -> Handle {
+        let engine = slf.get().inner.clone();
         // Verifying, decrypting and inflating need no Python: other threads run meanwhile.
-        let session = py.detach(move || {
+        let session = slf.py().detach(move || {
             let session = engine.load_python(cookie_header.as_deref());
             session.load_reason();
             session
         });
         Handle {
             session,
-            engine: self.inner.clone(),
-            flask: self.flask,
+            engine: slf.clone().unbind(),
         }
     }
 }
@@ -194,8 +98,8 @@ impl Engine {
 #[derive(Debug)]
 pub(crate) struct Handle {
     session: Session,
-    engine: SessionEngine,
-    flask: bool,
+    /// The engine that opened it.
+    engine: Py<Engine>,
 }
 
 #[pymethods]
@@ -225,10 +129,12 @@ impl Handle {
         }
     }
 
-    /// The index of the previous engine the session was read from, if it was.
+    /// The previous format the session was read from (`flask`, `flask-chunked`), if it
+    /// was.
     #[getter]
-    fn migrated_from(&self) -> Option<usize> {
-        self.session.migrated_from()
+    fn migrated_from(&self) -> Option<&'static str> {
+        let index = self.session.migrated_from()?;
+        self.engine.get().migrations.get(index).copied()
     }
 
     /// Whether the loaded session's cookies are persistent.
@@ -256,7 +162,7 @@ impl Handle {
     fn replace(&self, entries: &Bound<'_, PyDict>, permanent: bool) -> PyResult<()> {
         let entries = convert::entries_from_dict(entries)?;
         self.session.set_python_entries(entries);
-        if !self.flask {
+        if !self.engine.get().flask {
             self.session.set_persistent(permanent);
         }
         Ok(())
@@ -278,8 +184,15 @@ impl Handle {
     fn check(&self, py: Python<'_>) -> PyResult<Sizes> {
         let session = self.session.clone();
         let checked = py.detach(move || session.check());
-        let config = self.engine.config();
-        Sizes::new(py, checked, config.max_size(), config.max_chunks())
+        let engine = self.engine.get();
+        let config = engine.inner.config();
+        Sizes::new(
+            py,
+            checked,
+            config.max_size(),
+            config.max_chunks(),
+            &engine.spelling,
+        )
     }
 
     /// What the response carries: `status` is its status code, `accessed` whether the
@@ -298,8 +211,9 @@ impl Handle {
         let info = ResponseInfo::new(status)
             .cache_control(cache_control)
             .vary(vary.iter().map(String::as_bytes));
-        let (engine, session) = (self.engine.clone(), self.session.clone());
-        let outcome = py.detach(move || engine.finish(&session, info));
-        Outcome::new(py, &outcome)
+        let engine = self.engine.get();
+        let (inner, session) = (engine.inner.clone(), self.session.clone());
+        let outcome = py.detach(move || inner.finish(&session, info));
+        Outcome::new(py, &outcome, &engine.spelling)
     }
 }

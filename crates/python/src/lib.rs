@@ -1,7 +1,10 @@
 //! `chunked_cookie_session._native`: the Rust engine behind the `chunked-cookie-session`
 //! Python package (a Flask extension).
 //!
-//! What crosses the boundary: the request's `Cookie` header in; the session's entries as
+//! What crosses the boundary: the package's framework-neutral `Settings` and a framework's
+//! spelling of them in, once per engine (`settings.rs`: every check is the library's
+//! `EngineOptions::build`, and its errors name settings the framework's way); the
+//! request's `Cookie` header in; the session's entries as
 //! Python objects, mapped one for one onto `flask::PyValue` (`convert.rs`); the load
 //! reason; and the response's decisions as the library's `Outcome` (each `Set-Cookie`
 //! line with its name, index and whether it deletes, `Vary`, `Cache-Control`, the error).
@@ -13,6 +16,7 @@
 mod convert;
 mod engine;
 mod outcome;
+mod settings;
 
 use pyo3::prelude::*;
 
@@ -28,6 +32,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<outcome::SaveFailure>()?;
     m.add_function(wrap_pyfunction!(engine::keygen, m)?)?;
     m.add_function(wrap_pyfunction!(engine::check_key, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::setting_codes, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

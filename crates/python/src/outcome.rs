@@ -4,6 +4,8 @@
 use chunked_cookie_session::{SaveError, Sizes as LibSizes};
 use pyo3::prelude::*;
 
+use crate::settings::Spelling;
+
 /// One `Set-Cookie` header value: a chunk, or the deletion of one.
 #[pyclass(frozen, get_all, module = "chunked_cookie_session._native")]
 #[derive(Debug)]
@@ -34,14 +36,15 @@ impl Cookie {
 #[pyclass(frozen, get_all, module = "chunked_cookie_session._native")]
 #[derive(Debug)]
 pub(crate) struct SaveFailure {
-    /// `overflow`, `too-large`, `too-deep`, `invalid-entry`, `attributes-too-long`,
-    /// `serialize` or `random`.
+    /// The library's stable name of the kind: `overflow`, `too-large`, `too-deep`,
+    /// `invalid-entry`, `attributes-too-long`, `serialize`, `random`, ...
     pub(crate) kind: &'static str,
-    /// The library's sentence, with the sizes and the setting to change.
+    /// The library's sentence, with the sizes and the settings to change, spelled the
+    /// framework's way.
     pub(crate) message: String,
-    /// Overflow: bytes of `Cookie` header the session needs.
+    /// The bytes the session needs (of `Cookie` header for an overflow).
     pub(crate) needed: Option<usize>,
-    /// Overflow: the budget.
+    /// The limit hit (the budget for an overflow).
     pub(crate) limit: Option<usize>,
     /// Overflow: how many cookies it needs.
     pub(crate) chunks: Option<usize>,
@@ -49,50 +52,24 @@ pub(crate) struct SaveFailure {
     pub(crate) max_chunks: Option<usize>,
     /// The entry at fault, for `too-deep` and `invalid-entry`.
     pub(crate) entry: Option<String>,
+    /// The settings that govern the limit hit, spelled the framework's way.
+    pub(crate) settings: Vec<String>,
 }
 
 impl SaveFailure {
-    pub(crate) fn from_error(error: &SaveError) -> SaveFailure {
-        let mut failure = SaveFailure {
-            kind: "serialize",
-            message: error.to_string(),
-            needed: None,
-            limit: None,
-            chunks: None,
-            max_chunks: None,
-            entry: None,
-        };
-        match error {
-            SaveError::Overflow {
-                needed,
-                limit,
-                chunks,
-                max_chunks,
-            } => {
-                failure.kind = "overflow";
-                failure.needed = Some(*needed);
-                failure.limit = Some(*limit);
-                failure.chunks = Some(*chunks);
-                failure.max_chunks = Some(*max_chunks);
-            }
-            SaveError::TooLarge { bytes, limit } => {
-                failure.kind = "too-large";
-                failure.needed = Some(*bytes);
-                failure.limit = Some(*limit);
-            }
-            SaveError::TooDeep { entry, .. } => {
-                failure.kind = "too-deep";
-                failure.entry = Some(entry.clone());
-            }
-            SaveError::InvalidFlaskEntry { entry, .. } => {
-                failure.kind = "invalid-entry";
-                failure.entry = Some(entry.clone());
-            }
-            SaveError::AttributesTooLong { .. } => failure.kind = "attributes-too-long",
-            SaveError::Random => failure.kind = "random",
-            _ => {}
+    /// The failure `error` describes, read through its accessors.
+    pub(crate) fn from_error(error: &SaveError, spelling: &Spelling) -> SaveFailure {
+        let (chunks, max_chunks) = error.chunks().unzip();
+        SaveFailure {
+            kind: error.code(),
+            message: error.message(|setting| spelling.spell(setting)),
+            needed: error.needed(),
+            limit: error.limit(),
+            chunks,
+            max_chunks,
+            entry: error.entry().map(str::to_owned),
+            settings: spelling.spell_all(error.settings()),
         }
-        failure
     }
 }
 
@@ -125,6 +102,7 @@ impl Sizes {
         checked: Result<LibSizes, SaveError>,
         max_size: usize,
         max_chunks: usize,
+        spelling: &Spelling,
     ) -> PyResult<Sizes> {
         Ok(match checked {
             Ok(sizes) => Sizes {
@@ -135,7 +113,7 @@ impl Sizes {
                 failure: None,
             },
             Err(error) => {
-                let failure = SaveFailure::from_error(&error);
+                let failure = SaveFailure::from_error(&error, spelling);
                 Sizes {
                     cookie_line: failure.needed.unwrap_or(0),
                     chunks: failure.chunks.unwrap_or(0),
@@ -169,6 +147,7 @@ impl Outcome {
     pub(crate) fn new(
         py: Python<'_>,
         outcome: &chunked_cookie_session::Outcome,
+        spelling: &Spelling,
     ) -> PyResult<Outcome> {
         let cookies = outcome
             .cookies
@@ -188,7 +167,7 @@ impl Outcome {
         let failure = outcome
             .error
             .as_ref()
-            .map(|error| Py::new(py, SaveFailure::from_error(error)))
+            .map(|error| Py::new(py, SaveFailure::from_error(error, spelling)))
             .transpose()?;
         Ok(Outcome {
             cookies,

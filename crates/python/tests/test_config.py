@@ -12,6 +12,8 @@ import pytest
 from flask import Flask
 from werkzeug.http import parse_date
 
+from chunked_cookie_session import _native, keygen
+from chunked_cookie_session._settings import Settings, Spelling
 from chunked_cookie_session.flask import (
     EXTENSION_KEY,
     ChunkedCookieSession,
@@ -19,6 +21,7 @@ from chunked_cookie_session.flask import (
     ChunkedSessionInterface,
     ConfigurationError,
 )
+from chunked_cookie_session.flask._settings import SPELLING
 
 from typing import Callable
 
@@ -57,19 +60,37 @@ def test_both_setup_patterns(key: str) -> None:
             "keygen",
         ),
         ({"CHUNKED_SESSION_KEY": "not base64!"}, "CHUNKED_SESSION_KEY: the key is not base64", "keygen"),
-        ({"CHUNKED_SESSION_KEY": b"k" * 32}, "CHUNKED_SESSION_KEY is a bytes", "keygen"),
+        ({"CHUNKED_SESSION_KEY": b"k" * 31}, "CHUNKED_SESSION_KEY: a key must hold at least 32", "holds 31"),
+        ({"CHUNKED_SESSION_KEY": 32}, "CHUNKED_SESSION_KEY is a int", "str (base64) or bytes"),
         (
             {"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_OLD_KEYS": ["x"]},
             "CHUNKED_SESSION_OLD_KEYS[0]",
             "keygen",
         ),
         ({"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_OLD_KEYS": "K"}, "CHUNKED_SESSION_OLD_KEYS is a list", ""),
-        ({"CHUNKED_SESSION_FORMAT": "json"}, "CHUNKED_SESSION_FORMAT is 'json'", "'signed'"),
-        ({"CHUNKED_SESSION_FLASK_LAYOUT": "ten"}, "CHUNKED_SESSION_FLASK_LAYOUT is 'ten'", "'chunked'"),
+        ({"CHUNKED_SESSION_FORMAT": "json"}, 'CHUNKED_SESSION_FORMAT is "json"', '"signed", "private", "flask"'),
+        ({"CHUNKED_SESSION_FLASK_LAYOUT": "ten"}, 'CHUNKED_SESSION_FLASK_LAYOUT is "ten"', '"stock", "chunked"'),
         ({"CHUNKED_SESSION_FORMAT": "flask"}, "SECRET_KEY is not set", "secrets.token_hex"),
-        ({"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_SAMESITE": "invalid"}, "SameSite must be", ""),
-        ({"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_NAME": "__Host-s"}, "__Host-", "Secure"),
-        ({"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_MAX_SIZE": 10}, "max_size", ""),
+        (
+            {"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_SAMESITE": "invalid"},
+            'SESSION_COOKIE_SAMESITE is "invalid"',
+            '"Strict", "Lax", "None"',
+        ),
+        (
+            {"CHUNKED_SESSION_KEY": "K", "SESSION_COOKIE_NAME": "__Host-s"},
+            "a `__Host-` cookie (SESSION_COOKIE_NAME) needs SESSION_COOKIE_SECURE",
+            "no SESSION_COOKIE_DOMAIN",
+        ),
+        (
+            {"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_MAX_SIZE": 10},
+            "CHUNKED_SESSION_MAX_SIZE is 10 bytes",
+            "between 512 and 65568 bytes with CHUNKED_SESSION_MAX_CHUNKS at 16",
+        ),
+        (
+            {"CHUNKED_SESSION_KEY": "K", "CHUNKED_SESSION_MAX_SIZE": "8192"},
+            "CHUNKED_SESSION_MAX_SIZE is a str",
+            "an int",
+        ),
     ],
 )
 def test_startup_errors_name_the_setting(config: dict, setting: str, hint: str, key: str) -> None:
@@ -80,8 +101,85 @@ def test_startup_errors_name_the_setting(config: dict, setting: str, hint: str, 
         ChunkedSession(app)
     assert setting in str(err.value)
     assert hint in str(err.value)
+    # Flask's names only: never the library's own spelling of a setting.
+    assert "max_size" not in str(err.value) and "SessionConfigBuilder" not in str(err.value)
     assert isinstance(err.value, ValueError)
     assert EXTENSION_KEY not in app.extensions
+
+
+def test_a_refused_size_names_the_flask_settings_and_their_bounds(key: str) -> None:
+    app = Flask(__name__)
+    app.config.update(CHUNKED_SESSION_KEY=key, CHUNKED_SESSION_MAX_SIZE=8 * 1024, CHUNKED_SESSION_MAX_CHUNKS=1)
+    with pytest.raises(ConfigurationError) as err:
+        ChunkedSession(app)
+    assert str(err.value) == (
+        "CHUNKED_SESSION_MAX_SIZE is 8192 bytes: it must be between 512 and 4098 bytes "
+        "with CHUNKED_SESSION_MAX_CHUNKS at 1"
+    )
+    assert err.value.code == "out-of-range"
+    assert err.value.setting == "CHUNKED_SESSION_MAX_SIZE"
+    assert err.value.settings == ("CHUNKED_SESSION_MAX_SIZE", "CHUNKED_SESSION_MAX_CHUNKS")
+    assert err.value.setting_codes == ("max_size", "max_chunks")
+
+    app.config["CHUNKED_SESSION_MAX_CHUNKS"] = 0
+    with pytest.raises(ConfigurationError) as err:
+        ChunkedSession(app)
+    assert str(err.value) == "CHUNKED_SESSION_MAX_CHUNKS is 0 cookies: it must be between 1 and 64 cookies"
+    assert err.value.setting == "CHUNKED_SESSION_MAX_CHUNKS"
+
+
+def test_max_chunks_setting() -> None:
+    app = make_app(CHUNKED_SESSION_MAX_SIZE=8 * 1024, CHUNKED_SESSION_MAX_CHUNKS=2)
+
+    @app.get("/size")
+    def size() -> dict[str, int]:
+        checked = flask.session.check()
+        return {"cookies": checked.cookies, "max_cookies": checked.max_cookies}
+
+    client = app.test_client()
+    assert client.get("/size").json["max_cookies"] == 2
+    client.post("/blob/6000")
+    assert client.get("/size").json == {"cookies": 2, "max_cookies": 2}
+    assert client.get("/show").json["blob"] == 6000
+
+
+def test_a_setting_refused_at_run_time_names_it() -> None:
+    app = make_app()
+    client = app.test_client()
+    client.post("/set/user/ada")
+    app.config.update(SESSION_COOKIE_SAMESITE="None", SESSION_COOKIE_SECURE=False)
+    with pytest.raises(ConfigurationError) as err:
+        client.get("/show")
+    assert err.value.code == "same-site-none-without-secure"
+    assert err.value.settings == ("SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SECURE")
+    assert "SESSION_COOKIE_SAMESITE None needs SESSION_COOKIE_SECURE" in str(err.value)
+    app.config["SESSION_COOKIE_SECURE"] = True
+    assert client.get("/show", "https://localhost/").json["keys"] == ["user"]
+
+
+def test_raw_random_bytes_are_keys() -> None:
+    first = os.urandom(32)
+    app = make_app(CHUNKED_SESSION_KEY=first)
+    client = app.test_client()
+    client.post("/set/user/ada")
+    assert client.get("/show").json["reason"] == "valid"
+    # Rotated: the raw key is an old one now, beside a text key.
+    app.config.update(CHUNKED_SESSION_KEY=keygen(), CHUNKED_SESSION_OLD_KEYS=[os.urandom(48), first])
+    rv = client.get("/show")
+    assert rv.json["reason"] == "valid" and rv.json["keys"] == ["user"]
+
+
+def test_flasks_spelling_covers_the_settings_flask_has() -> None:
+    codes = set(_native.setting_codes())
+    assert set(SPELLING.names) <= codes and set(SPELLING.advice) <= codes
+    # What Flask has no setting for is said by the library's code.
+    assert codes - set(SPELLING.names) == {"max_decoded_size", "refresh_after", "clock_skew"}
+    plain = Settings("signed", "session", "/", None, True, True, "Lax", False, key=keygen())
+    with pytest.raises(ValueError, match="colour"):
+        _native.Engine(plain, Spelling({"colour": "COLOUR"}, {}))
+    with pytest.raises(ValueError, match="flask-chunked"):
+        _native.Engine(plain._replace(migrate_from=("django",)), SPELLING)
+    assert _native.Engine(plain, Spelling({}, {})).open(None).load_reason == "no-session"
 
 
 @pytest.mark.parametrize("fmt", ALL)

@@ -138,8 +138,11 @@ def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> 
 
 def test_a_persistent_session_from_rust_is_permanent_in_flask(key: str) -> None:
     from chunked_cookie_session import _native
+    from chunked_cookie_session._settings import Settings
+    from chunked_cookie_session.flask._settings import SPELLING
 
-    rust = _native.Engine("signed", key=key, secure=False, samesite=None)
+    plain = Settings("signed", "session", "/", None, False, True, None, False, key=key)
+    rust = _native.Engine(plain, SPELLING)
     handle = rust.open(None)
     handle.replace({"user": "ada"}, True)  # persistent, and no `_permanent` entry
     [cookie] = handle.finish(200, accessed=True).cookies

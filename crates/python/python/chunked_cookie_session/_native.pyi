@@ -1,7 +1,9 @@
 """Stubs of the native module, the Rust engine (crates/python/src)."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, final
+from typing import Any, Final, Optional, final
+
+from ._settings import Settings, Spelling
 
 __version__: str
 
@@ -12,82 +14,61 @@ def check_key(text: str) -> None:
     """Raises ValueError, saying how to make a key, unless `text` is base64 or base64url
     of 32 to 1024 bytes."""
 
+def setting_codes() -> list[str]:
+    """Every setting's stable code (`max_size`, `same_site`, ...): the keys of a
+    `Spelling`."""
+
 @final
 class Cookie:
     """One Set-Cookie header value: a chunk, or the deletion of one."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def index(self) -> int: ...
-    @property
-    def removal(self) -> bool: ...
-    @property
-    def line(self) -> str: ...
+    name: Final[str]
+    index: Final[int]
+    removal: Final[bool]
+    line: Final[str]
 
 @final
 class SaveFailure:
-    """Why a session was not written (nothing was)."""
+    """Why a session was not written (nothing was), from the library's `SaveError`."""
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-    @property
-    def needed(self) -> Optional[int]: ...
-    @property
-    def limit(self) -> Optional[int]: ...
-    @property
-    def chunks(self) -> Optional[int]: ...
-    @property
-    def max_chunks(self) -> Optional[int]: ...
-    @property
-    def entry(self) -> Optional[str]: ...
+    kind: Final[str]
+    message: Final[str]
+    needed: Final[Optional[int]]
+    limit: Final[Optional[int]]
+    chunks: Final[Optional[int]]
+    max_chunks: Final[Optional[int]]
+    entry: Final[Optional[str]]
+    settings: Final[list[str]]
 
 @final
 class Sizes:
     """How big the session is on the wire, or why it cannot be written."""
 
-    @property
-    def cookie_line(self) -> int: ...
-    @property
-    def chunks(self) -> int: ...
-    @property
-    def max_size(self) -> int: ...
-    @property
-    def max_chunks(self) -> int: ...
-    @property
-    def failure(self) -> Optional[SaveFailure]: ...
+    cookie_line: Final[int]
+    chunks: Final[int]
+    max_size: Final[int]
+    max_chunks: Final[int]
+    failure: Final[Optional[SaveFailure]]
 
 @final
 class Outcome:
     """What the response carries for its session."""
 
-    @property
-    def cookies(self) -> list[Cookie]: ...
-    @property
-    def vary_cookie(self) -> bool: ...
-    @property
-    def cache_control(self) -> Optional[str]: ...
-    @property
-    def failure(self) -> Optional[SaveFailure]: ...
-    @property
-    def replace_response(self) -> bool: ...
+    cookies: Final[list[Cookie]]
+    vary_cookie: Final[bool]
+    cache_control: Final[Optional[str]]
+    failure: Final[Optional[SaveFailure]]
+    replace_response: Final[bool]
 
 @final
 class Handle:
     """One request's session on the Rust side."""
 
-    @property
-    def load_reason(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def log_level(self) -> int: ...
-    @property
-    def migrated_from(self) -> Optional[int]: ...
-    @property
-    def persistent(self) -> bool: ...
+    load_reason: Final[str]
+    description: Final[str]
+    log_level: Final[int]
+    migrated_from: Final[Optional[str]]
+    persistent: Final[bool]
     def entries(self) -> dict[str, Any]: ...
     def rewrite_due(self) -> bool: ...
     def replace(self, entries: Mapping[str, Any], permanent: bool = False) -> None: ...
@@ -105,33 +86,14 @@ class Handle:
 
 @final
 class Engine:
-    """A configured engine: `signed`, `private` or `flask`."""
+    """A configured engine: `signed`, `private` or `flask`, with its migrations.
 
-    def __init__(
-        self,
-        format: str,
-        *,
-        key: Optional[str] = None,
-        old_keys: Sequence[str] = ...,
-        secret_key: Optional[bytes] = None,
-        fallbacks: Sequence[bytes] = ...,
-        salt: Optional[bytes] = None,
-        layout: str = "stock",
-        name: str = "session",
-        path: str = "/",
-        domain: Optional[str] = None,
-        secure: bool = True,
-        httponly: bool = True,
-        samesite: Optional[str] = "Lax",
-        partitioned: bool = False,
-        max_size: Optional[int] = None,
-        lifetime: Optional[int] = None,
-        idle_timeout: Optional[int] = None,
-        refresh_each_request: bool = False,
-        expires_date: bool = False,
-        previous: Sequence[Engine] = ...,
-    ) -> None: ...
-    @property
-    def is_flask(self) -> bool: ...
+    Built from `settings` (read by attribute name) by the library's rules; a refused value
+    raises `chunked_cookie_session.ConfigurationError`, naming the settings as `spelling`
+    spells them. `ValueError` for a `spelling` code or a `migrate_from` name the library
+    does not know, `TypeError` for a value of the wrong type."""
+
+    def __init__(self, settings: Settings, spelling: Spelling) -> None: ...
+    is_flask: Final[bool]
     def chunk_name(self, index: int) -> Optional[str]: ...
     def open(self, cookie_header: Optional[str] = None) -> Handle: ...

@@ -6,16 +6,16 @@ from typing import Optional
 
 from werkzeug.exceptions import InternalServerError
 
+from .._errors import ChunkedSessionError, ConfigurationError
 from .._native import SaveFailure
 
-
-class ChunkedSessionError(Exception):
-    """Base class of the extension's errors."""
-
-
-class ConfigurationError(ChunkedSessionError, ValueError):
-    """A setting is missing or invalid. ``init_app`` raises it when the app starts; the
-    message names the setting and, for a key, how to make one."""
+__all__ = [
+    "ChunkedSessionError",
+    "ConfigurationError",
+    "SessionNotSaved",
+    "SessionTooLarge",
+    "not_saved",
+]
 
 
 class SessionNotSaved(ChunkedSessionError, InternalServerError):
@@ -30,8 +30,10 @@ class SessionNotSaved(ChunkedSessionError, InternalServerError):
         super().__init__()
         #: ``overflow``, ``too-large``, ``too-deep``, ``invalid-entry``, ...
         self.kind: str = failure.kind
-        #: The engine's sentence: sizes and the setting to change.
+        #: The engine's sentence: sizes and the settings to change, by their Flask names.
         self.message: str = failure.message
+        #: The settings that govern the limit hit (``CHUNKED_SESSION_MAX_SIZE``, ...).
+        self.settings: tuple[str, ...] = tuple(failure.settings)
         #: The entry at fault, for ``too-deep`` and ``invalid-entry``.
         self.entry: Optional[str] = failure.entry
 

@@ -39,7 +39,7 @@ class ChunkedSession:
         setting, naming it."""
         for key, value in _settings.DEFAULTS.items():
             app.config.setdefault(key, value)
-        _settings.validate(self.interface, app)
+        self.interface.validate(app)
         app.session_interface = self.interface
         app.extensions[EXTENSION_KEY] = self
         # After the view and the hooks registered after this one, decide the response's

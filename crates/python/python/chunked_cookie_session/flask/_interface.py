@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from flask.sessions import SessionInterface
 
 from .._native import Engine, Outcome
+from .._settings import EngineCache
 from . import _settings
 from ._errors import not_saved
 from ._session import ChunkedCookieSession
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("chunked_cookie_session")
 
-#: Engines kept per interface: settings rarely change, but tests change them often.
-_CACHE_SIZE = 64
-
 
 class ChunkedSessionInterface(SessionInterface):
     """Opens and saves sessions through the Rust engine. Settings are read at every
@@ -29,22 +27,25 @@ class ChunkedSessionInterface(SessionInterface):
     session_class = ChunkedCookieSession
 
     def __init__(self) -> None:
-        self._engines: dict[_settings.Settings, tuple[Optional[Engine], _settings.Settings]] = {}
+        self._engines = EngineCache(_settings.SPELLING)
 
-    def engine(self, app: Flask) -> tuple[Optional[Engine], _settings.Settings]:
+    def engine(self, app: Flask) -> Optional[Engine]:
         """The engine for the app's current settings (``None`` for Flask's format
-        without a ``SECRET_KEY``)."""
+        without a ``SECRET_KEY``). Raises
+        :class:`~chunked_cookie_session.ConfigurationError` for a setting refused."""
         settings = _settings.read(self, app)
-        found = self._engines.get(settings)
-        if found is None:
-            if len(self._engines) >= _CACHE_SIZE:
-                self._engines.clear()
-            found = (_settings.build(settings), settings)
-            self._engines[settings] = found
-        return found
+        if _settings.null_session(settings):
+            return None
+        return self._engines.engine(settings)
+
+    def validate(self, app: Flask) -> None:
+        """Raises :class:`~chunked_cookie_session.ConfigurationError` for a setting the
+        app cannot start with, naming it (``SECRET_KEY`` too, which Flask's format cannot
+        do without)."""
+        self._engines.engine(_settings.read(self, app))
 
     def open_session(self, app: Flask, request: Request) -> Optional[ChunkedCookieSession]:
-        engine, settings = self.engine(app)
+        engine = self.engine(app)
         if engine is None:
             return None
         handle = engine.open(request.environ.get("HTTP_COOKIE"))
@@ -65,7 +66,7 @@ class ChunkedSessionInterface(SessionInterface):
         session._handle = handle
         session.load_reason = reason
         if reason == "valid":
-            session.migrated_from = _settings.migrated_name(settings, handle.migrated_from)
+            session.migrated_from = handle.migrated_from
             if session.migrated_from is not None:
                 session.modified = True
                 log.info("session read from a %s cookie", session.migrated_from)

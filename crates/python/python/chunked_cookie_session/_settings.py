@@ -1,0 +1,202 @@
+"""The settings every framework's session support builds its engine from.
+
+A framework's module reads its own configuration (Flask's ``app.config``, a middleware's
+keyword arguments, Django's ``settings``) into one :class:`Settings` value, and names its
+settings in a :class:`Spelling`; an :class:`EngineCache` keeps one engine per value. Every
+rule (a format's defaults, the ranges, what a key must hold, which cookies a take-over
+reads and up to what size) is the Rust library's: this module only carries values across,
+and a refused value comes back as :class:`ConfigurationError` in the framework's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import NamedTuple, Optional, Union
+
+from ._errors import ConfigurationError
+from ._native import Engine
+
+#: A key of the native formats: base64 text (what ``python -m chunked_cookie_session
+#: keygen`` prints) or 32 or more raw random bytes (``os.urandom(32)``).
+Key = Union[str, bytes]
+
+#: What to do when no key is set, in every framework's advice.
+MAKE_A_KEY = (
+    "make one with `python -m chunked_cookie_session keygen` (or `openssl rand -base64 32`) "
+    "and keep it out of the code, in an environment variable"
+)
+
+
+class Settings(NamedTuple):
+    """Everything an engine depends on, by the library's names (``EngineOptions``):
+    hashable, so engines are kept per value. ``None`` leaves the library's default for the
+    format. The native module reads it by attribute name."""
+
+    #: ``signed``, ``private`` or ``flask``.
+    format: str
+    #: The cookie: its name and attributes, as the framework sets them.
+    name: str
+    path: str
+    domain: Optional[str]
+    secure: bool
+    http_only: bool
+    #: ``Strict``, ``Lax`` or ``None`` (in any case); ``None`` leaves the attribute out.
+    same_site: Optional[str]
+    partitioned: bool
+    #: The native formats: the key that seals, and older ones still read.
+    key: Optional[Key] = None
+    old_keys: tuple[Key, ...] = ()
+    #: Flask's format (and the take-over of Flask's cookies): the application's secret,
+    #: its fallbacks, the signing salt, and the layout (``stock`` or ``chunked``).
+    secret_key: Optional[bytes] = None
+    fallback_secrets: tuple[bytes, ...] = ()
+    salt: Optional[bytes] = None
+    layout: Optional[str] = None
+    #: The budget, in bytes of the request's ``Cookie`` header, and the most cookies.
+    max_size: Optional[int] = None
+    max_chunks: Optional[int] = None
+    #: In seconds: the session's lifetime (Flask's ``PERMANENT_SESSION_LIFETIME``) and
+    #: the idle timeout.
+    lifetime: Optional[int] = None
+    idle_timeout: Optional[int] = None
+    refresh_each_request: Optional[bool] = None
+    #: Persistent native cookies carry ``Expires`` beside ``Max-Age``.
+    expires_date: bool = False
+    #: The previous formats whose sessions are taken over when a request has none of this
+    #: engine's (``flask``, ``flask-chunked``), most likely first; what
+    #: ``Handle.migrated_from`` reports.
+    migrate_from: tuple[str, ...] = ()
+    #: The cookie name those sessions used, when it is not ``name``.
+    migrate_name: Optional[str] = None
+
+    def __repr__(self) -> str:
+        # Keys and secrets are never shown, in logs or tracebacks.
+        hidden = {"key", "old_keys", "secret_key", "fallback_secrets"}
+        shown = (f"{k}={'..' if k in hidden else repr(v)}" for k, v in self._asdict().items())
+        return f"Settings({', '.join(shown)})"
+
+
+class Spelling(NamedTuple):
+    """A framework's words for the library's settings, by their stable codes
+    (``_native.setting_codes()``: ``max_size``, ``same_site``, ...): every error the engine
+    raises or reports names settings this way. A setting the framework has no name for is
+    said by its code."""
+
+    #: Code -> the framework's name (``max_size`` -> ``CHUNKED_SESSION_MAX_SIZE``).
+    names: Mapping[str, str]
+    #: Code -> what to do when that setting is required and missing.
+    advice: Mapping[str, str]
+
+
+class EngineCache:
+    """One engine per set of settings, built with a framework's spelling. Settings rarely
+    change, but tests change them often: past ``size`` values, the cache starts afresh."""
+
+    def __init__(self, spelling: Spelling, size: int = 64) -> None:
+        self.spelling = spelling
+        self._size = size
+        self._engines: dict[Settings, Engine] = {}
+
+    def engine(self, settings: Settings) -> Engine:
+        """The engine for ``settings``. Raises :class:`ConfigurationError` naming the
+        setting a value is refused for (or is of a type it cannot take)."""
+        try:
+            found = self._engines.get(settings)
+            if found is None:
+                found = Engine(settings, self.spelling)
+                if len(self._engines) >= self._size:
+                    self._engines.clear()
+                self._engines[settings] = found
+        except TypeError:
+            wrong = _wrong_type(settings, self.spelling)
+            if wrong is None:
+                raise
+            raise wrong from None
+        return found
+
+
+#: The settings a framework hands over as it reads them, and the type each takes: checked
+#: only when an engine cannot be built, to name the one of another type.
+_PLAIN_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "format": ((str,), "a str"),
+    "name": ((str,), "a str"),
+    "path": ((str,), "a str"),
+    "domain": ((str, type(None)), "a str or None"),
+    "same_site": ((str, type(None)), "a str or None"),
+    "layout": ((str, type(None)), "a str"),
+    "max_size": ((int, type(None)), "an int"),
+    "max_chunks": ((int, type(None)), "an int"),
+    "migrate_name": ((str, type(None)), "a str or None"),
+}
+
+
+def _wrong_type(settings: Settings, spelling: Spelling) -> Optional[ConfigurationError]:
+    for field, (expected, words) in _PLAIN_TYPES.items():
+        value = getattr(settings, field)
+        if not isinstance(value, expected):
+            return _type_error(spelling.names.get(field, field), value, words)
+    return None
+
+
+# Readers of the values that are not handed over as they are: a value of another type is a
+# ConfigurationError naming the framework's setting; the values themselves are the
+# library's to judge.
+
+
+def _type_error(name: str, value: object, expected: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"{name} is a {type(value).__name__}: it must be {expected}",
+        code="invalid-type",
+        settings=(name,),
+    )
+
+
+def seconds(name: str, value: object) -> Optional[int]:
+    """A duration (a ``timedelta`` or a number of seconds) in whole seconds, or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return int(value)
+    raise _type_error(name, value, "a timedelta or a number of seconds")
+
+
+def secret(name: str, value: object) -> Optional[bytes]:
+    """A secret or a salt (text is its UTF-8 bytes), or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    raise _type_error(name, value, "a str or bytes")
+
+
+def key(name: str, value: object) -> Optional[Key]:
+    """A key (base64 text or raw bytes), or ``None`` when it is empty or unset."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value) or None
+    if value is None:
+        return None
+    raise _type_error(name, value, "a str (base64) or bytes (32 or more random bytes)")
+
+
+def keys(name: str, value: object) -> tuple[Key, ...]:
+    """A list of keys."""
+    if isinstance(value, (list, tuple)):
+        found = tuple(value)
+        for item in found:
+            if type(item) is not str:  # read each one, to name the one of a wrong type
+                return tuple(key(f"{name}[{i}]", k) or "" for i, k in enumerate(found))
+        return found
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, bytearray)):
+        raise ConfigurationError(
+            f"{name} is a list of keys, not one key", code="invalid-type", settings=(name,)
+        )
+    raise _type_error(name, value, "a list of keys")
