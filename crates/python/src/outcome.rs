@@ -12,6 +12,8 @@ use crate::settings::Spelling;
 pub(crate) struct Cookie {
     /// The cookie's name.
     pub(crate) name: String,
+    /// Its value (empty for a deletion).
+    pub(crate) value: String,
     /// Its chunk index in its format's layout.
     pub(crate) index: usize,
     /// True when the line deletes the cookie.
@@ -157,6 +159,7 @@ impl Outcome {
                     py,
                     Cookie {
                         name: cookie.name().to_owned(),
+                        value: cookie.value().to_owned(),
                         index: cookie.index(),
                         removal: cookie.is_removal(),
                         line: cookie.line().to_owned(),

@@ -23,6 +23,7 @@ class Cookie:
     """One Set-Cookie header value: a chunk, or the deletion of one."""
 
     name: Final[str]
+    value: Final[str]
     index: Final[int]
     removal: Final[bool]
     line: Final[str]

@@ -1,0 +1,99 @@
+"""Django's ``settings`` read into the package's
+:class:`~chunked_cookie_session._settings.Settings` (at every request, so
+``override_settings`` in tests takes effect), and Django's names for them: the
+``SESSION_COOKIE_*`` settings Django's own session middleware honours, and
+``CHUNKED_SESSION_*`` for the engine's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+
+from .. import _settings
+from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
+
+#: The engine's own settings and their defaults.
+DEFAULTS: dict[str, Any] = {
+    "CHUNKED_SESSION_KEY": None,
+    "CHUNKED_SESSION_OLD_KEYS": (),
+    "CHUNKED_SESSION_FORMAT": "signed",
+    "CHUNKED_SESSION_MAX_SIZE": None,
+    "CHUNKED_SESSION_MAX_CHUNKS": None,
+    "CHUNKED_SESSION_IDLE_TIMEOUT": None,
+    "CHUNKED_SESSION_COOKIE_PARTITIONED": False,
+    "CHUNKED_SESSION_MIGRATE": True,
+    "CHUNKED_SESSION_MIGRATE_NAME": None,
+}
+
+#: Django's name for each of the library's settings.
+SPELLING = Spelling(
+    names={
+        "format": "CHUNKED_SESSION_FORMAT",
+        "key": "CHUNKED_SESSION_KEY",
+        "old_keys": "CHUNKED_SESSION_OLD_KEYS",
+        "secret_key": "SECRET_KEY",
+        "fallback_secrets": "SECRET_KEY_FALLBACKS",
+        "name": "SESSION_COOKIE_NAME",
+        "path": "SESSION_COOKIE_PATH",
+        "domain": "SESSION_COOKIE_DOMAIN",
+        "secure": "SESSION_COOKIE_SECURE",
+        "http_only": "SESSION_COOKIE_HTTPONLY",
+        "same_site": "SESSION_COOKIE_SAMESITE",
+        "partitioned": "CHUNKED_SESSION_COOKIE_PARTITIONED",
+        "max_size": "CHUNKED_SESSION_MAX_SIZE",
+        "max_chunks": "CHUNKED_SESSION_MAX_CHUNKS",
+        "lifetime": "SESSION_COOKIE_AGE",
+        "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
+    },
+    advice={"key": f"the session is signed with this key: {MAKE_A_KEY}"},
+)
+
+#: One engine per set of settings.
+ENGINES = EngineCache(SPELLING)
+
+#: The previous format read while ``CHUNKED_SESSION_MIGRATE`` is on: the cookies of
+#: Django's ``signed_cookies`` session backend.
+TAKEOVER = ("django",)
+
+
+def setting(name: str) -> Any:
+    """A ``CHUNKED_SESSION_*`` setting, or its default."""
+    return getattr(django_settings, name, DEFAULTS[name])
+
+
+def read() -> Settings:
+    """The settings in force. Raises :class:`~chunked_cookie_session.ConfigurationError`
+    for a key, a secret or a duration of a type it cannot be; the engine cache names any
+    other setting of the wrong type."""
+    s = django_settings
+    secret = _settings.secret("SECRET_KEY", getattr(s, "SECRET_KEY", None) or None)
+    same_site = s.SESSION_COOKIE_SAMESITE
+    return Settings(
+        format=setting("CHUNKED_SESSION_FORMAT"),
+        name=s.SESSION_COOKIE_NAME,
+        path=s.SESSION_COOKIE_PATH,
+        domain=s.SESSION_COOKIE_DOMAIN,
+        secure=bool(s.SESSION_COOKIE_SECURE),
+        http_only=bool(s.SESSION_COOKIE_HTTPONLY),
+        # Django leaves the attribute out for False (or None).
+        same_site=same_site or None,
+        partitioned=bool(setting("CHUNKED_SESSION_COOKIE_PARTITIONED")),
+        key=_settings.key("CHUNKED_SESSION_KEY", setting("CHUNKED_SESSION_KEY")),
+        old_keys=_settings.keys("CHUNKED_SESSION_OLD_KEYS", setting("CHUNKED_SESSION_OLD_KEYS")),
+        secret_key=secret,
+        fallback_secrets=tuple(
+            _settings.secret("SECRET_KEY_FALLBACKS", k) or b""
+            for k in getattr(s, "SECRET_KEY_FALLBACKS", ()) or ()
+        ),
+        max_size=setting("CHUNKED_SESSION_MAX_SIZE"),
+        max_chunks=setting("CHUNKED_SESSION_MAX_CHUNKS"),
+        lifetime=_settings.seconds("SESSION_COOKIE_AGE", s.SESSION_COOKIE_AGE),
+        idle_timeout=_settings.seconds(
+            "CHUNKED_SESSION_IDLE_TIMEOUT", setting("CHUNKED_SESSION_IDLE_TIMEOUT")
+        ),
+        # Django writes Expires beside Max-Age.
+        expires_date=True,
+        migrate_from=TAKEOVER if setting("CHUNKED_SESSION_MIGRATE") and secret else (),
+        migrate_name=setting("CHUNKED_SESSION_MIGRATE_NAME"),
+    )

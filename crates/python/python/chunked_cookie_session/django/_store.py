@@ -1,0 +1,172 @@
+"""``SessionStore``: Django's ``SessionBase`` kept by the Rust engine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.base import SessionBase
+
+from .._failures import not_saved
+from .._request import SessionSize, finish, measure, open_session
+from . import _settings
+
+if TYPE_CHECKING:
+    from .._native import Handle, Outcome
+
+
+class SessionStore(SessionBase):
+    """``request.session``: a real ``SessionBase``, so everything written for Django's
+    sessions (``django.contrib.auth``'s ``login()`` and ``logout()``, the ``messages``
+    framework's session storage, ``set_expiry``, the test client) works unchanged. The
+    session lives in the request's cookies: ``session_key`` is the value of its first
+    cookie, as with Django's ``signed_cookies`` backend.
+
+    Besides Django's API: ``load_reason``, ``migrated_from``, :meth:`check`,
+    :meth:`renew` and :meth:`purge`. ``cycle_key()`` is :meth:`renew`; ``flush()`` ends
+    the session and deletes every cookie it had."""
+
+    def __init__(self, session_key: Optional[str] = None, *, cookie_header: Optional[str] = None):
+        super().__init__(session_key)
+        if cookie_header is None and self.session_key:
+            # Made from a cookie value alone (the test client, a script): that cookie is
+            # the session's first. (Django's rule for a key holds: one of fewer than 8
+            # characters, such as the "None" the test client's `session` sets when there
+            # was nothing to write, is no key.)
+            cookie_header = f"{django_settings.SESSION_COOKIE_NAME}={self.session_key}"
+        opened = open_session(_settings.ENGINES.engine(_settings.read()), cookie_header)
+        self._handle: Handle = opened.handle
+        self._entries: Optional[dict[str, Any]] = opened.entries
+        #: Why the incoming session was accepted or refused, by the engine's names:
+        #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``,
+        #: ``too-many-chunks``, ``bad-signature``, ``unknown-key``, ``expired``,
+        #: ``idle-expired``, ``malformed``, ``too-large``.
+        self.load_reason: str = opened.reason
+        #: ``"django"`` when the session was read from a cookie of Django's
+        #: ``signed_cookies`` backend (this response writes it in the configured format).
+        self.migrated_from: Optional[str] = opened.migrated_from
+        if self.migrated_from is not None:
+            self.modified = True
+
+    # Loading: the engine has read the cookies already; the entries become the session on
+    # first use, whatever `session_key` is (a session taken over from a cookie of another
+    # name has none).
+
+    def load(self) -> dict[str, Any]:
+        entries, self._entries = self._entries, None
+        return entries if entries is not None else {}
+
+    async def aload(self) -> dict[str, Any]:
+        return self.load()
+
+    def _get_session(self, no_load: bool = False) -> dict[str, Any]:
+        self.accessed = True
+        try:
+            return self._session_cache  # type: ignore[no-any-return]
+        except AttributeError:
+            self._session_cache = {} if no_load else self.load()
+        return self._session_cache
+
+    async def _aget_session(self, no_load: bool = False) -> dict[str, Any]:
+        return self._get_session(no_load)
+
+    _session = property(_get_session)
+
+    # What Django's other backends keep on a server, the cookies keep themselves.
+
+    def exists(self, session_key: Optional[str]) -> bool:
+        return False
+
+    async def aexists(self, session_key: Optional[str]) -> bool:
+        return False
+
+    def create(self) -> None:
+        """A new session: the response writes it under a new generation id, with a new
+        lifetime."""
+        self._handle.renew()
+        self.modified = True
+
+    async def acreate(self) -> None:
+        self.create()
+
+    def cycle_key(self) -> None:
+        """Keeps the data and writes it anew (at login: see :meth:`renew`)."""
+        self._get_session()
+        self.renew()
+
+    async def acycle_key(self) -> None:
+        self.cycle_key()
+
+    def delete(self, session_key: Optional[str] = None) -> None:
+        """Ends this session (another's key names nothing here): see :meth:`purge`."""
+        if session_key is not None and session_key != self.session_key:
+            return
+        self._handle.purge()
+        self._session_cache = {}
+        self._entries = None
+        self.modified = True
+
+    async def adelete(self, session_key: Optional[str] = None) -> None:
+        self.delete(session_key)
+
+    def save(self, must_create: bool = False) -> None:
+        """Decides the session's cookies now, as a successful response would write them,
+        and makes ``session_key`` the first one's value (what the test client's
+        ``login()`` sets as the cookie). The middleware decides again for the response it
+        answers. Raises :class:`~chunked_cookie_session.django.SessionTooLarge` (or
+        another ``SessionNotSaved``) when the session cannot be written."""
+        outcome = self._decide(200, accessed=True, cache_control=False, vary=(), write=True)
+        if outcome.failure is not None:
+            raise not_saved(outcome.failure)
+        for cookie in outcome.cookies:
+            if cookie.index == 0 and not cookie.removal:
+                self._session_key = cookie.value
+
+    async def asave(self, must_create: bool = False) -> None:
+        self.save(must_create)
+
+    @classmethod
+    def clear_expired(cls) -> None:
+        """Nothing to clear: an expired session is refused by its own signed deadline."""
+
+    @classmethod
+    async def aclear_expired(cls) -> None:
+        """Nothing to clear."""
+
+    # The engine's additions to Django's API.
+
+    def check(self) -> SessionSize:
+        """Whether the session as it stands fits its budget, and how big it is: a view can
+        ask before it answers. Nothing is written."""
+        if self.modified:
+            self._replace()
+        return measure(self._handle)
+
+    def purge(self) -> None:
+        """Ends the session: empties it, and the response deletes every session cookie
+        the request carried. What the view stores afterwards is a fresh session, which
+        inherits nothing from the old one. (``flush()`` does this too.)"""
+        self.delete()
+
+    def renew(self) -> None:
+        """Call at login, or whenever privileges change (``login()`` does, through
+        ``cycle_key()``): the response writes the session anew, with a new lifetime and a
+        new generation id, replacing every cookie of the old one."""
+        self._handle.renew()
+        self.modified = True
+
+    # What the response carries.
+
+    def _replace(self) -> None:
+        accessed = self.accessed
+        data = self._get_session()
+        self._handle.replace(data, not self.get_expire_at_browser_close())
+        self.accessed = accessed
+
+    def _decide(
+        self, status: int, *, accessed: bool, cache_control: bool, vary: Any, write: bool
+    ) -> Outcome:
+        handle = self._handle
+        if write or self.modified or handle.rewrite_due():
+            self._replace()
+        return finish(handle, status, accessed=accessed, cache_control=cache_control, vary=vary)
