@@ -157,10 +157,18 @@ def seconds(name: str, value: object) -> Optional[int]:
     if value is None:
         return None
     if isinstance(value, timedelta):
-        return int(value.total_seconds())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    raise _type_error(name, value, "a timedelta or a number of seconds")
+        whole = int(value.total_seconds())
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        whole = int(value)
+    else:
+        raise _type_error(name, value, "a timedelta or a number of seconds")
+    if whole < 0:
+        raise ConfigurationError(
+            f"{name} is {whole} seconds: a duration cannot be negative",
+            code="out-of-range",
+            settings=(name,),
+        )
+    return whole
 
 
 def secret(name: str, value: object) -> Optional[bytes]:

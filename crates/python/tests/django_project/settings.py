@@ -42,7 +42,9 @@ SESSION_ENGINE = (
 SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "sessionid")
 CHUNKED_SESSION_KEY = os.environ.get("CHUNKED_SESSION_KEY") or keygen()
 CHUNKED_SESSION_OLD_KEYS = [k for k in os.environ.get("CHUNKED_SESSION_OLD_KEYS", "").split(",") if k]
-CHUNKED_SESSION_MAX_SIZE = int(os.environ.get("CHUNKED_SESSION_MAX_SIZE", 40 * 1024))
+# "default": the engine's default budget.
+_BUDGET = os.environ.get("CHUNKED_SESSION_MAX_SIZE", str(40 * 1024))
+CHUNKED_SESSION_MAX_SIZE = None if _BUDGET == "default" else int(_BUDGET)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -96,6 +96,21 @@ def untouched(request: HttpRequest) -> HttpResponse:
     return HttpResponse("nothing")
 
 
+@csrf_exempt
+def expiry(request: HttpRequest, seconds: int) -> HttpResponse:
+    request.session["user"] = "ada"
+    request.session.set_expiry(seconds)
+    return ok()
+
+
+@csrf_exempt
+async def async_view(request: HttpRequest) -> JsonResponse:
+    """Django's async session API."""
+    visits = await request.session.aget("visits", 0) + 1
+    await request.session.aset("visits", visits)
+    return JsonResponse({"visits": visits, "reason": request.session.load_reason})  # type: ignore[attr-defined]
+
+
 # A sign-in form as a site has one: CSRF-protected, messages on the session.
 
 
@@ -138,6 +153,8 @@ urlpatterns = [
     path("check/<int:n>", check),
     path("login", login_ada),
     path("untouched", untouched),
+    path("expiry/<int:seconds>", expiry),
+    path("async", async_view),
     path("csrf", csrf),
     path("sign-in", sign_in),
     path("sign-out", sign_out),

@@ -26,6 +26,9 @@ class SessionStore(SessionBase):
     :meth:`renew` and :meth:`purge`. ``cycle_key()`` is :meth:`renew`; ``flush()`` ends
     the session and deletes every cookie it had."""
 
+    #: The entries once loaded (Django's attribute: absent until then).
+    _session_cache: dict[str, Any]
+
     def __init__(self, session_key: Optional[str] = None, *, cookie_header: Optional[str] = None):
         super().__init__(session_key)
         if cookie_header is None and self.session_key:
@@ -62,7 +65,7 @@ class SessionStore(SessionBase):
     def _get_session(self, no_load: bool = False) -> dict[str, Any]:
         self.accessed = True
         try:
-            return self._session_cache  # type: ignore[no-any-return]
+            return self._session_cache
         except AttributeError:
             self._session_cache = {} if no_load else self.load()
         return self._session_cache
