@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
 
     from .._native import Cookie, Outcome
+    from .._settings import Settings
 
 #: ``SESSION_ENGINE`` for the sessions Django makes outside a request (the test client's
 #: ``login()`` and ``session``, ``clearsessions``).
@@ -71,17 +72,24 @@ class ChunkedSessionMiddleware(SessionMiddleware):
         if outcome.replace_response and outcome.failure is not None:
             # Django answers with its server error (handler500), and logs it.
             raise not_saved(outcome.failure)
-        apply(outcome, response)
+        apply(outcome, response, session._cookie_settings)
         return response
 
 
 class _Line(Morsel):  # type: ignore[type-arg]
     """A cookie Django's handlers send as the engine wrote its ``Set-Cookie`` line (they
-    send each of ``response.cookies`` as ``Set-Cookie: <morsel.OutputString()>``)."""
+    send each of ``response.cookies`` as ``Set-Cookie: <morsel.OutputString()>``). Its
+    attributes, for code that reads them (``response.cookies["sessionid"]["secure"]``),
+    are the settings the line was written with; ``max-age`` is 0 for a deletion."""
 
-    def __init__(self, cookie: Cookie) -> None:
+    def __init__(self, cookie: Cookie, settings: Settings) -> None:
         super().__init__()
         self.set(cookie.name, cookie.value, cookie.value)
+        self["path"] = settings.path
+        self["domain"] = settings.domain or ""
+        self["secure"] = settings.secure or ""
+        self["httponly"] = settings.http_only or ""
+        self["samesite"] = settings.same_site or ""
         if cookie.removal:
             self["max-age"] = 0
         self._line = cookie.line
@@ -90,10 +98,10 @@ class _Line(Morsel):  # type: ignore[type-arg]
         return self._line
 
 
-def apply(outcome: Outcome, response: HttpResponseBase) -> None:
+def apply(outcome: Outcome, response: HttpResponseBase, settings: Settings) -> None:
     """The outcome's headers on the response."""
     for cookie in outcome.cookies:
-        response.cookies[cookie.name] = _Line(cookie)
+        response.cookies[cookie.name] = _Line(cookie, settings)
     if outcome.vary_cookie:
         patch_vary_headers(response, ("Cookie",))
     if outcome.cache_control is not None and not response.has_header("Cache-Control"):

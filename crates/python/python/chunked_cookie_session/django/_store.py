@@ -37,7 +37,10 @@ class SessionStore(SessionBase):
             # characters, such as the "None" the test client's `session` sets when there
             # was nothing to write, is no key.)
             cookie_header = f"{django_settings.SESSION_COOKIE_NAME}={self.session_key}"
-        opened = open_session(_settings.ENGINES.engine(_settings.read()), cookie_header)
+        settings = _settings.read()
+        opened = open_session(_settings.ENGINES.engine(settings), cookie_header)
+        # The settings the session was opened with: its cookies' attributes.
+        self._cookie_settings = settings
         self._handle: Handle = opened.handle
         self._entries: Optional[dict[str, Any]] = opened.entries
         #: Why the incoming session was accepted or refused, by the engine's names:
@@ -93,9 +96,11 @@ class SessionStore(SessionBase):
         self.create()
 
     def cycle_key(self) -> None:
-        """Keeps the data and writes it anew (at login: see :meth:`renew`)."""
+        """Keeps the data and writes it anew (at login: see :meth:`renew`); as with
+        Django's signed_cookies backend, ``session_key`` is the new one at once."""
         self._get_session()
         self.renew()
+        self.save()
 
     async def acycle_key(self) -> None:
         self.cycle_key()
@@ -104,7 +109,10 @@ class SessionStore(SessionBase):
         """Ends this session (another's key names nothing here): see :meth:`purge`."""
         if session_key is not None and session_key != self.session_key:
             return
-        self._handle.purge()
+        if self.load_reason != "no-session":
+            # The cookies the request carried go; with none, there is nothing to delete
+            # (and, as with Django's backends, no cookie is set).
+            self._handle.purge()
         self._session_cache = {}
         self._entries = None
         self.modified = True
