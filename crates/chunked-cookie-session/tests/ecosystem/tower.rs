@@ -3,7 +3,7 @@
 //! one request, `cycle_id`, `flush`, `always_save`, and misassembled layers refused loudly.
 
 use axum::Router;
-use axum::http::StatusCode as AxumStatus;
+use axum::http::{HeaderMap, HeaderValue, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chunked_cookie_session::tower_sessions::{ID_KEY, RELAY_COOKIE, TowerSessions};
@@ -89,6 +89,17 @@ fn routes() -> Router {
             post(|session: TowerSession| async move {
                 session.flush().await.expect("flush");
                 "flushed"
+            }),
+        )
+        .route(
+            "/cookies",
+            get(|headers: HeaderMap| async move {
+                let fields: Vec<&[u8]> = headers
+                    .get_all("cookie")
+                    .iter()
+                    .map(HeaderValue::as_bytes)
+                    .collect();
+                fields.join(&b'\n')
             }),
         )
         .route(
@@ -246,6 +257,36 @@ async fn a_relay_cookie_from_the_client_is_ignored() {
     assert_eq!(page.json()["n"], 1);
     assert_eq!(page.json()["id"], id);
     assert_eq!(browser.post("/bump", &[]).await.body, "2");
+}
+
+#[tokio::test]
+async fn the_relay_leaves_the_other_cookies_as_the_client_sent_them() {
+    let (_, _, addr) = start_at();
+    let planted = format!("{RELAY_COOKIE}=AAAAAAAAAAAAAAAAAAAAAA");
+    // Latin-1, not UTF-8: tower-cookies never reads such a field, so it stays as sent.
+    let latin1 = [b"lang=caf\xe9; ".as_slice(), planted.as_bytes()].concat();
+    let ascii = format!("theme=dark; {planted}; quoted=\"a b\"; {planted}");
+    let response = reqwest::Client::new()
+        .get(format!("http://{addr}/cookies"))
+        .header(
+            "cookie",
+            reqwest::header::HeaderValue::from_bytes(&latin1).expect("obs-text"),
+        )
+        .header("cookie", ascii)
+        .header("cookie", planted.as_str())
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.bytes().await.expect("a body");
+    let fields: Vec<&[u8]> = body.split(|&byte| byte == b'\n').collect();
+    assert_eq!(fields.len(), 3, "{body:?}");
+    assert_eq!(fields[0], latin1.as_slice());
+    assert_eq!(fields[1], br#"theme=dark; quoted="a b""#);
+    let relay = std::str::from_utf8(fields[2]).expect("ASCII");
+    let (name, id) = relay.split_once('=').expect("name=value");
+    assert_eq!(name, RELAY_COOKIE);
+    assert_ne!(id, "AAAAAAAAAAAAAAAAAAAAAA", "the relay's own id");
 }
 
 #[tokio::test]
