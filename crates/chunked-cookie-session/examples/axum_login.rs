@@ -17,7 +17,8 @@
 //! router.layer(MessagesManagerLayer).layer(auth).layer(sessions.layer())
 //! ```
 //!
-//! The tests in `tests/ecosystem.rs` drive this very router over 127.0.0.1.
+//! The tests in `tests/ecosystem` drive this very router over 127.0.0.1, with the same
+//! login scenario as `actix_login.rs`; `shared/` holds what the two examples share.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,9 +31,13 @@ use axum::{Extension, Router};
 use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
 use axum_messages::{Messages, MessagesManagerLayer};
 use chunked_cookie_session::tower_sessions::TowerSessions;
-use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine, csrf};
+use chunked_cookie_session::{LoadReason, SessionEngine, csrf};
 use serde::Deserialize;
 use serde_json::json;
+
+#[path = "shared/mod.rs"]
+mod shared;
+pub use shared::engine;
 
 /// A user of the toy backend.
 #[derive(Clone)]
@@ -154,22 +159,12 @@ pub fn app(engine: SessionEngine) -> Router {
 
 async fn login_page(auth: Auth, messages: Messages) -> Result<Html<String>, Response> {
     let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
-    Ok(Html(format!(
-        r#"<!doctype html><title>Log in</title>
-{flashes}<form method="post" action="/login">
-<input type="hidden" name="{field}" value="{token}">
-<label>Name <input name="name" value="ada"></label>
-<label>Password <input name="password" type="password"></label>
-<button>Log in</button></form>
-<p>Try ada / lovelace.</p>"#,
-        flashes = render(messages),
-        field = csrf::FORM_FIELD,
-    )))
+    Ok(Html(shared::login_page(&render(messages), &token)))
 }
 
 async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) -> Response {
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
-        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+        return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
     let credentials = Credentials {
         name: form.name,
@@ -188,9 +183,11 @@ async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) 
     if let Err(err) = auth.login(&user).await {
         return internal(err);
     }
-    // The user's data: 4.5 KB of random ids, which take two cookies.
-    let recent: Vec<String> = (0..100).map(|_| csrf::generate()).collect();
-    if let Err(err) = auth.session.insert("recent", recent).await {
+    if let Err(err) = auth
+        .session
+        .insert("recent", shared::recent_documents())
+        .await
+    {
         return internal(err);
     }
     messages.success(format!("Welcome, {}!", user.name));
@@ -206,22 +203,17 @@ async fn protected(auth: Auth, messages: Messages) -> Result<Html<String>, Respo
         .map_err(internal)?
         .unwrap_or_default();
     let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
-    Ok(Html(format!(
-        r#"<!doctype html><title>Protected</title>
-{flashes}<h1>Hello, {name}</h1>
-<p>{count} recent documents kept in your session.</p>
-<form method="post" action="/logout">
-<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
-        flashes = render(messages),
-        name = escape(&name),
-        count = recent.len(),
-        field = csrf::FORM_FIELD,
+    Ok(Html(shared::protected_page(
+        &render(messages),
+        &name,
+        recent.len(),
+        &token,
     )))
 }
 
 async fn logout(mut auth: Auth, messages: Messages, Form(form): Form<CsrfForm>) -> Response {
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
-        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+        return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
     // `logout` flushes the session: every cookie is deleted, and the flash message below
     // starts a fresh session in the same response.
@@ -238,55 +230,19 @@ async fn whoami(auth: Auth, Extension(reason): Extension<LoadReason>) -> Json<se
     Json(json!({
         "user": auth.user.as_ref().map(|user| user.name.clone()),
         "load": reason.as_str(),
-        "tower_id": auth.session.id().map(|id| id.to_string()),
+        "id": auth.session.id().map(|id| id.to_string()),
     }))
 }
 
 fn render(messages: Messages) -> String {
     messages
-        .map(|message| {
-            format!(
-                "<p class=\"{}\">{}</p>\n",
-                message.level,
-                escape(&message.message)
-            )
-        })
+        .map(|message| shared::flash(&message.level.to_string(), &message.message))
         .collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn internal(err: impl std::fmt::Display) -> Response {
     tracing::error!("{err}");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
-}
-
-/// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
-/// fresh one, which logs everyone out at every restart.
-///
-/// # Panics
-///
-/// When `SESSION_KEY` is not a key.
-pub fn engine() -> SessionEngine {
-    let key = match std::env::var("SESSION_KEY") {
-        Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),
-        Err(_) => {
-            eprintln!("SESSION_KEY is not set: using a fresh key, sessions end at restart");
-            Key::generate()
-        }
-    };
-    // Plain HTTP on loopback: without `secure(false)` a client would never send the
-    // cookies back over http. Behind HTTPS, keep the default (`Secure`).
-    let config = SessionConfig::builder()
-        .secure(false)
-        .build()
-        .expect("a valid configuration");
-    SessionEngine::signed(config, KeyRing::new(key))
 }
 
 #[tokio::main]

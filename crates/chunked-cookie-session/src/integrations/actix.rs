@@ -42,7 +42,6 @@ use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -50,16 +49,10 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{
-    READ_FAILED, SAVE_FAILED, UPDATE_FAILED, header_refused, load_session, log_entry_error,
-};
+use super::{Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
-use crate::outcome::ResponseInfo;
 use crate::session::Session;
-
-/// Builds the response that replaces a successful one whose session could not be saved.
-type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> HttpResponse + Send + Sync>;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
 ///
@@ -94,15 +87,12 @@ type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> HttpResponse + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct SessionMiddleware {
-    engine: SessionEngine,
-    on_save_error: SaveErrorHandler,
+    adapter: Adapter<HttpResponse>,
 }
 
 impl fmt::Debug for SessionMiddleware {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionMiddleware")
-            .field("engine", &self.engine)
-            .finish_non_exhaustive()
+        self.adapter.debug("SessionMiddleware", f)
     }
 }
 
@@ -120,12 +110,7 @@ impl SessionMiddleware {
     /// ```
     pub fn new(engine: SessionEngine) -> SessionMiddleware {
         SessionMiddleware {
-            engine,
-            on_save_error: Arc::new(|_| {
-                HttpResponse::InternalServerError()
-                    .content_type("text/plain; charset=utf-8")
-                    .body(SAVE_FAILED)
-            }),
+            adapter: Adapter::new(engine, |_| plain_500(SAVE_FAILED)),
         }
     }
 
@@ -150,12 +135,13 @@ impl SessionMiddleware {
     /// });
     /// ```
     #[must_use]
-    pub fn on_save_error<F>(mut self, handler: F) -> SessionMiddleware
+    pub fn on_save_error<F>(self, handler: F) -> SessionMiddleware
     where
         F: Fn(&SaveError) -> HttpResponse + Send + Sync + 'static,
     {
-        self.on_save_error = Arc::new(handler);
-        self
+        SessionMiddleware {
+            adapter: self.adapter.on_save_error(handler),
+        }
     }
 
     /// The engine behind the middleware.
@@ -169,7 +155,7 @@ impl SessionMiddleware {
     /// assert_eq!(middleware.engine().config().name(), "session");
     /// ```
     pub fn engine(&self) -> &SessionEngine {
-        &self.engine
+        self.adapter.engine()
     }
 }
 
@@ -208,9 +194,7 @@ pub struct SessionMiddlewareService<S> {
 
 impl<S> fmt::Debug for SessionMiddlewareService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionMiddlewareService")
-            .field("engine", &self.middleware.engine)
-            .finish_non_exhaustive()
+        self.middleware.adapter.debug("SessionMiddlewareService", f)
     }
 }
 
@@ -226,10 +210,11 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let session = load_session(
-            &self.middleware.engine,
-            request.headers().get_all(COOKIE).map(HeaderValue::as_bytes),
-        );
+        let fields = request.headers().get_all(COOKIE);
+        let session = self
+            .middleware
+            .adapter
+            .load(fields.map(HeaderValue::as_bytes));
         request.extensions_mut().insert(session.clone());
         let service = Rc::clone(&self.service);
         let middleware = self.middleware.clone();
@@ -247,25 +232,22 @@ fn finish<B>(
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B>> {
     let headers = response.headers();
-    let info = ResponseInfo::new(response.status().as_u16())
-        .cache_control(headers.contains_key(CACHE_CONTROL))
-        .vary(headers.get_all(VARY).map(HeaderValue::as_bytes));
-    let outcome = middleware.engine.finish(session, info);
-    let mut response = match outcome.error_response() {
-        Some(error) => response
-            .into_response((middleware.on_save_error)(error))
-            .map_into_right_body(),
+    let (outcome, replacement) = middleware.adapter.finish(
+        session,
+        response.status().as_u16(),
+        headers.contains_key(CACHE_CONTROL),
+        headers.get_all(VARY).map(HeaderValue::as_bytes),
+    );
+    let mut response = match replacement {
+        Some(replacement) => response.into_response(replacement).map_into_right_body(),
         None => response.map_into_left_body(),
     };
     let headers = response.headers_mut();
-    for (name, value) in outcome.headers() {
-        match HeaderValue::from_str(value) {
-            Ok(value) => {
-                headers.append(HeaderName::from_static(name), value);
-            }
-            Err(_) => header_refused(name),
-        }
-    }
+    copy_headers(&outcome, |name, value| {
+        HeaderValue::from_str(value)
+            .map(|value| headers.append(HeaderName::from_static(name), value))
+            .is_ok()
+    });
     response
 }
 
@@ -309,9 +291,7 @@ impl ResponseError for GetError {
 
     fn error_response(&self) -> HttpResponse {
         log_entry_error(self);
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body(READ_FAILED)
+        plain_500(READ_FAILED)
     }
 }
 
@@ -323,8 +303,13 @@ impl ResponseError for InsertError {
 
     fn error_response(&self) -> HttpResponse {
         log_entry_error(self);
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body(UPDATE_FAILED)
+        plain_500(UPDATE_FAILED)
     }
+}
+
+/// A plain-text 500 with `body`.
+fn plain_500(body: &'static str) -> HttpResponse {
+    HttpResponse::InternalServerError()
+        .content_type("text/plain; charset=utf-8")
+        .body(body)
 }

@@ -2,6 +2,10 @@
 //! request to [`SessionEngine::load`](crate::SessionEngine::load), and after the handler
 //! copies the headers of [`SessionEngine::finish`](crate::SessionEngine::finish)'s
 //! [`Outcome`](crate::Outcome) onto the response. Every decision is the engine's.
+//!
+//! What the adapters share, whatever the framework, is here: [`Adapter`] (the engine and
+//! the answer to a session that could not be saved), the bodies of the answers they make,
+//! and the logging.
 
 #[cfg(feature = "actix")]
 pub mod actix;
@@ -13,8 +17,12 @@ pub mod axum;
 pub mod tower_sessions;
 
 use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 
 use crate::engine::SessionEngine;
+use crate::error::SaveError;
+use crate::outcome::{Outcome, ResponseInfo};
 use crate::session::Session;
 
 /// The plain-text body of the default 500 that replaces a successful response whose session
@@ -29,30 +37,116 @@ pub(crate) const READ_FAILED: &str = "the session could not be read\n";
 /// with.
 pub(crate) const UPDATE_FAILED: &str = "the session could not be updated\n";
 
-/// Logs a session header the framework refused. The configuration is validated, so a line
-/// is always a valid header value; should one ever be refused, dropping it (and saying so)
-/// is all that is left to do.
+/// Builds the framework's response to a session that could not be saved.
+type SaveErrorHandler<R> = Arc<dyn Fn(&SaveError) -> R + Send + Sync>;
+
+/// What an adapter holds, whatever the framework: the engine, and how to answer when a
+/// handler succeeded but its session could not be saved. `R` is the framework's response.
+pub(crate) struct Adapter<R> {
+    engine: SessionEngine,
+    on_save_error: SaveErrorHandler<R>,
+}
+
+impl<R> Clone for Adapter<R> {
+    fn clone(&self) -> Adapter<R> {
+        Adapter {
+            engine: self.engine.clone(),
+            on_save_error: Arc::clone(&self.on_save_error),
+        }
+    }
+}
+
+impl<R> Adapter<R> {
+    /// An adapter of `engine` answering a failed save with `default`.
+    pub(crate) fn new(
+        engine: SessionEngine,
+        default: impl Fn(&SaveError) -> R + Send + Sync + 'static,
+    ) -> Adapter<R> {
+        Adapter {
+            engine,
+            on_save_error: Arc::new(default),
+        }
+    }
+
+    /// The same adapter, answering a failed save with `handler`.
+    pub(crate) fn on_save_error(
+        self,
+        handler: impl Fn(&SaveError) -> R + Send + Sync + 'static,
+    ) -> Adapter<R> {
+        Adapter::new(self.engine, handler)
+    }
+
+    pub(crate) fn engine(&self) -> &SessionEngine {
+        &self.engine
+    }
+
+    /// Writes the `Debug` form of the adapter type `name` that holds this.
+    pub(crate) fn debug(&self, name: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(name)
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+
+    /// Loads the request's session from the raw bytes of every `Cookie` field.
+    pub(crate) fn load<'a>(&self, fields: impl IntoIterator<Item = &'a [u8]>) -> Session {
+        // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies beside
+        // ours in it are no reason to drop the whole field. `from_utf8` checks ASCII a word
+        // at a time; `from_utf8_lossy` walks every byte, several microseconds for a 5 KB
+        // field, so it only runs on a field that is not UTF-8.
+        let fields: Vec<Cow<'_, str>> = fields
+            .into_iter()
+            .map(|field| match std::str::from_utf8(field) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(field),
+            })
+            .collect();
+        self.engine.load(fields.iter().map(|field| &**field))
+    }
+
+    /// The engine's verdict on a response of `status` (whose handler set `Cache-Control`
+    /// or not, and these `Vary` fields): the outcome, whose headers the response takes,
+    /// and the response that replaces the handler's when the session could not be saved.
+    pub(crate) fn finish<'a>(
+        &self,
+        session: &Session,
+        status: u16,
+        cache_control: bool,
+        vary: impl IntoIterator<Item = &'a [u8]>,
+    ) -> (Outcome, Option<R>) {
+        let info = ResponseInfo::new(status)
+            .cache_control(cache_control)
+            .vary(vary);
+        let outcome = self.engine.finish(session, info);
+        let replacement = outcome
+            .error_response()
+            .map(|error| (self.on_save_error)(error));
+        (outcome, replacement)
+    }
+}
+
+/// Hands each header of `outcome` to `append`, which answers `false` when the framework
+/// refuses the value. The configuration is validated, so a line is always a valid header
+/// value; should one ever be refused, dropping it (and saying so) is all that is left to do.
+pub(crate) fn copy_headers(outcome: &Outcome, mut append: impl FnMut(&'static str, &str) -> bool) {
+    for (name, value) in outcome.headers() {
+        if !append(name, value) {
+            header_refused(name);
+        }
+    }
+}
+
+/// Logs a session header the framework refused.
 pub(crate) fn header_refused(name: &str) {
     tracing::error!(header = name, "a session header is not a valid value");
 }
 
-/// Loads the request's session from the raw bytes of every `Cookie` field.
-pub(crate) fn load_session<'a>(
-    engine: &SessionEngine,
-    fields: impl IntoIterator<Item = &'a [u8]>,
-) -> Session {
-    // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies beside
-    // ours in it are no reason to drop the whole field. `from_utf8` checks ASCII a word at a
-    // time; `from_utf8_lossy` walks every byte, several microseconds for a 5 KB field, so it
-    // only runs on a field that is not UTF-8.
-    let fields: Vec<Cow<'_, str>> = fields
-        .into_iter()
-        .map(|field| match std::str::from_utf8(field) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(field),
-        })
-        .collect();
-    engine.load(fields.iter().map(|field| &**field))
+#[cfg(feature = "axum")]
+/// The ready service out of `service`, leaving a fresh clone in its place: the clone that
+/// `poll_ready` readied must serve the call, and the fresh one waits for the next
+/// `poll_ready`.
+pub(crate) fn take_ready<S: Clone>(service: &mut S) -> S {
+    let fresh = service.clone();
+    std::mem::replace(service, fresh)
 }
 
 /// Logs a session error a handler's `?` turned into a 500: its own words (the entry's key

@@ -6,12 +6,8 @@
 //! Every edit of a `Cookie` or `Set-Cookie` field goes through the `cookie` crate.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use ::axum::BoxError;
-use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::http::header::{COOKIE, SET_COOKIE};
 use ::axum::http::{HeaderMap, HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
@@ -20,7 +16,8 @@ use cookie::Cookie;
 use tower::Service;
 
 use super::store;
-use crate::integrations::header_refused;
+use crate::integrations::axum::BoxedCall;
+use crate::integrations::{header_refused, take_ready};
 use crate::session::Session;
 
 /// The name of the id cookie the relay adds to the request for tower-sessions; it is never
@@ -66,26 +63,20 @@ impl<S> fmt::Debug for RelayService<S> {
     }
 }
 
-impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for RelayService<S>
+impl<S, B> Service<Request<B>> for RelayService<S>
 where
-    S: Service<Request<ReqBody>, Response = ::axum::http::Response<ResBody>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    ReqBody: Send + 'static,
-    ResBody: HttpBody<Data = Bytes> + Send + 'static,
-    ResBody::Error: Into<BoxError>,
+    S: Service<Request<B>, Response: IntoResponse, Future: Send> + Clone + Send + 'static,
+    B: Send + 'static,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
+    type Future = BoxedCall<S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let session = request.extensions().get::<Session>().cloned();
         let misordered = request
             .extensions()
@@ -100,10 +91,9 @@ where
         let id = store::id_of(&session);
         request.extensions_mut().insert(session.load_reason());
         give_id(request.headers_mut(), id);
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let mut inner = take_ready(&mut self.inner);
         Box::pin(store::serve(session, id, async move {
-            let mut response = inner.call(request).await?.map(Body::new);
+            let mut response = inner.call(request).await?.into_response();
             keep_id_home(response.headers_mut());
             Ok(response)
         }))
