@@ -92,6 +92,14 @@ fn routes() -> Router {
             }),
         )
         .route(
+            "/flush-then-write",
+            post(|session: TowerSession| async move {
+                session.flush().await.expect("flush");
+                session.insert("n", 100).await.expect("insert");
+                "flushed, then written"
+            }),
+        )
+        .route(
             "/cookies",
             get(|headers: HeaderMap| async move {
                 let fields: Vec<&[u8]> = headers
@@ -227,6 +235,29 @@ async fn flush_deletes_every_cookie() {
     assert!(page.set().is_empty());
     assert!(browser.cookie_header().is_empty());
     assert_eq!(browser.get("/read").await.json()["n"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_record_written_after_flush_has_a_fresh_id() {
+    let (browser, engine) = start();
+    browser.post("/bump", &[]).await;
+    let before = browser.get("/read").await.json();
+    let generation = browser.generation(&engine);
+    let page = browser.post("/flush-then-write", &[]).await;
+    assert_eq!(page.set(), ["session"], "{:?}", page.headers);
+    let after = browser.get("/read").await.json();
+    assert_eq!(after["n"], 100);
+    assert!(after["id"].is_string(), "{after}");
+    assert_ne!(
+        after["id"], before["id"],
+        "the id of the flushed session is not reused"
+    );
+    assert_ne!(browser.generation(&engine), generation);
+    assert_eq!(
+        browser.get("/read").await.json()["id"],
+        after["id"],
+        "and it is stable"
+    );
 }
 
 #[tokio::test]

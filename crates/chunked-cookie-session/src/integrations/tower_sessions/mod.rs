@@ -23,7 +23,7 @@
 //!
 //! | tower-sessions | here |
 //! |---|---|
-//! | `Session::id()` | stable from one request to the next, kept in the session under [`ID_KEY`] once the session holds data; new after `cycle_id`, `None` after `flush` |
+//! | `Session::id()` | stable from one request to the next, kept in the session under [`ID_KEY`] once the session holds data; new after `cycle_id`, `None` after `flush`, and new for a record written after `flush` |
 //! | `cycle_id()` (axum-login's login) | a fresh session with the same data: new generation id, new lifetime, the CSRF token dropped |
 //! | `flush()` (axum-login's logout) | [`Session::purge`](crate::Session::purge): every cookie deleted, unless something is written afterwards (a flash message), which starts a fresh session |
 //! | a session rejected (tampered, expired, …) | an empty session; the reason is [`Session::load_reason`](crate::Session::load_reason) (the [`Session`](crate::Session) is a request extension, as under [`SessionLayer`](crate::axum::SessionLayer)) and a [`LoadReason`](crate::LoadReason) request extension |

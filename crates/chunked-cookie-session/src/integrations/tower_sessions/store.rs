@@ -3,7 +3,7 @@
 //! The relay puts the request's session in a task-local [`Slot`] for the time the inner
 //! stack runs; [`RelayStore`] finds it there. `load` hands tower-sessions the entries,
 //! `save` applies what it changed, `delete` is [`Session::purge`], and the `create` that
-//! follows a delete writes the record as a fresh session under a fresh id.
+//! follows a delete writes the record as a fresh session under an id drawn afresh.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -132,6 +132,9 @@ impl Slot {
         }
         // After cycle_id (a login): the token seen before must not serve after.
         record.data.remove(CSRF_KEY);
+        // A new record, a new id, drawn here as a store draws one: after `flush`
+        // tower-sessions hands back the record it cleared, with the old id still on it.
+        record.id = Id::default();
         state.id = Some(record.id);
         self.apply(&mut state, record);
         Ok(())
