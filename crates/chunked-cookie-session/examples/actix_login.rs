@@ -1,10 +1,14 @@
 //! Log-in on actix-web with a chunked session, flash messages from
-//! actix-web-flash-messages 0.5, and CSRF tokens (feature `actix-flash`).
+//! actix-web-flash-messages 0.5, and CSRF tokens (features `actix-flash` and `private`).
 //!
 //! ```sh
-//! cargo run -p chunked-cookie-session --example actix_login --features actix-flash
+//! cargo run -p chunked-cookie-session --example actix_login --features actix-flash,private
 //! # then open http://127.0.0.1:8080 and log in as ada / lovelace
 //! ```
+//!
+//! The session is encrypted
+//! ([`SessionEngine::private`](chunked_cookie_session::SessionEngine::private)): who is
+//! logged in and the user's data are the server's to read, not the client's.
 //!
 //! actix-identity and actix-session cannot carry a session past one 4 KB cookie (see
 //! docs/ECOSYSTEM.md), so this is the pattern they would give you, on this crate's

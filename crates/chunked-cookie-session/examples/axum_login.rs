@@ -6,13 +6,17 @@
 //! # then open http://127.0.0.1:3000 and log in as ada / lovelace
 //! ```
 //!
-//! The whole session (axum-login's user id, axum-messages' queue, the CSRF token and 4.5 KB
-//! of the user's recent documents) travels in the `session`, `session_1`, … cookies:
-//! no Redis, no database. The assembly is axum-login's documented one, with
-//! [`TowerSessions`] in place of a `SessionManagerLayer` over a store:
+//! The whole session (axum-login's user id and `session_auth_hash`, axum-messages' queue,
+//! the CSRF token and 4.5 KB of the user's recent documents) travels in the `session`,
+//! `session_1`, … cookies: no Redis, no database. It travels encrypted
+//! ([`SessionEngine::private`](chunked_cookie_session::SessionEngine::private)): what
+//! axum-login keeps in the session is nobody's business but the server's, and
+//! `TowerSessions::new` refuses an engine whose sessions a client could read. The assembly is
+//! axum-login's documented one, with [`TowerSessions`] in place of a `SessionManagerLayer`
+//! over a store:
 //!
 //! ```text
-//! let sessions = TowerSessions::new(engine);
+//! let sessions = TowerSessions::new(engine)?; // a private (encrypted) engine
 //! let auth = AuthManagerLayerBuilder::new(backend, sessions.session_manager_layer()).build();
 //! router.layer(MessagesManagerLayer).layer(auth).layer(sessions.layer())
 //! ```
@@ -30,8 +34,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
 use axum_messages::{Messages, MessagesManagerLayer};
-use chunked_cookie_session::tower_sessions::TowerSessions;
-use chunked_cookie_session::{LoadReason, SessionEngine, csrf};
+use chunked_cookie_session::tower_sessions::{TowerSessions, UnencryptedEngine};
+use chunked_cookie_session::{LoadReason, SessionEngine, csrf, generate_secret};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -44,7 +48,12 @@ pub use shared::engine;
 pub struct User {
     id: i64,
     name: String,
+    /// A real application keeps a password hash (argon2, say), never the password.
     password: String,
+    /// What axum-login keeps in the session to tell that the user's credentials did not
+    /// change since the login: random, stored with the user, and replaced when the password
+    /// changes, which logs the user out everywhere. It says nothing about the password.
+    session_stamp: String,
 }
 
 impl std::fmt::Debug for User {
@@ -65,9 +74,7 @@ impl AuthUser for User {
     }
 
     fn session_auth_hash(&self) -> &[u8] {
-        // Changes when the password does, which logs the user out everywhere. A real
-        // application keeps a password hash (argon2, say) and hands that out here.
-        self.password.as_bytes()
+        self.session_stamp.as_bytes()
     }
 }
 
@@ -99,6 +106,7 @@ impl Default for Backend {
             id: 1,
             name: "ada".to_owned(),
             password: "lovelace".to_owned(),
+            session_stamp: generate_secret(),
         };
         Backend {
             users: Arc::new(HashMap::from([(ada.id, ada)])),
@@ -141,11 +149,15 @@ struct CsrfForm {
 }
 
 /// The application: every route, with axum-login, axum-messages and the chunked session.
-pub fn app(engine: SessionEngine) -> Router {
-    let sessions = TowerSessions::new(engine);
+///
+/// # Errors
+///
+/// [`UnencryptedEngine`] when `engine` does not encrypt: see [`TowerSessions::new`].
+pub fn app(engine: SessionEngine) -> Result<Router, UnencryptedEngine> {
+    let sessions = TowerSessions::new(engine)?;
     let auth =
         AuthManagerLayerBuilder::new(Backend::default(), sessions.session_manager_layer()).build();
-    Router::new()
+    Ok(Router::new()
         .route("/protected", get(protected))
         .route("/logout", post(logout))
         .route_layer(axum_login::login_required!(Backend, login_url = "/login"))
@@ -154,7 +166,7 @@ pub fn app(engine: SessionEngine) -> Router {
         .route("/whoami", get(whoami))
         .layer(MessagesManagerLayer)
         .layer(auth)
-        .layer(sessions.layer())
+        .layer(sessions.layer()))
 }
 
 async fn login_page(auth: Auth, messages: Messages) -> Result<Html<String>, Response> {
@@ -246,8 +258,10 @@ fn internal(err: impl std::fmt::Display) -> Response {
 }
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let app = app(engine())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(engine())).await
+    axum::serve(listener, app).await?;
+    Ok(())
 }

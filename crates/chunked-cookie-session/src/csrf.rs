@@ -215,8 +215,8 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 ///     format!(r#"<input type="hidden" name="{}" value="{token}">"#, csrf::FORM_FIELD)
 /// }
 ///
-/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let sessions = TowerSessions::new(engine);
+/// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine)?;
 /// let app: Router = Router::new()
 ///     .route("/", get(form))
 ///     .layer(sessions.session_manager_layer())
@@ -227,6 +227,7 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 /// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 /// assert!(body.starts_with(br#"<input type="hidden" name="csrf_token""#));
 /// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_token(
@@ -263,8 +264,8 @@ pub async fn tower_token(
 ///     format!("{forged_first} {real} {forged}")
 /// }
 ///
-/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let sessions = TowerSessions::new(engine);
+/// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine)?;
 /// let app: Router = Router::new()
 ///     .route("/", get(check))
 ///     .layer(sessions.session_manager_layer())
@@ -274,6 +275,7 @@ pub async fn tower_token(
 /// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 /// assert_eq!(body, "false true false");
 /// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_verify(session: &::tower_sessions::Session, submitted: &str) -> bool {

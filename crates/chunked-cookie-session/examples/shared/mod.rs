@@ -3,8 +3,10 @@
 
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, csrf};
 
-/// The engine of the examples: the key from `SESSION_KEY` (see `cookie-session keygen`), or
-/// a fresh one, which logs everyone out at every restart.
+/// The engine of the examples: the encrypted format, so that what the session holds (the
+/// user's id, axum-login's `session_auth_hash`, the user's data) is the server's to read,
+/// not the client's; the key from `SESSION_KEY` (see `cookie-session keygen`), or a fresh
+/// one, which logs everyone out at every restart.
 ///
 /// # Panics
 ///
@@ -17,7 +19,7 @@ pub fn engine() -> SessionEngine {
             Key::generate()
         }
     };
-    SessionEngine::signed(loopback_config(), KeyRing::new(key))
+    SessionEngine::private(loopback_config(), KeyRing::new(key))
 }
 
 /// The configuration of the examples. Plain HTTP on loopback: without `secure(false)` a

@@ -24,6 +24,11 @@ fn serve(engine: SessionEngine) -> SocketAddr {
 login_scenarios!(serve);
 
 #[tokio::test]
+async fn the_examples_sessions_travel_encrypted() {
+    crate::login::the_examples_sessions_travel_encrypted(serve, example::engine()).await;
+}
+
+#[tokio::test]
 async fn the_current_user_extractor_answers_401_or_a_redirect() {
     let browser = Browser::new(serve(engine()));
     let page = browser.get("/api/me").await;

@@ -17,10 +17,38 @@ use crate::browser::Browser;
 use crate::login::login_scenarios;
 
 fn serve(engine: SessionEngine) -> SocketAddr {
-    test_support::serve::axum(example::app(engine))
+    test_support::serve::axum(example::app(engine).expect("an engine that encrypts"))
 }
 
 login_scenarios!(serve);
+
+#[tokio::test]
+async fn the_examples_sessions_travel_encrypted() {
+    crate::login::the_examples_sessions_travel_encrypted(serve, example::engine()).await;
+}
+
+#[tokio::test]
+async fn the_example_refuses_a_readable_engine() {
+    assert!(example::app(crate::browser::signed_engine()).is_err());
+}
+
+#[tokio::test]
+async fn the_auth_hash_in_the_session_is_not_the_password() {
+    use axum_login::{AuthUser, AuthnBackend};
+    let user = example::Backend::default()
+        .get_user(&1)
+        .await
+        .expect("the toy backend answers")
+        .expect("ada");
+    let hash = user.session_auth_hash();
+    assert!(hash.len() >= 32, "{} bytes", hash.len());
+    assert!(
+        !hash
+            .windows(b"lovelace".len())
+            .any(|window| window == b"lovelace"),
+        "the password itself"
+    );
+}
 
 #[tokio::test]
 async fn tower_sessions_id_cookie_never_reaches_the_client() {

@@ -10,14 +10,22 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 use test_support::WireCookie;
 
-/// An engine for plain HTTP on loopback: reqwest's store, like a browser, never sends a
-/// `Secure` cookie over http.
+/// An engine for plain HTTP on loopback (reqwest's store, like a browser, never sends a
+/// `Secure` cookie over http), in the encrypted format that `TowerSessions::new` takes.
 pub fn engine() -> SessionEngine {
-    let config = SessionConfig::builder()
+    SessionEngine::private(loopback(), KeyRing::new(Key::generate()))
+}
+
+/// The same in the signed format: sessions a client can read.
+pub fn signed_engine() -> SessionEngine {
+    SessionEngine::signed(loopback(), KeyRing::new(Key::generate()))
+}
+
+fn loopback() -> SessionConfig {
+    SessionConfig::builder()
         .secure(false)
         .build()
-        .expect("a valid configuration");
-    SessionEngine::signed(config, KeyRing::new(Key::generate()))
+        .expect("a valid configuration")
 }
 
 /// One response, read whole.

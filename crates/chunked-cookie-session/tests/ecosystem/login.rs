@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use chunked_cookie_session::{SessionEngine, csrf};
+use chunked_cookie_session::{SessionEngine, TokenInfo, csrf};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -238,6 +238,24 @@ pub async fn a_forged_login_form_is_refused(serve: Serve) {
         assert!(page.cookies().is_empty(), "a refused post writes nothing");
     }
     assert_eq!(browser.get("/whoami").await.json()["user"], Value::Null);
+}
+
+/// The example's own engine (the one `cargo run` serves) encrypts: logged in, the client
+/// holds a session it cannot read.
+pub async fn the_examples_sessions_travel_encrypted(serve: Serve, example_engine: SessionEngine) {
+    assert!(example_engine.is_encrypted());
+    let browser = Browser::new(serve(example_engine.clone()));
+    log_in(&browser).await;
+    let inspection = example_engine
+        .inspector()
+        .inspect([browser.cookie_header().as_str()]);
+    match inspection.token {
+        Some(TokenInfo::Native(header)) => {
+            assert!(header.encrypted, "{header:?}");
+            assert_eq!(header.chunk_count, 2);
+        }
+        other => panic!("no native session: {other:?}"),
+    }
 }
 
 /// Runs every login scenario against the example `$serve` serves.

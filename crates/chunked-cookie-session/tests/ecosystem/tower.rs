@@ -14,7 +14,7 @@ use tower_sessions::Session as TowerSession;
 
 use test_support::serve;
 
-use crate::browser::{Browser, engine};
+use crate::browser::{Browser, engine, signed_engine};
 
 fn routes() -> Router {
     Router::new()
@@ -137,7 +137,7 @@ fn start() -> (Browser, SessionEngine) {
 
 fn start_at() -> (Browser, SessionEngine, std::net::SocketAddr) {
     let engine = engine();
-    let addr = serve::axum(app(&TowerSessions::new(engine.clone())));
+    let addr = serve::axum(app(&TowerSessions::new(engine.clone()).expect("encrypted")));
     (Browser::new(addr), engine, addr)
 }
 
@@ -179,13 +179,28 @@ async fn the_budget_is_the_engines_and_the_hook_answers() {
         "the client keeps its session"
     );
 
-    let hooked =
-        TowerSessions::new(engine()).on_save_error(|_| Redirect::to("/too-big").into_response());
+    let hooked = TowerSessions::new(engine())
+        .expect("encrypted")
+        .on_save_error(|_| Redirect::to("/too-big").into_response());
     let browser = Browser::new(serve::axum(app(&hooked)));
     let page = browser.post("/grow", &[]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location(), Some("/too-big"));
     assert!(page.cookies().is_empty());
+}
+
+#[tokio::test]
+async fn new_refuses_an_engine_a_client_can_read_and_readable_takes_it() {
+    let err = TowerSessions::new(signed_engine()).expect_err("a signed engine is refused");
+    let message = err.to_string();
+    assert!(message.contains("SessionEngine::private"), "{message}");
+    assert!(message.contains("TowerSessions::readable"), "{message}");
+    assert!(message.contains("session_auth_hash"), "{message}");
+
+    // Said in code: readable values are fine.
+    let browser = Browser::new(serve::axum(app(&TowerSessions::readable(signed_engine()))));
+    browser.post("/bump", &[]).await;
+    assert_eq!(browser.get("/read").await.json()["n"], 1);
 }
 
 #[tokio::test]
@@ -262,7 +277,7 @@ async fn a_record_written_after_flush_has_a_fresh_id() {
 
 #[tokio::test]
 async fn always_save_writes_nothing_for_an_unchanged_record() {
-    let sessions = TowerSessions::new(engine());
+    let sessions = TowerSessions::new(engine()).expect("encrypted");
     let app = routes()
         .layer(sessions.session_manager_layer().with_always_save(true))
         .layer(sessions.layer());
@@ -341,7 +356,7 @@ async fn many_clients_at_once_each_get_their_own_session() {
 
 #[tokio::test]
 async fn a_session_manager_layer_outside_is_refused_at_once() {
-    let sessions = TowerSessions::new(engine());
+    let sessions = TowerSessions::new(engine()).expect("encrypted");
     let app = routes()
         .layer(sessions.layer())
         .layer(sessions.session_manager_layer());
@@ -357,7 +372,7 @@ async fn a_session_manager_layer_outside_is_refused_at_once() {
 
 #[tokio::test]
 async fn a_missing_outer_layer_is_refused_on_the_first_write() {
-    let sessions = TowerSessions::new(engine());
+    let sessions = TowerSessions::new(engine()).expect("encrypted");
     let app = routes().layer(sessions.session_manager_layer());
     let browser = Browser::new(serve::axum(app));
     let page = browser.post("/bump", &[]).await;
@@ -367,7 +382,7 @@ async fn a_missing_outer_layer_is_refused_on_the_first_write() {
 
 #[tokio::test]
 async fn a_renamed_id_cookie_is_refused_on_the_first_write() {
-    let sessions = TowerSessions::new(engine());
+    let sessions = TowerSessions::new(engine()).expect("encrypted");
     let app = routes()
         .layer(sessions.session_manager_layer().with_name("id"))
         .layer(sessions.layer());

@@ -46,14 +46,15 @@ use crate::integrations::axum::{SessionLayer, SessionService};
 ///     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, Self::Error> { Ok(Some(User(*id))) }
 /// }
 ///
-/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let sessions = TowerSessions::new(engine);
+/// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine)?;
 /// let auth = AuthManagerLayerBuilder::new(Backend, sessions.session_manager_layer()).build();
 /// let app: Router = Router::new()
 ///     .route("/", get(|| async { "hello" }))
 ///     .layer(auth)
 ///     .layer(sessions.layer());
 /// assert_eq!(sessions.engine().config().name(), "session");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct TowerSessions {
@@ -69,7 +70,44 @@ impl fmt::Debug for TowerSessions {
 }
 
 impl TowerSessions {
-    /// Serves tower-sessions' records from `engine`'s cookies.
+    /// Serves tower-sessions' records from `engine`'s cookies, which must be encrypted
+    /// ([`SessionEngine::private`]).
+    ///
+    /// A tower-sessions record is where axum-login keeps the user's `session_auth_hash`
+    /// (often derived from the password hash) and where applications put what they would
+    /// put in a server-side store. With the signed format every client can read it: that
+    /// takes a decision in code, [`readable`](Self::readable).
+    ///
+    /// # Errors
+    ///
+    /// [`UnencryptedEngine`] when `engine` writes sessions a client can read (the signed
+    /// and Flask formats).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// use chunked_cookie_session::tower_sessions::TowerSessions;
+    /// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let sessions = TowerSessions::new(engine)?;
+    /// assert_eq!(sessions.engine().config().max_chunks(), 16);
+    ///
+    /// let signed = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// assert!(TowerSessions::new(signed).is_err());
+    /// # Ok::<(), chunked_cookie_session::tower_sessions::UnencryptedEngine>(())
+    /// ```
+    pub fn new(engine: SessionEngine) -> Result<TowerSessions, UnencryptedEngine> {
+        if engine.is_encrypted() {
+            Ok(TowerSessions::readable(engine))
+        } else {
+            Err(UnencryptedEngine { _private: () })
+        }
+    }
+
+    /// Serves tower-sessions' records from `engine`'s cookies whatever its format: the
+    /// application says here, in code, that its clients may read the session's values (the
+    /// signed format is readable base64 JSON; axum-login's `session_auth_hash` travels in
+    /// it). Prefer [`new`](Self::new) with [`SessionEngine::private`].
     ///
     /// # Example
     ///
@@ -77,10 +115,11 @@ impl TowerSessions {
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// use chunked_cookie_session::tower_sessions::TowerSessions;
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let sessions = TowerSessions::new(engine);
-    /// assert_eq!(sessions.engine().config().max_chunks(), 16);
+    /// // Nothing secret in these sessions: a theme and a cart.
+    /// let sessions = TowerSessions::readable(engine);
+    /// assert!(!sessions.engine().is_encrypted());
     /// ```
-    pub fn new(engine: SessionEngine) -> TowerSessions {
+    pub fn readable(engine: SessionEngine) -> TowerSessions {
         TowerSessions {
             layer: SessionLayer::new(engine),
         }
@@ -96,10 +135,11 @@ impl TowerSessions {
     /// use axum::response::{IntoResponse, Redirect};
     /// use chunked_cookie_session::tower_sessions::TowerSessions;
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
-    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let sessions = TowerSessions::new(engine)
+    /// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let sessions = TowerSessions::new(engine)?
     ///     .on_save_error(|_err| Redirect::to("/cart?full=1").into_response());
     /// # let _ = sessions;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn on_save_error<F>(self, handler: F) -> TowerSessions
@@ -118,9 +158,10 @@ impl TowerSessions {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// # use chunked_cookie_session::tower_sessions::TowerSessions;
-    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let sessions = TowerSessions::new(engine);
+    /// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let sessions = TowerSessions::new(engine)?;
     /// assert_eq!(sessions.engine().config().name(), "session");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn engine(&self) -> &SessionEngine {
         self.layer.engine()
@@ -137,10 +178,11 @@ impl TowerSessions {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// # use chunked_cookie_session::tower_sessions::{RelayStore, TowerSessions};
-    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let sessions = TowerSessions::new(engine);
+    /// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let sessions = TowerSessions::new(engine)?;
     /// let layer: tower_sessions::SessionManagerLayer<RelayStore> = sessions.session_manager_layer();
     /// # let _ = layer;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn session_manager_layer(&self) -> SessionManagerLayer<RelayStore> {
         SessionManagerLayer::new(RelayStore).with_name(RELAY_COOKIE)
@@ -155,8 +197,8 @@ impl TowerSessions {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// # use chunked_cookie_session::tower_sessions::TowerSessions;
-    /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let sessions = TowerSessions::new(engine);
+    /// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let sessions = TowerSessions::new(engine)?;
     /// async fn hello(session: tower_sessions::Session) -> &'static str {
     ///     session.insert("seen", true).await.unwrap();
     ///     "hello"
@@ -174,6 +216,7 @@ impl TowerSessions {
     /// assert_eq!(response.status(), 200);
     /// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("session="));
     /// # });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn layer(&self) -> TowerSessionsLayer {
         TowerSessionsLayer {
@@ -190,9 +233,10 @@ impl TowerSessions {
 /// ```
 /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
 /// # use chunked_cookie_session::tower_sessions::{TowerSessions, TowerSessionsLayer};
-/// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let layer: TowerSessionsLayer = TowerSessions::new(engine).layer();
+/// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let layer: TowerSessionsLayer = TowerSessions::new(engine)?.layer();
 /// # let _ = layer;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct TowerSessionsLayer {
@@ -213,4 +257,26 @@ impl<S> Layer<S> for TowerSessionsLayer {
     fn layer(&self, inner: S) -> Self::Service {
         self.layer.layer(RelayService::new(inner))
     }
+}
+
+/// The answer of [`TowerSessions::new`] to an engine whose sessions a client can read.
+///
+/// # Example
+///
+/// ```
+/// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+/// use chunked_cookie_session::tower_sessions::TowerSessions;
+/// let signed = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let err = TowerSessions::new(signed).unwrap_err();
+/// assert!(err.to_string().contains("SessionEngine::private"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "TowerSessions::new takes an engine that encrypts (SessionEngine::private): with this one \
+     every client can read the session, and axum-login keeps the user's session_auth_hash in \
+     it. Build the engine with SessionEngine::private, or call TowerSessions::readable(engine) \
+     if the values may be read"
+)]
+pub struct UnencryptedEngine {
+    _private: (),
 }

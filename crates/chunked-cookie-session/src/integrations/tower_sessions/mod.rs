@@ -1,6 +1,13 @@
 //! tower-sessions 0.14 on chunked cookies (feature `tower-sessions`): handlers, axum-login
 //! 0.17–0.18 and axum-messages 0.8 get a real `tower_sessions::Session` whose record lives
-//! in this crate's signed (or encrypted) chunked cookies, with no server-side store.
+//! in this crate's encrypted chunked cookies, with no server-side store.
+//!
+//! Encrypted, because a record holds what an application would keep on the server:
+//! axum-login stores the user's `session_auth_hash` there. [`TowerSessions::new`] takes an
+//! engine of the private format ([`SessionEngine::private`](crate::SessionEngine::private))
+//! and refuses any other with [`UnencryptedEngine`]; [`TowerSessions::readable`] takes a
+//! signed engine when the application decides, in code, that its clients may read the
+//! values.
 //!
 //! [`TowerSessions`] hands out the two layers that work together:
 //!
@@ -50,8 +57,8 @@
 //!     format!("visit {visits}")
 //! }
 //!
-//! let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-//! let sessions = TowerSessions::new(engine);
+//! let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+//! let sessions = TowerSessions::new(engine)?;
 //! let app: Router = Router::new()
 //!     .route("/", get(visits))
 //!     .layer(sessions.session_manager_layer()) // what axum-login's builder takes
@@ -69,12 +76,13 @@
 //! let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 //! assert_eq!(body, "visit 2");
 //! # });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod facade;
 mod relay;
 mod store;
 
-pub use facade::{TowerSessions, TowerSessionsLayer};
+pub use facade::{TowerSessions, TowerSessionsLayer, UnencryptedEngine};
 pub use relay::{RELAY_COOKIE, RelayService};
 pub use store::{ID_KEY, RelayStore};
