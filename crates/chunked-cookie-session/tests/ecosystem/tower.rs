@@ -3,11 +3,14 @@
 //! one request, `cycle_id`, `flush`, `always_save`, and misassembled layers refused loudly.
 
 use axum::Router;
+use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use chunked_cookie_session::tower_sessions::{ID_KEY, RELAY_COOKIE, TowerSessions};
-use chunked_cookie_session::{Session, SessionEngine, csrf};
+use chunked_cookie_session::tower_sessions::{
+    CheckError, ID_KEY, RELAY_COOKIE, TowerSessions, check as tower_check,
+};
+use chunked_cookie_session::{SaveError, Session, SessionEngine, csrf};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tower_sessions::Session as TowerSession;
@@ -97,6 +100,39 @@ fn routes() -> Router {
                 session.flush().await.expect("flush");
                 session.insert("n", 100).await.expect("insert");
                 "flushed, then written"
+            }),
+        )
+        .route(
+            "/check/{bytes}",
+            post(
+                |Path(bytes): Path<usize>, tower: TowerSession, ours: Session| async move {
+                    tower
+                        .insert("big", test_support::noise(bytes, 5))
+                        .await
+                        .expect("insert");
+                    // Ours alone: tower-sessions has not saved its record yet.
+                    let unsaved = ours.check().map(|sizes| sizes.cookie_line).ok();
+                    let checked = match tower_check(&tower).await {
+                        Ok(sizes) => json!({ "fits": sizes.cookie_line }),
+                        Err(CheckError::Save(SaveError::Overflow { needed, .. })) => {
+                            tower.remove::<Value>("big").await.expect("remove");
+                            json!({ "over": needed })
+                        }
+                        Err(other) => json!({ "error": other.to_string() }),
+                    };
+                    json!({ "unsaved": unsaved, "checked": checked }).to_string()
+                },
+            ),
+        )
+        .route(
+            "/check-or-500",
+            post(|tower: TowerSession| async move {
+                tower
+                    .insert("big", test_support::noise(100_000, 6))
+                    .await
+                    .expect("insert");
+                let sizes = tower_check(&tower).await?;
+                Ok::<_, CheckError>(format!("fits in {} cookies", sizes.chunks))
             }),
         )
         .route(
@@ -201,6 +237,40 @@ async fn new_refuses_an_engine_a_client_can_read_and_readable_takes_it() {
     let browser = Browser::new(serve::axum(app(&TowerSessions::readable(signed_engine()))));
     browser.post("/bump", &[]).await;
     assert_eq!(browser.get("/read").await.json()["n"], 1);
+}
+
+#[tokio::test]
+async fn check_sees_what_was_written_through_tower_sessions() {
+    let (browser, _) = start();
+    // 100 KB through tower_sessions::Session: the check sees the overflow.
+    let page = browser.post("/check/100000", &[]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let seen = page.json();
+    assert!(
+        seen["unsaved"].as_u64().is_some_and(|bytes| bytes < 1_000),
+        "{seen}"
+    );
+    let needed = seen["checked"]["over"].as_u64().expect("an overflow");
+    assert!(needed > 100_000, "{seen}");
+    assert!(page.cookies().is_empty(), "removed again: nothing to write");
+
+    // 2 KB: it fits, and the check counts it.
+    let page = browser.post("/check/2000", &[]).await;
+    let fits = page.json()["checked"]["fits"].as_u64().expect("it fits");
+    assert!(fits > 2_000, "{}", page.body);
+    assert_eq!(page.set(), ["session"]);
+}
+
+#[tokio::test]
+async fn check_with_a_question_mark_answers_500_and_writes_nothing() {
+    let (browser, _) = start();
+    browser.post("/bump", &[]).await;
+    let before = browser.cookie_header();
+    let page = browser.post("/check-or-500", &[]).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(page.body, "the session could not be saved\n");
+    assert!(page.cookies().is_empty(), "{:?}", page.headers);
+    assert_eq!(browser.cookie_header(), before);
 }
 
 #[tokio::test]

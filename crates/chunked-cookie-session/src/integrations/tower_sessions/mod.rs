@@ -37,6 +37,7 @@
 //! | `with_expiry`, `set_expiry` | no effect (warned once): lifetime, idle timeout and persistence are the [`SessionConfig`](crate::SessionConfig)'s |
 //! | `with_name`, `with_secure`, `with_same_site`, `with_path`, `with_domain`, `with_http_only` | no effect on the session cookies, which take their attributes from the configuration; `with_name`, `with_signed` and `with_private` break the relay and are refused loudly |
 //! | `with_always_save(true)` | harmless: an unchanged record writes nothing |
+//! | a write through `tower_sessions::Session` | reaches this crate's [`Session`](crate::Session) when tower-sessions saves its record, after the handler: [`Session::check`](crate::Session::check) does not see it before; [`check`] saves the record, then checks |
 //!
 //! Misassembly is loud: a `SessionManagerLayer` outside the outer layer answers 500 at once,
 //! and a store call outside it (the outer layer missing, a reconfigured id cookie, the
@@ -79,10 +80,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod facade;
 mod relay;
 mod store;
 
+pub use check::{CheckError, check};
 pub use facade::{TowerSessions, TowerSessionsLayer, UnencryptedEngine};
 pub use relay::{RELAY_COOKIE, RelayService};
 pub use store::{ID_KEY, RelayStore};

@@ -66,6 +66,15 @@ pub(super) fn serve<F: Future>(
     SLOT.scope(Arc::new(Slot::new(session, id)), future)
 }
 
+/// Runs `f` on the session of the request being served.
+///
+/// # Errors
+///
+/// The store error of a call outside a request served by the relay (logged).
+pub(super) fn with_session<T>(f: impl FnOnce(&Session) -> T) -> session_store::Result<T> {
+    with_slot(|slot| Ok(f(&slot.session)))
+}
+
 /// One request's session, as [`RelayStore`] sees it.
 struct Slot {
     session: Session,
