@@ -7,8 +7,8 @@
 //! set and the handler chose no caching policy. A session that no longer fits turns a
 //! successful response into a 500, or into the application's own answer
 //! ([`SessionMiddleware::on_save_error`]); a handler can ask beforehand with
-//! [`Session::check`]. [`GetError`] and [`InsertError`] are actix-web errors, so `?` works
-//! on the session's methods.
+//! [`Session::check`]. [`GetError`], [`InsertError`] and [`SaveError`] are actix-web errors,
+//! so `?` works on the session's methods, `check` and `try_insert_value` included.
 //!
 //! # Example
 //!
@@ -49,7 +49,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error};
+use super::{
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, log_save_error,
+};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
 use crate::session::Session;
@@ -304,6 +306,31 @@ impl ResponseError for InsertError {
     fn error_response(&self) -> HttpResponse {
         log_entry_error(self);
         plain_500(UPDATE_FAILED)
+    }
+}
+
+/// `?` on [`Session::check`] or [`Session::try_insert_value`] in a handler answers `500`
+/// with a body that names nothing of the session, and logs the error with its sizes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::Session;
+///
+/// async fn add_note(session: Session, note: String) -> actix_web::Result<&'static str> {
+///     session.try_insert_value("note", note.into())?;
+///     Ok("kept")
+/// }
+/// let _app = actix_web::App::new().route("/", actix_web::web::put().to(add_note));
+/// ```
+impl ResponseError for SaveError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_save_error(self);
+        plain_500(SAVE_FAILED)
     }
 }
 

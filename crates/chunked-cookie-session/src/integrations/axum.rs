@@ -6,8 +6,9 @@
 //! `Cache-Control: private, no-store` when cookies are set and the handler chose no
 //! caching policy. A session that no longer fits turns a successful response into a 500,
 //! or into the application's own answer ([`SessionLayer::on_save_error`]); a handler can
-//! ask beforehand with [`Session::check`]. [`GetError`] and [`InsertError`] are responses,
-//! so `?` works on the session's methods.
+//! ask beforehand with [`Session::check`]. [`GetError`], [`InsertError`] and [`SaveError`]
+//! are responses, so `?` works on the session's methods, `check` and `try_insert_value`
+//! included.
 //!
 //! # Example
 //!
@@ -51,7 +52,8 @@ use ::axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
 use super::{
-    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, take_ready,
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error,
+    log_save_error, take_ready,
 };
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
@@ -258,6 +260,27 @@ impl IntoResponse for InsertError {
     fn into_response(self) -> Response {
         log_entry_error(&self);
         (StatusCode::INTERNAL_SERVER_ERROR, UPDATE_FAILED).into_response()
+    }
+}
+
+/// `?` on [`Session::check`] or [`Session::try_insert_value`] in a handler answers `500`
+/// with a body that names nothing of the session, and logs the error with its sizes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{SaveError, Session};
+///
+/// async fn add_note(session: Session, note: String) -> Result<&'static str, SaveError> {
+///     session.try_insert_value("note", note.into())?;
+///     Ok("kept")
+/// }
+/// let _router: axum::Router = axum::Router::new().route("/", axum::routing::put(add_note));
+/// ```
+impl IntoResponse for SaveError {
+    fn into_response(self) -> Response {
+        log_save_error(&self);
+        (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
     }
 }
 

@@ -149,6 +149,15 @@ pub(crate) fn take_ready<S: Clone>(service: &mut S) -> S {
     std::mem::replace(service, fresh)
 }
 
+/// Logs a [`SaveError`] a handler's `?` turned into a 500 (from
+/// [`Session::check`](crate::Session::check) or
+/// [`Session::try_insert_value`](crate::Session::try_insert_value)): its own words, the sizes
+/// and the limit, never an entry's content. The response says only that the session could
+/// not be saved.
+pub(crate) fn log_save_error(error: &SaveError) {
+    tracing::error!("session would not be saved, answering 500: {error}");
+}
+
 /// Logs a session error a handler's `?` turned into a 500: its own words (the entry's key
 /// and the type), never an entry's content.
 pub(crate) fn log_entry_error(error: &dyn std::error::Error) {

@@ -100,7 +100,12 @@ pub enum CheckError {
 
 impl IntoResponse for CheckError {
     fn into_response(self) -> Response {
-        tracing::error!("session check failed, answering 500: {self}");
-        (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
+        match self {
+            CheckError::Save(error) => error.into_response(),
+            CheckError::Relay(error) => {
+                tracing::error!("session check failed, answering 500: {error}");
+                (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
+            }
+        }
     }
 }
