@@ -4,8 +4,8 @@
 //! [`Outcome`](crate::Outcome) onto the response. Every decision is the engine's.
 //!
 //! What the adapters share, whatever the framework, is here: [`Adapter`] (the engine and
-//! the answer to a session that could not be saved), the bodies of the answers they make,
-//! and the logging.
+//! the answer to a session that could not be saved), where their CSRF guards find a token
+//! ([`Submitted`], [`form_token`]), the bodies of the answers they make, and the logging.
 
 #[cfg(feature = "actix")]
 pub mod actix;
@@ -20,6 +20,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::csrf::{self, Rejection};
 use crate::engine::SessionEngine;
 use crate::error::SaveError;
 use crate::outcome::{Outcome, ResponseInfo};
@@ -133,6 +134,55 @@ pub(crate) fn copy_headers(outcome: &Outcome, mut append: impl FnMut(&'static st
             header_refused(name);
         }
     }
+}
+
+/// Where a CSRF guard finds the token of a request whose method is not safe.
+pub(crate) enum Submitted<'a> {
+    /// In the [`csrf::HEADER`] header; a value that is not text is no token of ours, and
+    /// is refused as a wrong one.
+    Header(&'a str),
+    /// Perhaps in the [`csrf::FORM_FIELD`] field of the URL-encoded form the body holds:
+    /// the guard reads the body, then [`form_token`].
+    Form,
+    /// Nowhere: neither the header nor a form.
+    Nowhere,
+}
+
+impl<'a> Submitted<'a> {
+    /// Looks at the request's [`csrf::HEADER`] and `Content-Type` values. The header comes
+    /// first: a request that carries it is judged on it, whatever its body.
+    pub(crate) fn find(header: Option<&'a [u8]>, content_type: Option<&[u8]>) -> Submitted<'a> {
+        match header {
+            Some(value) => Submitted::Header(std::str::from_utf8(value).unwrap_or_default()),
+            None if content_type.is_some_and(is_url_encoded_form) => Submitted::Form,
+            None => Submitted::Nowhere,
+        }
+    }
+}
+
+/// True for `application/x-www-form-urlencoded`, parameters or not, in any case.
+fn is_url_encoded_form(content_type: &[u8]) -> bool {
+    let essence = content_type
+        .split(|&byte| byte == b';')
+        .next()
+        .unwrap_or_default();
+    essence
+        .trim_ascii()
+        .eq_ignore_ascii_case(b"application/x-www-form-urlencoded")
+}
+
+/// The value of the first [`csrf::FORM_FIELD`] field of a URL-encoded form.
+pub(crate) fn form_token(body: &[u8]) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(name, _)| name == csrf::FORM_FIELD)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// Logs a request a CSRF guard refused (its method and path, never a token) and returns
+/// the body of the 403.
+pub(crate) fn csrf_refused(method: &str, path: &str, rejection: Rejection) -> String {
+    tracing::warn!(method, path, "CSRF guard answering 403: {rejection}");
+    format!("{rejection}\n")
 }
 
 /// Logs a session header the framework refused.

@@ -136,15 +136,31 @@ impl Browser {
 
     /// Posts a form; values are URL-safe ASCII in these tests.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let body: Vec<String> = form
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect();
         let response = self
             .client
             .post(self.url(path))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.join("&"))
+            .body(form_body(form))
+            .send()
+            .await
+            .expect("a response");
+        read(response).await
+    }
+
+    /// Posts a form with one more header.
+    pub async fn post_with_header(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        name: &str,
+        value: &str,
+    ) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(form_body(form))
             .send()
             .await
             .expect("a response");
@@ -192,6 +208,14 @@ async fn read(response: reqwest::Response) -> Page {
         headers,
         body,
     }
+}
+
+fn form_body(form: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = form
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect();
+    pairs.join("&")
 }
 
 fn encode(value: &str) -> String {

@@ -1,42 +1,5 @@
-//! actix-web 4 integration (feature `actix`): [`SessionMiddleware`] and the [`Session`]
-//! extractor.
-//!
-//! The middleware reads every `Cookie` field of the request, gives handlers a [`Session`]
-//! that decodes on first touch, and after the handler writes the `Set-Cookie` fields the
-//! engine decided, `Vary: Cookie`, and `Cache-Control: private, no-store` when cookies are
-//! set and the handler chose no caching policy. A session that no longer fits turns a
-//! successful response into a 500, or into the application's own answer
-//! ([`SessionMiddleware::on_save_error`]); a handler can ask beforehand with
-//! [`Session::check`]. [`GetError`], [`InsertError`] and [`SaveError`] are actix-web errors,
-//! so `?` works on the session's methods, `check` and `try_insert_value` included.
-//!
-//! # Example
-//!
-//! ```
-//! use actix_web::{App, test, web};
-//! use chunked_cookie_session::actix::SessionMiddleware;
-//! use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
-//!
-//! async fn visits(session: Session) -> String {
-//!     let visits = session.get::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
-//!     session.insert("visits", visits).expect("a number is JSON");
-//!     format!("visit {visits}, session {}", session.load_reason())
-//! }
-//!
-//! let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-//! # actix_web::rt::System::new().block_on(async {
-//! let app = test::init_service(
-//!     App::new()
-//!         .wrap(SessionMiddleware::new(engine))
-//!         .route("/", web::get().to(visits)),
-//! )
-//! .await;
-//! let response = test::call_service(&app, test::TestRequest::get().to_request()).await;
-//! let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap();
-//! assert!(set_cookie.starts_with("session="));
-//! assert_eq!(response.headers().get("vary").unwrap(), "Cookie");
-//! # });
-//! ```
+//! The session middleware: [`SessionMiddleware`] gives every request a [`Session`], the
+//! extractor hands it to handlers, and the session's errors answer as actix-web errors.
 
 use std::fmt;
 use std::future::{Future, Ready, ready};
@@ -49,11 +12,11 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{
-    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, log_save_error,
-};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
+use crate::integrations::{
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, log_save_error,
+};
 use crate::session::Session;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
