@@ -163,7 +163,7 @@ fn page(html: String) -> HttpResponse {
 fn render(messages: &IncomingFlashMessages) -> String {
     messages
         .iter()
-        .map(|m| shared::flash(&format!("{:?}", m.level()).to_lowercase(), m.content()))
+        .map(|m| shared::flash(&format!("{:?}", m.level()), m.content()))
         .collect()
 }
 

@@ -68,9 +68,11 @@ pub fn protected_page(flashes: &str, name: &str, documents: usize, token: &str) 
     )
 }
 
-/// One flash message, as the pages show it.
+/// One flash message, as the pages show it, its level (`Success`, `error`, …) as a
+/// lowercase class.
 pub fn flash(level: &str, message: &str) -> String {
-    format!("<p class=\"{level}\">{}</p>\n", escape(message))
+    let class = level.to_lowercase();
+    format!("<p class=\"{class}\">{}</p>\n", escape(message))
 }
 
 /// The answer to a form whose CSRF token is missing or wrong.
