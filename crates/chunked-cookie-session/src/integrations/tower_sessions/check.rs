@@ -9,10 +9,12 @@ use ::axum::http::StatusCode;
 use ::axum::response::{IntoResponse, Response};
 
 use super::store;
-use crate::Sizes;
 use crate::error::SaveError;
 use crate::integrations::SAVE_FAILED;
 use crate::session::Session;
+// `Sizes` is what `Session::check` returns; session.rs does not re-export it, and the
+// crate root is above this layer. docs/ARCHITECTURE.md draws this one exception.
+use crate::state::Sizes;
 
 /// [`Session::check`] for a handler that writes through `tower_sessions::Session`: hands
 /// tower-sessions' pending record over to the request's session, then measures it. What the
