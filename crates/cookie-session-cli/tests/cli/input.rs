@@ -70,6 +70,52 @@ fn set_cookie_lines_are_read_as_a_browser_keeps_them() {
     assert_eq!(decoded(&decode(&mixed)), want);
 }
 
+/// 100,000 `Set-Cookie` lines, as a long capture holds them: sets, deletions in both
+/// spellings, cookies set again (which move to the end, as a browser's jar orders them
+/// by creation), and the session's own lines last, replacing a garbage `session`. The
+/// field `cookie_fields` makes holds exactly the cookies left, and `decode` reads the
+/// session out of them. (Reading them used to take a pass over every cookie held per
+/// line; the time is not asserted here, a test is no benchmark.)
+#[test]
+fn a_hundred_thousand_set_cookie_lines_are_read_right() {
+    const LINES: usize = 100_000;
+    const SETS: usize = 50_000;
+    let key = keygen();
+    let (want, session_lines) = several_cookies(&key);
+    let session_lines: Vec<&str> = session_lines.lines().collect();
+
+    let mut lines = vec!["Set-Cookie: session=garbage; Path=/".to_owned()];
+    lines.extend((0..SETS).map(|i| format!("Set-Cookie: c{i}=a{i}; Path=/; HttpOnly")));
+    lines.extend((0..SETS).step_by(2).map(|i| match i % 4 {
+        0 => format!("Set-Cookie: c{i}=; Path=/"),
+        _ => format!("c{i}=gone; Path=/; Max-Age=0"),
+    }));
+    lines.extend((1..SETS).step_by(4).map(|i| format!("Set-Cookie: c{i}=b{i}; Secure")));
+    let repeats = LINES - lines.len() - session_lines.len();
+    lines.extend((0..repeats).map(|j| format!("set-cookie: t={j}")));
+    lines.extend(session_lines.iter().map(|line| format!("Set-Cookie: {line}")));
+    assert_eq!(lines.len(), LINES);
+    let text = lines.join("\n");
+
+    let mut expected: Vec<String> = (3..SETS).step_by(4).map(|i| format!("c{i}=a{i}")).collect();
+    expected.extend((1..SETS).step_by(4).map(|i| format!("c{i}=b{i}")));
+    expected.push(format!("t={}", repeats - 1));
+    expected.extend(session_lines.iter().map(|line| {
+        let pair = line.split(';').next().expect("name=value first");
+        pair.to_owned()
+    }));
+    let fields = cookie_session_cli::input::cookie_fields(&text);
+    assert_eq!(fields.len(), 1, "Set-Cookie lines make one field");
+    let got: Vec<&str> = fields[0].split("; ").collect();
+    assert_eq!(got.len(), expected.len());
+    assert!(got == expected, "the cookies left differ from the jar's");
+
+    assert_eq!(
+        decoded(&run(&["decode", "--key", &key, "--now", NOW], &text)),
+        want
+    );
+}
+
 fn prefixed_text(lines: &str) -> String {
     lines
         .lines()
