@@ -54,7 +54,7 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// the file (`curl -c FILE`, the Netscape format): one cookie per line,
 /// `domain TAB include-subdomains TAB path TAB secure TAB expires TAB name TAB value`;
 /// `#` starts a comment, except `#HttpOnly_` before a domain, which marks an HttpOnly
-/// cookie. Only cookies whose domain is `host` (in any case, after the one leading `.`
+/// cookie; a line of nothing but spaces and tabs is skipped. Only cookies whose domain is `host` (in any case, after the one leading `.`
 /// that marks a domain cookie) are kept when a host is given; `None` keeps them all. A
 /// cookie that cannot travel as one `name=value` pair of a `Cookie` header (an empty
 /// name, a `;` or a control character, an `=` in the name, blanks around either) is
@@ -83,10 +83,11 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// ```
 pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
     let mut pairs = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
+    // A line ends at LF; a CR before it belongs to the line end (a file saved with CRLF).
+    for (number, line) in text.split_terminator('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
+        if line.trim_matches([' ', '\t']).is_empty() || line.starts_with('#') {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
