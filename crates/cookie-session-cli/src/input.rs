@@ -165,7 +165,8 @@ impl Held {
         if !deletes {
             self.by_name
                 .insert(cookie.name().to_owned(), self.slots.len());
-            self.slots.push(Some(format!("{}={}", cookie.name(), cookie.value())));
+            self.slots
+                .push(Some(format!("{}={}", cookie.name(), cookie.value())));
         }
     }
 

@@ -91,8 +91,10 @@ enum Kind<'a> {
 
 /// The documented classification: a `Set-Cookie:` or `Cookie:` prefix in any case, else a
 /// `Set-Cookie` value when an attribute (a `;`-separated part after the first) is named
-/// as only `Set-Cookie` attributes are.
+/// as only `Set-Cookie` attributes are: `Path`, `Domain`, `Expires`, `Max-Age`, `Secure`,
+/// `HttpOnly`, `SameSite`, `Partitioned` (RFC 6265bis, in any case).
 fn kind(line: &str) -> Kind<'_> {
+    const SET_ONLY: &str = "Path Domain Expires Max-Age Secure HttpOnly SameSite Partitioned";
     let lower = line.to_ascii_lowercase();
     if lower.starts_with("set-cookie:") {
         return Kind::SetCookie(line["set-cookie:".len()..].trim());
@@ -100,24 +102,13 @@ fn kind(line: &str) -> Kind<'_> {
     if lower.starts_with("cookie:") {
         return Kind::Cookie(line["cookie:".len()..].trim());
     }
-    let attribute_names = lower
-        .split(';')
-        .skip(1)
-        .map(|part| part.split('=').next().unwrap_or_default().trim().to_owned());
-    let set_only = [
-        "path",
-        "domain",
-        "expires",
-        "max-age",
-        "secure",
-        "httponly",
-        "samesite",
-        "partitioned",
-    ];
-    if attribute_names
-        .into_iter()
-        .any(|name| set_only.contains(&name.as_str()))
-    {
+    let set_only = |name: &str| {
+        SET_ONLY
+            .split(' ')
+            .any(|attribute| attribute.eq_ignore_ascii_case(name))
+    };
+    let mut parts = line.split(';').skip(1);
+    if parts.any(|part| set_only(part.split('=').next().unwrap_or_default().trim())) {
         Kind::SetCookie(line)
     } else {
         Kind::Cookie(line)

@@ -77,11 +77,7 @@ fn decode_hints_escape_cookie_names() {
 fn inspect_escapes_cookie_names_in_the_table_and_the_json() {
     let key = keygen();
     let encoded = run(&["encode", "--key", &key, "--now", NOW], r#"{"a":1}"#);
-    let header = format!(
-        "{}; {}",
-        hostile_header(),
-        cookie_header(&stdout(&encoded))
-    );
+    let header = format!("{}; {}", hostile_header(), cookie_header(&stdout(&encoded)));
 
     let table = run(&["inspect", "--cookie", &header], "");
     assert!(table.status.success(), "{}", stderr(&table));
@@ -122,7 +118,11 @@ fn decoded_sessions_escape_control_characters() {
         assert!(encoded.status.success(), "{}", stderr(&encoded));
         let header = cookie_header(&stdout(&encoded));
         for pretty in [&[][..], &["--pretty"]] {
-            let args = [&["decode", "--now", NOW, "--cookie", &header][..], format, pretty];
+            let args = [
+                &["decode", "--now", NOW, "--cookie", &header][..],
+                format,
+                pretty,
+            ];
             let output = run(&args.concat(), "");
             assert!(output.status.success(), "{}", stderr(&output));
             let text = stdout(&output);
@@ -138,7 +138,10 @@ fn decoded_sessions_escape_control_characters() {
 fn long_name_lists_are_cut_with_a_count() {
     let key = keygen();
     let header: Vec<String> = (0..100).map(|i| format!("c{i}=1")).collect();
-    let output = run(&["decode", "--key", &key, "--cookie", &header.join("; ")], "");
+    let output = run(
+        &["decode", "--key", &key, "--cookie", &header.join("; ")],
+        "",
+    );
     let message = stderr(&output);
     assert!(
         message.contains("c0, c1,") && message.contains("c19 and 80 more"),
