@@ -4,10 +4,10 @@
 //! cookies; every write draws a fresh nonce.
 
 use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use test_support::{join_pairs, noise};
 
-use super::fixture::{Fixture, header_bytes, key, private, signed};
+use super::fixture::{header_bytes, key, private, signed};
 use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, PREFIX, decode, encode, for_fixture};
 use super::support::*;
 
@@ -19,19 +19,6 @@ fn config(compression: Compression) -> SessionConfig {
         .compression(compression)
         .build()
         .expect("valid")
-}
-
-/// The `(name, value)` of every chunk a new session holding `value` is written as, in
-/// index order.
-fn write_pairs(f: &Fixture, engine: &SessionEngine, value: &Value) -> Vec<(String, String)> {
-    let map: Map<String, Value> = value.as_object().expect("an object").clone();
-    let outcome = engine
-        .save_at(&session_with(engine, &map), NOW)
-        .expect("fits");
-    check_outcome(f, engine.config(), &outcome)
-        .iter()
-        .map(|set| (set.name().to_owned(), set.value().to_owned()))
-        .collect()
 }
 
 fn load(engine: &SessionEngine, pairs: &[(String, String)]) -> chunked_cookie_session::Session {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chunked_cookie_session::{Compression, LoadReason, Session, SessionConfig, SessionEngine};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use test_support::{join_pairs, noise};
 
 use super::fixture::{Fixture, HEADER_LEN, Wire};
@@ -29,19 +29,6 @@ fn config(name: &str) -> SessionConfig {
         .compression(Compression::Off)
         .build()
         .expect("valid")
-}
-
-/// The `(name, value)` of every chunk a new session holding `value` is written as, in
-/// index order.
-fn write_pairs(f: &Fixture, engine: &SessionEngine, value: &Value) -> Pairs {
-    let map: Map<String, Value> = value.as_object().expect("an object").clone();
-    let outcome = engine
-        .save_at(&session_with(engine, &map), NOW)
-        .expect("fits");
-    check_outcome(f, engine.config(), &outcome)
-        .iter()
-        .map(|set| (set.name().to_owned(), set.value().to_owned()))
-        .collect()
 }
 
 fn load(engine: &SessionEngine, pairs: &[(String, String)], now: u64) -> Session {

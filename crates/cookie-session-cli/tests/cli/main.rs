@@ -125,20 +125,9 @@ fn encode_then_decode_round_trips_over_several_chunks() {
         assert!(attributes.secure() == Some(true) && attributes.http_only() == Some(true));
     }
     let header = cookie_header(&lines);
-    let decoded = run(
-        &[
-            "decode",
-            "--key",
-            &key,
-            "--now",
-            "1700000100",
-            "--max-size",
-            "20000",
-            "--cookie",
-            &header,
-        ],
-        "",
-    );
+    let decode = ["decode", "--key", &key, "--now", "1700000100"];
+    let decode = [&decode[..], &["--max-size", "20000"]].concat();
+    let decoded = run(&[&decode[..], &["--cookie", &header]].concat(), "");
     assert!(decoded.status.success(), "{}", stderr(&decoded));
     let want: serde_json::Value = serde_json::from_str(&session).expect("valid JSON");
     let got: serde_json::Value =
@@ -147,18 +136,7 @@ fn encode_then_decode_round_trips_over_several_chunks() {
 
     // The header may also come on stdin, one Cookie field per line (HTTP/2 style).
     let per_line = header.replace("; ", "\n");
-    let decoded = run(
-        &[
-            "decode",
-            "--key",
-            &key,
-            "--now",
-            "1700000100",
-            "--max-size",
-            "20000",
-        ],
-        &per_line,
-    );
+    let decoded = run(&decode, &per_line);
     assert!(decoded.status.success(), "{}", stderr(&decoded));
 }
 
