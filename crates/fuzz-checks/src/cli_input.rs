@@ -233,8 +233,7 @@ fn model_jar(text: &str, host: Option<&str>) -> Result<Vec<(String, String)>, us
                 name,
                 value,
             } => {
-                let for_host = host
-                    .is_none_or(|host| host.to_ascii_lowercase() == domain.to_ascii_lowercase());
+                let for_host = host.is_none_or(|host| host.eq_ignore_ascii_case(domain));
                 if for_host && travels(name, value) {
                     pairs.push((name.to_owned(), value.to_owned()));
                 }
