@@ -46,7 +46,7 @@ pub enum Wire {
     Itsdangerous,
 }
 
-pub use test_support::forge::{HEADER_LEN, header_bytes};
+pub use test_support::forge::HEADER_LEN;
 use test_support::forge::{Header, PREFIX, PREFIX_LEN};
 
 /// The secret of the native key numbered `byte`.

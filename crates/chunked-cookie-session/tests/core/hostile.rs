@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 use test_support::{Jar, join_pairs};
 
 use super::fixture::Fixture;
-use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, Forger, decode, for_fixture, raw_deflate};
+use super::forge::{
+    FLAG_COMPRESSED, FLAG_ENCRYPTED, Forger, HEADER_B64_LEN, decode, for_fixture, raw_deflate,
+};
 use super::support::*;
 
 every_format!(
@@ -232,7 +234,7 @@ fn broken_base64_and_headers(f: &Fixture) {
         // 4n+1 characters can never be base64.
         good[..good.len() - (good.len() % 4) + 1].to_owned(),
         // Too short to hold a header and tag.
-        good[..44].to_owned(),
+        good[..HEADER_B64_LEN].to_owned(),
         good[..43].to_owned(),
         "AQ".to_owned(),
         // Characters beyond ASCII.
@@ -437,7 +439,10 @@ fn short_empty_and_misplaced_values(f: &Fixture) {
     assert!(decoded.len() > 60);
     let cases = [
         // A genuine header only.
-        (format!("session={}", &value[..44]), LoadReason::Malformed),
+        (
+            format!("session={}", &value[..HEADER_B64_LEN]),
+            LoadReason::Malformed,
+        ),
         // A genuine header and 27 more bytes: too short to hold the rest of the frame.
         (format!("session={}", &value[..80]), LoadReason::Malformed),
         (

@@ -12,8 +12,8 @@ use chunked_cookie_session::{
 use serde_json::{Map, Value, json};
 use test_support::{Jar, noise};
 
-use super::fixture::{Fixture, header_bytes, key, native_secret};
-use super::forge::{FLAG_PERSISTENT, derive, encode, with_header};
+use super::fixture::{Fixture, key, native_secret};
+use super::forge::{FLAG_PERSISTENT, Header, derive, encode, header_bytes, with_header};
 use super::support::*;
 
 every_format!(
@@ -291,7 +291,7 @@ fn key_rotation(f: &Fixture) {
     for map in [small(), big(f, &old_engine, 2)] {
         let jar = write(f, &old_engine, &map);
         let old0 = jar.get("session").expect("chunk 0");
-        assert_eq!(header_bytes(old0)[12..16], key(7).id().as_bytes());
+        assert_eq!(Header::of_token(old0).key_id, key(7).id().as_bytes());
         assert_eq!(
             load_jar(&retired, &jar, NOW).load_reason(),
             LoadReason::UnknownKey
@@ -311,7 +311,7 @@ fn key_rotation(f: &Fixture) {
             "a session sealed by an old key is re-sealed"
         );
         let new0 = resealed.get("session").expect("chunk 0");
-        assert_eq!(header_bytes(new0)[12..16], key(8).id().as_bytes());
+        assert_eq!(Header::of_token(new0).key_id, key(8).id().as_bytes());
         assert_ne!(new0, old0);
 
         // Once re-sealed, nothing more is written, and the old key can go; a server that
@@ -638,7 +638,10 @@ fn purge_clear_and_persistence(f: &Fixture) {
     assert!(back.is_persistent());
     if f.is_native() {
         let chunk0 = j.get("session").expect("chunk 0");
-        assert_eq!(header_bytes(chunk0)[1] & FLAG_PERSISTENT, FLAG_PERSISTENT);
+        assert_eq!(
+            Header::of_token(chunk0).flags & FLAG_PERSISTENT,
+            FLAG_PERSISTENT
+        );
     }
 }
 
