@@ -11,7 +11,7 @@
 //!   cookie per name (a later one replaces an earlier one, an empty value or `Max-Age` of
 //!   zero or below deletes), and what the store holds is one field, first;
 //! - `cookie_jar`, from curl's documentation of the file `curl -c` writes (see
-//!   [`jar_entry`]), plus what the CLI documents on top of it: blank lines are skipped,
+//!   `jar_entry`), plus what the CLI documents on top of it: blank lines are skipped,
 //!   any other line that is not a cookie is an error naming its number, a host keeps the
 //!   cookies of that domain, and a cookie a `Cookie` header cannot carry as one pair is
 //!   left out.

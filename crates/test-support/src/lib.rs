@@ -8,7 +8,7 @@
 //!   (docs/FORMAT.md's native formats, and Flask's cookie as itsdangerous signs it), to
 //!   seal tokens the engine never would and to read what it wrote: the one forger and
 //!   reader the core suite, the CLI's tests and the fuzz checks share;
-//! - [`noise`]: reproducible pseudo-random text that deflate barely shrinks, so a
+//! - [`noise`](mod@noise): reproducible pseudo-random text that deflate barely shrinks, so a
 //!   session's size on the wire follows its length;
 //! - `serve`: an axum router or an actix-web app served on a free loopback port
 //!   (features `axum`, `actix`);
