@@ -18,6 +18,7 @@ use chunked_cookie_session::{
     Compression, KeyRing, LoadReason, Map, Outcome, Session, SessionConfig, SessionEngine, Value,
 };
 use serde_json::json;
+use test_support::noise;
 
 use crate::engines::{Format, NOW, build, key, ring};
 use crate::generate::ops::{Jar, Op, apply};
@@ -63,20 +64,6 @@ fn engines() -> &'static Engines {
             new: both(&|| KeyRing::new(key(0))),
         }
     })
-}
-
-/// Incompressible-looking text of `len` characters (xorshift over a fuzzer seed).
-fn filler(seed: u32, len: usize) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut state = u64::from(seed) | 1 << 40;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state % 62) as usize])
-        })
-        .collect()
 }
 
 /// The cookies a browser keeps after a response, starting from `jar`: each `Set-Cookie`
@@ -127,7 +114,8 @@ pub fn check(data: &[u8]) {
     let which = usize::from(setup.private);
     let engine = &all.full[which];
     let entries = |who: &str, size: u16, seed: u32| -> Map<String, Value> {
-        let value = json!({ "who": who, "pad": filler(seed, 4500 + usize::from(size) % 12_000) });
+        let value =
+            json!({ "who": who, "pad": noise(4500 + usize::from(size) % 12_000, u64::from(seed)) });
         value.as_object().cloned().unwrap_or_default()
     };
     let a = entries("A", setup.a_size, setup.seed);
