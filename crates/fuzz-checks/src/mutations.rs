@@ -15,12 +15,12 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use chunked_cookie_session::{
-    Compression, KeyRing, LoadReason, Map, Outcome, Session, SessionConfig, SessionEngine, Value,
+    Compression, EngineOptions, LoadReason, Map, Outcome, Session, SessionEngine, Value,
 };
 use serde_json::json;
 use test_support::noise;
 
-use crate::engines::{Format, NOW, build, key, ring};
+use crate::engines::{Format, NOW, build, key};
 use crate::generate::ops::{Jar, Op, apply};
 use crate::response::check_outcome;
 
@@ -34,14 +34,16 @@ struct Setup {
     ops: Vec<Op>,
 }
 
-/// 40 KiB in at most 16 cookies, uncompressed, so the filler spans several chunks.
-fn config() -> SessionConfig {
-    SessionConfig::builder()
-        .max_size(40 * 1024)
-        .max_chunks(16)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid")
+/// 40 KiB in at most 16 cookies, uncompressed, so the filler spans several chunks, with
+/// the keys `keys` names (indices into the checks' secrets; the first is current).
+fn options(format: Format, keys: &[usize]) -> EngineOptions {
+    let mut options = format.options();
+    options.max_size = 40 * 1024;
+    options.max_chunks = Some(16);
+    options.compression = Compression::Off;
+    options.key = Some(key(keys[0]));
+    options.old_keys = keys[1..].iter().map(|&i| key(i)).collect();
+    options
 }
 
 /// Per format (signed, private): the engine reading with the whole ring, one holding only
@@ -55,13 +57,12 @@ struct Engines {
 fn engines() -> &'static Engines {
     static ENGINES: OnceLock<Engines> = OnceLock::new();
     ENGINES.get_or_init(|| {
-        let both = |keys: &dyn Fn() -> KeyRing| {
-            [Format::Signed, Format::Private].map(|format| build(format, config(), keys()))
-        };
+        let both =
+            |keys: &[usize]| [Format::Signed, Format::Private].map(|f| build(&options(f, keys)));
         Engines {
-            full: both(&ring),
-            old: both(&|| KeyRing::new(key(1))),
-            new: both(&|| KeyRing::new(key(0))),
+            full: both(&[0, 1]),
+            old: both(&[1]),
+            new: both(&[0]),
         }
     })
 }
