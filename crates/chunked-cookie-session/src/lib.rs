@@ -79,6 +79,7 @@ mod error;
 mod keys;
 mod reason;
 mod request;
+pub mod revocation;
 
 #[cfg(feature = "flask")]
 pub mod flask;
