@@ -19,4 +19,5 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod request;
+pub mod revocation;
 pub mod zlib;

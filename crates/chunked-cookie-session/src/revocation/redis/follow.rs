@@ -18,7 +18,7 @@ use super::shared::{Backoff, Shared};
 use super::wire::{EVERYONE_MEMBER, PRUNE_SCRIPT, parse_message, parse_score};
 
 /// How many sorted-set entries one `ZSCAN` call asks for.
-const SCAN_COUNT: usize = 1000;
+const SCAN_COUNT: usize = 10_000;
 
 /// Where the follower stands between connections.
 #[derive(Debug, Default)]
