@@ -97,8 +97,9 @@ impl Job {
         }
     }
 
-    /// Answers a caller whose bound has passed; `false` if nothing is left to do.
-    fn time_out(&mut self, shared: &Shared) -> bool {
+    /// Answers a caller whose bound has passed. A revocation stays queued; a registry call
+    /// is left with no one to answer, and is skipped when its turn comes.
+    fn time_out(&mut self, shared: &Shared) {
         let bound = shared.settings.write_timeout;
         match self {
             Job::Write { reply, .. } => {
@@ -106,21 +107,18 @@ impl Job {
                     bump(&shared.counters.unconfirmed);
                     reply.fail(RevocationError::Unconfirmed(bound));
                 }
-                true
             }
             Job::List { answer, .. } => {
                 if let Some(answer) = answer.take() {
                     answer.send(Err(RevocationError::TimedOut(bound)));
                 }
-                false
             }
             Job::RevokeDevice { answer, .. } => {
                 if let Some(answer) = answer.take() {
                     answer.send(Err(RevocationError::TimedOut(bound)));
                 }
-                false
             }
-            Job::Record { .. } => true,
+            Job::Record { .. } => {}
         }
     }
 
