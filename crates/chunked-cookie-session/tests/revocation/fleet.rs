@@ -202,3 +202,25 @@ fn a_connected_store_reports_itself_fresh_and_counts() {
     assert!(first.freshness().is_fresh(), "{:?}", first.freshness());
     assert_eq!(first.check(&session()), Verdict::Valid);
 }
+
+#[test]
+fn idle_connections_closed_by_the_server_are_replaced() {
+    let server = RedisServer::start();
+    let mut redis = inspect(&server);
+    // Redis closes ordinary connections idle for a second (subscriptions are exempt).
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("timeout")
+        .arg(1)
+        .query(&mut redis)
+        .expect("CONFIG SET");
+    let first = store(&server, "fleet", Policy::FailClosed);
+    let second = store(&server, "fleet", Policy::FailClosed);
+    first.revoke(&session()).wait().expect("confirmed");
+    std::thread::sleep(Duration::from_millis(2500));
+    let later = session();
+    assert_eq!(first.revoke(&later).wait(), Ok(()));
+    refused(&second, &later, Scope::Session);
+    assert!(first.freshness().is_fresh() && second.freshness().is_fresh());
+    assert_eq!(first.stats().unconfirmed, 0);
+}

@@ -84,9 +84,7 @@ fn follow(
     let timeout = settings.follow_timeout();
     let mut subscription = client.get_connection_with_timeout(timeout)?;
     subscription.set_write_timeout(Some(timeout))?;
-    let mut commands = client.get_connection_with_timeout(timeout)?;
-    commands.set_read_timeout(Some(timeout))?;
-    commands.set_write_timeout(Some(timeout))?;
+    let mut commands = command_connection(client, timeout)?;
 
     let mut pubsub = subscription.as_pubsub();
     pubsub.set_read_timeout(Some(timeout))?;
@@ -139,7 +137,11 @@ fn follow(
             next_ping = now + interval;
         }
         if now >= next_prune {
-            prune(shared, &mut commands)?;
+            // This connection idles between prunes: a server `timeout` may have closed it.
+            if prune(shared, &mut commands).is_err() {
+                commands = command_connection(client, timeout)?;
+                prune(shared, &mut commands)?;
+            }
             next_prune = now + prune_every;
         }
         match pubsub.get_message() {
@@ -154,6 +156,14 @@ fn follow(
             Err(error) => return Err(error),
         }
     }
+}
+
+/// A connection for ordinary commands, each bounded by `timeout`.
+fn command_connection(client: &Client, timeout: Duration) -> RedisResult<Connection> {
+    let connection = client.get_connection_with_timeout(timeout)?;
+    connection.set_read_timeout(Some(timeout))?;
+    connection.set_write_timeout(Some(timeout))?;
+    Ok(connection)
 }
 
 fn apply(shared: &Shared, revoke: &Revoke) {

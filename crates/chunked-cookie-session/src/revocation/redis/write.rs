@@ -229,14 +229,13 @@ impl Writer {
     }
 
     fn attempt(&mut self) {
-        let connection = match self.connection.take() {
-            Some(connection) => connection,
+        let (mut connection, reused) = match self.connection.take() {
+            Some(connection) => (connection, true),
             None => match self.connect() {
-                Ok(connection) => connection,
+                Ok(connection) => (connection, false),
                 Err(error) => return self.failed(&error),
             },
         };
-        let mut connection = connection;
         let result = if self.queue.front().is_some_and(Job::batches) {
             self.write_batch(&mut connection)
         } else {
@@ -251,6 +250,11 @@ impl Writer {
                     tracing::info!("revocation: writing to Redis again");
                     self.failing = false;
                 }
+            }
+            // A connection that sat idle may have been closed by the server (its `timeout`):
+            // try a fresh one at once before backing off.
+            Err(error) if reused && error.is_io_error() => {
+                tracing::debug!(%error, "revocation: reconnecting the writer");
             }
             Err(error) => self.failed(&error),
         }
