@@ -20,4 +20,5 @@ pub mod python;
 pub mod report;
 pub mod request;
 pub mod shapes;
+pub mod revocation;
 pub mod zlib;

@@ -81,6 +81,7 @@ mod keys;
 mod reason;
 mod request;
 mod setting;
+pub mod revocation;
 
 #[cfg(feature = "flask")]
 pub mod flask;

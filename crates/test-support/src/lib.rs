@@ -33,6 +33,7 @@ pub mod noise;
 pub mod oracle;
 pub mod process;
 pub mod python;
+pub mod redis;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub mod serve;
 pub mod shapes;
