@@ -19,6 +19,6 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod request;
-pub mod shapes;
 pub mod revocation;
+pub mod shapes;
 pub mod zlib;

@@ -80,8 +80,8 @@ mod error;
 mod keys;
 mod reason;
 mod request;
-mod setting;
 pub mod revocation;
+mod setting;
 
 #[cfg(feature = "flask")]
 pub mod flask;
