@@ -71,6 +71,8 @@ mod state;
 
 mod chunk;
 mod codec;
+#[cfg(feature = "flask")]
+mod pyvalue;
 
 mod clock;
 mod config;

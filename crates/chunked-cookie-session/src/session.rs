@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-#[cfg(feature = "flask")]
-use crate::codec::flask::python::{InvalidEntry, PyValue};
 use crate::error::{GetError, InsertError, SaveError};
+#[cfg(feature = "flask")]
+use crate::pyvalue::{InvalidEntry, PyValue};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
 use crate::state::{Sizes, State};

@@ -333,31 +333,6 @@ fn deflate_once(stream: &mut Deflate, input: &[u8], limit: usize) -> Option<Vec<
     }
 }
 
-/// Runs flate2's `deflate` (zlib-framed, fresh or reset: the Flask codec's C zlib) over
-/// `input` into at most `limit` bytes; `None` as soon as the output overflows, so data that
-/// will not shrink stops early.
-#[cfg(feature = "flask")]
-pub(crate) fn deflate_into(
-    deflate: &mut flate2::Compress,
-    input: &[u8],
-    limit: usize,
-) -> Option<Vec<u8>> {
-    use flate2::{FlushCompress, Status};
-    let mut out = Vec::with_capacity(limit);
-    loop {
-        let consumed = usize::try_from(deflate.total_in()).ok()?;
-        let status = deflate
-            .compress_vec(&input[consumed..], &mut out, FlushCompress::Finish)
-            .ok()?;
-        match status {
-            Status::StreamEnd => return Some(out),
-            // The buffer is full and the stream is not done: it does not fit.
-            _ if out.len() == out.capacity() => return None,
-            Status::Ok | Status::BufError => continue,
-        }
-    }
-}
-
 /// Why inflating failed.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum InflateError {

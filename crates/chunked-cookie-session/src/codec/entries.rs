@@ -8,7 +8,7 @@ use std::cell::OnceCell;
 use serde_json::{Map, Value};
 
 #[cfg(feature = "flask")]
-use super::flask::python::{EntryError, PyValue};
+use crate::pyvalue::{EntryError, PyValue};
 
 /// The entries of one session.
 #[derive(Debug, Clone)]

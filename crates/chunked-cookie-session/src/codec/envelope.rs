@@ -138,7 +138,7 @@ fn python_json(out: &mut Vec<u8>, input: &SealInput<'_>) -> Result<bool, SaveErr
     let Some(python) = input.entries.held_python() else {
         return Ok(false);
     };
-    let json = super::flask::tagged::dump_native(python).map_err(|entry| SaveError::TooDeep {
+    let json = crate::pyvalue::dump_native(python).map_err(|entry| SaveError::TooDeep {
         entry,
         limit: crate::config::MAX_NESTING,
     })?;
@@ -237,7 +237,7 @@ pub(crate) fn open_verified(
 fn parse_entries(json: &[u8], form: Form) -> Result<Entries, LoadReason> {
     #[cfg(feature = "flask")]
     if form == Form::Python
-        && let Some(python) = super::flask::tagged::load_native(json)
+        && let Some(python) = crate::pyvalue::load_native(json)
     {
         return Ok(Entries::from_python(python));
     }

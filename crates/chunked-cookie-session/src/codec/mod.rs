@@ -91,7 +91,7 @@ impl Format {
 
     /// A Flask application's format, under its settings.
     #[cfg(feature = "flask")]
-    pub(crate) fn flask(settings: &flask::settings::FlaskSettings) -> Format {
+    pub(crate) fn flask(settings: &flask::FlaskSettings) -> Format {
         Format::Flask(flask::FlaskCodec::new(settings))
     }
 

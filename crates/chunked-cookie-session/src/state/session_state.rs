@@ -7,11 +7,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::chunk::{ChunkSet, Incoming, Layout};
-#[cfg(feature = "flask")]
-use crate::codec::flask::python::{EntryError, PyValue};
 use crate::codec::{Entries, Form, Format, Meta};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
+#[cfg(feature = "flask")]
+use crate::pyvalue::{EntryError, PyValue};
 use crate::reason::LoadReason;
 
 /// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
