@@ -26,17 +26,6 @@ impl SealInput<'_> {
     }
 }
 
-/// The form a reader gives the entries in: the JSON map the Rust API reads, or (feature
-/// `flask`) the Python values a binding to Python hands over. Flask's format reads Python
-/// values either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Form {
-    #[default]
-    Map,
-    #[cfg(feature = "flask")]
-    Python,
-}
-
 /// What a verified token said about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Meta {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::chunk::{ChunkSet, Incoming, Layout};
-use crate::codec::{Entries, Form, Format, Meta};
+use crate::codec::{Entries, Form, Format, Meta, Policy};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 #[cfg(feature = "flask")]
@@ -33,7 +33,7 @@ impl Rules {
     /// The rules of `format` under `config`. A format that sets the lifetime itself
     /// (Flask's `PERMANENT_SESSION_LIFETIME`) has the last word on it.
     pub(crate) fn new(mut config: SessionConfig, format: Format) -> Rules {
-        if let Some(lifetime) = format.lifetime() {
+        if let Some(lifetime) = format.policy().lifetime {
             config.lifetime = lifetime;
         }
         Rules { config, format }
@@ -41,6 +41,11 @@ impl Rules {
 
     pub(crate) fn layout(&self) -> &Layout {
         self.format.layout()
+    }
+
+    /// The format's properties.
+    pub(crate) fn policy(&self) -> &Policy {
+        self.format.policy()
     }
 
     /// How many chunks are read and written.
@@ -331,7 +336,8 @@ impl State {
         self.persistent = Some(persistent);
         // A format that keeps persistence as an entry (Flask's `_permanent`) always stores
         // it, as Flask's setter does.
-        if let Some(key) = self.rules.format.persistence_entry() {
+        if let Some(entry) = self.rules.policy().persistence_entry {
+            let key = entry.key;
             let flag = Value::Bool(persistent);
             if self.entries.map().get(key) != Some(&flag) {
                 self.entries.map_mut().insert(key.to_owned(), flag);
@@ -344,7 +350,7 @@ impl State {
     /// that keep it there, else this request's choice, else the loaded session's, else the
     /// configuration's default.
     pub(crate) fn persistent_now(&self) -> bool {
-        if let Some(persistent) = self.rules.format.persistent_in(&self.entries) {
+        if let Some(persistent) = self.rules.policy().persistent_in(&self.entries) {
             return persistent;
         }
         self.persistent
@@ -357,7 +363,7 @@ impl State {
     /// session's deadline, or a lifetime from this request for a new or renewed session.
     pub(crate) fn expires_at_for_write(&self, written_at: u64) -> u64 {
         let lifetime = self.rules.config.lifetime.as_secs();
-        if self.rules.format.restarts_lifetime() {
+        if self.rules.policy().restarts_lifetime {
             return written_at.saturating_add(lifetime);
         }
         match self.meta {

@@ -32,4 +32,6 @@ mod inflate;
 mod samples;
 
 pub(crate) use deflate::{budget_is_tight, deflate_any_saving, deflate_if_smaller};
-pub(crate) use inflate::{inflate_capped, inflate_prefix};
+pub(crate) use inflate::inflate_capped;
+#[cfg(feature = "flask")]
+pub(crate) use inflate::inflate_prefix;

@@ -10,6 +10,8 @@
 //! The token does not depend on how many cookies carry it: the stock layout puts it in one
 //! cookie, the chunked layout cuts it over `session:0`, `session:1`, … with no prefix.
 
+use std::time::Duration;
+
 use serde_json::{Map, Value};
 
 use super::json::{dump_python, load_python};
@@ -18,7 +20,10 @@ use super::settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use super::signer::{self, Signer};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::codec::entries::Entries;
+use crate::codec::policy::{PersistenceEntry, Policy, Rewrite};
+use crate::codec::python_entries::Form;
 use crate::codec::shared::{Meta, Opened, SealInput, check_clock};
+use crate::codec::wire::Codec;
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::KeyId;
@@ -90,20 +95,31 @@ impl FlaskCodec {
             refresh_each_request: settings.refreshes_each_request(),
         }
     }
+}
 
-    /// `PERMANENT_SESSION_LIFETIME`, which every write starts again.
-    pub(crate) fn lifetime(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.max_age)
-    }
+impl Codec for FlaskCodec {
+    type Prepared<'a> = String;
 
-    pub(crate) fn layout(&self) -> &'static Layout {
-        layout_of(self.layout)
-    }
-
-    /// A permanent session is written again on every request that reads it, unless
-    /// `SESSION_REFRESH_EACH_REQUEST` is off, as Flask's `should_set_cookie` decides.
-    pub(crate) fn refreshes(&self, meta: &Meta) -> bool {
-        self.refresh_each_request && meta.persistent
+    /// The layout the settings name; `PERMANENT_SESSION_LIFETIME`, which every write starts
+    /// again; refused cookies left alone (they may be the Flask app's); persistence in the
+    /// `_permanent` entry; a permanent session written again on every request that reads
+    /// it, unless `SESSION_REFRESH_EACH_REQUEST` is off, as Flask's `should_set_cookie`
+    /// decides.
+    fn policy(&self) -> Policy {
+        Policy {
+            layout: layout_of(self.layout),
+            lifetime: Some(Duration::from_secs(self.max_age)),
+            restarts_lifetime: true,
+            clears_rejected: false,
+            persistence_entry: Some(PersistenceEntry {
+                key: PERMANENT_KEY,
+                read: persistent_in,
+            }),
+            rewrite: Rewrite {
+                unless_sealed_by: None,
+                persistent_each_request: self.refresh_each_request,
+            },
+        }
     }
 
     /// The token for a session, complete: it does not depend on the chunk count. A
@@ -112,11 +128,7 @@ impl FlaskCodec {
     /// Every entry goes through the same untagging as reading does, and what is written is
     /// the form Flask itself would write for the Python value read back: an entry Flask
     /// would refuse is refused here, before anything is written.
-    pub(crate) fn prepare(
-        &self,
-        input: &SealInput<'_>,
-        config: &SessionConfig,
-    ) -> Result<String, SaveError> {
+    fn prepare(&self, input: &SealInput<'_>, config: &SessionConfig) -> Result<String, SaveError> {
         let json = match input.entries.held_python() {
             Some(python) => python_json(python, input.persistent)?,
             None => tagged_json(input.map(), input.persistent)?,
@@ -131,11 +143,15 @@ impl FlaskCodec {
         Ok(self.signer.sign(&payload, input.issued_at))
     }
 
-    pub(crate) fn open(
+    /// Opens a token into Python values whatever the form asked for (Flask's JSON reads as
+    /// Python values). Flask's signature does not cover the cookie name.
+    fn open(
         &self,
         token: &str,
+        _name: &str,
         now: u64,
         config: &SessionConfig,
+        _form: Form,
     ) -> Result<Opened, LoadReason> {
         let unsigned = self.signer.unsign(token)?;
         let mut meta = Meta {

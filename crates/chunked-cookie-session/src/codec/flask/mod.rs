@@ -10,7 +10,7 @@ mod settings;
 mod signer;
 mod values;
 
-pub(crate) use codec::{FlaskCodec, PERMANENT_KEY, layout_of, persistent_in, timestamp_of};
+pub(crate) use codec::{FlaskCodec, layout_of, timestamp_of};
 pub use json::{from_json, python_from_json, python_to_json, to_json, value_from_json};
 pub use settings::{DEFAULT_MAX_AGE, FlaskLayout, FlaskSettings, MAX_CHUNKS};
 pub use values::{Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid};
