@@ -396,7 +396,7 @@ impl Session {
     /// assert_eq!(request.other_pairs(), (1, "theme=dark".len()));
     /// ```
     pub fn request_cookies(&self) -> RequestCookies {
-        RequestCookies::from_incoming(self.raw().incoming())
+        self.raw().request_cookies()
     }
 
     /// Whether the session, as it stands now, fits its budget, and how big it would be on

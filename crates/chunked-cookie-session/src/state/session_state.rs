@@ -13,6 +13,7 @@ use crate::error::SaveError;
 #[cfg(feature = "flask")]
 use crate::pyvalue::{EntryError, PyValue};
 use crate::reason::LoadReason;
+use crate::request::RequestCookies;
 
 /// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
 /// state knows by name, since [`State::renew`] drops it.
@@ -186,8 +187,9 @@ impl State {
         self.now
     }
 
-    pub(crate) fn incoming(&self) -> &Incoming {
-        &self.incoming
+    /// The footprint of the request's cookies, as the state gathered them.
+    pub(crate) fn request_cookies(&self) -> RequestCookies {
+        RequestCookies::new(self.incoming.first_pairs().to_vec(), self.incoming.others())
     }
 
     /// True once a handler touched the session (read, changed or purged it).
