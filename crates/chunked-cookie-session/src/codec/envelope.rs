@@ -23,7 +23,7 @@ use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smal
 use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
 use super::python_entries::{Form, read_native, write_native};
-use super::shared::{Meta, Opened, SealInput, check_clock, check_nesting};
+use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -140,9 +140,7 @@ pub(crate) fn envelope_key<'k>(
 pub(crate) fn open_verified(
     header: &Header,
     body: &[u8],
-    now: u64,
-    config: &SessionConfig,
-    form: Form,
+    input: &OpenInput<'_>,
 ) -> Result<Opened, LoadReason> {
     let meta = Meta {
         issued_at: header.issued_at,
@@ -150,18 +148,18 @@ pub(crate) fn open_verified(
         persistent: header.has(FLAG_PERSISTENT),
         key_id: header.key_id,
     };
-    check_clock(&meta, now, config)?;
+    check_clock(&meta, input)?;
     let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(body, config.max_decoded_size)?;
+        let json = compress::inflate_capped(body, input.config.max_decoded_size)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's
             // is not (the client holds it in the clear), so it costs no wiping.
-            parse_entries(&zeroize::Zeroizing::new(json), form)?
+            parse_entries(&zeroize::Zeroizing::new(json), input.form)?
         } else {
-            parse_entries(&json, form)?
+            parse_entries(&json, input.form)?
         }
     } else {
-        parse_entries(body, form)?
+        parse_entries(body, input.form)?
     };
     Ok(Opened { entries, meta })
 }

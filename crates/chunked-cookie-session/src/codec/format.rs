@@ -7,8 +7,7 @@ use super::flask::{FlaskCodec, FlaskSettings};
 use super::policy::Policy;
 #[cfg(feature = "private")]
 use super::private::PrivateCodec;
-use super::python_entries::Form;
-use super::shared::{Opened, SealInput};
+use super::shared::{OpenInput, Opened, SealInput};
 use super::signed::SignedCodec;
 use super::wire::{Codec, Sealable};
 use crate::chunk::{self, Layout, Limits};
@@ -84,21 +83,13 @@ impl Format {
         self.codec.encode(input, config, limits)
     }
 
-    /// Verifies and decodes one token that cookies named `name` carried, into entries of
-    /// the `form` asked for.
+    /// Verifies and decodes one token, into entries of the form the input asks for.
     ///
     /// # Errors
     ///
     /// The [`LoadReason`] the token is refused for.
-    pub(crate) fn open(
-        &self,
-        token: &str,
-        name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason> {
-        self.codec.open(token, name, now, config, form)
+    pub(crate) fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason> {
+        self.codec.open(token, input)
     }
 }
 
@@ -112,14 +103,7 @@ trait Operations: std::fmt::Debug + Send + Sync {
         limits: &Limits<'_>,
     ) -> Result<Encoded, SaveError>;
 
-    fn open(
-        &self,
-        token: &str,
-        name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason>;
+    fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason>;
 }
 
 impl<C: Codec> Operations for C {
@@ -132,15 +116,8 @@ impl<C: Codec> Operations for C {
         encode(self, input, config, limits)
     }
 
-    fn open(
-        &self,
-        token: &str,
-        name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason> {
-        Codec::open(self, token, name, now, config, form)
+    fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason> {
+        Codec::open(self, token, input)
     }
 }
 

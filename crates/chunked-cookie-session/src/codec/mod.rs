@@ -43,4 +43,4 @@ pub(crate) use peek::token_info;
 pub use peek::{NativeHeader, TokenInfo};
 pub(crate) use policy::Policy;
 pub(crate) use python_entries::Form;
-pub(crate) use shared::{Meta, SealInput};
+pub(crate) use shared::{Meta, OpenInput, SealInput};

@@ -8,8 +8,7 @@ use std::marker::PhantomData;
 use super::envelope::{self, LAYOUT, envelope_key, open_verified};
 use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header};
 use super::policy::{Policy, Rewrite};
-use super::python_entries::Form;
-use super::shared::{Opened, SealInput};
+use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
@@ -110,18 +109,11 @@ impl<S: Sealer> Codec for Native<S> {
 
     /// Opens a token. The header is read before the tag verifies only to pick the key; the
     /// tag covers the header, so that choice is checked too.
-    fn open(
-        &self,
-        token: &str,
-        name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason> {
+    fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason> {
         let raw = envelope::decode(token)?;
         let (header, key) = envelope_key(&raw, HEADER_LEN + S::OVERHEAD, S::ENCRYPTED, &self.keys)?;
-        S::open(key, name, raw, |body| {
-            open_verified(&header, body, now, config, form)
+        S::open(key, input.name, raw, |body| {
+            open_verified(&header, body, input)
         })
     }
 }

@@ -177,10 +177,6 @@ fn decrypt(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on any unexpected error"
-)]
 mod tests {
     use super::*;
 

@@ -5,8 +5,7 @@
 use std::fmt::Debug;
 
 use super::policy::Policy;
-use super::python_entries::Form;
-use super::shared::{Opened, SealInput};
+use super::shared::{OpenInput, Opened, SealInput};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
@@ -32,20 +31,12 @@ pub(crate) trait Codec: Debug + Send + Sync + 'static {
         config: &SessionConfig,
     ) -> Result<Self::Prepared<'_>, SaveError>;
 
-    /// Verifies and decodes one token that cookies named `name` carried, into entries of
-    /// the `form` asked for.
+    /// Verifies and decodes one token, into entries of the form the input asks for.
     ///
     /// # Errors
     ///
     /// The [`LoadReason`] the token is refused for.
-    fn open(
-        &self,
-        token: &str,
-        name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason>;
+    fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason>;
 }
 
 /// A prepared session. Its token length is known before the chunk count, so the chunk layer

@@ -3,13 +3,15 @@
 //! and the native dialect. The native formats and the Flask format both build on it.
 //!
 //! Bottom up: `model` (the values), `b64` (Python's lenient base64) and `write` (Python's
-//! `json.dumps`); `marker` (the numbers a `serde_json::Value` cannot hold) and `read`
-//! (Python's `json.loads`, with an object hook); `tags` and `text` (the tag table and the
-//! text inside tags); `untag` (Flask's untagging, the reader's object hook); `tagged`
-//! (Python values to and from the tagged JSON map); `dump` (Python values straight to JSON
-//! text); `native` (the native formats' JSON of Python values).
+//! `json.dumps`); `marker` (the numbers a `serde_json::Value` cannot hold), `dict` (a
+//! dict's repeated keys) and `read` (Python's `json.loads`, with an object hook); `tags`
+//! and `text` (the tag table and the text inside tags); `untag` (Flask's untagging, the
+//! reader's object hook); `tagged` (Python values to and from the tagged JSON map); `dump`
+//! (Python values straight to JSON text); `native` (the native formats' JSON of Python
+//! values).
 
 mod b64;
+mod dict;
 mod dump;
 mod marker;
 mod model;

@@ -9,14 +9,10 @@
 //! The native dialect reads what serde_json reads instead, with the session map's markers
 //! (`marker.rs`) for the numbers a `serde_json::Value` cannot hold.
 
-use std::collections::HashMap;
-
+use super::dict::DictEntries;
 use super::marker::{MARKER_KEY, marked_number};
 use super::model::{BigInt, MAX_INT_DIGITS, PyValue};
 use crate::config::MAX_NESTING;
-
-/// Objects longer than this find duplicate keys through an index rather than a scan.
-const SCAN_LIMIT: usize = 16;
 
 /// Why a document was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +300,7 @@ impl Parser<'_> {
 
     fn object(&mut self, depth: usize) -> Result<PyValue, SyntaxError> {
         self.at += 1;
-        let mut entries = Entries::default();
+        let mut entries = DictEntries::default();
         self.skip_ws();
         if !self.eat_byte(b'}') {
             loop {
@@ -342,53 +338,6 @@ impl Parser<'_> {
             }
         }
         (self.hook)(entries.list)
-    }
-}
-
-/// A dict's entries as they are read, with Python's rule for a repeated key: the last value
-/// wins, at the first key's position.
-#[derive(Default)]
-struct Entries {
-    list: Vec<(String, PyValue)>,
-    /// True while every key came after the one before it in code-point order, as in every
-    /// document Python writes with `sort_keys`: then a new key cannot repeat an old one.
-    ascending: bool,
-    index: HashMap<String, usize>,
-}
-
-impl Entries {
-    fn insert(&mut self, key: String, value: PyValue) {
-        let found = match self.list.last() {
-            None => {
-                self.ascending = true;
-                None
-            }
-            Some((last, _)) if self.ascending && key.as_str() > last.as_str() => None,
-            Some(_) => {
-                self.ascending = false;
-                self.position(&key)
-            }
-        };
-        match found {
-            Some(at) => self.list[at].1 = value,
-            None => {
-                if !self.index.is_empty() {
-                    self.index.insert(key.clone(), self.list.len());
-                }
-                self.list.push((key, value));
-            }
-        }
-    }
-
-    fn position(&mut self, key: &str) -> Option<usize> {
-        if self.list.len() <= SCAN_LIMIT {
-            return self.list.iter().position(|(k, _)| k == key);
-        }
-        if self.index.is_empty() {
-            let entries = self.list.iter().enumerate();
-            self.index = entries.map(|(i, (k, _))| (k.clone(), i)).collect();
-        }
-        self.index.get(key).copied()
     }
 }
 

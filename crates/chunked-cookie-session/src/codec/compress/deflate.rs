@@ -136,10 +136,6 @@ fn deflate_once(stream: &mut Deflate, input: &[u8], limit: usize) -> Option<Vec<
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on any unexpected error"
-)]
 mod tests {
     use super::super::inflate::inflate_capped;
     use super::super::samples::{cart, token_session, tokens, xorshift};

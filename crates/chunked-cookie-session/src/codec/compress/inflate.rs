@@ -101,10 +101,6 @@ fn inflate_once(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on any unexpected error"
-)]
 mod tests {
     use super::super::deflate::deflate_if_smaller;
     use super::*;

@@ -21,8 +21,7 @@ use super::signer::{self, Signer};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::codec::entries::Entries;
 use crate::codec::policy::{PersistenceEntry, Policy, Rewrite};
-use crate::codec::python_entries::Form;
-use crate::codec::shared::{Meta, Opened, SealInput, check_clock};
+use crate::codec::shared::{Meta, OpenInput, Opened, SealInput, check_clock};
 use crate::codec::wire::Codec;
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;
@@ -145,14 +144,7 @@ impl Codec for FlaskCodec {
 
     /// Opens a token into Python values whatever the form asked for (Flask's JSON reads as
     /// Python values). Flask's signature does not cover the cookie name.
-    fn open(
-        &self,
-        token: &str,
-        _name: &str,
-        now: u64,
-        config: &SessionConfig,
-        _form: Form,
-    ) -> Result<Opened, LoadReason> {
+    fn open(&self, token: &str, input: &OpenInput<'_>) -> Result<Opened, LoadReason> {
         let unsigned = self.signer.unsign(token)?;
         let mut meta = Meta {
             issued_at: unsigned.timestamp,
@@ -171,8 +163,8 @@ impl Codec for FlaskCodec {
         };
         // The timestamp is judged before the payload is decoded, as itsdangerous does, with
         // the same allowances as every format.
-        check_clock(&meta, now, config)?;
-        let json = payload::decode(unsigned.payload, config.max_decoded_size)?;
+        check_clock(&meta, input)?;
+        let json = payload::decode(unsigned.payload, input.config.max_decoded_size)?;
         let entries = Entries::from_python(load_python(&json)?);
         meta.persistent = persistent_in(&entries).unwrap_or(false);
         Ok(Opened { entries, meta })
