@@ -183,8 +183,9 @@ pub struct InvalidEntry {
 /// A Python `int` of any size. Ints within 64 bits are plain JSON numbers, and a plain
 /// `i64` or `u64` reads and writes them; an int beyond is held in the session as
 /// `{" di": "<digits>"}` (a shape Flask's tagged JSON never produces, as for
-/// [`Float`]) and written as its bare digits, so Flask reads back the very same int.
-/// `BigInt` reads and writes both forms; it converts to and from `i128` and `u128`.
+/// [`Float`](crate::flask::Float)) and written as its bare digits, so Flask reads back the
+/// very same int. `BigInt` reads and writes both forms; it converts to and from `i128` and
+/// `u128`.
 ///
 /// # Example
 ///
