@@ -31,7 +31,7 @@ pub(crate) enum Dialect {
 }
 
 /// What becomes of every dict as soon as its entries are read, children first: Python's
-/// `object_hook`. The Flask codec hands in its untagging (a dict of one tag-like key
+/// `object_hook`. Callers hand in the untagging (`untag.rs`: a dict of one tag-like key
 /// becomes the object the tag stands for), which keeps this reader free of tags.
 pub(crate) type ObjectHook = fn(Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError>;
 
