@@ -72,6 +72,8 @@ mod state;
 
 mod chunk;
 mod codec;
+#[cfg(feature = "flask")]
+mod pyvalue;
 
 mod clock;
 mod config;
