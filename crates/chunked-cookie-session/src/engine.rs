@@ -433,11 +433,7 @@ impl SessionEngine {
     /// # assert!(SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate())).is_encrypted());
     /// ```
     pub fn is_encrypted(&self) -> bool {
-        #[cfg(feature = "private")]
-        if let Format::Private(_) = self.rules.format {
-            return true;
-        }
-        false
+        self.rules.policy().encrypted
     }
 }
 

@@ -87,6 +87,7 @@ impl<S: Sealer> Codec for Native<S> {
     fn policy(&self) -> Policy {
         Policy {
             layout: &LAYOUT,
+            encrypted: S::ENCRYPTED,
             lifetime: None,
             restarts_lifetime: false,
             clears_rejected: true,

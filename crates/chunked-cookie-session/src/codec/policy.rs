@@ -15,6 +15,8 @@ use crate::keys::KeyId;
 pub(crate) struct Policy {
     /// How the format lays its token out in cookies.
     pub(crate) layout: &'static Layout,
+    /// True when the client can read nothing of the session (the private format).
+    pub(crate) encrypted: bool,
     /// The session lifetime, for formats whose settings fix it (Flask's
     /// `PERMANENT_SESSION_LIFETIME`); `None` leaves the configuration's.
     pub(crate) lifetime: Option<Duration>,

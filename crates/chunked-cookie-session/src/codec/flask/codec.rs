@@ -107,6 +107,7 @@ impl Codec for FlaskCodec {
     fn policy(&self) -> Policy {
         Policy {
             layout: layout_of(self.layout),
+            encrypted: false,
             lifetime: Some(Duration::from_secs(self.max_age)),
             restarts_lifetime: true,
             clears_rejected: false,
