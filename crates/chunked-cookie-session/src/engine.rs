@@ -135,7 +135,9 @@ impl SessionEngine {
         SessionEngine::with_format(config, Format::flask(&settings))
     }
 
-    fn with_format(config: SessionConfig, format: Format) -> SessionEngine {
+    /// An engine of any format: the previous formats, which are only read, are built this
+    /// way by [`EngineOptions`](crate::EngineOptions).
+    pub(crate) fn with_format(config: SessionConfig, format: Format) -> SessionEngine {
         SessionEngine {
             rules: Arc::new(Rules::new(config, format)),
             previous: Vec::new(),

@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+#[cfg(any(feature = "starlette", feature = "django"))]
+use crate::codec::Format;
 #[cfg(feature = "flask")]
 use crate::config::BROWSER_NAME_VALUE_LIMIT;
 use crate::config::{
@@ -48,10 +50,20 @@ pub enum WireFormat {
     /// A Flask application's own session cookie (feature `flask`).
     #[cfg(feature = "flask")]
     Flask,
+    /// The cookie of Starlette's `SessionMiddleware` (feature `starlette`): read, to take
+    /// its sessions over, never written. Only a migration's previous format (see
+    /// [`EngineOptions::starlette_takeover`]).
+    #[cfg(feature = "starlette")]
+    Starlette,
+    /// The cookie of Django's `signed_cookies` session backend (feature `django`): read, to
+    /// take its sessions over, never written. Only a migration's previous format (see
+    /// [`EngineOptions::django_takeover`]).
+    #[cfg(feature = "django")]
+    Django,
 }
 
 impl WireFormat {
-    /// The names of the formats this build speaks.
+    /// The names of the formats this build writes (and parses from text).
     pub const NAMES: &'static [&'static str] = &[
         "signed",
         #[cfg(feature = "private")]
@@ -60,7 +72,7 @@ impl WireFormat {
         "flask",
     ];
 
-    /// The format's name: `signed`, `private` or `flask`.
+    /// The format's name: `signed`, `private`, `flask`, `starlette` or `django`.
     pub fn as_str(self) -> &'static str {
         match self {
             WireFormat::Signed => "signed",
@@ -68,6 +80,29 @@ impl WireFormat {
             WireFormat::Private => "private",
             #[cfg(feature = "flask")]
             WireFormat::Flask => "flask",
+            #[cfg(feature = "starlette")]
+            WireFormat::Starlette => "starlette",
+            #[cfg(feature = "django")]
+            WireFormat::Django => "django",
+        }
+    }
+
+    /// True for the formats that are only read, to take sessions over from another
+    /// framework: an engine writes in none of them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::WireFormat;
+    /// assert!(!WireFormat::Signed.is_previous_only());
+    /// ```
+    pub fn is_previous_only(self) -> bool {
+        match self {
+            #[cfg(feature = "starlette")]
+            WireFormat::Starlette => true,
+            #[cfg(feature = "django")]
+            WireFormat::Django => true,
+            _ => false,
         }
     }
 
@@ -388,7 +423,23 @@ impl EngineOptions {
     ///
     /// A [`ConfigError`] naming the setting at fault: a missing or unusable key or secret,
     /// attributes a browser would refuse, a size or duration out of range.
+    ///
+    /// A format that is only read ([`WireFormat::is_previous_only`]) is refused here as the
+    /// format to write, naming [`Setting::Format`]; it is built as a migration's previous
+    /// format.
     pub fn build(&self) -> Result<SessionEngine, ConfigError> {
+        if self.format.is_previous_only() {
+            return Err(ConfigError::UnknownValue {
+                setting: Setting::Format,
+                value: self.format.as_str().to_owned(),
+                expected: WireFormat::NAMES,
+            });
+        }
+        self.build_any()
+    }
+
+    /// [`build`](Self::build), for a migration's previous engine too.
+    fn build_any(&self) -> Result<SessionEngine, ConfigError> {
         let config = self.config()?;
         let engine = match self.format {
             WireFormat::Signed => SessionEngine::signed(config, self.key_ring()?),
@@ -396,9 +447,27 @@ impl EngineOptions {
             WireFormat::Private => SessionEngine::private(config, self.key_ring()?),
             #[cfg(feature = "flask")]
             WireFormat::Flask => SessionEngine::flask(config, self.flask_settings()?),
+            #[cfg(feature = "starlette")]
+            WireFormat::Starlette => SessionEngine::with_format(
+                config,
+                Format::starlette(
+                    self.previous_secret()?,
+                    self.salt.as_deref(),
+                    self.previous_lifetime(),
+                ),
+            ),
+            #[cfg(feature = "django")]
+            WireFormat::Django => {
+                let secrets = std::iter::once(self.previous_secret()?)
+                    .chain(self.fallback_secrets.iter().map(|secret| secret.as_slice()));
+                SessionEngine::with_format(
+                    config,
+                    Format::django(secrets, self.previous_lifetime()),
+                )
+            }
         };
         self.migrations.iter().try_fold(engine, |engine, previous| {
-            Ok(engine.migrating_from(previous.build()?))
+            Ok(engine.migrating_from(previous.build_any()?))
         })
     }
 
@@ -525,6 +594,97 @@ impl EngineOptions {
             migrations: Vec::new(),
             ..self.clone()
         })
+    }
+
+    /// Options that read the sessions Starlette's `SessionMiddleware` wrote before this
+    /// engine took over: its cookie `name`, signed with these options' `secret_key` (the
+    /// middleware's `secret_key`, as `str()` makes it, in UTF-8) and living their
+    /// `lifetime` (the middleware's `max_age`; 14 days when `None`, its default), under
+    /// these options' cookie attributes. `None` without a `secret_key`. Push the result
+    /// onto [`migrations`](Self::migrations); the engine never writes that format.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, WireFormat};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Signed);
+    /// options.key = Some(chunked_cookie_session::generate_secret().into());
+    /// assert!(options.starlette_takeover("session").is_none()); // no secret to verify with
+    /// options.secret_key = Some(b"the secret_key SessionMiddleware had".to_vec().into());
+    /// let previous = options.starlette_takeover("session").unwrap();
+    /// assert_eq!(previous.format, WireFormat::Starlette);
+    /// assert!(previous.build().is_err()); // a format to read, never to write
+    /// options.migrations.push(previous);
+    /// assert!(options.build().is_ok());
+    /// ```
+    #[cfg(feature = "starlette")]
+    pub fn starlette_takeover(&self, name: &str) -> Option<EngineOptions> {
+        self.previous(WireFormat::Starlette, name)
+    }
+
+    /// Options that read the sessions of Django's `signed_cookies` backend written before
+    /// this engine took over: its cookie `name`, signed with these options' `secret_key`
+    /// (Django's `SECRET_KEY`) or one of their `fallback_secrets` (`SECRET_KEY_FALLBACKS`),
+    /// living their `lifetime` (`SESSION_COOKIE_AGE`; 14 days when `None`, Django's
+    /// default), under these options' cookie attributes. `None` without a `secret_key`.
+    /// Push the result onto [`migrations`](Self::migrations); the engine never writes that
+    /// format.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, WireFormat};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Private);
+    /// options.key = Some(chunked_cookie_session::generate_secret().into());
+    /// options.name = "sessionid".to_owned();
+    /// options.secret_key = Some(b"django-insecure-...".to_vec().into());
+    /// let previous = options.django_takeover("sessionid").unwrap();
+    /// options.migrations.push(previous);
+    /// assert!(options.build().is_ok());
+    /// ```
+    #[cfg(feature = "django")]
+    pub fn django_takeover(&self, name: &str) -> Option<EngineOptions> {
+        self.previous(WireFormat::Django, name)
+    }
+
+    /// A previous-only format's options: the cookie `name` with these options' secrets,
+    /// lifetime and attributes, room for one full cookie whatever this engine's budget.
+    #[cfg(any(feature = "starlette", feature = "django"))]
+    fn previous(&self, format: WireFormat, name: &str) -> Option<EngineOptions> {
+        self.secret_key
+            .as_ref()
+            .filter(|secret| !secret.is_empty())?;
+        Some(EngineOptions {
+            format,
+            key: None,
+            old_keys: Vec::new(),
+            name: name.to_owned(),
+            max_size: self.max_size.max(BROWSER_NAME_VALUE_LIMIT),
+            max_chunks: None,
+            idle_timeout: None,
+            refresh_after: None,
+            migrations: Vec::new(),
+            ..self.clone()
+        })
+    }
+
+    /// The secret a previous format is verified with.
+    #[cfg(any(feature = "starlette", feature = "django"))]
+    fn previous_secret(&self) -> Result<&[u8], ConfigError> {
+        self.secret_key
+            .as_ref()
+            .filter(|secret| !secret.is_empty())
+            .map(|secret| secret.as_slice())
+            .ok_or(ConfigError::Missing(Setting::SecretKey))
+    }
+
+    /// The lifetime of a previous format's sessions: Starlette's and Django's default is
+    /// 14 days.
+    #[cfg(any(feature = "starlette", feature = "django"))]
+    fn previous_lifetime(&self) -> Duration {
+        self.lifetime.unwrap_or(Duration::from_secs(14 * 24 * 3600))
     }
 
     #[cfg(feature = "flask")]

@@ -22,11 +22,21 @@ use zeroize::Zeroizing;
 
 pyo3::import_exception!(chunked_cookie_session._errors, ConfigurationError);
 
+/// The library's options for a previous format, read under a cookie name, from the options
+/// of the engine that takes its sessions over (`None` when they lack what it needs).
+type Takeover = fn(&EngineOptions, &str) -> Option<EngineOptions>;
+
 /// The previous formats an engine can take sessions over from, by the names Python gives
 /// them (`Settings.migrate_from`, `Handle.migrated_from`).
-const TAKEOVERS: [(&str, FlaskLayout); 2] = [
-    ("flask", FlaskLayout::Stock),
-    ("flask-chunked", FlaskLayout::Chunked),
+const TAKEOVERS: [(&str, Takeover); 4] = [
+    ("flask", |options, name| {
+        options.flask_takeover(FlaskLayout::Stock, name)
+    }),
+    ("flask-chunked", |options, name| {
+        options.flask_takeover(FlaskLayout::Chunked, name)
+    }),
+    ("starlette", EngineOptions::starlette_takeover),
+    ("django", EngineOptions::django_takeover),
 ];
 
 /// A value parsed by the library's own rule for its setting; a refused value is kept as
@@ -140,7 +150,7 @@ pub(crate) struct Built {
 /// The previous formats `names` asks to take sessions over from. The names are the
 /// package's own, never a user's: an unknown one is a mistake of the code that made the
 /// settings.
-fn takeovers(names: &[String]) -> PyResult<Vec<(&'static str, FlaskLayout)>> {
+fn takeovers(names: &[String]) -> PyResult<Vec<(&'static str, Takeover)>> {
     names
         .iter()
         .map(|wanted| {
@@ -176,7 +186,7 @@ impl EngineSettings {
     /// The library's options, field for field, with the take-overs asked for.
     fn translate(
         self,
-        takeovers: &[(&'static str, FlaskLayout)],
+        takeovers: &[(&'static str, Takeover)],
     ) -> Result<(EngineOptions, Vec<&'static str>), ConfigError> {
         let mut options = EngineOptions::new(self.format.0?);
         options.key = self.key.map(|key| key.0);
@@ -204,8 +214,8 @@ impl EngineSettings {
         options.expires_date = self.expires_date;
         let old_name = self.migrate_name.unwrap_or_else(|| options.name.clone());
         let mut names = Vec::new();
-        for (name, layout) in takeovers {
-            if let Some(previous) = options.flask_takeover(*layout, &old_name) {
+        for (name, takeover) in takeovers {
+            if let Some(previous) = takeover(&options, &old_name) {
                 options.migrations.push(previous);
                 names.push(*name);
             }

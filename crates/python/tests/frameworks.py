@@ -373,8 +373,13 @@ class DjangoClient(Driver):
         del self.client.cookies[name]
 
     def with_legacy(self) -> DjangoClient:
-        """The project on Django's own sessions, the same client."""
-        return DjangoClient(self.settings, legacy=True, client=self.client)
+        """The project on Django's own sessions, with this client's cookies (a client of
+        its own: a test client keeps the middleware it first loaded)."""
+        from django.test import Client
+
+        legacy = Client(raise_request_exception=False)
+        legacy.cookies = self.client.cookies
+        return DjangoClient(self.settings, legacy=True, client=legacy)
 
 
 class Gunicorn:

@@ -178,7 +178,7 @@ def test_flasks_spelling_covers_the_settings_flask_has() -> None:
     with pytest.raises(ValueError, match="colour"):
         _native.Engine(plain, Spelling({"colour": "COLOUR"}, {}))
     with pytest.raises(ValueError, match="flask-chunked"):
-        _native.Engine(plain._replace(migrate_from=("django",)), SPELLING)
+        _native.Engine(plain._replace(migrate_from=("rails",)), SPELLING)
     assert _native.Engine(plain, Spelling({}, {})).open(None).load_reason == "no-session"
 
 

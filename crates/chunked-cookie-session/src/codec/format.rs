@@ -2,6 +2,11 @@
 //! it as a value, and the one road from a session to its cookie values (prepare, plan,
 //! seal, split).
 
+#[cfg(any(feature = "starlette", feature = "django"))]
+use std::time::Duration;
+
+#[cfg(feature = "django")]
+use super::django::DjangoCodec;
 #[cfg(feature = "flask")]
 use super::flask::{FlaskCodec, FlaskSettings};
 use super::policy::Policy;
@@ -9,6 +14,8 @@ use super::policy::Policy;
 use super::private::PrivateCodec;
 use super::shared::{OpenInput, Opened, SealInput};
 use super::signed::SignedCodec;
+#[cfg(feature = "starlette")]
+use super::starlette::StarletteCodec;
 use super::wire::{Codec, Sealable};
 use crate::chunk::{self, Layout, Limits};
 use crate::config::SessionConfig;
@@ -48,6 +55,20 @@ impl Format {
     #[cfg(feature = "flask")]
     pub(crate) fn flask(settings: &FlaskSettings) -> Format {
         Format::of(FlaskCodec::new(settings))
+    }
+
+    /// Starlette's `SessionMiddleware` cookie, signed with `secret` (and `salt`,
+    /// itsdangerous's default when `None`), living `max_age`: read only.
+    #[cfg(feature = "starlette")]
+    pub(crate) fn starlette(secret: &[u8], salt: Option<&[u8]>, max_age: Duration) -> Format {
+        Format::of(StarletteCodec::new(secret, salt, max_age))
+    }
+
+    /// Django's `signed_cookies` session cookie, signed with any of `secrets` (`SECRET_KEY`
+    /// first, then its fallbacks), living `max_age`: read only.
+    #[cfg(feature = "django")]
+    pub(crate) fn django<'a>(secrets: impl Iterator<Item = &'a [u8]>, max_age: Duration) -> Format {
+        Format::of(DjangoCodec::new(secrets, max_age))
     }
 
     fn of(codec: impl Codec) -> Format {

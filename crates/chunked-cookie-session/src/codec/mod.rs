@@ -11,9 +11,13 @@
 //! clock and nesting checks); `python_entries` (entries held as Python values, or nothing
 //! in a build without them) and `entries`; `policy` and `wire` (what a format is);
 //! `envelope` and `native` (the native formats, with the sealers of `signed` and
-//! `private`); `flask`; `peek` (what a token shows without a key); and `format` on top.
+//! `private`); `flask`; `previous`, `starlette` and `django` (other frameworks' cookies,
+//! read to take their sessions over, never written); `peek` (what a token shows without a
+//! key); and `format` on top.
 
 mod compress;
+#[cfg(feature = "django")]
+mod django;
 mod entries;
 mod envelope;
 #[cfg(feature = "flask")]
@@ -23,6 +27,8 @@ mod header;
 mod native;
 mod peek;
 mod policy;
+#[cfg(any(feature = "starlette", feature = "django"))]
+mod previous;
 #[cfg(feature = "private")]
 mod private;
 #[cfg(feature = "flask")]
@@ -32,6 +38,8 @@ mod python_entries;
 mod python_entries;
 mod shared;
 mod signed;
+#[cfg(feature = "starlette")]
+mod starlette;
 mod wire;
 
 pub(crate) use entries::Entries;

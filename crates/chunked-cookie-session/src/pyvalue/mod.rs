@@ -28,6 +28,8 @@ pub(crate) use dump::{dump_object, write_python};
 pub(crate) use marker::{Marker, int_value, marker, non_finite_marker};
 pub use model::{BigInt, BigIntError, EntryError, InvalidEntry, PyValue, UtcTime};
 pub(crate) use native::{dump_native, load_native};
+#[cfg(any(feature = "starlette", feature = "django"))]
+pub(crate) use read::plain_dict;
 pub(crate) use read::{Dialect, parse};
 pub(crate) use tagged::{python_value, tag, truthy};
 pub(crate) use tags::{

@@ -35,8 +35,9 @@ pub(crate) enum Dialect {
 /// becomes the object the tag stands for), which keeps this reader free of tags.
 pub(crate) type ObjectHook = fn(Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError>;
 
-/// The hook that keeps every dict a dict.
-#[cfg(test)]
+/// The hook that keeps every dict a dict: `json.loads` without an `object_hook`, as
+/// the JSON of sessions that are not Flask's is read.
+#[cfg(any(test, feature = "starlette", feature = "django"))]
 pub(crate) fn plain_dict(entries: Vec<(String, PyValue)>) -> Result<PyValue, SyntaxError> {
     Ok(PyValue::Dict(entries))
 }

@@ -13,4 +13,6 @@ mod values;
 pub(crate) use codec::{FlaskCodec, layout_of, timestamp_of};
 pub use json::{from_json, python_from_json, python_to_json, to_json, value_from_json};
 pub use settings::{DEFAULT_MAX_AGE, FlaskLayout, FlaskSettings, MAX_CHUNKS};
+#[cfg(feature = "starlette")]
+pub(crate) use signer::Signer;
 pub use values::{Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid};

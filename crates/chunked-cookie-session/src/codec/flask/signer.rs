@@ -1,6 +1,8 @@
 //! itsdangerous's `TimestampSigner` as Flask configures it: HMAC-SHA1, the "hmac" key
 //! derivation (`HMAC-SHA1(secret, salt)`), a big-endian Unix-seconds timestamp, and every
-//! key of `SECRET_KEY_FALLBACKS + [SECRET_KEY]` accepted, the last one signing.
+//! key of `SECRET_KEY_FALLBACKS + [SECRET_KEY]` accepted, the last one signing. Its default
+//! key derivation, "django-concat" (`SHA1(salt + "signer" + secret)`), which Starlette's
+//! `SessionMiddleware` signs with, is [`Signer::concat`].
 //!
 //! ```text
 //! token = PAYLOAD "." b64(ts, leading zero bytes stripped) "." b64(HMAC-SHA1(key, PAYLOAD "." TS))
@@ -57,6 +59,28 @@ impl Signer {
                 let mut derive = mac(secret);
                 derive.update(salt);
                 Zeroizing::new(derive.finalize().into_bytes().into())
+            })
+            .collect();
+        Signer { keys }
+    }
+
+    /// itsdangerous's default key derivation, "django-concat": `SHA1(salt + b"signer" +
+    /// secret)` for each of `secrets`, oldest first, the last one signing.
+    #[cfg(feature = "starlette")]
+    pub(crate) fn concat<'a>(
+        secrets: impl DoubleEndedIterator<Item = &'a [u8]>,
+        salt: &[u8],
+    ) -> Signer {
+        use sha1::Digest as _;
+
+        let keys = secrets
+            .rev()
+            .map(|secret| {
+                let mut derive = Sha1::new();
+                derive.update(salt);
+                derive.update(b"signer");
+                derive.update(secret);
+                Zeroizing::new(derive.finalize().into())
             })
             .collect();
         Signer { keys }

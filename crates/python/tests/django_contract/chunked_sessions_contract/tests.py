@@ -24,7 +24,6 @@ from chunked_cookie_session.django import ChunkedSessionMiddleware, SessionStore
 CHUNKED = override_settings(
     SESSION_ENGINE="chunked_cookie_session.django",
     CHUNKED_SESSION_KEY=keygen(),
-    CHUNKED_SESSION_MIGRATE=False,
 )
 
 #: SessionMiddlewareTests left out, and why.
