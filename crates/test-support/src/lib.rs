@@ -16,7 +16,8 @@
 //!   announces its port on, free loopback ports;
 //! - [`python`], [`oracle`] and [`flask_app`]: real Flask from PyPI, as a serializer oracle
 //!   (`flask/oracle.py`) and as a live app (`flask/apps.py`), for every crate whose tests
-//!   check the Flask format.
+//!   check the Flask format; real Starlette and Django as oracles of their session cookies
+//!   (`frameworks/oracle.py`), for the take-overs.
 //!
 //! Every helper fails the calling test by panicking, with a message that says what went
 //! wrong and, for a missing program, how to install it.

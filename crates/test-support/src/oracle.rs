@@ -1,14 +1,16 @@
 //! Real Flask as an oracle: `flask/oracle.py` answers serializer questions with Flask's
 //! own session serializer (itsdangerous and Flask's tagged JSON), one JSON request and one
-//! JSON answer per line. Its header lists the operations.
+//! JSON answer per line. Its header lists the operations. `frameworks/oracle.py` does the
+//! same with real Starlette and Django, for the take-overs of their session cookies.
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
 use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 
 use serde_json::Value;
 
 use crate::process::ChildGuard;
-use crate::python::{flask_script, python};
+use crate::python::{flask_script, frameworks_python, frameworks_script, python};
 
 /// One long-running `oracle.py` process, killed when dropped.
 #[derive(Debug)]
@@ -21,8 +23,18 @@ pub struct Oracle {
 impl Oracle {
     /// Starts the oracle with the Python of [`python()`].
     pub fn start() -> Oracle {
-        let mut child = Command::new(python())
-            .arg(flask_script("oracle.py"))
+        Oracle::spawn(python(), flask_script("oracle.py"))
+    }
+
+    /// Starts `frameworks/oracle.py`, real Starlette and Django as oracles for the
+    /// take-overs of their session cookies (its header lists the operations).
+    pub fn start_frameworks() -> Oracle {
+        Oracle::spawn(frameworks_python(), frameworks_script("oracle.py"))
+    }
+
+    fn spawn(python: PathBuf, script: PathBuf) -> Oracle {
+        let mut child = Command::new(python)
+            .arg(script)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()

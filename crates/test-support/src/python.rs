@@ -1,5 +1,5 @@
-//! The Python that runs real Flask for the tests, and the Flask scripts kept beside this
-//! crate.
+//! The Python that runs real Flask (and real Starlette and Django) for the tests, and the
+//! scripts kept beside this crate.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,10 +20,13 @@ pub fn workspace_root() -> PathBuf {
 
 /// A script of `flask/` beside this crate: `oracle.py` or `apps.py`.
 pub fn flask_script(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("flask")
-        .join(name);
-    assert!(path.is_file(), "no Flask script {}", path.display());
+    script("flask", name)
+}
+
+/// A script of the folder `dir` beside this crate.
+fn script(dir: &str, name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
+    assert!(path.is_file(), "no script {}", path.display());
     path
 }
 
@@ -32,19 +35,64 @@ pub fn flask_script(name: &str) -> PathBuf {
 /// how to install it; it never skips.
 pub fn python() -> PathBuf {
     static CHECKED: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(path) = CHECKED.get() {
-        return path.clone();
-    }
-    let path = std::env::var_os("FLASK_PYTHON")
-        .map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from);
-    let works = Command::new(&path)
-        .args(["-c", "import flask, itsdangerous, markupsafe"])
-        .output()
-        .is_ok_and(|out| out.status.success());
-    assert!(
-        works,
-        "this test runs real Flask, and {} cannot import it: {INSTALL}",
-        path.display()
-    );
-    CHECKED.get_or_init(|| path).clone()
+    let path = || {
+        std::env::var_os("FLASK_PYTHON")
+            .map_or_else(|| workspace_root().join(".venv/bin/python"), PathBuf::from)
+    };
+    checked(
+        &CHECKED,
+        path,
+        "flask, itsdangerous, markupsafe",
+        "Flask",
+        INSTALL,
+    )
+}
+
+/// The interpreter `path` gives, once it imports `modules`: a test that needs them and
+/// cannot have them fails, saying what to install.
+fn checked(
+    cell: &OnceLock<PathBuf>,
+    path: impl FnOnce() -> PathBuf,
+    modules: &str,
+    what: &str,
+    install: &str,
+) -> PathBuf {
+    cell.get_or_init(|| {
+        let path = path();
+        let works = Command::new(&path)
+            .args(["-c", &format!("import {modules}")])
+            .output()
+            .is_ok_and(|out| out.status.success());
+        assert!(
+            works,
+            "this test runs real {what}, and {} cannot import it: {install}",
+            path.display()
+        );
+        path
+    })
+    .clone()
+}
+
+/// How to get what the take-over tests need, for the message of a failed check.
+const INSTALL_FRAMEWORKS: &str = "run ./scripts/test-all.sh from the workspace root (it \
+     installs Starlette and Django into .venv), or `.venv/bin/pip install \
+     'starlette>=1.10,<1.11' 'django>=5.2,<5.3'` beside Flask, or point FLASK_PYTHON at a \
+     Python that has Flask, Starlette and Django installed";
+
+/// A script of `frameworks/` beside this crate: `oracle.py`.
+pub fn frameworks_script(name: &str) -> PathBuf {
+    script("frameworks", name)
+}
+
+/// [`python()`], checked to import Starlette and Django too. A test that needs them and
+/// cannot have them fails, saying how to install them; it never skips.
+pub fn frameworks_python() -> PathBuf {
+    static CHECKED: OnceLock<PathBuf> = OnceLock::new();
+    checked(
+        &CHECKED,
+        python,
+        "starlette.middleware.sessions, django.core.signing",
+        "Starlette and Django",
+        INSTALL_FRAMEWORKS,
+    )
 }
