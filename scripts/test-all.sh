@@ -18,14 +18,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Flask and itsdangerous are the oracle of the Flask format; pytest (below 9, which Flask
-# 3.1's own tests/conftest.py does not run on), greenlet and mypy test the Python package,
-# which maturin builds.
-if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy' >/dev/null 2>&1; then
-  echo "installing Flask, itsdangerous, pytest, greenlet, maturin and mypy from PyPI into .venv"
+# Flask and itsdangerous are the oracle of the Flask format, Starlette and Django of the
+# take-overs of theirs; pytest (below 9, which Flask 3.1's own tests/conftest.py does not
+# run on), greenlet and mypy test the Python package, which maturin builds, with the
+# frameworks, their servers and an HTTP client (the test extra of crates/python).
+if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy, starlette, fastapi, uvicorn, httpx, httpx2, django, gunicorn' >/dev/null 2>&1; then
+  echo "installing Flask, Starlette, FastAPI, Django, their servers, pytest, maturin and mypy from PyPI into .venv"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' \
-    'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2'
+    'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2' \
+    'starlette>=1.10,<1.11' 'fastapi>=0.165,<0.166' 'uvicorn>=0.55,<0.56' 'httpx>=0.28,<0.30' \
+    'httpx2>=2.17,<2.18' 'django>=5.2,<5.3' 'gunicorn>=27,<28'
 fi
 export FLASK_PYTHON="$PWD/.venv/bin/python"
 
@@ -41,7 +44,7 @@ step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # The library is full of feature gates: each feature alone, and none, must build clean.
-for features in "" axum actix private flask tower-sessions actix-flash; do
+for features in "" axum actix private flask starlette django tower-sessions actix-flash; do
   step "clippy, chunked-cookie-session with features [${features}]"
   cargo clippy -p chunked-cookie-session --no-default-features ${features:+--features "$features"} \
     --lib --tests -- -D warnings
@@ -68,3 +71,25 @@ step "python package: mypy --strict"
 
 step "python package: pytest"
 (cd crates/python && ../../.venv/bin/python -m pytest -q)
+
+# The wheel users install, where there is no Rust: built with the dev profile from what
+# `maturin develop` compiled just above (seconds; `maturin build --release` is what users
+# run, and compiles everything again with optimizations: minutes), with the sdist beside
+# it, installed into a fresh virtual environment on a PATH without cargo or rustc, and
+# tried there (crates/python/tests/wheel/smoke.py).
+step "python package: the wheel, installed without Rust"
+rm -rf target/wheels-test target/wheel-venv
+.venv/bin/maturin build --quiet --profile dev -m crates/python/Cargo.toml --out target/wheels-test
+.venv/bin/maturin sdist -m crates/python/Cargo.toml --out target/wheels-test >/dev/null
+wheel=$(echo target/wheels-test/chunked_cookie_session-*-abi3-*.whl)
+sdist=$(echo target/wheels-test/chunked_cookie_session-*.tar.gz)
+python3 -m venv target/wheel-venv
+clean_path="$PWD/target/wheel-venv/bin:/usr/local/bin:/usr/bin:/bin"
+if env PATH="$clean_path" sh -c 'command -v cargo || command -v rustc'; then
+  echo "cargo or rustc is still on the PATH the wheel is tried with"
+  exit 1
+fi
+env PATH="$clean_path" target/wheel-venv/bin/pip install --quiet --disable-pip-version-check \
+  "$wheel[flask,starlette,django]" 'httpx2>=2.17,<2.18'
+(cd target && env -i HOME="$HOME" PATH="$clean_path" wheel-venv/bin/python \
+  ../crates/python/tests/wheel/smoke.py "../$wheel" "../$sdist")
