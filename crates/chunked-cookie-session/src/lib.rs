@@ -44,6 +44,8 @@
 //! | `actix-flash` | [`actix_flash`]: a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session; implies `actix` |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
 //! | `flask` | Flask's session cookie format, stock and chunked |
+//! | `starlette` | taking over the sessions of Starlette's `SessionMiddleware` ([`EngineOptions::starlette_takeover`]; read only); implies `flask` |
+//! | `django` | taking over the sessions of Django's `signed_cookies` backend ([`EngineOptions::django_takeover`]; read only); implies `flask` |
 //!
 //! Without a feature: [`csrf`], per-session CSRF tokens for every adapter.
 //!

@@ -64,8 +64,9 @@ class Settings(NamedTuple):
     #: Persistent native cookies carry ``Expires`` beside ``Max-Age``.
     expires_date: bool = False
     #: The previous formats whose sessions are taken over when a request has none of this
-    #: engine's (``flask``, ``flask-chunked``), most likely first; what
-    #: ``Handle.migrated_from`` reports.
+    #: engine's (``flask``, ``flask-chunked``, ``starlette``, ``django``), most likely
+    #: first; what ``Handle.migrated_from`` reports. They are verified with ``secret_key``
+    #: (and ``fallback_secrets``).
     migrate_from: tuple[str, ...] = ()
     #: The cookie name those sessions used, when it is not ``name``.
     migrate_name: Optional[str] = None

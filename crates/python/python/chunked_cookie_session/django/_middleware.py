@@ -36,7 +36,7 @@ class ChunkedSessionMiddleware(SessionMiddleware):
     def __init__(self, get_response: Callable[..., Any]) -> None:
         super().__init__(get_response)
         self.SessionStore = SessionStore
-        _settings.ENGINES.engine(_settings.read())
+        _settings.current()
         if django_settings.SESSION_ENGINE != ENGINE:
             warnings.warn(
                 f"SESSION_ENGINE is {django_settings.SESSION_ENGINE!r}: set it to {ENGINE!r}, "

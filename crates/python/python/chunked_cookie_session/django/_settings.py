@@ -1,16 +1,19 @@
 """Django's ``settings`` read into the package's
-:class:`~chunked_cookie_session._settings.Settings` (at every request, so
-``override_settings`` in tests takes effect), and Django's names for them: the
+:class:`~chunked_cookie_session._settings.Settings`, and Django's names for them: the
 ``SESSION_COOKIE_*`` settings Django's own session middleware honours, and
-``CHUNKED_SESSION_*`` for the engine's own."""
+``CHUNKED_SESSION_*`` for the engine's own. They are read once, and again after any
+setting changes through Django's ``setting_changed`` signal (``override_settings`` in
+tests sends it)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from django.conf import settings as django_settings
+from django.core.signals import setting_changed
 
 from .. import _settings
+from .._native import Engine
 from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
 
 #: The engine's own settings and their defaults.
@@ -97,3 +100,27 @@ def read() -> Settings:
         migrate_from=TAKEOVER if setting("CHUNKED_SESSION_MIGRATE") and secret else (),
         migrate_name=setting("CHUNKED_SESSION_MIGRATE_NAME"),
     )
+
+
+#: The settings in force and their engine, until a setting changes.
+_current: Optional[tuple[Settings, Engine]] = None
+
+
+def current() -> tuple[Settings, Engine]:
+    """The settings in force and their engine. Raises
+    :class:`~chunked_cookie_session.ConfigurationError` for a setting refused (and reads
+    them again next time)."""
+    global _current
+    found = _current
+    if found is None:
+        settings = read()
+        found = _current = (settings, ENGINES.engine(settings))
+    return found
+
+
+def _forget(**_: Any) -> None:
+    global _current
+    _current = None
+
+
+setting_changed.connect(_forget, dispatch_uid="chunked_cookie_session.django")

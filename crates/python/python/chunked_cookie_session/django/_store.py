@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.utils.module_loading import import_string
 
 from .._failures import not_saved
 from .._request import SessionSize, finish, measure, open_session
@@ -30,15 +31,19 @@ class SessionStore(SessionBase):
     _session_cache: dict[str, Any]
 
     def __init__(self, session_key: Optional[str] = None, *, cookie_header: Optional[str] = None):
-        super().__init__(session_key)
+        # SessionBase.__init__, but for its serializer, which only encode() and decode()
+        # use: looked up when they do (see below), not at every request.
+        self._session_key = session_key
+        self.accessed = False
+        self.modified = False
         if cookie_header is None and self.session_key:
             # Made from a cookie value alone (the test client, a script): that cookie is
             # the session's first. (Django's rule for a key holds: one of fewer than 8
             # characters, such as the "None" the test client's `session` sets when there
             # was nothing to write, is no key.)
             cookie_header = f"{django_settings.SESSION_COOKIE_NAME}={self.session_key}"
-        settings = _settings.read()
-        opened = open_session(_settings.ENGINES.engine(settings), cookie_header)
+        settings, engine = _settings.current()
+        opened = open_session(engine, cookie_header)
         # The settings the session was opened with: its cookies' attributes.
         self._cookie_settings = settings
         self._handle: Handle = opened.handle
@@ -53,6 +58,11 @@ class SessionStore(SessionBase):
         self.migrated_from: Optional[str] = opened.migrated_from
         if self.migrated_from is not None:
             self.modified = True
+
+    @property
+    def serializer(self) -> Any:
+        """``SESSION_SERIALIZER``, as SessionBase has it (for ``encode``/``decode``)."""
+        return import_string(django_settings.SESSION_SERIALIZER)
 
     # Loading: the engine has read the cookies already; the entries become the session on
     # first use, whatever `session_key` is (a session taken over from a cookie of another
