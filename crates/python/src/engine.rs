@@ -94,6 +94,13 @@ impl Engine {
 }
 
 /// One request's session on the Rust side.
+///
+/// The library's `Session` is behind a lock. Two rules keep the lock and the GIL from
+/// waiting on each other: every call that takes the lock releases the GIL first
+/// (`Python::detach`), so a thread waiting for the lock never blocks one that holds it
+/// and needs the GIL back; and no Python code runs while the lock is held: entries are
+/// copied out of it before they become Python objects, and made from Python objects
+/// before they go in.
 #[pyclass(frozen, module = "chunked_cookie_session._native")]
 #[derive(Debug)]
 pub(crate) struct Handle {
@@ -102,27 +109,35 @@ pub(crate) struct Handle {
     engine: Py<Engine>,
 }
 
+impl Handle {
+    /// Runs `f` on the session with the GIL released: `f` may wait for the session's lock.
+    fn locked<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Session) -> R + Send) -> R {
+        let session = &self.session;
+        py.detach(move || f(session))
+    }
+}
+
 #[pymethods]
 impl Handle {
     /// Why the incoming session was accepted or refused: `no-session`, `valid`,
     /// `missing-chunk`, `stale-chunk`, `too-many-chunks`, `bad-signature`, `unknown-key`,
     /// `expired`, `idle-expired`, `malformed`, `too-large`.
     #[getter]
-    fn load_reason(&self) -> &'static str {
-        self.session.load_reason().as_str()
+    fn load_reason(&self, py: Python<'_>) -> &'static str {
+        self.locked(py, |session| session.load_reason().as_str())
     }
 
     /// A sentence about the reason.
     #[getter]
-    fn description(&self) -> &'static str {
-        self.session.load_reason().describe()
+    fn description(&self, py: Python<'_>) -> &'static str {
+        self.locked(py, |session| session.load_reason().describe())
     }
 
     /// The `logging` level the reason is logged at: WARNING for what points at tampering
     /// or a misbehaving client, INFO for what ordinary use produces, DEBUG otherwise.
     #[getter]
-    fn log_level(&self) -> u8 {
-        match self.session.load_reason().level() {
+    fn log_level(&self, py: Python<'_>) -> u8 {
+        match self.locked(py, |session| session.load_reason().level()) {
             tracing::Level::WARN => 30,
             tracing::Level::INFO => 20,
             _ => 10,
@@ -132,27 +147,29 @@ impl Handle {
     /// The previous format the session was read from (`flask`, `flask-chunked`), if it
     /// was.
     #[getter]
-    fn migrated_from(&self) -> Option<&'static str> {
-        let index = self.session.migrated_from()?;
+    fn migrated_from(&self, py: Python<'_>) -> Option<&'static str> {
+        let index = self.locked(py, Session::migrated_from)?;
         self.engine.get().migrations.get(index).copied()
     }
 
     /// Whether the loaded session's cookies are persistent.
     #[getter]
-    fn persistent(&self) -> bool {
-        self.session.is_persistent()
+    fn persistent(&self, py: Python<'_>) -> bool {
+        self.locked(py, Session::is_persistent)
     }
 
-    /// The entries, as a new dict of Python objects.
+    /// The entries, as a new dict of Python objects: copied out of the session, then
+    /// converted with the lock released.
     fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.session
-            .with_python_entries(|entries| convert::dict_from_entries(py, entries))
-            .map_err(value_error)?
+        let entries = self
+            .locked(py, Session::python_entries)
+            .map_err(value_error)?;
+        convert::dict_from_entries(py, &entries)
     }
 
     /// True when the response writes the session even though nothing changed.
-    fn rewrite_due(&self) -> bool {
-        self.session.rewrite_due()
+    fn rewrite_due(&self, py: Python<'_>) -> bool {
+        self.locked(py, Session::rewrite_due)
     }
 
     /// Replaces every entry with the items of `entries`; the session counts as modified.
@@ -160,30 +177,34 @@ impl Handle {
     /// entry).
     #[pyo3(signature = (entries, permanent = false))]
     fn replace(&self, entries: &Bound<'_, PyDict>, permanent: bool) -> PyResult<()> {
+        let py = entries.py();
+        // Python code runs here (a value's `__html__`): before the lock is taken.
         let entries = convert::entries_from_dict(entries)?;
-        self.session.set_python_entries(entries);
-        if !self.engine.get().flask {
-            self.session.set_persistent(permanent);
-        }
+        let flask = self.engine.get().flask;
+        self.locked(py, move |session| {
+            session.set_python_entries(entries);
+            if !flask {
+                session.set_persistent(permanent);
+            }
+        });
         Ok(())
     }
 
     /// Ends the session: every cookie the request carried is deleted, whatever happens to
     /// the session later in the request.
-    fn purge(&self) {
-        self.session.purge();
+    fn purge(&self, py: Python<'_>) {
+        self.locked(py, Session::purge);
     }
 
     /// The next write starts a new absolute lifetime under a new generation id: call it
     /// when privileges change (at login).
-    fn renew(&self) {
-        self.session.renew();
+    fn renew(&self, py: Python<'_>) {
+        self.locked(py, Session::renew);
     }
 
     /// How big the session is on the wire as it stands, or why it would not be written.
     fn check(&self, py: Python<'_>) -> PyResult<Sizes> {
-        let session = self.session.clone();
-        let checked = py.detach(move || session.check());
+        let checked = self.locked(py, Session::check);
         let engine = self.engine.get();
         let config = engine.inner.config();
         Sizes::new(
@@ -207,13 +228,15 @@ impl Handle {
         cache_control: bool,
         vary: Vec<String>,
     ) -> PyResult<Outcome> {
-        self.session.set_accessed(accessed);
         let info = ResponseInfo::new(status)
             .cache_control(cache_control)
             .vary(vary.iter().map(String::as_bytes));
         let engine = self.engine.get();
-        let (inner, session) = (engine.inner.clone(), self.session.clone());
-        let outcome = py.detach(move || inner.finish(&session, info));
+        let inner = &engine.inner;
+        let outcome = self.locked(py, move |session| {
+            session.set_accessed(accessed);
+            inner.finish(session, info)
+        });
         Outcome::new(py, &outcome, &engine.spelling)
     }
 }
