@@ -4,7 +4,7 @@
 use chunked_cookie_session::MAX_NESTING;
 use chunked_cookie_session::flask::{BigInt, PyValue, UtcTime};
 use pyo3::PyTypeInfo;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -29,21 +29,48 @@ fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 /// The entries of a session dict, in its order. Keys must be `str`.
 pub(crate) fn entries_from_dict(dict: &Bound<'_, PyDict>) -> PyResult<Vec<(String, PyValue)>> {
     let mut entries = Vec::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
+    walk_dict(dict, |key, value| {
         let key = key_text(&key)?;
         let value = from_python(&value, 1).map_err(|err| in_entry(dict.py(), &key, err))?;
         entries.push((key, value));
-    }
+        Ok(())
+    })?;
     Ok(entries)
 }
 
-/// Names the entry in a conversion error, keeping its type.
+/// Calls `f` with each item of `dict`, in its order. A value's conversion runs Python code
+/// (`__html__`, `__str__`) that may change the dict meanwhile: PyO3's iterator would
+/// panic, so the items are a snapshot, and a dict whose size changed raises what Python
+/// raises (and Flask's serializer, which walks it the same way): `RuntimeError`.
+fn walk_dict<'py>(
+    dict: &Bound<'py, PyDict>,
+    mut f: impl FnMut(Bound<'py, PyAny>, Bound<'py, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    let items = dict.items();
+    let size = items.len();
+    for item in items.iter() {
+        let (key, value) = item.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()?;
+        f(key, value)?;
+        if dict.len() != size {
+            return Err(PyRuntimeError::new_err(
+                "dictionary changed size during iteration",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Names the entry in a conversion error, keeping its type: `TypeError` and `ValueError`
+/// get the entry's name; any other error (a `RecursionError`, an exception a value's
+/// `__html__` raised) passes as it is.
 fn in_entry(py: Python<'_>, key: &str, err: PyErr) -> PyErr {
     let message = format!("session entry {key:?}: {}", err.value(py));
     if err.is_instance_of::<PyTypeError>(py) {
         PyTypeError::new_err(message)
-    } else {
+    } else if err.is_instance_of::<PyValueError>(py) {
         PyValueError::new_err(message)
+    } else {
+        err
     }
 }
 
@@ -86,9 +113,10 @@ fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut entries = Vec::with_capacity(dict.len());
-        for (key, value) in dict.iter() {
+        walk_dict(dict, |key, value| {
             entries.push((key_text(&key)?, from_python(&value, depth + 1)?));
-        }
+            Ok(())
+        })?;
         return Ok(PyValue::Dict(entries));
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {

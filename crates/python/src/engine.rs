@@ -3,9 +3,10 @@
 use chunked_cookie_session::{Key, ResponseInfo, Session, SessionEngine};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::convert;
+use crate::no_panic;
 use crate::outcome::{Outcome, Sizes};
 use crate::settings::{EngineSettings, Spelling};
 
@@ -55,12 +56,14 @@ impl Engine {
     /// `ConfigurationError`, naming the settings as `spelling` spells them.
     #[new]
     fn new(py: Python<'_>, settings: EngineSettings, spelling: Spelling) -> PyResult<Engine> {
-        let built = settings.build(py, &spelling)?;
-        Ok(Engine {
-            inner: built.engine,
-            flask: built.flask,
-            migrations: built.migrations,
-            spelling,
+        no_panic(|| {
+            let built = settings.build(py, &spelling)?;
+            Ok(Engine {
+                inner: built.engine,
+                flask: built.flask,
+                migrations: built.migrations,
+                spelling,
+            })
         })
     }
 
@@ -77,19 +80,26 @@ impl Engine {
 
     /// Reads the session of a request from its `Cookie` header (a WSGI `HTTP_COOKIE`).
     /// Never raises for what the client sent: a refused session is empty, with its reason.
+    /// A WSGI server decodes the header's bytes as latin-1, which gives no lone
+    /// surrogate; one put there by other code is read as U+FFFD, which no cookie of the
+    /// engine's holds, so the cookie it is in is refused (`malformed`) and the others
+    /// read as usual.
     #[pyo3(signature = (cookie_header = None))]
-    fn open(slf: &Bound<'_, Self>, cookie_header: Option<String>) -> Handle {
+    fn open(slf: &Bound<'_, Self>, cookie_header: Option<Bound<'_, PyString>>) -> PyResult<Handle> {
+        let header = cookie_header.map(|header| header.to_string_lossy().into_owned());
         let engine = slf.get().inner.clone();
         // Verifying, decrypting and inflating need no Python: other threads run meanwhile.
         let session = slf.py().detach(move || {
-            let session = engine.load_python(cookie_header.as_deref());
-            session.load_reason();
-            session
-        });
-        Handle {
+            no_panic(|| {
+                let session = engine.load_python(header.as_deref());
+                session.load_reason();
+                Ok(session)
+            })
+        })?;
+        Ok(Handle {
             session,
             engine: slf.clone().unbind(),
-        }
+        })
     }
 }
 
@@ -111,9 +121,9 @@ pub(crate) struct Handle {
 
 impl Handle {
     /// Runs `f` on the session with the GIL released: `f` may wait for the session's lock.
-    fn locked<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Session) -> R + Send) -> R {
+    fn locked<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Session) -> R + Send) -> PyResult<R> {
         let session = &self.session;
-        py.detach(move || f(session))
+        py.detach(move || no_panic(|| Ok(f(session))))
     }
 }
 
@@ -123,38 +133,40 @@ impl Handle {
     /// `missing-chunk`, `stale-chunk`, `too-many-chunks`, `bad-signature`, `unknown-key`,
     /// `expired`, `idle-expired`, `malformed`, `too-large`.
     #[getter]
-    fn load_reason(&self, py: Python<'_>) -> &'static str {
+    fn load_reason(&self, py: Python<'_>) -> PyResult<&'static str> {
         self.locked(py, |session| session.load_reason().as_str())
     }
 
     /// A sentence about the reason.
     #[getter]
-    fn description(&self, py: Python<'_>) -> &'static str {
+    fn description(&self, py: Python<'_>) -> PyResult<&'static str> {
         self.locked(py, |session| session.load_reason().describe())
     }
 
     /// The `logging` level the reason is logged at: WARNING for what points at tampering
     /// or a misbehaving client, INFO for what ordinary use produces, DEBUG otherwise.
     #[getter]
-    fn log_level(&self, py: Python<'_>) -> u8 {
-        match self.locked(py, |session| session.load_reason().level()) {
-            tracing::Level::WARN => 30,
-            tracing::Level::INFO => 20,
-            _ => 10,
-        }
+    fn log_level(&self, py: Python<'_>) -> PyResult<u8> {
+        Ok(
+            match self.locked(py, |session| session.load_reason().level())? {
+                tracing::Level::WARN => 30,
+                tracing::Level::INFO => 20,
+                _ => 10,
+            },
+        )
     }
 
     /// The previous format the session was read from (`flask`, `flask-chunked`), if it
     /// was.
     #[getter]
-    fn migrated_from(&self, py: Python<'_>) -> Option<&'static str> {
+    fn migrated_from(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
         let index = self.locked(py, Session::migrated_from)?;
-        self.engine.get().migrations.get(index).copied()
+        Ok(index.and_then(|index| self.engine.get().migrations.get(index).copied()))
     }
 
     /// Whether the loaded session's cookies are persistent.
     #[getter]
-    fn persistent(&self, py: Python<'_>) -> bool {
+    fn persistent(&self, py: Python<'_>) -> PyResult<bool> {
         self.locked(py, Session::is_persistent)
     }
 
@@ -162,13 +174,13 @@ impl Handle {
     /// converted with the lock released.
     fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let entries = self
-            .locked(py, Session::python_entries)
+            .locked(py, Session::python_entries)?
             .map_err(value_error)?;
-        convert::dict_from_entries(py, &entries)
+        no_panic(|| convert::dict_from_entries(py, &entries))
     }
 
     /// True when the response writes the session even though nothing changed.
-    fn rewrite_due(&self, py: Python<'_>) -> bool {
+    fn rewrite_due(&self, py: Python<'_>) -> PyResult<bool> {
         self.locked(py, Session::rewrite_due)
     }
 
@@ -179,32 +191,31 @@ impl Handle {
     fn replace(&self, entries: &Bound<'_, PyDict>, permanent: bool) -> PyResult<()> {
         let py = entries.py();
         // Python code runs here (a value's `__html__`): before the lock is taken.
-        let entries = convert::entries_from_dict(entries)?;
+        let entries = no_panic(|| convert::entries_from_dict(entries))?;
         let flask = self.engine.get().flask;
         self.locked(py, move |session| {
             session.set_python_entries(entries);
             if !flask {
                 session.set_persistent(permanent);
             }
-        });
-        Ok(())
+        })
     }
 
     /// Ends the session: every cookie the request carried is deleted, whatever happens to
     /// the session later in the request.
-    fn purge(&self, py: Python<'_>) {
-        self.locked(py, Session::purge);
+    fn purge(&self, py: Python<'_>) -> PyResult<()> {
+        self.locked(py, Session::purge)
     }
 
     /// The next write starts a new absolute lifetime under a new generation id: call it
     /// when privileges change (at login).
-    fn renew(&self, py: Python<'_>) {
-        self.locked(py, Session::renew);
+    fn renew(&self, py: Python<'_>) -> PyResult<()> {
+        self.locked(py, Session::renew)
     }
 
     /// How big the session is on the wire as it stands, or why it would not be written.
     fn check(&self, py: Python<'_>) -> PyResult<Sizes> {
-        let checked = self.locked(py, Session::check);
+        let checked = self.locked(py, Session::check)?;
         let engine = self.engine.get();
         let config = engine.inner.config();
         Sizes::new(
@@ -236,7 +247,7 @@ impl Handle {
         let outcome = self.locked(py, move |session| {
             session.set_accessed(accessed);
             inner.finish(session, info)
-        });
+        })?;
         Outcome::new(py, &outcome, &engine.spelling)
     }
 }

@@ -10,7 +10,13 @@ Rust engine of chunked-cookie-session::
 ``load_reason``, ``migrated_from``, ``check()``, ``purge()`` and ``renew()``.
 """
 
-from ._errors import ChunkedSessionError, ConfigurationError, SessionNotSaved, SessionTooLarge
+from ._errors import (
+    ChunkedSessionError,
+    ConfigurationError,
+    EngineError,
+    SessionNotSaved,
+    SessionTooLarge,
+)
 from ._extension import EXTENSION_KEY, ChunkedSession
 from ._interface import ChunkedSessionInterface
 from ._session import ChunkedCookieSession, SessionSize
@@ -22,6 +28,7 @@ __all__ = [
     "ChunkedSessionError",
     "ChunkedSessionInterface",
     "ConfigurationError",
+    "EngineError",
     "SessionNotSaved",
     "SessionSize",
     "SessionTooLarge",

@@ -6,12 +6,13 @@ from typing import Optional
 
 from werkzeug.exceptions import InternalServerError
 
-from .._errors import ChunkedSessionError, ConfigurationError
+from .._errors import ChunkedSessionError, ConfigurationError, EngineError
 from .._native import SaveFailure
 
 __all__ = [
     "ChunkedSessionError",
     "ConfigurationError",
+    "EngineError",
     "SessionNotSaved",
     "SessionTooLarge",
     "not_saved",
