@@ -64,8 +64,12 @@ def _finish_session(response: Response) -> Response:
         return response
     outcome = interface.finish(app, session, response)
     if outcome.replace_response and outcome.failure is not None:
-        # The app's handler for the exception (or for 500), else werkzeug's 500 page;
-        # save_session then writes nothing for that 5xx.
+        # The app's handler for the exception (or for 500), else werkzeug's 500 page.
         replaced: Response = app.make_response(app.handle_user_exception(not_saved(outcome.failure)))
+        # The failure is decided (and logged) for the response that replaces the
+        # handler's too: save_session applies it (no cookie) instead of trying the write
+        # again, unless the error handler changed the session.
+        if session._finished is not None:
+            session._finished = (replaced, outcome)
         return replaced
     return response
