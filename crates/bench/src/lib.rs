@@ -19,5 +19,6 @@ pub mod project;
 pub mod python;
 pub mod report;
 pub mod request;
+pub mod revocation;
 pub mod shapes;
 pub mod zlib;

@@ -8,6 +8,7 @@
 //! cargo run --release -p bench                     # everything, under a minute once built
 //! cargo run --release -p bench -- --quick          # fewer, shorter rounds
 //! cargo run --release -p bench -- --only codec     # codec | request | primitives | shapes
+//! cargo run --release -p bench --features heap -- --only revocation   # its own redis-server
 //! ```
 //!
 //! Python Flask's own rows need Flask in `$FLASK_PYTHON` or the workspace's `.venv` (made by
@@ -20,7 +21,7 @@ use std::time::Duration;
 use bench::measure::{self, Contender, Plan};
 use bench::report::Results;
 use bench::request::{self, Scenario};
-use bench::{codec, data, machine, primitives, python, shapes};
+use bench::{codec, data, machine, primitives, python, revocation, shapes};
 
 /// The command line.
 #[derive(Debug)]
@@ -30,6 +31,8 @@ struct Options {
 }
 
 const PARTS: [&str; 4] = ["codec", "request", "primitives", "shapes"];
+/// Parts run only when named: `revocation` starts a redis-server and fills it.
+const ON_REQUEST: [&str; 1] = ["revocation"];
 
 fn options() -> Result<Options, String> {
     let mut plan = Plan {
@@ -55,13 +58,20 @@ fn options() -> Result<Options, String> {
             }
             "--only" => {
                 parts = value()?.split(',').map(str::to_owned).collect();
-                if let Some(bad) = parts.iter().find(|part| !PARTS.contains(&part.as_str())) {
-                    return Err(format!("unknown part {bad}: one of {}", PARTS.join(", ")));
+                let known = |part: &String| {
+                    PARTS.contains(&part.as_str()) || ON_REQUEST.contains(&part.as_str())
+                };
+                if let Some(bad) = parts.iter().find(|part| !known(part)) {
+                    return Err(format!(
+                        "unknown part {bad}: one of {}, {}",
+                        PARTS.join(", "),
+                        ON_REQUEST.join(", ")
+                    ));
                 }
             }
             "--help" | "-h" => {
                 return Err(
-                    "usage: bench [--quick] [--rounds N] [--batch-ms N] [--only codec,request,primitives,shapes]"
+                    "usage: bench [--quick] [--rounds N] [--batch-ms N] [--only codec,request,primitives,shapes,revocation]"
                         .to_owned(),
                 );
             }
@@ -81,6 +91,12 @@ fn main() {
     };
     let part = |name: &str| options.parts.iter().any(|part| part == name);
     println!("{}", machine::describe());
+    if part("revocation") {
+        println!("{}", revocation::report(options.plan));
+        if options.parts.len() == 1 {
+            return;
+        }
+    }
 
     let mut contenders: Vec<Contender> = Vec::new();
     let mut sizes = codec::Sizes::default();

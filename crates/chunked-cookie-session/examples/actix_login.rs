@@ -1,10 +1,14 @@
 //! Log-in on actix-web with a chunked session, flash messages from
-//! actix-web-flash-messages 0.5, and CSRF tokens (feature `actix-flash`).
+//! actix-web-flash-messages 0.5, and CSRF tokens (features `actix-flash` and `private`).
 //!
 //! ```sh
-//! cargo run -p chunked-cookie-session --example actix_login --features actix-flash
+//! cargo run -p chunked-cookie-session --example actix_login --features actix-flash,private
 //! # then open http://127.0.0.1:8080 and log in as ada / lovelace
 //! ```
+//!
+//! The session is encrypted
+//! ([`SessionEngine::private`](chunked_cookie_session::SessionEngine::private)): who is
+//! logged in and the user's data are the server's to read, not the client's.
 //!
 //! actix-identity and actix-session cannot carry a session past one 4 KB cookie (see
 //! docs/ECOSYSTEM.md), so this is the pattern they would give you, on this crate's
@@ -18,7 +22,8 @@
 //! - logout: [`Session::purge`], every cookie deleted; the flash message sent after it
 //!   starts a fresh session in the same response.
 //!
-//! The tests in `tests/ecosystem.rs` drive this very application over 127.0.0.1.
+//! The tests in `tests/ecosystem` drive this very application over 127.0.0.1, with the
+//! same login scenario as `axum_login.rs`; `shared/` holds what the two examples share.
 
 use std::future::{Ready, ready};
 
@@ -32,9 +37,13 @@ use actix_web::{
 use actix_web_flash_messages::{FlashMessage, FlashMessagesFramework, IncomingFlashMessages};
 use chunked_cookie_session::actix::SessionMiddleware;
 use chunked_cookie_session::actix_flash::SessionMessageStore;
-use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine, csrf};
+use chunked_cookie_session::{Session, SessionEngine, csrf};
 use serde::Deserialize;
 use serde_json::json;
+
+#[path = "shared/mod.rs"]
+mod shared;
+pub use shared::engine;
 
 /// The session entry that says who is logged in.
 const USER_ID: &str = "user_id";
@@ -136,7 +145,7 @@ struct CsrfForm {
 fn forged() -> HttpResponse {
     HttpResponse::Forbidden()
         .content_type("text/plain; charset=utf-8")
-        .body("forged form: CSRF token refused\n")
+        .body(shared::FORGED)
 }
 
 fn see_other(to: &str) -> HttpResponse {
@@ -154,29 +163,14 @@ fn page(html: String) -> HttpResponse {
 fn render(messages: &IncomingFlashMessages) -> String {
     messages
         .iter()
-        .map(|m| format!("<p class=\"{:?}\">{}</p>\n", m.level(), escape(m.content())))
+        .map(|m| shared::flash(&format!("{:?}", m.level()), m.content()))
         .collect()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn login_page(session: Session, messages: IncomingFlashMessages) -> HttpResponse {
-    let token = csrf::token(&session);
-    page(format!(
-        r#"<!doctype html><title>Log in</title>
-{flashes}<form method="post" action="/login">
-<input type="hidden" name="{field}" value="{token}">
-<label>Name <input name="name" value="ada"></label>
-<label>Password <input name="password" type="password"></label>
-<button>Log in</button></form>
-<p>Try ada / lovelace.</p>"#,
-        flashes = render(&messages),
-        field = csrf::FORM_FIELD,
+    page(shared::login_page(
+        &render(&messages),
+        &csrf::token(&session),
     ))
 }
 
@@ -192,9 +186,7 @@ async fn login(session: Session, form: web::Form<LoginForm>) -> actix_web::Resul
     // anonymous page's CSRF token gone.
     session.renew();
     session.insert(USER_ID, user.id)?;
-    // The user's data: 4.5 KB of random ids, which take two cookies.
-    let recent: Vec<String> = (0..100).map(|_| csrf::generate()).collect();
-    session.insert("recent", recent)?;
+    session.insert("recent", shared::recent_documents())?;
     FlashMessage::success(format!("Welcome, {}!", user.name)).send();
     Ok(see_other("/protected"))
 }
@@ -205,18 +197,26 @@ async fn protected(
     messages: IncomingFlashMessages,
 ) -> actix_web::Result<HttpResponse> {
     let recent: Vec<String> = session.get("recent")?.unwrap_or_default();
-    Ok(page(format!(
-        r#"<!doctype html><title>Protected</title>
-{flashes}<h1>Hello, {name}</h1>
-<p>{count} recent documents kept in your session.</p>
-<form method="post" action="/logout">
-<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
-        flashes = render(&messages),
-        name = escape(user.name),
-        count = recent.len(),
-        field = csrf::FORM_FIELD,
-        token = csrf::token(&session),
+    Ok(page(shared::protected_page(
+        &render(&messages),
+        user.name,
+        recent.len(),
+        &csrf::token(&session),
     )))
+}
+
+/// What the server knows about the request's session, as JSON: the user (or `null`) and
+/// why the session was accepted or refused.
+async fn whoami(session: Session) -> HttpResponse {
+    let user = session
+        .get::<u64>(USER_ID)
+        .ok()
+        .flatten()
+        .and_then(find_user);
+    HttpResponse::Ok().json(json!({
+        "user": user.map(|user| user.name),
+        "load": session.load_reason().as_str(),
+    }))
 }
 
 async fn me(CurrentUser(user): CurrentUser, session: Session) -> HttpResponse {
@@ -256,30 +256,8 @@ pub fn app(
         .route("/login", web::post().to(login))
         .route("/protected", web::get().to(protected))
         .route("/api/me", web::get().to(me))
+        .route("/whoami", web::get().to(whoami))
         .route("/logout", web::post().to(logout))
-}
-
-/// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
-/// fresh one, which logs everyone out at every restart.
-///
-/// # Panics
-///
-/// When `SESSION_KEY` is not a key.
-pub fn engine() -> SessionEngine {
-    let key = match std::env::var("SESSION_KEY") {
-        Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),
-        Err(_) => {
-            eprintln!("SESSION_KEY is not set: using a fresh key, sessions end at restart");
-            Key::generate()
-        }
-    };
-    // Plain HTTP on loopback: without `secure(false)` a client would never send the
-    // cookies back over http. Behind HTTPS, keep the default (`Secure`).
-    let config = SessionConfig::builder()
-        .secure(false)
-        .build()
-        .expect("a valid configuration");
-    SessionEngine::signed(config, KeyRing::new(key))
 }
 
 fn main() -> std::io::Result<()> {

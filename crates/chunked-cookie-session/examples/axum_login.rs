@@ -6,18 +6,23 @@
 //! # then open http://127.0.0.1:3000 and log in as ada / lovelace
 //! ```
 //!
-//! The whole session (axum-login's user id, axum-messages' queue, the CSRF token and 4.5 KB
-//! of the user's recent documents) travels in the `session`, `session_1`, … cookies:
-//! no Redis, no database. The assembly is axum-login's documented one, with
-//! [`TowerSessions`] in place of a `SessionManagerLayer` over a store:
+//! The whole session (axum-login's user id and `session_auth_hash`, axum-messages' queue,
+//! the CSRF token and 4.5 KB of the user's recent documents) travels in the `session`,
+//! `session_1`, … cookies: no Redis, no database. It travels encrypted
+//! ([`SessionEngine::private`](chunked_cookie_session::SessionEngine::private)): what
+//! axum-login keeps in the session is nobody's business but the server's, and
+//! `TowerSessions::new` refuses an engine whose sessions a client could read. The assembly is
+//! axum-login's documented one, with [`TowerSessions`] in place of a `SessionManagerLayer`
+//! over a store:
 //!
 //! ```text
-//! let sessions = TowerSessions::new(engine);
+//! let sessions = TowerSessions::new(engine)?; // a private (encrypted) engine
 //! let auth = AuthManagerLayerBuilder::new(backend, sessions.session_manager_layer()).build();
 //! router.layer(MessagesManagerLayer).layer(auth).layer(sessions.layer())
 //! ```
 //!
-//! The tests in `tests/ecosystem.rs` drive this very router over 127.0.0.1.
+//! The tests in `tests/ecosystem` drive this very router over 127.0.0.1, with the same
+//! login scenario as `actix_login.rs`; `shared/` holds what the two examples share.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,17 +34,26 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
 use axum_messages::{Messages, MessagesManagerLayer};
-use chunked_cookie_session::tower_sessions::TowerSessions;
-use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine, csrf};
+use chunked_cookie_session::tower_sessions::{TowerSessions, UnencryptedEngine};
+use chunked_cookie_session::{LoadReason, SessionEngine, csrf, generate_secret};
 use serde::Deserialize;
 use serde_json::json;
+
+#[path = "shared/mod.rs"]
+mod shared;
+pub use shared::engine;
 
 /// A user of the toy backend.
 #[derive(Clone)]
 pub struct User {
     id: i64,
     name: String,
+    /// A real application keeps a password hash (argon2, say), never the password.
     password: String,
+    /// What axum-login keeps in the session to tell that the user's credentials did not
+    /// change since the login: random, stored with the user, and replaced when the password
+    /// changes, which logs the user out everywhere. It says nothing about the password.
+    session_stamp: String,
 }
 
 impl std::fmt::Debug for User {
@@ -60,9 +74,7 @@ impl AuthUser for User {
     }
 
     fn session_auth_hash(&self) -> &[u8] {
-        // Changes when the password does, which logs the user out everywhere. A real
-        // application keeps a password hash (argon2, say) and hands that out here.
-        self.password.as_bytes()
+        self.session_stamp.as_bytes()
     }
 }
 
@@ -94,6 +106,7 @@ impl Default for Backend {
             id: 1,
             name: "ada".to_owned(),
             password: "lovelace".to_owned(),
+            session_stamp: generate_secret(),
         };
         Backend {
             users: Arc::new(HashMap::from([(ada.id, ada)])),
@@ -136,11 +149,15 @@ struct CsrfForm {
 }
 
 /// The application: every route, with axum-login, axum-messages and the chunked session.
-pub fn app(engine: SessionEngine) -> Router {
-    let sessions = TowerSessions::new(engine);
+///
+/// # Errors
+///
+/// [`UnencryptedEngine`] when `engine` does not encrypt: see [`TowerSessions::new`].
+pub fn app(engine: SessionEngine) -> Result<Router, UnencryptedEngine> {
+    let sessions = TowerSessions::new(engine)?;
     let auth =
         AuthManagerLayerBuilder::new(Backend::default(), sessions.session_manager_layer()).build();
-    Router::new()
+    Ok(Router::new()
         .route("/protected", get(protected))
         .route("/logout", post(logout))
         .route_layer(axum_login::login_required!(Backend, login_url = "/login"))
@@ -149,27 +166,17 @@ pub fn app(engine: SessionEngine) -> Router {
         .route("/whoami", get(whoami))
         .layer(MessagesManagerLayer)
         .layer(auth)
-        .layer(sessions.layer())
+        .layer(sessions.layer()))
 }
 
 async fn login_page(auth: Auth, messages: Messages) -> Result<Html<String>, Response> {
     let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
-    Ok(Html(format!(
-        r#"<!doctype html><title>Log in</title>
-{flashes}<form method="post" action="/login">
-<input type="hidden" name="{field}" value="{token}">
-<label>Name <input name="name" value="ada"></label>
-<label>Password <input name="password" type="password"></label>
-<button>Log in</button></form>
-<p>Try ada / lovelace.</p>"#,
-        flashes = render(messages),
-        field = csrf::FORM_FIELD,
-    )))
+    Ok(Html(shared::login_page(&render(messages), &token)))
 }
 
 async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) -> Response {
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
-        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+        return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
     let credentials = Credentials {
         name: form.name,
@@ -188,9 +195,11 @@ async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) 
     if let Err(err) = auth.login(&user).await {
         return internal(err);
     }
-    // The user's data: 4.5 KB of random ids, which take two cookies.
-    let recent: Vec<String> = (0..100).map(|_| csrf::generate()).collect();
-    if let Err(err) = auth.session.insert("recent", recent).await {
+    if let Err(err) = auth
+        .session
+        .insert("recent", shared::recent_documents())
+        .await
+    {
         return internal(err);
     }
     messages.success(format!("Welcome, {}!", user.name));
@@ -206,22 +215,17 @@ async fn protected(auth: Auth, messages: Messages) -> Result<Html<String>, Respo
         .map_err(internal)?
         .unwrap_or_default();
     let token = csrf::tower_token(&auth.session).await.map_err(internal)?;
-    Ok(Html(format!(
-        r#"<!doctype html><title>Protected</title>
-{flashes}<h1>Hello, {name}</h1>
-<p>{count} recent documents kept in your session.</p>
-<form method="post" action="/logout">
-<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
-        flashes = render(messages),
-        name = escape(&name),
-        count = recent.len(),
-        field = csrf::FORM_FIELD,
+    Ok(Html(shared::protected_page(
+        &render(messages),
+        &name,
+        recent.len(),
+        &token,
     )))
 }
 
 async fn logout(mut auth: Auth, messages: Messages, Form(form): Form<CsrfForm>) -> Response {
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
-        return (StatusCode::FORBIDDEN, "forged form: CSRF token refused\n").into_response();
+        return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
     // `logout` flushes the session: every cookie is deleted, and the flash message below
     // starts a fresh session in the same response.
@@ -238,27 +242,14 @@ async fn whoami(auth: Auth, Extension(reason): Extension<LoadReason>) -> Json<se
     Json(json!({
         "user": auth.user.as_ref().map(|user| user.name.clone()),
         "load": reason.as_str(),
-        "tower_id": auth.session.id().map(|id| id.to_string()),
+        "id": auth.session.id().map(|id| id.to_string()),
     }))
 }
 
 fn render(messages: Messages) -> String {
     messages
-        .map(|message| {
-            format!(
-                "<p class=\"{}\">{}</p>\n",
-                message.level,
-                escape(&message.message)
-            )
-        })
+        .map(|message| shared::flash(&message.level.to_string(), &message.message))
         .collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn internal(err: impl std::fmt::Display) -> Response {
@@ -266,32 +257,11 @@ fn internal(err: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
 }
 
-/// The engine of the example: the key from `SESSION_KEY` (see `cookie-session keygen`), or a
-/// fresh one, which logs everyone out at every restart.
-///
-/// # Panics
-///
-/// When `SESSION_KEY` is not a key.
-pub fn engine() -> SessionEngine {
-    let key = match std::env::var("SESSION_KEY") {
-        Ok(key) => Key::from_base64(&key).expect("SESSION_KEY: a base64url key"),
-        Err(_) => {
-            eprintln!("SESSION_KEY is not set: using a fresh key, sessions end at restart");
-            Key::generate()
-        }
-    };
-    // Plain HTTP on loopback: without `secure(false)` a client would never send the
-    // cookies back over http. Behind HTTPS, keep the default (`Secure`).
-    let config = SessionConfig::builder()
-        .secure(false)
-        .build()
-        .expect("a valid configuration");
-    SessionEngine::signed(config, KeyRing::new(key))
-}
-
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let app = app(engine())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     println!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(engine())).await
+    axum::serve(listener, app).await?;
+    Ok(())
 }

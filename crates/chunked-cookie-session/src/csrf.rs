@@ -2,7 +2,11 @@
 //!
 //! A page that shows a form puts [`token`] in a hidden field named [`FORM_FIELD`] (or a
 //! script sends it in the [`HEADER`] header); the handler that receives the form calls
-//! [`verify`] before it acts, and refuses the request (403) when it answers `false`.
+//! [`verify`] before it acts, and refuses the request (403) when it answers `false`. Or a
+//! guard does it for every route: `chunked_cookie_session::axum::CsrfLayer` (feature
+//! `axum`) and `chunked_cookie_session::actix::CsrfMiddleware` (feature `actix`) let the
+//! safe methods through ([`is_safe_method`]), take the token from the header or the form
+//! field, and answer 403 themselves ([`require`] is their rule).
 //!
 //! - The token is 32 bytes from the operating system's random number generator, in
 //!   base64url without padding (43 characters), stored in the session under
@@ -16,7 +20,7 @@
 //! The same functions serve the axum and actix-web adapters (both hand handlers the same
 //! [`Session`]) and the tower-sessions layer (feature `tower-sessions`, which puts the same
 //! [`Session`] in the request's extensions beside `tower_sessions::Session`; its
-//! [`tower_token`] and [`tower_verify`] work on the latter, for handlers that only hold it,
+//! `tower_token` and `tower_verify` work on the latter, for handlers that only hold it,
 //! as axum-login's `AuthSession::session`).
 //!
 //! Why the session and not a cookie of its own: the session is already signed (or
@@ -89,6 +93,72 @@ pub const HEADER: &str = "x-csrf-token";
 
 /// Bytes of randomness in a token.
 const TOKEN_BYTES: usize = 32;
+
+/// True for the methods a guard lets through without a token: `GET`, `HEAD`, `OPTIONS`
+/// and `TRACE`, the methods HTTP defines as safe (RFC 9110, 9.2.1). A handler that changes
+/// anything on one of them is not protected; methods are case-sensitive, so `get` is not
+/// safe.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::csrf::is_safe_method;
+/// assert!(is_safe_method("GET") && is_safe_method("HEAD"));
+/// assert!(!is_safe_method("POST") && !is_safe_method("DELETE") && !is_safe_method("get"));
+/// ```
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS" | "TRACE")
+}
+
+/// Why a CSRF guard refused a request (the axum layer and the actix-web middleware answer
+/// `403` with this text, and log it).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::csrf::Rejection;
+/// assert!(Rejection::Missing.to_string().contains("x-csrf-token"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The request carried no token, in the [`HEADER`] header or the [`FORM_FIELD`] field
+    /// of a form.
+    #[error("no CSRF token: send it in the x-csrf-token header or the csrf_token form field")]
+    Missing,
+    /// The request carried a token that is not the session's (forged, stale since a login,
+    /// or the session has none).
+    #[error("the CSRF token is not this session's")]
+    Wrong,
+}
+
+/// What a guard decides for a request of an unsafe method: the token `submitted` (from
+/// the header, else the form field; `None` when the request carried neither) must be the
+/// session's, compared as [`verify`] does.
+///
+/// # Errors
+///
+/// The [`Rejection`] that says why not.
+///
+/// # Example
+///
+/// ```
+/// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+/// use chunked_cookie_session::csrf::{self, Rejection};
+/// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// let token = csrf::token(&session);
+/// assert_eq!(csrf::require(&session, Some(&token)), Ok(()));
+/// assert_eq!(csrf::require(&session, None), Err(Rejection::Missing));
+/// assert_eq!(csrf::require(&session, Some(&csrf::generate())), Err(Rejection::Wrong));
+/// ```
+pub fn require(session: &Session, submitted: Option<&str>) -> Result<(), Rejection> {
+    match submitted {
+        None => Err(Rejection::Missing),
+        Some(submitted) if verify(session, submitted) => Ok(()),
+        Some(_) => Err(Rejection::Wrong),
+    }
+}
 
 /// The session's CSRF token, made (and stored in the session) on first use.
 ///
@@ -215,8 +285,8 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 ///     format!(r#"<input type="hidden" name="{}" value="{token}">"#, csrf::FORM_FIELD)
 /// }
 ///
-/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let sessions = TowerSessions::new(engine);
+/// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine)?;
 /// let app: Router = Router::new()
 ///     .route("/", get(form))
 ///     .layer(sessions.session_manager_layer())
@@ -227,6 +297,7 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 /// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 /// assert!(body.starts_with(br#"<input type="hidden" name="csrf_token""#));
 /// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_token(
@@ -263,8 +334,8 @@ pub async fn tower_token(
 ///     format!("{forged_first} {real} {forged}")
 /// }
 ///
-/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let sessions = TowerSessions::new(engine);
+/// let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let sessions = TowerSessions::new(engine)?;
 /// let app: Router = Router::new()
 ///     .route("/", get(check))
 ///     .layer(sessions.session_manager_layer())
@@ -274,6 +345,7 @@ pub async fn tower_token(
 /// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 /// assert_eq!(body, "false true false");
 /// # });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
 pub async fn tower_verify(session: &::tower_sessions::Session, submitted: &str) -> bool {

@@ -418,6 +418,23 @@ impl SessionEngine {
             }
         }
     }
+
+    /// True when this engine encrypts the sessions it writes (the private format): a client
+    /// can neither read nor alter them. The signed and Flask formats are readable by anyone
+    /// holding the cookies.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// assert!(!engine.is_encrypted());
+    /// # #[cfg(feature = "private")]
+    /// # assert!(SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate())).is_encrypted());
+    /// ```
+    pub fn is_encrypted(&self) -> bool {
+        self.rules.policy().encrypted
+    }
 }
 
 /// Logs a write that failed: the client keeps its previous session.

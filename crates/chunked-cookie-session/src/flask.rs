@@ -71,11 +71,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub use crate::codec::flask::python::{
-    BigInt, BigIntError, EntryError, InvalidEntry, PyValue, UtcTime,
+pub use crate::codec::flask::{
+    Bytes, DEFAULT_MAX_AGE, DateTime, Dict, FlaskLayout, FlaskSettings, Float, MAX_CHUNKS, Markup,
+    Tuple, Uuid, from_json, python_from_json, python_to_json, to_json, value_from_json,
 };
-pub use crate::codec::flask::settings::{DEFAULT_MAX_AGE, FlaskLayout, FlaskSettings, MAX_CHUNKS};
-pub use crate::codec::flask::tagged::{
-    from_json, python_from_json, python_to_json, to_json, value_from_json,
-};
-pub use crate::codec::flask::values::{Bytes, DateTime, Dict, Float, Markup, Tuple, Uuid};
+pub use crate::pyvalue::{BigInt, BigIntError, EntryError, InvalidEntry, PyValue, UtcTime};

@@ -1,14 +1,14 @@
 //! What a request's session cookies show from the outside, without a key: the tool to reach
 //! for when a session disappears in production.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cookie::Cookie;
 
-use crate::chunk::{Count, Incoming, Layout};
-use crate::codec::{Format, header};
+use crate::chunk::{Incoming, Layout};
+#[cfg(feature = "flask")]
+pub use crate::codec::FlaskToken;
+use crate::codec::{Format, NATIVE_LAYOUT, token_info};
+pub use crate::codec::{NativeHeader, TokenInfo};
 use crate::config::SessionConfig;
-use crate::keys::KeyId;
 
 /// Reads the session cookies of requests for one configuration, verifying nothing.
 ///
@@ -39,7 +39,7 @@ pub struct Inspector {
 impl Inspector {
     /// Reads the native layout (signed and private alike) under `config`'s cookie name.
     pub fn native(config: &SessionConfig) -> Inspector {
-        Inspector::of(config, crate::codec::native_layout())
+        Inspector::of(config, &NATIVE_LAYOUT)
     }
 
     /// Reads a Flask application's layout under `config`'s cookie name.
@@ -131,16 +131,14 @@ impl Inspector {
         }
     }
 
+    /// What chunk 0 announces: the native header, or Flask's timestamp in the token the
+    /// chunks make up to the first gap.
     fn token_info(&self, chunk0: &str, incoming: &Incoming) -> Option<TokenInfo> {
-        match self.layout.count {
-            Count::Manifest { .. } => native_header(chunk0).map(TokenInfo::Native),
-            Count::UntilGap => {
-                let pieces: String = (0..self.limit)
-                    .map_while(|index| incoming.candidates(index).next())
-                    .collect();
-                flask_token(&pieces)
-            }
-        }
+        token_info(&self.layout, chunk0, || {
+            (0..self.limit)
+                .map_while(|index| incoming.candidates(index).next())
+                .collect()
+        })
     }
 }
 
@@ -177,86 +175,4 @@ pub struct InspectedChunk {
     /// For the native layout, whether the chunk carries chunk 0's generation id (a chunk of
     /// another write does not); `None` where the layout carries no generation id.
     pub same_write: Option<bool>,
-}
-
-/// What chunk 0 announces about the token, read without a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TokenInfo {
-    /// The native header (signed and private formats).
-    Native(NativeHeader),
-    /// Flask's timestamp signature.
-    #[cfg(feature = "flask")]
-    Flask(FlaskToken),
-}
-
-/// The native format's 33-byte header, unverified (docs/FORMAT.md, section 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct NativeHeader {
-    /// The format version.
-    pub version: u8,
-    /// Sealed by the private (encrypted) format rather than the signed one.
-    pub encrypted: bool,
-    /// The body is deflated.
-    pub compressed: bool,
-    /// The cookies are persistent (`Max-Age`) rather than browser-session cookies.
-    pub persistent: bool,
-    /// How many cookies the token says it spans.
-    pub chunk_count: usize,
-    /// The write's generation id, as the 12 characters every later chunk starts with.
-    pub generation: String,
-    /// The id of the key that sealed it.
-    pub key_id: KeyId,
-    /// When it was written, in Unix seconds.
-    pub issued_at: u64,
-    /// When its absolute lifetime ends, in Unix seconds.
-    pub expires_at: u64,
-}
-
-/// A Flask token's outside, unverified.
-#[cfg(feature = "flask")]
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FlaskToken {
-    /// When it was signed, in Unix seconds, if the timestamp reads.
-    pub signed_at: Option<u64>,
-    /// The payload is zlib-compressed (it starts with `.`).
-    pub compressed: bool,
-    /// Bytes of the whole token.
-    pub bytes: usize,
-}
-
-fn native_header(chunk0: &str) -> Option<NativeHeader> {
-    let mut bytes = [0u8; header::HEADER_LEN];
-    let text = chunk0.get(..header::HEADER_B64_LEN)?;
-    URL_SAFE_NO_PAD.decode_slice(text, &mut bytes).ok()?;
-    let parsed = header::Header::parse(&bytes)?;
-    Some(NativeHeader {
-        version: header::VERSION,
-        encrypted: parsed.has(header::FLAG_ENCRYPTED),
-        compressed: parsed.has(header::FLAG_COMPRESSED),
-        persistent: parsed.has(header::FLAG_PERSISTENT),
-        chunk_count: usize::from(parsed.chunk_count),
-        generation: chunk0.get(header::GENERATION_B64)?.to_owned(),
-        key_id: parsed.key_id,
-        issued_at: parsed.issued_at,
-        expires_at: parsed.expires_at,
-    })
-}
-
-#[cfg(feature = "flask")]
-fn flask_token(token: &str) -> Option<TokenInfo> {
-    let (value, _signature) = token.rsplit_once('.')?;
-    let (payload, timestamp) = value.rsplit_once('.')?;
-    Some(TokenInfo::Flask(FlaskToken {
-        signed_at: crate::codec::flask::timestamp_of(timestamp),
-        compressed: payload.starts_with('.'),
-        bytes: token.len(),
-    }))
-}
-
-#[cfg(not(feature = "flask"))]
-fn flask_token(_: &str) -> Option<TokenInfo> {
-    None
 }

@@ -39,7 +39,7 @@
 //! | feature | adds |
 //! |---|---|
 //! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
-//! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8; implies `axum` |
+//! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8, encrypted; implies `axum` and `private` |
 //! | `actix` | middleware and a `Session` extractor for actix-web 4 |
 //! | `actix-flash` | [`actix_flash`]: a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session; implies `actix` |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
@@ -72,6 +72,8 @@ mod state;
 
 mod chunk;
 mod codec;
+#[cfg(feature = "flask")]
+mod pyvalue;
 
 mod clock;
 mod config;
@@ -80,6 +82,7 @@ mod error;
 mod keys;
 mod reason;
 mod request;
+pub mod revocation;
 mod setting;
 
 #[cfg(feature = "flask")]

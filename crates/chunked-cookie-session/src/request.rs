@@ -1,7 +1,5 @@
 //! What a request carried, as the engine read it.
 
-use crate::chunk::Incoming;
-
 /// The footprint of a request's cookies: the session's, by chunk index, and the others'.
 ///
 /// The engine reads every `Cookie` field of the request (the adapters turn bytes that are
@@ -23,11 +21,10 @@ pub struct RequestCookies {
 }
 
 impl RequestCookies {
-    pub(crate) fn from_incoming(incoming: &Incoming) -> RequestCookies {
-        RequestCookies {
-            session: incoming.first_pairs().to_vec(),
-            others: incoming.others(),
-        }
+    /// The footprint of `session`, `(chunk index, bytes of name=value)` in index order, and
+    /// `others`, the count and bytes of the request's other cookies.
+    pub(crate) fn new(session: Vec<(usize, usize)>, others: (usize, usize)) -> RequestCookies {
+        RequestCookies { session, others }
     }
 
     /// `(chunk index, bytes of name=value)` for each chunk the request carried (the first

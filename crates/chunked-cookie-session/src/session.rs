@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-#[cfg(feature = "flask")]
-use crate::codec::flask::python::{InvalidEntry, PyValue};
 use crate::error::{GetError, InsertError, SaveError};
+#[cfg(feature = "flask")]
+use crate::pyvalue::{InvalidEntry, PyValue};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
 use crate::state::{Sizes, State};
@@ -396,7 +396,7 @@ impl Session {
     /// assert_eq!(request.other_pairs(), (1, "theme=dark".len()));
     /// ```
     pub fn request_cookies(&self) -> RequestCookies {
-        RequestCookies::from_incoming(self.raw().incoming())
+        self.raw().request_cookies()
     }
 
     /// Whether the session, as it stands now, fits its budget, and how big it would be on

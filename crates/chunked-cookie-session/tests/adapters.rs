@@ -51,7 +51,7 @@ mod axum_server {
     use axum::response::IntoResponse;
     use axum::routing::{get, post, put};
     use chunked_cookie_session::axum::SessionLayer;
-    use chunked_cookie_session::{GetError, InsertError};
+    use chunked_cookie_session::{GetError, InsertError, SaveError};
 
     async fn set(Path(key): Path<String>, session: Session, body: String) -> &'static str {
         session.insert(&key, body).expect("a string is JSON");
@@ -106,6 +106,25 @@ mod axum_server {
                     session.insert("by-pair", unrepresentable())?;
                     Ok::<_, InsertError>("stored")
                 }),
+            )
+            .route(
+                "/checked/{key}",
+                put(
+                    |Path(key): Path<String>, session: Session, body: String| async move {
+                        session.insert(&key, body).expect("a string is JSON");
+                        let sizes = session.check()?;
+                        Ok::<_, SaveError>(format!("fits in {}", sizes.chunks))
+                    },
+                ),
+            )
+            .route(
+                "/try/{key}",
+                put(
+                    |Path(key): Path<String>, session: Session, body: String| async move {
+                        session.try_insert_value(&key, body.into())?;
+                        Ok::<_, SaveError>("stored")
+                    },
+                ),
             )
             .route(
                 "/fail",
@@ -200,6 +219,25 @@ mod actix_server {
                     session.insert("by-pair", unrepresentable())?;
                     Ok::<_, actix_web::Error>("stored")
                 }),
+            )
+            .route(
+                "/checked/{key}",
+                web::put().to(
+                    |key: web::Path<String>, session: Session, body: String| async move {
+                        session.insert(&key, body).expect("a string is JSON");
+                        let sizes = session.check()?;
+                        Ok::<_, actix_web::Error>(format!("fits in {}", sizes.chunks))
+                    },
+                ),
+            )
+            .route(
+                "/try/{key}",
+                web::put().to(
+                    |key: web::Path<String>, session: Session, body: String| async move {
+                        session.try_insert_value(&key, body.into())?;
+                        Ok::<_, actix_web::Error>("stored")
+                    },
+                ),
             )
             .route(
                 "/fail",
@@ -632,6 +670,59 @@ async fn typed_errors_answer_500(base: String) {
     );
 }
 
+/// `?` on `check()` and `try_insert_value` answers 500, names nothing of the session, and
+/// leaves the client's cookies as they were.
+async fn save_errors_answer_500(base: String) {
+    let client = browser_like();
+    let data = noise(1024, 9);
+    assert_eq!(
+        put(&client, &base, "data", &data).await.status(),
+        StatusCode::OK
+    );
+    for route in ["checked", "try"] {
+        let refused = client
+            .put(format!("{base}/{route}/big"))
+            .body(noise(60 * 1024, 10))
+            .send()
+            .await
+            .expect("PUT");
+        assert_eq!(
+            refused.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{route}"
+        );
+        assert!(refused.headers().get(SET_COOKIE).is_none(), "{route}");
+        assert_eq!(
+            refused.text().await.expect("text"),
+            "the session could not be saved\n",
+            "{route}"
+        );
+        let report = get(&client, &base, "data").await;
+        assert_eq!(report["load"], "valid");
+        assert_eq!(report["value"], data.as_str());
+        assert_eq!(
+            report["entries"], 1,
+            "{route}: nothing of the refused write"
+        );
+    }
+    let fits = client
+        .put(format!("{base}/checked/small"))
+        .body("small")
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(fits.status(), StatusCode::OK);
+    assert_eq!(fits.text().await.expect("text"), "fits in 1");
+    let stored = client
+        .put(format!("{base}/try/other"))
+        .body("small")
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(stored.text().await.expect("text"), "stored");
+    assert_eq!(get(&client, &base, "other").await["value"], "small");
+}
+
 macro_rules! scenarios {
     ($($scenario:ident),* $(,)?) => {
         mod on_axum {
@@ -667,4 +758,5 @@ scenarios!(
     extractor_without_adapter_says_so,
     save_error_hook_answers_instead,
     typed_errors_answer_500,
+    save_errors_answer_500,
 );

@@ -2,6 +2,8 @@
 //! cookie-jar file as curl writes it. Every form becomes the `Cookie` header fields a
 //! request would carry, for the engine to read.
 
+use std::collections::HashMap;
+
 use cookie::Cookie;
 
 /// The `Cookie` header fields that `text` stands for, one per line of input.
@@ -28,24 +30,21 @@ use cookie::Cookie;
 /// assert!(cookie_fields(deleted).is_empty());
 /// ```
 pub fn cookie_fields(text: &str) -> Vec<String> {
-    let mut set: Vec<(String, String)> = Vec::new();
+    let mut set = Held::default();
     let mut fields = Vec::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
         if let Some(rest) = strip_prefix_ignore_case(line, "set-cookie:") {
-            apply_set_cookie(&mut set, rest.trim());
+            set.apply(rest.trim());
         } else if let Some(rest) = strip_prefix_ignore_case(line, "cookie:") {
             fields.push(rest.trim().to_owned());
         } else if is_set_cookie(line) {
-            apply_set_cookie(&mut set, line);
+            set.apply(line);
         } else {
             fields.push(line.to_owned());
         }
     }
-    if !set.is_empty() {
-        let pairs: Vec<String> = set
-            .into_iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
+    let pairs = set.pairs();
+    if !pairs.is_empty() {
         fields.insert(0, pairs.join("; "));
     }
     fields
@@ -55,9 +54,10 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// the file (`curl -c FILE`, the Netscape format): one cookie per line,
 /// `domain TAB include-subdomains TAB path TAB secure TAB expires TAB name TAB value`;
 /// `#` starts a comment, except `#HttpOnly_` before a domain, which marks an HttpOnly
-/// cookie. Only cookies whose domain matches `host` (when given) are kept; `None` keeps
-/// them all. A cookie that cannot travel as one `name=value` pair of a `Cookie` header (an
-/// empty name, a `;` or a control character, an `=` in the name, blanks around either) is
+/// cookie; a line of nothing but spaces and tabs is skipped. Only cookies whose domain is `host` (in any case, after the one leading `.`
+/// that marks a domain cookie) are kept when a host is given; `None` keeps them all. A
+/// cookie that cannot travel as one `name=value` pair of a `Cookie` header (an empty
+/// name, a `;` or a control character, an `=` in the name, blanks around either) is
 /// skipped: no session cookie looks like that, and kept it would turn into other cookies.
 ///
 /// # Errors
@@ -74,6 +74,8 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 ///            example.com\tFALSE\t/\tFALSE\t0\ttheme\tdark\n";
 /// assert_eq!(cookie_jar(jar, None)?, "session=abc; theme=dark");
 /// assert_eq!(cookie_jar(jar, Some("127.0.0.1"))?, "session=abc");
+/// let dotted = ".example.com\tTRUE\t/\tFALSE\t0\ta\t1\n..example.com\tTRUE\t/\tFALSE\t0\tb\t2\n";
+/// assert_eq!(cookie_jar(dotted, Some("example.com"))?, "a=1");
 /// assert!(cookie_jar("no tabs here", None).is_err());
 /// let odd = "example.com\tFALSE\t/\tFALSE\t0\t\tnameless\nexample.com\tFALSE\t/\tFALSE\t0\ta\tb;c\n";
 /// assert_eq!(cookie_jar(odd, None)?, "");
@@ -81,10 +83,11 @@ pub fn cookie_fields(text: &str) -> Vec<String> {
 /// ```
 pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
     let mut pairs = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
+    // A line ends at LF; a CR before it belongs to the line end (a file saved with CRLF).
+    for (number, line) in text.split_terminator('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
         let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
+        if line.trim_matches([' ', '\t']).is_empty() || line.starts_with('#') {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
@@ -95,7 +98,7 @@ pub fn cookie_jar(text: &str, host: Option<&str>) -> Result<String, String> {
                 number + 1
             ));
         };
-        let domain = domain.trim_start_matches('.');
+        let domain = domain.strip_prefix('.').unwrap_or(domain);
         if host.is_none_or(|host| host.eq_ignore_ascii_case(domain)) && is_one_pair(name, value) {
             pairs.push(format!("{name}={value}"));
         }
@@ -136,18 +139,39 @@ fn is_set_cookie(line: &str) -> bool {
     })
 }
 
-/// Applies one `Set-Cookie` value to the cookies a browser holds.
-fn apply_set_cookie(set: &mut Vec<(String, String)>, line: &str) {
-    let Ok(cookie) = Cookie::parse(line) else {
-        return;
-    };
-    let name = cookie.name().to_owned();
-    set.retain(|(held, _)| *held != name);
-    let deletes = cookie.value().is_empty()
-        || cookie
-            .max_age()
-            .is_some_and(|age| age <= time::Duration::ZERO);
-    if !deletes {
-        set.push((name, cookie.value().to_owned()));
+/// The cookies a browser holds after the `Set-Cookie` lines so far, in the order they
+/// were last set. A line costs the same however many cookies came before it: a replaced
+/// or deleted cookie leaves an empty slot behind, and its name points at the new slot.
+#[derive(Debug, Default)]
+struct Held {
+    slots: Vec<Option<String>>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Held {
+    /// Applies one `Set-Cookie` value: it replaces the cookie of its name, and an empty
+    /// value or a `Max-Age` of zero or below deletes it.
+    fn apply(&mut self, line: &str) {
+        let Ok(cookie) = Cookie::parse(line) else {
+            return;
+        };
+        if let Some(slot) = self.by_name.remove(cookie.name()) {
+            self.slots[slot] = None;
+        }
+        let deletes = cookie.value().is_empty()
+            || cookie
+                .max_age()
+                .is_some_and(|age| age <= time::Duration::ZERO);
+        if !deletes {
+            self.by_name
+                .insert(cookie.name().to_owned(), self.slots.len());
+            self.slots
+                .push(Some(format!("{}={}", cookie.name(), cookie.value())));
+        }
+    }
+
+    /// The `name=value` pairs held.
+    fn pairs(self) -> Vec<String> {
+        self.slots.into_iter().flatten().collect()
     }
 }

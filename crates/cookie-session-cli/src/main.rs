@@ -342,7 +342,7 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     } else {
         serde_json::to_string(&Value::Object(entries)).map_err(|err| err.to_string())?
     };
-    emit(&format!("{text}\n"))
+    emit(&format!("{}\n", report::json_text(&text)))
 }
 
 fn inspect(args: &InspectArgs) -> Result<(), Failure> {

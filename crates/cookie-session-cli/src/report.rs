@@ -1,6 +1,11 @@
 //! What the tool says about a request's session cookies: the hints after a refusal, and
 //! the `inspect` table and JSON. Everything said comes from the library's inspection.
+//!
+//! Cookie names and values are the client's: whatever of them reaches the terminal goes
+//! through [`printable`] (text) or [`json_text`] (JSON), so a cookie named
+//! `\x1b[2J` prints as `\u{1b}[2J` instead of clearing the screen.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chunked_cookie_session::{
@@ -14,6 +19,62 @@ use crate::SessionArgs;
 /// Header-line limits a session is held against: nginx's and Apache's default per line,
 /// and the HTTP/2 header-list default of hyper and many proxies.
 const HEADER_LIMITS: [(usize, &str); 2] = [(8 * 1024, "nginx, Apache"), (16 * 1024, "HTTP/2")];
+
+/// The most names a human-readable list shows; the rest are counted.
+const LISTED_NAMES: usize = 20;
+
+/// `text` with every control character (C0, DEL, C1) escaped as Rust writes it
+/// (`\u{1b}`, `\n`), and backslashes doubled so an escape cannot be faked: safe to print
+/// to a terminal, and unambiguous.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || c == '\\';
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text with the control characters serde_json leaves raw (DEL and the C1 range; it
+/// escapes the C0 ones itself) written as `\u` escapes: the same JSON, safe to print.
+/// Outside strings JSON text holds no such character, so only strings change.
+pub(crate) fn json_text(json: &str) -> Cow<'_, str> {
+    if !json.contains(char::is_control) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        // Pretty JSON's own newlines and indentation stay as they are.
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cookie names for a sentence: printable, comma-separated, the first [`LISTED_NAMES`]
+/// of them and a count of the rest.
+fn name_list(names: &[String]) -> String {
+    let mut out = names
+        .iter()
+        .take(LISTED_NAMES)
+        .map(|name| printable(name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > LISTED_NAMES {
+        let _ = write!(out, " and {} more", names.len() - LISTED_NAMES);
+    }
+    out
+}
 
 /// An inspector for the chosen format, which needs no key.
 pub(crate) fn keyless_inspector(config: &SessionConfig, format: &FormatArgs) -> Inspector {
@@ -72,7 +133,7 @@ pub(crate) fn hint(
                 "\nthe request carried no cookie named {:?}, but these: {}; use --name to read \
                  one of them",
                 args.name,
-                inspection.others.join(", ")
+                name_list(&inspection.others)
             );
         }
         LoadReason::Malformed | LoadReason::BadSignature => {
@@ -127,8 +188,8 @@ pub(crate) fn hint(
                 .chunks
                 .iter()
                 .map(|chunk| match chunk.same_write {
-                    Some(false) => format!("{} (another write)", chunk.name),
-                    _ => chunk.name.clone(),
+                    Some(false) => format!("{} (another write)", printable(&chunk.name)),
+                    _ => printable(&chunk.name).into_owned(),
                 })
                 .collect();
             let _ = write!(out, "\ncookies present: {}", names.join(", "));
@@ -197,13 +258,13 @@ pub(crate) fn table(
         let _ = writeln!(
             out,
             "  {:<20} {:>6} bytes  {}",
-            chunk.name,
+            printable(&chunk.name),
             chunk.bytes,
             notes.join(", ")
         );
     }
     if !inspection.others.is_empty() {
-        let _ = writeln!(out, "other        {}", inspection.others.join(", "));
+        let _ = writeln!(out, "other        {}", name_list(&inspection.others));
     }
     let line = "Cookie: ".len() + inspection.cookie_header_len;
     let verdicts: Vec<String> = HEADER_LIMITS
@@ -239,7 +300,9 @@ pub(crate) fn table(
             let _ = writeln!(
                 out,
                 "             announces {} chunk(s), generation {}, key id {}",
-                header.chunk_count, header.generation, header.key_id
+                header.chunk_count,
+                printable(&header.generation),
+                header.key_id
             );
             let _ = writeln!(out, "issued       {}", date(header.issued_at));
             let _ = writeln!(out, "expires      {}", date(header.expires_at));
@@ -330,5 +393,5 @@ pub(crate) fn json(
         "token": token,
         "load": reason.map(LoadReason::as_str),
     });
-    format!("{body}\n")
+    format!("{}\n", json_text(&body.to_string()))
 }

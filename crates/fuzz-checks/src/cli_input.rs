@@ -3,22 +3,24 @@
 //!
 //! Properties: nothing panics, and what comes out is well-formed `Cookie` header fields
 //! that carry exactly the input's cookies. Each output field is parsed back with the
-//! `cookie` crate and compared with a model of the documented rules, written here from
-//! the functions' documentation:
+//! `cookie` crate and compared with a model written apart from the parser:
 //!
-//! - `cookie_fields`: a `Cookie` line (`Cookie:` dropped) is a field of its own, as it came;
-//!   the `Set-Cookie` lines (by their prefix, or an attribute only `Set-Cookie` has) are
-//!   applied in order as a browser applies them (a later one replaces an earlier one of
-//!   its name, an empty value or `Max-Age` of zero or below deletes), and what remains
-//!   is one field, first, whose pairs are exactly those;
-//! - `cookie_jar`: the `name=value` pairs of the jar's cookie lines (seven tab-separated
-//!   fields; comments and blank lines skipped; `#HttpOnly_` is not a comment) whose domain,
-//!   without a leading dot, is the host (any case), in order, except those a `Cookie`
-//!   header cannot carry as one cookie; any other line is an error.
+//! - `cookie_fields`, from its documentation: a `Cookie` line (`Cookie:` dropped) is a
+//!   field of its own, as it came; the `Set-Cookie` lines (by their prefix, or an
+//!   attribute only `Set-Cookie` has) are applied in order to a browser's store, one
+//!   cookie per name (a later one replaces an earlier one, an empty value or `Max-Age` of
+//!   zero or below deletes), and what the store holds is one field, first;
+//! - `cookie_jar`, from curl's documentation of the file `curl -c` writes (see
+//!   `jar_entry`), plus what the CLI documents on top of it: blank lines are skipped,
+//!   any other line that is not a cookie is an error naming its number, a host keeps the
+//!   cookies of that domain, and a cookie a `Cookie` header cannot carry as one pair is
+//!   left out.
 //!
 //! A `Cookie` line is the user's own header, passed on as it came (the engine reads it as
 //! a server would); the fields the functions make, from `Set-Cookie` lines and jars, are
 //! the ones whose form is checked.
+
+use std::collections::BTreeMap;
 
 use arbitrary::{Arbitrary, Unstructured};
 use cookie::Cookie;
@@ -79,91 +81,163 @@ fn pairs_of(field: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn strip_prefix_ignore_case<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = line.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &line[prefix.len()..])
+/// What one line of `cookie_fields` input is, by the documented rules.
+enum Kind<'a> {
+    /// A `Set-Cookie` value, its header name dropped.
+    SetCookie(&'a str),
+    /// A `Cookie` field, its header name dropped.
+    Cookie(&'a str),
 }
 
-/// The model of `cookie_fields`: the cookies the `Set-Cookie` lines leave, and the `Cookie`
-/// fields as they came.
-fn model_fields(text: &str) -> (Vec<(String, String)>, Vec<String>) {
-    const SET_ONLY: [&str; 8] = [
-        "path",
-        "domain",
-        "expires",
-        "max-age",
-        "secure",
-        "httponly",
-        "samesite",
-        "partitioned",
-    ];
-    let mut set: Vec<(String, String)> = Vec::new();
+/// The documented classification: a `Set-Cookie:` or `Cookie:` prefix in any case, else a
+/// `Set-Cookie` value when an attribute (a `;`-separated part after the first) is named
+/// as only `Set-Cookie` attributes are: `Path`, `Domain`, `Expires`, `Max-Age`, `Secure`,
+/// `HttpOnly`, `SameSite`, `Partitioned` (RFC 6265bis, in any case).
+fn kind(line: &str) -> Kind<'_> {
+    const SET_ONLY: &str = "Path Domain Expires Max-Age Secure HttpOnly SameSite Partitioned";
+    let lower = line.to_ascii_lowercase();
+    if lower.starts_with("set-cookie:") {
+        return Kind::SetCookie(line["set-cookie:".len()..].trim());
+    }
+    if lower.starts_with("cookie:") {
+        return Kind::Cookie(line["cookie:".len()..].trim());
+    }
+    let set_only = |name: &str| {
+        SET_ONLY
+            .split(' ')
+            .any(|attribute| attribute.eq_ignore_ascii_case(name))
+    };
+    let mut parts = line.split(';').skip(1);
+    if parts.any(|part| set_only(part.split('=').next().unwrap_or_default().trim())) {
+        Kind::SetCookie(line)
+    } else {
+        Kind::Cookie(line)
+    }
+}
+
+/// The model of `cookie_fields`: the cookies a browser's store holds after the
+/// `Set-Cookie` lines, by name, and the `Cookie` fields as they came.
+fn model_fields(text: &str) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut store = BTreeMap::new();
     let mut fields = Vec::new();
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let set_line = if let Some(rest) = strip_prefix_ignore_case(line, "set-cookie:") {
-            Some(rest.trim())
-        } else if let Some(rest) = strip_prefix_ignore_case(line, "cookie:") {
-            fields.push(rest.trim().to_owned());
-            None
-        } else if line.split(';').skip(1).any(|part| {
-            let name = part.split('=').next().unwrap_or_default().trim();
-            SET_ONLY.iter().any(|a| name.eq_ignore_ascii_case(a))
-        }) {
-            Some(line)
-        } else {
-            fields.push(line.to_owned());
-            None
+        let set = match kind(line) {
+            Kind::Cookie(field) => {
+                fields.push(field.to_owned());
+                continue;
+            }
+            Kind::SetCookie(set) => set,
         };
-        let Some(cookie) = set_line.and_then(|line| Cookie::parse(line).ok()) else {
-            continue;
-        };
-        set.retain(|(name, _)| name != cookie.name());
-        let deletes = cookie.value().is_empty()
-            || cookie
+        // A line the `cookie` crate cannot read sets nothing.
+        if let Ok(cookie) = Cookie::parse(set) {
+            let expired = cookie
                 .max_age()
                 .is_some_and(|age| age <= cookie::time::Duration::ZERO);
-        if !deletes {
-            set.push((cookie.name().to_owned(), cookie.value().to_owned()));
+            if cookie.value().is_empty() || expired {
+                store.remove(cookie.name());
+            } else {
+                store.insert(cookie.name().to_owned(), cookie.value().to_owned());
+            }
         }
     }
-    (set, fields)
+    (store, fields)
 }
 
 fn check_fields(text: &str) {
     let got = cookie_fields(text);
-    let (mut set, fields) = model_fields(text);
-    let rest = if set.is_empty() {
+    let (store, fields) = model_fields(text);
+    let rest = if store.is_empty() {
         &got[..]
     } else {
         assert!(!got.is_empty(), "the Set-Cookie lines left no field");
-        let mut pairs = pairs_of(&got[0]);
-        pairs.sort();
-        set.sort();
-        assert_eq!(pairs, set, "the Set-Cookie lines' field");
+        let pairs = pairs_of(&got[0]);
+        let held: BTreeMap<String, String> = pairs.iter().cloned().collect();
+        assert_eq!(held.len(), pairs.len(), "a name twice in {:?}", got[0]);
+        assert_eq!(held, store, "the Set-Cookie lines' field");
         &got[1..]
     };
     assert_eq!(rest, &fields[..], "the Cookie lines' fields");
 }
 
-/// The model of `cookie_jar`: the pairs for `host`, or the number of the first line that is
-/// not a cookie.
+/// One line of a cookie file, as curl documents the format `curl -c` writes (the Netscape
+/// cookie file: curl's docs/HTTP-COOKIES.md, "Cookie file format",
+/// <https://curl.se/docs/http-cookies.html>, and Everything curl's "Cookie file format",
+/// <https://everything.curl.dev/http/cookies/fileformat>):
+///
+/// - "Lines that start with `#` are treated as comments";
+/// - "Each line that specifies a single cookie consists of seven text fields separated
+///   with TAB characters": domain, include subdomains (`TRUE`/`FALSE`), path, HTTPS only
+///   (`TRUE`/`FALSE`), expires (Unix seconds, 0 for a session cookie), name, value.
+///
+/// Two conventions of curl's own reader and writer (lib/cookie.c) come on top: an
+/// HttpOnly cookie is written with `#HttpOnly_` before its domain, which the reader
+/// strips before anything else, so such a line is a cookie, not a comment; and a domain
+/// cookie's domain carries a leading `.`, which the reader drops (one dot, no more).
+///
+/// Blank lines (nothing but spaces and tabs) hold nothing, as in the CLI's documentation;
+/// curl documents none.
+fn jar_entry(line: &str) -> JarEntry<'_> {
+    let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
+    if line.starts_with('#') || line.chars().all(|c| c == ' ' || c == '\t') {
+        return JarEntry::Nothing;
+    }
+    let fields: Vec<&str> = line.split('\t').collect();
+    if fields.len() != 7 {
+        return JarEntry::NotACookie;
+    }
+    let domain = fields[0];
+    JarEntry::Cookie {
+        domain: domain.strip_prefix('.').unwrap_or(domain),
+        name: fields[5],
+        value: fields[6],
+    }
+}
+
+/// What one line of a cookie file holds.
+enum JarEntry<'a> {
+    /// A comment, or a blank line.
+    Nothing,
+    /// A cookie's domain (without the domain cookie's dot), name and value.
+    Cookie {
+        domain: &'a str,
+        name: &'a str,
+        value: &'a str,
+    },
+    /// Neither: the CLI refuses the file.
+    NotACookie,
+}
+
+/// The physical lines of a file: a line ends at LF, and a CR just before it belongs to
+/// the line end (a file written with CRLF); the last line may lack its LF.
+fn physical_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if lines.last() == Some(&"") {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .collect()
+}
+
+/// The model of `cookie_jar`: the pairs for `host` (a domain is a host name, so in any
+/// case), or the number of the first line that is not a cookie.
 fn model_jar(text: &str, host: Option<&str>) -> Result<Vec<(String, String)>, usize> {
     let mut pairs = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        let line = line.strip_prefix("#HttpOnly_").unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [domain, _, _, _, _, name, value] = fields[..] else {
-            return Err(number + 1);
-        };
-        let for_host =
-            host.is_none_or(|host| host.eq_ignore_ascii_case(domain.trim_start_matches('.')));
-        if for_host && travels(name, value) {
-            pairs.push((name.to_owned(), value.to_owned()));
+    for (index, line) in physical_lines(text).into_iter().enumerate() {
+        match jar_entry(line) {
+            JarEntry::Nothing => {}
+            JarEntry::NotACookie => return Err(index + 1),
+            JarEntry::Cookie {
+                domain,
+                name,
+                value,
+            } => {
+                let for_host = host.is_none_or(|host| host.eq_ignore_ascii_case(domain));
+                if for_host && travels(name, value) {
+                    pairs.push((name.to_owned(), value.to_owned()));
+                }
+            }
         }
     }
     Ok(pairs)

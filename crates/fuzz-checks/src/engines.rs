@@ -4,8 +4,8 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
-use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+use chunked_cookie_session::flask::FlaskLayout;
+use chunked_cookie_session::{EngineOptions, KeyMaterial, SameSite, SessionEngine, WireFormat};
 
 use crate::forge;
 
@@ -52,15 +52,15 @@ impl Budget {
         }
     }
 
-    /// The configuration: the library's defaults with this budget's limits.
-    pub fn config(self) -> SessionConfig {
+    /// The options of an engine of `format` under this budget's limits: the library's
+    /// cookie defaults (for every format, Flask's included), the checks' keys.
+    pub fn options(self, format: Format) -> EngineOptions {
         let limits = self.limits();
-        SessionConfig::builder()
-            .max_size(limits.max_size)
-            .max_chunks(limits.max_chunks)
-            .max_decoded_size(limits.max_decoded_size)
-            .build()
-            .expect("a valid configuration")
+        let mut options = format.options();
+        options.max_size = limits.max_size;
+        options.max_chunks = Some(limits.max_chunks);
+        options.max_decoded_size = Some(limits.max_decoded_size);
+        options
     }
 
     fn index(self) -> usize {
@@ -91,31 +91,41 @@ impl Format {
     }
 }
 
-/// The native key of index `i` in [`forge::SECRETS`].
-pub fn key(i: usize) -> Key {
-    Key::from_secret(&forge::SECRETS[i]).expect("a 32-byte secret")
-}
-
-/// The key ring of the native engines: the current key ([`forge::SECRETS`]`[0]`) and one
-/// old key (`[1]`).
-pub fn ring() -> KeyRing {
-    KeyRing::new(key(0)).with_old_key(key(1))
-}
-
-/// An engine of `format` under `config`, with the checks' keys.
-pub fn build(format: Format, config: SessionConfig, keys: KeyRing) -> SessionEngine {
-    let flask = |layout| {
-        let settings = FlaskSettings::new(forge::FLASK_SECRET)
-            .expect("a non-empty secret")
-            .layout(layout);
-        SessionEngine::flask(config.clone(), settings)
-    };
-    match format {
-        Format::Signed => SessionEngine::signed(config, keys),
-        Format::Private => SessionEngine::private(config, keys),
-        Format::FlaskStock => flask(FlaskLayout::Stock),
-        Format::FlaskChunked => flask(FlaskLayout::Chunked),
+impl Format {
+    /// The options of this format with the checks' keys (the current key
+    /// [`forge::SECRETS`]`[0]` and one old key, `[1]`; Flask's secret) and the library's
+    /// cookie defaults, for every format alike.
+    pub fn options(self) -> EngineOptions {
+        let wire = if self.is_flask() {
+            WireFormat::Flask
+        } else if self == Format::Private {
+            WireFormat::Private
+        } else {
+            WireFormat::Signed
+        };
+        let mut options = EngineOptions::new(wire);
+        options.secure = true;
+        options.same_site = Some(SameSite::Lax);
+        options.key = Some(key(0));
+        options.old_keys = vec![key(1)];
+        options.secret_key = Some(forge::FLASK_SECRET.to_vec().into());
+        options.layout = if self == Format::FlaskStock {
+            FlaskLayout::Stock
+        } else {
+            FlaskLayout::Chunked
+        };
+        options
     }
+}
+
+/// The native key of index `i` in [`forge::SECRETS`].
+pub fn key(i: usize) -> KeyMaterial {
+    KeyMaterial::from(forge::SECRETS[i].to_vec())
+}
+
+/// The engine `options` describe.
+pub fn build(options: &EngineOptions) -> SessionEngine {
+    options.build().expect("valid options")
 }
 
 /// The engine of `format` under `budget`, built once per process.
@@ -129,7 +139,7 @@ pub fn engine(format: Format, budget: Budget) -> &'static SessionEngine {
                 Format::FlaskStock,
                 Format::FlaskChunked,
             ]
-            .map(|format| build(format, budget.config(), ring()))
+            .map(|format| build(&budget.options(format)))
         })
     });
     let column = match format {

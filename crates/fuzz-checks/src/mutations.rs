@@ -15,11 +15,12 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use chunked_cookie_session::{
-    Compression, KeyRing, LoadReason, Map, Outcome, Session, SessionConfig, SessionEngine, Value,
+    Compression, EngineOptions, LoadReason, Map, Outcome, Session, SessionEngine, Value,
 };
 use serde_json::json;
+use test_support::noise;
 
-use crate::engines::{Format, NOW, build, key, ring};
+use crate::engines::{Format, NOW, build, key};
 use crate::generate::ops::{Jar, Op, apply};
 use crate::response::check_outcome;
 
@@ -33,14 +34,16 @@ struct Setup {
     ops: Vec<Op>,
 }
 
-/// 40 KiB in at most 16 cookies, uncompressed, so the filler spans several chunks.
-fn config() -> SessionConfig {
-    SessionConfig::builder()
-        .max_size(40 * 1024)
-        .max_chunks(16)
-        .compression(Compression::Off)
-        .build()
-        .expect("valid")
+/// 40 KiB in at most 16 cookies, uncompressed, so the filler spans several chunks, with
+/// the keys `keys` names (indices into the checks' secrets; the first is current).
+fn options(format: Format, keys: &[usize]) -> EngineOptions {
+    let mut options = format.options();
+    options.max_size = 40 * 1024;
+    options.max_chunks = Some(16);
+    options.compression = Compression::Off;
+    options.key = Some(key(keys[0]));
+    options.old_keys = keys[1..].iter().map(|&i| key(i)).collect();
+    options
 }
 
 /// Per format (signed, private): the engine reading with the whole ring, one holding only
@@ -54,29 +57,14 @@ struct Engines {
 fn engines() -> &'static Engines {
     static ENGINES: OnceLock<Engines> = OnceLock::new();
     ENGINES.get_or_init(|| {
-        let both = |keys: &dyn Fn() -> KeyRing| {
-            [Format::Signed, Format::Private].map(|format| build(format, config(), keys()))
-        };
+        let both =
+            |keys: &[usize]| [Format::Signed, Format::Private].map(|f| build(&options(f, keys)));
         Engines {
-            full: both(&ring),
-            old: both(&|| KeyRing::new(key(1))),
-            new: both(&|| KeyRing::new(key(0))),
+            full: both(&[0, 1]),
+            old: both(&[1]),
+            new: both(&[0]),
         }
     })
-}
-
-/// Incompressible-looking text of `len` characters (xorshift over a fuzzer seed).
-fn filler(seed: u32, len: usize) -> String {
-    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    let mut state = u64::from(seed) | 1 << 40;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            char::from(ALPHABET[(state % 62) as usize])
-        })
-        .collect()
 }
 
 /// The cookies a browser keeps after a response, starting from `jar`: each `Set-Cookie`
@@ -127,7 +115,8 @@ pub fn check(data: &[u8]) {
     let which = usize::from(setup.private);
     let engine = &all.full[which];
     let entries = |who: &str, size: u16, seed: u32| -> Map<String, Value> {
-        let value = json!({ "who": who, "pad": filler(seed, 4500 + usize::from(size) % 12_000) });
+        let value =
+            json!({ "who": who, "pad": noise(4500 + usize::from(size) % 12_000, u64::from(seed)) });
         value.as_object().cloned().unwrap_or_default()
     };
     let a = entries("A", setup.a_size, setup.seed);

@@ -5,7 +5,10 @@
 //! "Identical" depends on the format:
 //!
 //! - **native** (signed, private): the entries read back equal the entries written, value
-//!   for value.
+//!   for value; and the test kit's reader of docs/FORMAT.md ([`test_support::forge`],
+//!   built from the primitives, not the library) opens the cookies written into the same
+//!   entries, with the header the document describes: what the engine writes is the
+//!   documented format.
 //! - **Flask**: a Flask engine holds entries in Flask's tagged JSON and writes each in the
 //!   form Flask itself would write for the Python value it stands for (its canonical form):
 //!   `{" u": "1234…-…"}` is written as the dashless hex Flask writes, a `" di"` escape that
@@ -31,6 +34,7 @@ use chunked_cookie_session::flask::{from_json, to_json};
 use chunked_cookie_session::{LoadReason, Map, Outcome, SaveError, SessionEngine, Value};
 
 use crate::engines::{Budget, Format, NOW, engine};
+use crate::forge::{Forger, SECRETS};
 use crate::generate::json;
 use crate::response::check_outcome;
 
@@ -69,7 +73,7 @@ pub fn check(data: &[u8]) {
     let got = again.entries();
     if !format.is_flask() {
         assert_eq!(got, map, "{format:?} read back other entries than it wrote");
-        return;
+        return read_as_documented(engine, format, &outcome, &map);
     }
     let canonical = from_json(&to_json(&map)).unwrap_or_else(|reason| {
         panic!("{format:?} wrote a session whose entries Flask reads as {reason}")
@@ -90,6 +94,34 @@ pub fn check(data: &[u8]) {
         lines(&rewritten),
         lines(&outcome),
         "{format:?}: the canonical form is not a fixed point of the writer"
+    );
+}
+
+/// Opens the cookies a native engine wrote with the test kit's reader of docs/FORMAT.md and
+/// the engines' current key: it finds the chunks by name, the generation prefix on every
+/// later one, a header of version 1 saying how many there are and when they were written,
+/// a tag that verifies, and the entries as JSON.
+fn read_as_documented(
+    engine: &SessionEngine,
+    format: Format,
+    outcome: &Outcome,
+    map: &Map<String, Value>,
+) {
+    let pairs: Vec<(String, String)> = outcome
+        .cookies
+        .iter()
+        .filter(|cookie| !cookie.is_removal())
+        .map(|cookie| (cookie.name().to_owned(), cookie.value().to_owned()))
+        .collect();
+    let name = engine.config().name();
+    let opened = Forger::new(&SECRETS[0], name, format == Format::Private).read(&pairs);
+    assert_eq!(usize::from(opened.header.chunk_count), pairs.len());
+    assert_eq!(opened.header.issued_at, NOW, "{format:?}: issued-at");
+    let json: Map<String, Value> =
+        serde_json::from_slice(&opened.json).expect("the document's body is a JSON object");
+    assert_eq!(
+        &json, map,
+        "{format:?}: the documented reader opens other entries"
     );
 }
 

@@ -5,7 +5,7 @@
 //! One `#[test]`, as the heap counters are process-wide.
 
 use chunked_cookie_session::{Compression, Map, Value};
-use fuzz_checks::engines::{Budget, Format, NOW, build, engine, ring};
+use fuzz_checks::engines::{Budget, Format, NOW, build, engine};
 use fuzz_checks::load::measured_load;
 
 /// JSON as dense in values as it gets.
@@ -54,14 +54,9 @@ fn worst_load() -> Vec<String> {
         ] {
             // Written by an engine that compresses every format, read by the engine the
             // fuzz targets read with.
-            let config = chunked_cookie_session::SessionConfig::builder()
-                .max_size(limits.max_size)
-                .max_chunks(limits.max_chunks)
-                .max_decoded_size(limits.max_decoded_size)
-                .compression(Compression::On)
-                .build()
-                .expect("a valid configuration");
-            let writer = build(format, config, ring());
+            let mut options = budget.options(format);
+            options.compression = Compression::On;
+            let writer = build(&options);
             let reader = engine(format, budget);
             for shape in [
                 Shape::Zeros,

@@ -4,10 +4,11 @@
 //!   structured [`SetCookie`](chunked_cookie_session::SetCookie) values, or raw
 //!   `Set-Cookie` header values read off the wire) and renders the next request's `Cookie`
 //!   header: the one place tests turn a response into the next request;
-//! - [`forge`]: the native formats rebuilt from docs/FORMAT.md with the primitives, to
-//!   seal tokens the engine never would and open what it wrote (the core suite and the
-//!   fuzz checks both forge through it);
-//! - [`noise`]: reproducible pseudo-random text that deflate barely shrinks, so a
+//! - [`forge`]: the session formats rebuilt from their documents with the primitives
+//!   (docs/FORMAT.md's native formats, and Flask's cookie as itsdangerous signs it), to
+//!   seal tokens the engine never would and to read what it wrote: the one forger and
+//!   reader the core suite, the CLI's tests and the fuzz checks share;
+//! - [`noise`](mod@noise): reproducible pseudo-random text that deflate barely shrinks, so a
 //!   session's size on the wire follows its length;
 //! - `serve`: an axum router or an actix-web app served on a free loopback port
 //!   (features `axum`, `actix`);
@@ -32,6 +33,7 @@ pub mod noise;
 pub mod oracle;
 pub mod process;
 pub mod python;
+pub mod redis;
 #[cfg(any(feature = "axum", feature = "actix"))]
 pub mod serve;
 pub mod shapes;

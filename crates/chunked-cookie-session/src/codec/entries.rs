@@ -7,8 +7,9 @@ use std::cell::OnceCell;
 
 use serde_json::{Map, Value};
 
+use super::python_entries::{self, PythonEntries};
 #[cfg(feature = "flask")]
-use super::flask::python::{EntryError, PyValue};
+use crate::pyvalue::{EntryError, PyValue};
 
 /// The entries of one session.
 #[derive(Debug, Clone)]
@@ -17,9 +18,8 @@ pub(crate) struct Entries {
     /// `python` on first use.
     map: OnceCell<Map<String, Value>>,
     /// The entries as Python values, when they came in that form (or were asked for in it
-    /// since the map last changed).
-    #[cfg(feature = "flask")]
-    python: Option<Vec<(String, PyValue)>>,
+    /// since the map last changed). Always `None` in a build without Python values.
+    python: Option<PythonEntries>,
 }
 
 impl Default for Entries {
@@ -33,14 +33,12 @@ impl Entries {
     pub(crate) fn from_map(map: Map<String, Value>) -> Entries {
         Entries {
             map: OnceCell::from(map),
-            #[cfg(feature = "flask")]
             python: None,
         }
     }
 
     /// Entries held as Python values (each key once).
-    #[cfg(feature = "flask")]
-    pub(crate) fn from_python(entries: Vec<(String, PyValue)>) -> Entries {
+    pub(crate) fn from_python(entries: PythonEntries) -> Entries {
         Entries {
             map: OnceCell::new(),
             python: Some(entries),
@@ -49,25 +47,16 @@ impl Entries {
 
     /// The entries as a JSON map (tagged JSON for Python values).
     pub(crate) fn map(&self) -> &Map<String, Value> {
-        self.map.get_or_init(|| {
-            #[cfg(feature = "flask")]
-            if let Some(python) = &self.python {
-                return python
-                    .iter()
-                    .map(|(key, value)| (key.clone(), value.to_tagged()))
-                    .collect();
-            }
-            Map::new()
+        self.map.get_or_init(|| match &self.python {
+            Some(python) => python_entries::to_map(python),
+            None => Map::new(),
         })
     }
 
     /// The JSON map, to change: from now on it is what the entries are.
     pub(crate) fn map_mut(&mut self) -> &mut Map<String, Value> {
         self.map();
-        #[cfg(feature = "flask")]
-        {
-            self.python = None;
-        }
+        self.python = None;
         self.map.get_mut().expect("initialized just above")
     }
 
@@ -80,32 +69,22 @@ impl Entries {
     #[cfg(feature = "flask")]
     pub(crate) fn python(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
         if self.python.is_none() {
-            let converted = self
-                .map()
-                .iter()
-                .map(|(key, value)| match PyValue::from_tagged(value) {
-                    Ok(value) => Ok((key.clone(), value)),
-                    Err(err) => Err((key.clone(), err)),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            self.python = Some(converted);
+            self.python = Some(python_entries::from_map(self.map())?);
         }
         Ok(self.python.as_deref().unwrap_or_default())
     }
 
     /// The Python values, when the entries are held that way.
-    #[cfg(feature = "flask")]
-    pub(crate) fn held_python(&self) -> Option<&[(String, PyValue)]> {
-        self.python.as_deref()
+    pub(crate) fn held_python(&self) -> Option<&PythonEntries> {
+        self.python.as_ref()
     }
 
     /// How many entries there are.
     pub(crate) fn len(&self) -> usize {
-        #[cfg(feature = "flask")]
-        if let Some(python) = &self.python {
-            return python.len();
+        match &self.python {
+            Some(python) => python_entries::count(python),
+            None => self.map().len(),
         }
-        self.map().len()
     }
 
     /// True when there is no entry.

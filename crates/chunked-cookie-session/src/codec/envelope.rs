@@ -1,5 +1,6 @@
 //! What the two native formats share: the cookie layout, the framing of a token around its
-//! 33-byte header, the checks made before a tag is verified, and the end of opening.
+//! 33-byte header, the JSON and its compression, the checks made before a tag is verified,
+//! and the end of opening.
 //!
 //! ```text
 //! token = base64url( header[33] || body || tag )
@@ -21,7 +22,8 @@ use serde_json::{Map, Value};
 use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
 use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
-use super::shared::{Form, Meta, Opened, SealInput};
+use super::python_entries::{Form, read_native, write_native};
+use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -45,57 +47,6 @@ pub(crate) const LAYOUT: Layout = Layout {
     deadline: Deadline::MaxAge,
 };
 
-/// A session framed and ready to seal once the chunk count is known. The token length does
-/// not depend on the count, so the chunk layer plans before the format seals.
-#[derive(Debug)]
-pub(crate) struct Prepared<'k> {
-    pub(crate) header: Header,
-    pub(crate) body: Vec<u8>,
-    pub(crate) token_len: usize,
-    /// The key that seals: the ring's current one.
-    pub(crate) key: &'k Key,
-}
-
-impl<'k> Prepared<'k> {
-    /// Frames `body` under a fresh header: the write's new `generation` id, the sealing
-    /// key's id and the input's timestamps and persistence. `tag_len` is what sealing
-    /// appends after the body.
-    pub(crate) fn new(
-        mut flags: u8,
-        key: &'k Key,
-        input: &SealInput<'_>,
-        body: Vec<u8>,
-        tag_len: usize,
-        generation: [u8; header::GENERATION_LEN],
-    ) -> Prepared<'k> {
-        if input.persistent {
-            flags |= FLAG_PERSISTENT;
-        }
-        let header = Header {
-            flags,
-            chunk_count: 0,
-            generation,
-            key_id: key.id(),
-            issued_at: input.issued_at,
-            expires_at: input.expires_at,
-        };
-        let token_len = header::base64_len(HEADER_LEN + body.len() + tag_len);
-        Prepared {
-            header,
-            body,
-            token_len,
-            key,
-        }
-    }
-
-    /// The header bytes with the chunk count filled in (at most 64, so it fits its byte).
-    pub(crate) fn header_bytes(&self, chunk_count: usize) -> [u8; HEADER_LEN] {
-        let mut header = self.header;
-        header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
-        header.to_bytes()
-    }
-}
-
 /// base64url without padding, on the `base64` crate's SIMD engine (AVX2 or NEON when the
 /// CPU has it, detected once; its scalar engine otherwise). It decodes exactly what the
 /// scalar `URL_SAFE_NO_PAD` does, as strict about padding and trailing bits, four to six
@@ -117,10 +68,13 @@ pub(crate) fn serialize_into(
     config: &SessionConfig,
 ) -> Result<(), SaveError> {
     let start = out.len();
-    if !python_json(out, input)? {
-        let map = input.map();
-        super::shared::check_nesting(map)?;
-        serde_json::to_writer(&mut *out, map).map_err(SaveError::Serialize)?;
+    match input.entries.held_python() {
+        Some(python) => write_native(out, python)?,
+        None => {
+            let map = input.map();
+            check_nesting(map)?;
+            serde_json::to_writer(&mut *out, map).map_err(SaveError::Serialize)?;
+        }
     }
     let bytes = out.len() - start;
     if bytes > config.max_decoded_size {
@@ -130,25 +84,6 @@ pub(crate) fn serialize_into(
         });
     }
     Ok(())
-}
-
-/// Appends the JSON of entries held as Python values; false when they are not held so.
-#[cfg(feature = "flask")]
-fn python_json(out: &mut Vec<u8>, input: &SealInput<'_>) -> Result<bool, SaveError> {
-    let Some(python) = input.entries.held_python() else {
-        return Ok(false);
-    };
-    let json = super::flask::tagged::dump_native(python).map_err(|entry| SaveError::TooDeep {
-        entry,
-        limit: crate::config::MAX_NESTING,
-    })?;
-    out.extend_from_slice(json.as_bytes());
-    Ok(true)
-}
-
-#[cfg(not(feature = "flask"))]
-fn python_json(_: &mut Vec<u8>, _: &SealInput<'_>) -> Result<bool, SaveError> {
-    Ok(false)
 }
 
 /// Deflates `json` when that pays for itself or, when the token framed around it with a
@@ -164,14 +99,13 @@ pub(crate) fn compress(json: &[u8], tag_len: usize, config: &SessionConfig) -> O
     }
 }
 
-/// The token: `base64url(header || body || tag)`. The header is 33 bytes, a multiple of 3,
-/// so its base64 text followed by that of the rest is the text of the whole: the body is
-/// never copied (the tag is appended to it in place).
-pub(crate) fn assemble(header: &[u8; HEADER_LEN], mut body: Vec<u8>, tag: &[u8]) -> String {
-    body.extend_from_slice(tag);
+/// The token: `base64url(header || body)`, the body sealed (its tag appended in place).
+/// The header is 33 bytes, a multiple of 3, so its base64 text followed by that of the rest
+/// is the text of the whole: the body is never copied.
+pub(crate) fn assemble(header: &[u8; HEADER_LEN], body: &[u8]) -> String {
     let mut token = String::with_capacity(header::base64_len(HEADER_LEN + body.len()));
     BASE64.encode_string(header, &mut token);
-    BASE64.encode_string(&body, &mut token);
+    BASE64.encode_string(body, &mut token);
     token
 }
 
@@ -206,9 +140,7 @@ pub(crate) fn envelope_key<'k>(
 pub(crate) fn open_verified(
     header: &Header,
     body: &[u8],
-    now: u64,
-    config: &SessionConfig,
-    form: Form,
+    input: &OpenInput<'_>,
 ) -> Result<Opened, LoadReason> {
     let meta = Meta {
         issued_at: header.issued_at,
@@ -216,18 +148,18 @@ pub(crate) fn open_verified(
         persistent: header.has(FLAG_PERSISTENT),
         key_id: header.key_id,
     };
-    super::shared::check_clock(&meta, now, config)?;
+    check_clock(&meta, input)?;
     let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(body, config.max_decoded_size)?;
+        let json = compress::inflate_capped(body, input.config.max_decoded_size)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's
             // is not (the client holds it in the clear), so it costs no wiping.
-            parse_entries(&zeroize::Zeroizing::new(json), form)?
+            parse_entries(&zeroize::Zeroizing::new(json), input.form)?
         } else {
-            parse_entries(&json, form)?
+            parse_entries(&json, input.form)?
         }
     } else {
-        parse_entries(body, form)?
+        parse_entries(body, input.form)?
     };
     Ok(Opened { entries, meta })
 }
@@ -235,18 +167,14 @@ pub(crate) fn open_verified(
 /// The session's entries in the form asked for. Python values are read straight from the
 /// JSON; an entry Python could not read sends the whole back to the map, which keeps it.
 fn parse_entries(json: &[u8], form: Form) -> Result<Entries, LoadReason> {
-    #[cfg(feature = "flask")]
-    if form == Form::Python
-        && let Some(python) = super::flask::tagged::load_native(json)
-    {
-        return Ok(Entries::from_python(python));
+    match read_native(json, form) {
+        Some(python) => Ok(Entries::from_python(python)),
+        None => parse_map(json).map(Entries::from_map),
     }
-    let _ = form;
-    parse_map(json).map(Entries::from_map)
 }
 
 /// Parses the JSON object of a session. serde_json refuses nesting deeper than 128 levels
 /// with an error rather than a stack overflow, which bounds hostile input.
-pub(crate) fn parse_map(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
+fn parse_map(json: &[u8]) -> Result<Map<String, Value>, LoadReason> {
     serde_json::from_slice(json).map_err(|_| LoadReason::Malformed)
 }

@@ -20,12 +20,13 @@ use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::envelope::{self, Prepared, envelope_key, open_verified};
+use super::envelope;
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
-use super::shared::{Form, Opened, SealInput};
+use super::native::{Body, Native, Sealer};
+use super::shared::SealInput;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
-use crate::keys::{KeyId, KeyRing};
+use crate::keys::Key;
 use crate::reason::LoadReason;
 
 /// XChaCha20 nonce length in bytes.
@@ -37,28 +38,22 @@ const DOMAIN: &[u8] = b"chunked-cookie-session v1 private";
 
 const _: () = assert!((HEADER_LEN + NONCE_LEN).is_multiple_of(3));
 
-/// Seals and opens private sessions with a key ring.
+/// The native private format's codec.
+pub(crate) type PrivateCodec = Native<Private>;
+
+/// The private format's sealer: the body is `nonce || plaintext`, encrypted in place, with
+/// Poly1305's tag after it.
 #[derive(Debug)]
-pub(crate) struct PrivateCodec {
-    keys: KeyRing,
-}
+pub(crate) enum Private {}
 
-impl PrivateCodec {
-    pub(crate) fn new(keys: KeyRing) -> PrivateCodec {
-        PrivateCodec { keys }
-    }
-
-    pub(crate) fn current_key_id(&self) -> KeyId {
-        self.keys.current().id()
-    }
+impl Sealer for Private {
+    const ENCRYPTED: bool = true;
+    const OVERHEAD: usize = NONCE_LEN + TAG_LEN;
+    const TAG_LEN: usize = TAG_LEN;
 
     /// Serializes the session and draws the nonce; the body is `nonce || plaintext` until
-    /// [`seal`] encrypts the plaintext in place.
-    pub(crate) fn prepare(
-        &self,
-        input: &SealInput<'_>,
-        config: &SessionConfig,
-    ) -> Result<Prepared<'_>, SaveError> {
+    /// [`seal`](Sealer::seal) encrypts the plaintext in place.
+    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
         let mut flags = FLAG_ENCRYPTED;
         // The nonce, then the JSON serialized right after it: the one buffer that `seal`
         // encrypts in place, appends the tag to and encodes.
@@ -88,29 +83,39 @@ impl PrivateCodec {
         body.reserve_exact(TAG_LEN);
         let mut id = [0u8; GENERATION_LEN];
         id.copy_from_slice(generation);
-        Ok(Prepared::new(
+        Ok(Body {
             flags,
-            self.keys.current(),
-            input,
-            body,
-            TAG_LEN,
-            id,
-        ))
+            bytes: body,
+            generation: id,
+        })
     }
 
-    /// Opens a token. Only the header is read before the tag verifies, and only to pick the
-    /// key; the header is part of the associated data, so that choice is checked too.
-    pub(crate) fn open(
-        &self,
-        token: &str,
+    /// Encrypts in the prepared buffer itself, which leaves no copy of the plaintext behind.
+    /// `body` left room for the tag: appending it never reallocates (which would leave a
+    /// copy of the ciphertext behind, harmless, but a copy).
+    fn seal(key: &Key, name: &str, header: &[u8; HEADER_LEN], body: &mut Vec<u8>) {
+        let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
+            unreachable!("the body always starts with the nonce")
+        };
+        let tag = encrypt(
+            key.encryption(),
+            nonce,
+            &associated_data(name, header),
+            message,
+        );
+        body.extend_from_slice(&tag);
+    }
+
+    /// Only the header was read before the tag verifies, and only to pick the key; the
+    /// header is part of the associated data, so that choice is checked too. The buffer
+    /// holds the plaintext once decrypted in place: it is wiped when `then` is done.
+    fn open<R>(
+        key: &Key,
         name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason> {
-        // Zeroized on drop: after decryption in place this buffer holds the plaintext.
-        let mut raw = Zeroizing::new(envelope::decode(token)?);
-        let (header, key) = envelope_key(&raw, HEADER_LEN + NONCE_LEN + TAG_LEN, true, &self.keys)?;
+        raw: Vec<u8>,
+        then: impl FnOnce(&[u8]) -> Result<R, LoadReason>,
+    ) -> Result<R, LoadReason> {
+        let mut raw = Zeroizing::new(raw);
         let (head, rest) = raw.split_at_mut(HEADER_LEN);
         let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
         let (message, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
@@ -124,31 +129,8 @@ impl PrivateCodec {
             tag,
         )
         .map_err(|()| LoadReason::BadSignature)?;
-        open_verified(&header, message, now, config, form)
+        then(message)
     }
-}
-
-/// Seals a prepared session now that its chunk count is known.
-pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> String {
-    let header = prepared.header_bytes(chunk_count);
-    let token_len = prepared.token_len;
-    let key = prepared.key;
-    // Encrypting in the prepared buffer itself leaves no copy of the plaintext behind.
-    let mut body = prepared.body;
-    let Some((nonce, message)) = body.split_first_chunk_mut::<NONCE_LEN>() else {
-        unreachable!("prepare always writes the nonce first")
-    };
-    let tag = encrypt(
-        key.encryption(),
-        nonce,
-        &associated_data(name, &header),
-        message,
-    );
-    // `prepare` left room for the tag: appending it never reallocates (which would leave a
-    // copy of the ciphertext behind, harmless, but a copy).
-    let token = envelope::assemble(&header, body, &tag);
-    debug_assert_eq!(token.len(), token_len);
-    token
 }
 
 /// The associated data: the domain, the length-prefixed cookie name and the whole header.
@@ -195,10 +177,6 @@ fn decrypt(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on any unexpected error"
-)]
 mod tests {
     use super::*;
 

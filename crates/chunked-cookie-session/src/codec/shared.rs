@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::entries::Entries;
+use super::python_entries::Form;
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::KeyId;
@@ -26,15 +27,18 @@ impl SealInput<'_> {
     }
 }
 
-/// The form a reader gives the entries in: the JSON map the Rust API reads, or (feature
-/// `flask`) the Python values a binding to Python hands over. Flask's format reads Python
-/// values either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Form {
-    #[default]
-    Map,
-    #[cfg(feature = "flask")]
-    Python,
+/// What a codec needs to open a token, besides the token: the same for every token one
+/// request's cookies offer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OpenInput<'a> {
+    /// The name of the cookies that carried the token (the configured name), which the
+    /// native formats' tags bind.
+    pub name: &'a str,
+    /// The request's clock, in Unix seconds.
+    pub now: u64,
+    pub config: &'a SessionConfig,
+    /// The form the entries are asked for in.
+    pub form: Form,
 }
 
 /// What a verified token said about itself.
@@ -56,7 +60,8 @@ pub(crate) struct Opened {
 /// Judges the signed timestamps of a verified session against the clock, for every format:
 /// a session from the future past the clock-skew allowance, one past its absolute
 /// deadline, and one idle past the idle timeout (plus the allowance) are refused.
-pub(crate) fn check_clock(meta: &Meta, now: u64, config: &SessionConfig) -> Result<(), LoadReason> {
+pub(crate) fn check_clock(meta: &Meta, input: &OpenInput<'_>) -> Result<(), LoadReason> {
+    let (now, config) = (input.now, input.config);
     let skew = config.clock_skew.as_secs();
     // A session from the future was sealed by a server whose clock runs ahead: past the
     // allowance it cannot be judged, so it is refused like an expired one. The absolute

@@ -14,43 +14,37 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::envelope::{self, Prepared, envelope_key, open_verified};
+use super::envelope;
 use super::header::{self, FLAG_COMPRESSED, HEADER_LEN};
-use super::shared::{Form, Opened, SealInput};
+use super::native::{Body, Native, Sealer};
+use super::shared::SealInput;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
-use crate::keys::{Key, KeyId, KeyRing};
+use crate::keys::Key;
 use crate::reason::LoadReason;
 
 const TAG_LEN: usize = 32;
 const DOMAIN: &[u8] = b"chunked-cookie-session v1";
 
-/// Seals and opens signed sessions with a key ring.
+/// The native signed format's codec.
+pub(crate) type SignedCodec = Native<Signed>;
+
+/// The signed format's sealer: an HMAC-SHA256 tag after the body.
 #[derive(Debug)]
-pub(crate) struct SignedCodec {
-    keys: KeyRing,
-}
+pub(crate) enum Signed {}
 
-impl SignedCodec {
-    pub(crate) fn new(keys: KeyRing) -> SignedCodec {
-        SignedCodec { keys }
-    }
-
-    pub(crate) fn current_key_id(&self) -> KeyId {
-        self.keys.current().id()
-    }
+impl Sealer for Signed {
+    const ENCRYPTED: bool = false;
+    const OVERHEAD: usize = TAG_LEN;
+    const TAG_LEN: usize = TAG_LEN;
 
     /// Serializes the session, deflating it when that pays (unless compression is off).
-    pub(crate) fn prepare(
-        &self,
-        input: &SealInput<'_>,
-        config: &SessionConfig,
-    ) -> Result<Prepared<'_>, SaveError> {
+    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
         // Room for the tag, which sealing appends in place.
         let mut json = Vec::with_capacity(512 + TAG_LEN);
         envelope::serialize_into(&mut json, input, config)?;
         let mut flags = 0;
-        let body = match config.compression {
+        let bytes = match config.compression {
             Compression::Auto | Compression::On => match envelope::compress(&json, TAG_LEN, config)
             {
                 Some(packed) => {
@@ -62,47 +56,31 @@ impl SignedCodec {
             Compression::Off => json,
         };
         let generation = header::new_generation()?;
-        Ok(Prepared::new(
+        Ok(Body {
             flags,
-            self.keys.current(),
-            input,
-            body,
-            TAG_LEN,
+            bytes,
             generation,
-        ))
+        })
     }
 
-    /// Opens a token. The header is read before the tag verifies only to pick the key; the
-    /// tag covers the header, so that choice is checked too.
-    pub(crate) fn open(
-        &self,
-        token: &str,
+    fn seal(key: &Key, name: &str, header: &[u8; HEADER_LEN], body: &mut Vec<u8>) {
+        let tag = mac(key, name, header, body).finalize().into_bytes();
+        body.extend_from_slice(&tag);
+    }
+
+    fn open<R>(
+        key: &Key,
         name: &str,
-        now: u64,
-        config: &SessionConfig,
-        form: Form,
-    ) -> Result<Opened, LoadReason> {
-        let raw = envelope::decode(token)?;
-        let (header, key) = envelope_key(&raw, HEADER_LEN + TAG_LEN, false, &self.keys)?;
+        raw: Vec<u8>,
+        then: impl FnOnce(&[u8]) -> Result<R, LoadReason>,
+    ) -> Result<R, LoadReason> {
         let (signed, tag) = raw.split_at(raw.len() - TAG_LEN);
         // `verify_slice` compares in constant time.
         mac(key, name, &signed[..HEADER_LEN], &signed[HEADER_LEN..])
             .verify_slice(tag)
             .map_err(|_| LoadReason::BadSignature)?;
-        open_verified(&header, &signed[HEADER_LEN..], now, config, form)
+        then(&signed[HEADER_LEN..])
     }
-}
-
-/// Seals a prepared session now that its chunk count is known.
-pub(crate) fn seal(prepared: Prepared<'_>, chunk_count: usize, name: &str) -> String {
-    let header = prepared.header_bytes(chunk_count);
-    let tag = mac(prepared.key, name, &header, &prepared.body)
-        .finalize()
-        .into_bytes();
-    let token_len = prepared.token_len;
-    let token = envelope::assemble(&header, prepared.body, &tag);
-    debug_assert_eq!(token.len(), token_len);
-    token
 }
 
 fn mac(key: &Key, name: &str, header: &[u8], body: &[u8]) -> Hmac<Sha256> {

@@ -3,7 +3,7 @@
 
 use super::session_state::{Rules, State};
 use crate::chunk::{self, ChunkSet, Incoming, Joined};
-use crate::codec::{Entries, Form, Meta};
+use crate::codec::{Entries, Form, Meta, OpenInput};
 use crate::reason::LoadReason;
 
 /// What decoding the request's cookies produced.
@@ -66,6 +66,12 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
     if incoming.over_cap() {
         return rejected(LoadReason::TooLarge);
     }
+    let input = OpenInput {
+        name: &rules.config.name,
+        now,
+        config: &rules.config,
+        form,
+    };
     let firsts = chunk::firsts(rules.layout(), incoming);
     let mut first_failure = None;
     for chunk0 in firsts {
@@ -77,8 +83,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
             rules.byte_cap(),
         )
         .and_then(|Joined { token, debris }| {
-            let config = &rules.config;
-            let opened = rules.format.open(&token, &config.name, now, config, form)?;
+            let opened = rules.format.open(&token, &input)?;
             Ok((opened, debris))
         });
         match opened {

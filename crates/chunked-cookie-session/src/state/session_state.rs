@@ -7,12 +7,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::chunk::{ChunkSet, Incoming, Layout};
-#[cfg(feature = "flask")]
-use crate::codec::flask::python::{EntryError, PyValue};
-use crate::codec::{Entries, Form, Format, Meta};
+use crate::codec::{Entries, Form, Format, Meta, Policy};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
+#[cfg(feature = "flask")]
+use crate::pyvalue::{EntryError, PyValue};
 use crate::reason::LoadReason;
+use crate::request::RequestCookies;
 
 /// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
 /// state knows by name, since [`State::renew`] drops it.
@@ -33,7 +34,7 @@ impl Rules {
     /// The rules of `format` under `config`. A format that sets the lifetime itself
     /// (Flask's `PERMANENT_SESSION_LIFETIME`) has the last word on it.
     pub(crate) fn new(mut config: SessionConfig, format: Format) -> Rules {
-        if let Some(lifetime) = format.lifetime() {
+        if let Some(lifetime) = format.policy().lifetime {
             config.lifetime = lifetime;
         }
         Rules { config, format }
@@ -41,6 +42,11 @@ impl Rules {
 
     pub(crate) fn layout(&self) -> &Layout {
         self.format.layout()
+    }
+
+    /// The format's properties.
+    pub(crate) fn policy(&self) -> &Policy {
+        self.format.policy()
     }
 
     /// How many chunks are read and written.
@@ -78,29 +84,46 @@ pub(crate) struct Previous {
 /// One request's session.
 #[derive(Debug)]
 pub(crate) struct State {
+    /// The engine's configuration and format.
     pub(super) rules: Arc<Rules>,
     /// The form the entries are decoded into.
     pub(super) form: Form,
+    /// The request's clock, in Unix seconds.
+    pub(super) now: u64,
+    /// The request's cookies of this session, not decoded until first touched.
+    pub(super) incoming: Incoming,
+    /// The previous formats' cookies the request carried, read when it has none of ours.
     pub(super) previous: Vec<Previous>,
     /// Which of `previous` the session was read from, when it was.
     pub(super) migrated: Option<usize>,
-    /// The request's clock, in Unix seconds.
-    pub(super) now: u64,
-    pub(super) incoming: Incoming,
-    /// Set once the incoming cookies were decoded (or purged without decoding).
-    pub(super) loaded: bool,
-    /// Set once a handler touched the session: what `Vary: Cookie` answers to.
-    pub(super) accessed: bool,
+    /// What has happened to the session so far.
+    pub(super) marks: Marks,
+    /// The session's entries, as decoded and then changed by the handler.
+    pub(super) entries: Entries,
+    /// Why the incoming cookies gave the session they did.
+    pub(super) reason: LoadReason,
+    /// What the verified token said about itself (its deadline, persistence, key).
+    pub(super) meta: Option<Meta>,
     /// Chunk indices the request carried that the loaded session does not use.
     pub(super) debris: ChunkSet,
-    pub(super) entries: Entries,
-    pub(super) reason: LoadReason,
-    pub(super) meta: Option<Meta>,
+    /// The persistence this request chose, if it chose.
     pub(super) persistent: Option<bool>,
+}
+
+/// What has happened to one request's session so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Marks {
+    /// The incoming cookies were decoded (or purged without decoding).
+    pub(super) loaded: bool,
+    /// A handler touched the session: what `Vary: Cookie` answers to.
+    pub(super) accessed: bool,
+    /// The session differs from what the cookies carried.
     pub(super) modified: bool,
+    /// The session was ended: whatever came in is deleted.
     pub(super) purged: bool,
+    /// The session was renewed: the next write starts a new lifetime.
     pub(super) renewed: bool,
-    /// Set once an adapter has finished the response: a change after it is lost.
+    /// An adapter has finished the response: a change after it is lost.
     pub(super) finished: bool,
 }
 
@@ -115,38 +138,33 @@ impl State {
         State {
             rules,
             form,
-            previous,
-            migrated: None,
             now,
             incoming,
-            loaded: false,
-            accessed: false,
-            debris: ChunkSet::EMPTY,
+            previous,
+            migrated: None,
+            marks: Marks::default(),
             entries: Entries::default(),
             reason: LoadReason::NoSession,
             meta: None,
+            debris: ChunkSet::EMPTY,
             persistent: None,
-            modified: false,
-            purged: false,
-            renewed: false,
-            finished: false,
         }
     }
 
     /// Decodes the incoming cookies, the first time only, for a handler that touches the
     /// session.
     pub(crate) fn ensure_loaded(&mut self) {
-        self.accessed = true;
+        self.marks.accessed = true;
         self.decode_once();
     }
 
     /// Decodes the incoming cookies, the first time only, without counting as the handler's
     /// access.
     pub(crate) fn decode_once(&mut self) {
-        if self.loaded {
+        if self.marks.loaded {
             return;
         }
-        self.loaded = true;
+        self.marks.loaded = true;
         let decoded = self.decode();
         decoded.reason.log(self.incoming.bytes());
         self.entries = decoded.entries;
@@ -158,7 +176,7 @@ impl State {
             // a lifetime of its own, in the same response that deletes the old cookies.
             self.migrated = Some(index);
             self.persistent = Some(persistent);
-            self.modified = true;
+            self.marks.modified = true;
         }
     }
 
@@ -174,25 +192,26 @@ impl State {
     /// Whether the handler touched the session, as a framework that tracks access itself
     /// reports it.
     pub(crate) fn set_accessed(&mut self, accessed: bool) {
-        self.accessed = accessed;
+        self.marks.accessed = accessed;
     }
 
     pub(crate) fn now(&self) -> u64 {
         self.now
     }
 
-    pub(crate) fn incoming(&self) -> &Incoming {
-        &self.incoming
+    /// The footprint of the request's cookies, as the state gathered them.
+    pub(crate) fn request_cookies(&self) -> RequestCookies {
+        RequestCookies::new(self.incoming.first_pairs().to_vec(), self.incoming.others())
     }
 
     /// True once a handler touched the session (read, changed or purged it).
     pub(crate) fn accessed(&self) -> bool {
-        self.accessed
+        self.marks.accessed
     }
 
     /// True once the incoming cookies were decoded, or purged without decoding.
     pub(crate) fn loaded(&self) -> bool {
-        self.loaded
+        self.marks.loaded
     }
 
     pub(crate) fn entries(&self) -> &Map<String, Value> {
@@ -216,7 +235,7 @@ impl State {
     pub(crate) fn set_python_entries(&mut self, entries: Vec<(String, PyValue)>) {
         self.decode_once();
         self.entries = Entries::from_python(entries);
-        self.modified = true;
+        self.marks.modified = true;
     }
 
     pub(crate) fn reason(&self) -> LoadReason {
@@ -232,11 +251,11 @@ impl State {
     }
 
     pub(crate) fn is_modified(&self) -> bool {
-        self.modified
+        self.marks.modified
     }
 
     pub(crate) fn is_purged(&self) -> bool {
-        self.purged
+        self.marks.purged
     }
 
     /// True once an adapter finished the response ([`SessionEngine::finish`]): what
@@ -244,11 +263,11 @@ impl State {
     ///
     /// [`SessionEngine::finish`]: crate::SessionEngine::finish
     pub(crate) fn is_finished(&self) -> bool {
-        self.finished
+        self.marks.finished
     }
 
     pub(crate) fn mark_finished(&mut self) {
-        self.finished = true;
+        self.marks.finished = true;
     }
 
     /// Stores `value` under `key`; an equal value changes nothing.
@@ -257,7 +276,7 @@ impl State {
         if self.entries.map().get(key) == Some(&value) {
             return Some(value);
         }
-        self.modified = true;
+        self.marks.modified = true;
         self.entries.map_mut().insert(key.to_owned(), value)
     }
 
@@ -269,14 +288,14 @@ impl State {
         value: Value,
     ) -> Result<Option<Value>, SaveError> {
         self.ensure_loaded();
-        let was_modified = self.modified;
+        let was_modified = self.marks.modified;
         let previous = self.insert(key, value);
         if let Err(err) = self.measure() {
             match previous {
                 Some(previous) => self.entries.map_mut().insert(key.to_owned(), previous),
                 None => self.entries.map_mut().remove(key),
             };
-            self.modified = was_modified;
+            self.marks.modified = was_modified;
             return Err(err);
         }
         Ok(previous)
@@ -288,13 +307,13 @@ impl State {
             return None;
         }
         let old = self.entries.map_mut().remove(key);
-        self.modified |= old.is_some();
+        self.marks.modified |= old.is_some();
         old
     }
 
     pub(crate) fn clear(&mut self) {
         self.ensure_loaded();
-        self.modified |= !self.entries.is_empty();
+        self.marks.modified |= !self.entries.is_empty();
         self.entries = Entries::default();
     }
 
@@ -302,13 +321,13 @@ impl State {
     /// afterwards in the same request start a fresh session, which inherits nothing from
     /// the old one (deadline, persistence).
     pub(crate) fn purge(&mut self) {
-        self.loaded = true;
-        self.accessed = true;
+        self.marks.loaded = true;
+        self.marks.accessed = true;
         self.entries = Entries::default();
         self.meta = None;
         self.persistent = None;
-        self.purged = true;
-        self.modified = true;
+        self.marks.purged = true;
+        self.marks.modified = true;
     }
 
     /// The next write starts a new absolute lifetime (and, as every write does, a new
@@ -319,23 +338,24 @@ impl State {
         if self.entries.map().contains_key(CSRF_KEY) {
             self.entries.map_mut().remove(CSRF_KEY);
         }
-        self.renewed = true;
-        self.modified = true;
+        self.marks.renewed = true;
+        self.marks.modified = true;
     }
 
     pub(crate) fn set_persistent(&mut self, persistent: bool) {
         self.ensure_loaded();
         if self.persistent_now() != persistent {
-            self.modified = true;
+            self.marks.modified = true;
         }
         self.persistent = Some(persistent);
         // A format that keeps persistence as an entry (Flask's `_permanent`) always stores
         // it, as Flask's setter does.
-        if let Some(key) = self.rules.format.persistence_entry() {
+        if let Some(entry) = self.rules.policy().persistence_entry {
+            let key = entry.key;
             let flag = Value::Bool(persistent);
             if self.entries.map().get(key) != Some(&flag) {
                 self.entries.map_mut().insert(key.to_owned(), flag);
-                self.modified = true;
+                self.marks.modified = true;
             }
         }
     }
@@ -344,7 +364,7 @@ impl State {
     /// that keep it there, else this request's choice, else the loaded session's, else the
     /// configuration's default.
     pub(crate) fn persistent_now(&self) -> bool {
-        if let Some(persistent) = self.rules.format.persistent_in(&self.entries) {
+        if let Some(persistent) = self.rules.policy().persistent_in(&self.entries) {
             return persistent;
         }
         self.persistent
@@ -357,11 +377,11 @@ impl State {
     /// session's deadline, or a lifetime from this request for a new or renewed session.
     pub(crate) fn expires_at_for_write(&self, written_at: u64) -> u64 {
         let lifetime = self.rules.config.lifetime.as_secs();
-        if self.rules.format.restarts_lifetime() {
+        if self.rules.policy().restarts_lifetime {
             return written_at.saturating_add(lifetime);
         }
         match self.meta {
-            Some(meta) if !self.renewed => meta.expires_at,
+            Some(meta) if !self.marks.renewed => meta.expires_at,
             _ => self.now.saturating_add(lifetime),
         }
     }

@@ -1,7 +1,7 @@
 //! The rules of writing: what a response sets and deletes for a session, sized to the byte.
 
 use super::session_state::State;
-use crate::chunk::{self, ChunkSet, Deadline, Limits};
+use crate::chunk::{ChunkSet, Deadline, Limits};
 use crate::codec::SealInput;
 use crate::config::OverflowPolicy;
 use crate::cookies::{CookieWriter, Persistence, SetCookie};
@@ -74,8 +74,8 @@ impl State {
         if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
             // a success, and everything after a rejection when the cookies are this
-            // format's own (see `Format::clears_rejected`).
-            let debris = match (self.reason().is_rejection(), rules.format.clears_rejected()) {
+            // format's own (see `Policy::clears_rejected`).
+            let debris = match (self.reason().is_rejection(), rules.policy().clears_rejected) {
                 (false, _) => self.debris(),
                 (true, true) => present,
                 (true, false) => ChunkSet::EMPTY,
@@ -105,7 +105,7 @@ impl State {
         let rules = &*self.rules;
         let config = &rules.config;
         self.meta().is_some_and(|meta| {
-            rules.format.needs_rewrite(&meta)
+            rules.policy().rewrite.due(&meta)
                 || (config.refresh_each_request && meta.persistent)
                 || config
                     .refresh_threshold()
@@ -168,23 +168,15 @@ impl State {
         removals
     }
 
-    /// Seals the session and splits it: the `Set-Cookie` value of every chunk, and the
-    /// bytes they take in the client's `Cookie` header.
+    /// Seals the session and splits it (through the format: prepare, plan, seal, split):
+    /// the `Set-Cookie` value of every chunk, and the bytes they take in the client's
+    /// `Cookie` header.
     fn encode(&self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
         let rules = &*self.rules;
         let config = &rules.config;
         let layout = rules.layout();
         let persistent = self.persistent_now();
         let expires_at = self.expires_at_for_write(now);
-        let sealable = rules.format.prepare(
-            &SealInput {
-                entries: self.held_entries(),
-                persistent,
-                issued_at: now,
-                expires_at,
-            },
-            config,
-        )?;
         let persistence = match (persistent, layout.deadline) {
             (false, _) => Persistence::BrowserSession,
             (true, Deadline::MaxAge) if config.expires_date => {
@@ -194,8 +186,14 @@ impl State {
             (true, Deadline::Expires) => Persistence::Expires(expires_at),
         };
         let writer = CookieWriter::new(config, persistence);
-        let plan = chunk::plan(
-            sealable.token_len(),
+        let encoded = rules.format.encode(
+            &SealInput {
+                entries: self.held_entries(),
+                persistent,
+                issued_at: now,
+                expires_at,
+            },
+            config,
             &Limits {
                 layout,
                 base: &config.name,
@@ -204,12 +202,12 @@ impl State {
                 max_size: config.max_size,
             },
         )?;
-        let token = sealable.seal(plan.pieces.len(), &config.name);
-        let sets = chunk::split(&token, &plan, layout.prefix(&token))
+        let sets = encoded
+            .values
             .iter()
             .enumerate()
             .map(|(index, value)| writer.set(&layout.name(&config.name, index), index, value))
             .collect();
-        Ok((sets, plan.cookie_line))
+        Ok((sets, encoded.cookie_line))
     }
 }

@@ -2,8 +2,6 @@
 //! it from docs/FORMAT.md and docs/FLASK.md, never from the engine's code: how to build an
 //! engine, how its chunks are named, and what its token looks like on the wire.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
 use serde_json::{Map, Value};
 
@@ -49,10 +47,7 @@ pub enum Wire {
 }
 
 pub use test_support::forge::HEADER_LEN;
-/// Characters of the generation id that open every later chunk of a native token.
-pub const GENERATION_LEN: usize = 12;
-/// Where the generation id sits in the text of chunk 0 of a native token.
-pub const GENERATION: std::ops::Range<usize> = 4..16;
+use test_support::forge::{Header, PREFIX, PREFIX_LEN};
 
 /// The secret of the native key numbered `byte`.
 pub fn native_secret(byte: u8) -> [u8; 32] {
@@ -193,7 +188,7 @@ impl Fixture {
     /// Characters every chunk after the first repeats from chunk 0.
     pub fn prefix_len(&self) -> usize {
         match self.wire {
-            Wire::Envelope { .. } => GENERATION_LEN,
+            Wire::Envelope { .. } => PREFIX_LEN,
             Wire::Itsdangerous => 0,
         }
     }
@@ -242,7 +237,7 @@ impl Fixture {
     /// The generation id that chunk 0 announces, for formats that have one.
     pub fn generation<'a>(&self, chunk0: &'a str) -> Option<&'a str> {
         match self.wire {
-            Wire::Envelope { .. } => Some(&chunk0[GENERATION]),
+            Wire::Envelope { .. } => Some(&chunk0[PREFIX]),
             Wire::Itsdangerous => None,
         }
     }
@@ -315,7 +310,7 @@ impl Fixture {
     /// Whether a token was written compressed.
     pub fn is_compressed(&self, token: &str) -> bool {
         match self.wire {
-            Wire::Envelope { .. } => header_bytes(token)[1] & 1 == 1,
+            Wire::Envelope { .. } => Header::of_token(token).flags & 1 == 1,
             Wire::Itsdangerous => token.starts_with('.'),
         }
     }
@@ -323,8 +318,8 @@ impl Fixture {
     /// When the writer says the token was issued, in Unix seconds.
     pub fn issued_at(&self, token: &str) -> u64 {
         match self.wire {
-            Wire::Envelope { .. } => u64_at(&header_bytes(token), 16),
-            Wire::Itsdangerous => flask_timestamp(token),
+            Wire::Envelope { .. } => Header::of_token(token).issued_at,
+            Wire::Itsdangerous => test_support::forge::flask::timestamp(token),
         }
     }
 
@@ -334,8 +329,8 @@ impl Fixture {
     /// timestamp plus the lifetime.
     pub fn last_valid_second(&self, token: &str, lifetime: u64) -> u64 {
         match self.wire {
-            Wire::Envelope { .. } => u64_at(&header_bytes(token), 24) - 1,
-            Wire::Itsdangerous => flask_timestamp(token) + lifetime,
+            Wire::Envelope { .. } => Header::of_token(token).expires_at - 1,
+            Wire::Itsdangerous => test_support::forge::flask::timestamp(token) + lifetime,
         }
     }
 
@@ -391,27 +386,4 @@ impl Fixture {
 /// Unpadded base64 length of `bytes` bytes.
 pub fn b64_len(bytes: usize) -> usize {
     (bytes * 4).div_ceil(3)
-}
-
-/// The 33 header bytes at the start of a native token (or chunk 0).
-pub fn header_bytes(token: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD
-        .decode(&token[..44])
-        .expect("a base64 header")
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> u64 {
-    u64::from_be_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
-}
-
-/// The timestamp of a Flask token: the base64 of its big-endian seconds, between the last
-/// two dots.
-fn flask_timestamp(token: &str) -> u64 {
-    let mut parts = token.rsplit('.');
-    let timestamp = parts.nth(1).expect("PAYLOAD.TS.SIG");
-    URL_SAFE_NO_PAD
-        .decode(timestamp)
-        .expect("a base64 timestamp")
-        .iter()
-        .fold(0, |n, &byte| (n << 8) | u64::from(byte))
 }

@@ -1,25 +1,17 @@
-//! What only the private format promises: an independent reader built from the crates and
-//! docs/FORMAT.md opens its cookies; the cookies reveal nothing of the session; it
+//! What only the private format promises: the test kit's reader, built from the crates and
+//! docs/FORMAT.md, opens its cookies; the cookies reveal nothing of the session; it
 //! compresses only when told to; it and the signed format never read each other's
 //! cookies; every write draws a fresh nonce.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chacha20poly1305::aead::AeadInOut;
-use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305};
 use chunked_cookie_session::{Compression, LoadReason, SessionConfig, SessionEngine};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use test_support::{join_pairs, noise};
 
-use super::fixture::{
-    Fixture, GENERATION, HEADER_LEN, header_bytes, key, native_secret, private, signed,
-};
-use super::forge::{AAD_DOMAIN, FLAG_COMPRESSED, FLAG_ENCRYPTED, derive};
+use super::fixture::{key, private, signed};
+use super::forge::{FLAG_COMPRESSED, FLAG_ENCRYPTED, Header, PREFIX, decode, encode, for_fixture};
 use super::support::*;
 
 const BUDGET: usize = 40 * 1024;
-const NONCE_LEN: usize = 24;
-const TAG_LEN: usize = 16;
 
 fn config(compression: Compression) -> SessionConfig {
     SessionConfig::builder()
@@ -27,19 +19,6 @@ fn config(compression: Compression) -> SessionConfig {
         .compression(compression)
         .build()
         .expect("valid")
-}
-
-/// The `(name, value)` of every chunk a new session holding `value` is written as, in
-/// index order.
-fn write_pairs(f: &Fixture, engine: &SessionEngine, value: &Value) -> Vec<(String, String)> {
-    let map: Map<String, Value> = value.as_object().expect("an object").clone();
-    let outcome = engine
-        .save_at(&session_with(engine, &map), NOW)
-        .expect("fits");
-    check_outcome(f, engine.config(), &outcome)
-        .iter()
-        .map(|set| (set.name().to_owned(), set.value().to_owned()))
-        .collect()
 }
 
 fn load(engine: &SessionEngine, pairs: &[(String, String)]) -> chunked_cookie_session::Session {
@@ -60,9 +39,7 @@ fn ciphertext_reveals_no_plaintext() {
     };
     // Both native formats lay their chunks out alike, so the private fixture joins either.
     let leaks = |pairs: &[(String, String)]| {
-        let raw = URL_SAFE_NO_PAD
-            .decode(private().token_of_pairs(pairs))
-            .expect("base64url");
+        let raw = decode(&private().token_of_pairs(pairs));
         let mut leaked = contains(&raw);
         for (index, (_, value)) in pairs.iter().enumerate() {
             leaked |= contains(value.as_bytes());
@@ -71,7 +48,7 @@ fn ciphertext_reveals_no_plaintext() {
             for start in 0..4 {
                 let text = &piece[start.min(piece.len())..];
                 let whole = &text[..text.len() / 4 * 4];
-                leaked |= contains(&URL_SAFE_NO_PAD.decode(whole).expect("base64url"));
+                leaked |= contains(&decode(whole));
             }
         }
         leaked
@@ -112,19 +89,25 @@ fn compression_is_off_unless_asked_for() {
 
     // The default, Auto: signed sessions compress, private ones do not.
     let (private_auto, signed_auto) = with(Compression::Auto);
-    assert_eq!(header_bytes(&private_auto[0].1)[1] & FLAG_COMPRESSED, 0);
     assert_eq!(
-        header_bytes(&signed_auto[0].1)[1] & FLAG_COMPRESSED,
+        Header::of_token(&private_auto[0].1).flags & FLAG_COMPRESSED,
+        0
+    );
+    assert_eq!(
+        Header::of_token(&signed_auto[0].1).flags & FLAG_COMPRESSED,
         FLAG_COMPRESSED
     );
     assert!(join_pairs(&private_auto).len() > 12_000);
     let (private_off, _) = with(Compression::Off);
-    assert_eq!(header_bytes(&private_off[0].1)[1] & FLAG_COMPRESSED, 0);
+    assert_eq!(
+        Header::of_token(&private_off[0].1).flags & FLAG_COMPRESSED,
+        0
+    );
 
     // The explicit opt-in compresses, and the result still opens.
     let (private_on, _) = with(Compression::On);
     assert_eq!(
-        header_bytes(&private_on[0].1)[1] & FLAG_COMPRESSED,
+        Header::of_token(&private_on[0].1).flags & FLAG_COMPRESSED,
         FLAG_COMPRESSED
     );
     assert_eq!(private_on.len(), 1);
@@ -153,11 +136,9 @@ fn signed_and_private_never_read_each_other() {
 
         // A signed token relabelled as encrypted (the flag set, nothing else changed) is
         // still refused: the private codec's tag does not verify.
-        let mut raw = URL_SAFE_NO_PAD
-            .decode(signed().token_of_pairs(&from_signed))
-            .expect("base64url");
+        let mut raw = decode(&signed().token_of_pairs(&from_signed));
         raw[1] |= FLAG_ENCRYPTED;
-        let forged = signed().resplit(&from_signed, &URL_SAFE_NO_PAD.encode(&raw));
+        let forged = signed().resplit(&from_signed, &encode(&raw));
         assert_eq!(
             load(&private_engine, &forged).load_reason(),
             LoadReason::BadSignature
@@ -165,42 +146,24 @@ fn signed_and_private_never_read_each_other() {
     }
 }
 
-/// Opens a cookie with nothing but the crates and the documented format: proves the key
-/// derivation (HKDF-SHA256, salt and info strings), the key id, the token layout and the
-/// associated data are what docs/FORMAT.md says.
+/// Opens a cookie with the test kit's reader, which knows nothing but the crates and the
+/// documented format: proves the key derivation (HKDF-SHA256, salt and info strings), the
+/// key id, the token layout, the chunk naming and the associated data are what
+/// docs/FORMAT.md says.
 #[test]
 fn an_independent_reader_opens_the_documented_format() {
     let engine = private().engine(config(Compression::Auto));
     let value = json!({ "t": noise(9000, 17), "n": 1 });
     let pairs = write_pairs(&private(), &engine, &value);
-    let mut raw = URL_SAFE_NO_PAD
-        .decode(private().token_of_pairs(&pairs))
-        .expect("base64url");
+    assert!(pairs.len() >= 2, "the session spans several cookies");
 
-    let derived = derive(&native_secret(1));
-    assert_eq!(derived.key_id, key(1).id().as_bytes());
-    assert_eq!(raw[0], 1);
-    assert_eq!(raw[1], FLAG_ENCRYPTED);
-    assert_eq!(usize::from(raw[2]), pairs.len());
-    assert_eq!(raw[12..16], derived.key_id);
-    assert_eq!(raw[16..24], NOW.to_be_bytes());
-    assert_eq!(raw[32], 0);
-
-    let name = b"session";
-    let mut aad = AAD_DOMAIN.to_vec();
-    aad.extend_from_slice(&u16::try_from(name.len()).expect("short").to_be_bytes());
-    aad.extend_from_slice(name);
-    aad.extend_from_slice(&raw[..HEADER_LEN]);
-
-    let (_, rest) = raw.split_at_mut(HEADER_LEN);
-    let (nonce, rest) = rest.split_at_mut(NONCE_LEN);
-    let (message, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
-    let nonce: &[u8; NONCE_LEN] = (&*nonce).try_into().expect("24 bytes");
-    let tag: &[u8; TAG_LEN] = (&*tag).try_into().expect("16 bytes");
-    XChaCha20Poly1305::new((&derived.encryption).into())
-        .decrypt_inout_detached(nonce.into(), &aad, message.into(), tag.into())
-        .expect("the documented key, nonce and associated data open the cookie");
-    let decoded: Value = serde_json::from_slice(message).expect("JSON");
+    let opened = for_fixture(&private(), 1, "session").read(&pairs);
+    assert_eq!(opened.header.key_id, key(1).id().as_bytes());
+    assert_eq!(opened.header.flags, FLAG_ENCRYPTED);
+    assert_eq!(usize::from(opened.header.chunk_count), pairs.len());
+    assert_eq!(opened.header.issued_at, NOW);
+    assert!(opened.nonce.is_some());
+    let decoded: Value = serde_json::from_slice(&opened.json).expect("JSON");
     assert_eq!(decoded, value);
 }
 
@@ -218,7 +181,7 @@ fn every_write_draws_a_fresh_nonce_and_generation() {
         );
         let value = &pairs[0].1;
         assert!(nonces.insert(value[44..76].to_owned()), "a nonce repeated");
-        assert!(generations.insert(value[GENERATION].to_owned()));
+        assert!(generations.insert(value[PREFIX].to_owned()));
         assert!(
             bodies.insert(value[76..].to_owned()),
             "a ciphertext repeated"

@@ -300,6 +300,19 @@ pub fn write(f: &Fixture, engine: &SessionEngine, map: &Map<String, Value>) -> J
     jar
 }
 
+/// The `(name, value)` of every chunk a new session holding `value` (a JSON object) is
+/// written as at `NOW`, in index order.
+pub fn write_pairs(f: &Fixture, engine: &SessionEngine, value: &Value) -> Vec<(String, String)> {
+    let map: Map<String, Value> = value.as_object().expect("an object").clone();
+    let outcome = engine
+        .save_at(&session_with(engine, &map), NOW)
+        .expect("fits");
+    check_outcome(f, engine.config(), &outcome)
+        .iter()
+        .map(|set| (set.name().to_owned(), set.value().to_owned()))
+        .collect()
+}
+
 /// The cookies of ours a jar holds, by name.
 pub fn our_names(f: &Fixture, jar: &Jar, base: &str) -> Vec<String> {
     jar.names()

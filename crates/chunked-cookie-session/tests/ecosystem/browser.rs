@@ -10,14 +10,22 @@ use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
 use test_support::WireCookie;
 
-/// An engine for plain HTTP on loopback: reqwest's store, like a browser, never sends a
-/// `Secure` cookie over http.
+/// An engine for plain HTTP on loopback (reqwest's store, like a browser, never sends a
+/// `Secure` cookie over http), in the encrypted format that `TowerSessions::new` takes.
 pub fn engine() -> SessionEngine {
-    let config = SessionConfig::builder()
+    SessionEngine::private(loopback(), KeyRing::new(Key::generate()))
+}
+
+/// The same in the signed format: sessions a client can read.
+pub fn signed_engine() -> SessionEngine {
+    SessionEngine::signed(loopback(), KeyRing::new(Key::generate()))
+}
+
+fn loopback() -> SessionConfig {
+    SessionConfig::builder()
         .secure(false)
         .build()
-        .expect("a valid configuration");
-    SessionEngine::signed(config, KeyRing::new(Key::generate()))
+        .expect("a valid configuration")
 }
 
 /// One response, read whole.
@@ -128,15 +136,31 @@ impl Browser {
 
     /// Posts a form; values are URL-safe ASCII in these tests.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
-        let body: Vec<String> = form
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode(value)))
-            .collect();
         let response = self
             .client
             .post(self.url(path))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(body.join("&"))
+            .body(form_body(form))
+            .send()
+            .await
+            .expect("a response");
+        read(response).await
+    }
+
+    /// Posts a form with one more header.
+    pub async fn post_with_header(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        name: &str,
+        value: &str,
+    ) -> Page {
+        let response = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(name, value)
+            .body(form_body(form))
             .send()
             .await
             .expect("a response");
@@ -184,6 +208,14 @@ async fn read(response: reqwest::Response) -> Page {
         headers,
         body,
     }
+}
+
+fn form_body(form: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = form
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode(value)))
+        .collect();
+    pairs.join("&")
 }
 
 fn encode(value: &str) -> String {

@@ -1,9 +1,10 @@
 //! Where `decode` reads cookies from: a `Cookie` header, whole `Set-Cookie` lines (one or
 //! several, as a response carries them), and the cookie-jar file a real `curl -c` writes.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::process::Command;
+
+use axum::http::header::SET_COOKIE;
+use axum::response::AppendHeaders;
 
 use super::messages::TempDir;
 use super::{NOW, keygen, noisy_session, run, stderr, stdout};
@@ -70,6 +71,60 @@ fn set_cookie_lines_are_read_as_a_browser_keeps_them() {
     assert_eq!(decoded(&decode(&mixed)), want);
 }
 
+/// 100,000 `Set-Cookie` lines, as a long capture holds them: sets, deletions in both
+/// spellings, cookies set again (which move to the end, as a browser's jar orders them
+/// by creation), and the session's own lines last, replacing a garbage `session`. The
+/// field `cookie_fields` makes holds exactly the cookies left, and `decode` reads the
+/// session out of them. (Reading them used to take a pass over every cookie held per
+/// line; the time is not asserted here, a test is no benchmark.)
+#[test]
+fn a_hundred_thousand_set_cookie_lines_are_read_right() {
+    const LINES: usize = 100_000;
+    const SETS: usize = 50_000;
+    let key = keygen();
+    let (want, session_lines) = several_cookies(&key);
+    let session_lines: Vec<&str> = session_lines.lines().collect();
+
+    let mut lines = vec!["Set-Cookie: session=garbage; Path=/".to_owned()];
+    lines.extend((0..SETS).map(|i| format!("Set-Cookie: c{i}=a{i}; Path=/; HttpOnly")));
+    lines.extend((0..SETS).step_by(2).map(|i| match i % 4 {
+        0 => format!("Set-Cookie: c{i}=; Path=/"),
+        _ => format!("c{i}=gone; Path=/; Max-Age=0"),
+    }));
+    lines.extend(
+        (1..SETS)
+            .step_by(4)
+            .map(|i| format!("Set-Cookie: c{i}=b{i}; Secure")),
+    );
+    let repeats = LINES - lines.len() - session_lines.len();
+    lines.extend((0..repeats).map(|j| format!("set-cookie: t={j}")));
+    lines.extend(
+        session_lines
+            .iter()
+            .map(|line| format!("Set-Cookie: {line}")),
+    );
+    assert_eq!(lines.len(), LINES);
+    let text = lines.join("\n");
+
+    let mut expected: Vec<String> = (3..SETS).step_by(4).map(|i| format!("c{i}=a{i}")).collect();
+    expected.extend((1..SETS).step_by(4).map(|i| format!("c{i}=b{i}")));
+    expected.push(format!("t={}", repeats - 1));
+    expected.extend(session_lines.iter().map(|line| {
+        let pair = line.split(';').next().expect("name=value first");
+        pair.to_owned()
+    }));
+    let fields = cookie_session_cli::input::cookie_fields(&text);
+    assert_eq!(fields.len(), 1, "Set-Cookie lines make one field");
+    let got: Vec<&str> = fields[0].split("; ").collect();
+    assert_eq!(got.len(), expected.len());
+    assert!(got == expected, "the cookies left differ from the jar's");
+
+    assert_eq!(
+        decoded(&run(&["decode", "--key", &key, "--now", NOW], &text)),
+        want
+    );
+}
+
 fn prefixed_text(lines: &str) -> String {
     lines
         .lines()
@@ -78,36 +133,25 @@ fn prefixed_text(lines: &str) -> String {
 }
 
 /// Serves one response carrying `set_cookie` lines to every request, on a free loopback
-/// port, until the test ends. A few lines of std: the response is all that matters.
+/// port, until the test ends.
 fn serve(set_cookie: Vec<String>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let port = listener.local_addr().expect("an address").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("a socket"));
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                line.clear();
-            }
-            let mut response = String::from("HTTP/1.1 200 OK\r\n");
-            for cookie in &set_cookie {
-                response.push_str(&format!("Set-Cookie: {cookie}\r\n"));
-            }
-            response.push_str("Content-Length: 2\r\nConnection: close\r\n\r\nok");
-            let _ = stream.write_all(response.as_bytes());
-        }
+    let app = axum::Router::new().fallback(move || {
+        let lines = set_cookie
+            .clone()
+            .into_iter()
+            .map(|line| (SET_COOKIE, line));
+        async move { (AppendHeaders(lines), "ok") }
     });
-    port
+    test_support::serve::axum(app).port()
 }
 
 /// `--cookie-jar` reads the file a real `curl -c` wrote after a response that set a
 /// session of several cookies (`Secure`, `HttpOnly`: curl marks those `#HttpOnly_`), and
 /// after a second response that deleted one of them and set another cookie.
 ///
-/// The server is a few lines of std in this test rather than the playground: a test of
-/// this crate cannot start the playground's binary (Cargo gives a test only its own
-/// crate's binaries), and what matters here is what curl writes for the `Set-Cookie`
+/// The server is a bare axum router (test-support's `serve`) rather than the playground: a
+/// test of this crate cannot start the playground's binary (Cargo gives a test only its
+/// own crate's binaries), and what matters here is what curl writes for the `Set-Cookie`
 /// lines this tool prints. The playground's own e2e tests read a `curl -c` jar of the
 /// playground's cookies with the same parser.
 #[test]

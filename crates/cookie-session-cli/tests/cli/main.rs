@@ -1,22 +1,23 @@
 //! The `cookie-session` binary, run for real: keygen, encode and decode in every format
 //! (the Flask format against real Flask, in `flask.rs`), and their failures; what its
 //! messages say (`messages.rs`); where it reads cookies from, a real `curl -c` jar among
-//! them (`input.rs`); `inspect`, `--idle-timeout` and a closed pipe (`inspect.rs`).
+//! them (`input.rs`); `inspect`, `--idle-timeout` and a closed pipe (`inspect.rs`); the
+//! client's cookie names and values escaped wherever they are printed (`terminal.rs`).
 
 use std::io::{ErrorKind, Write};
 use std::process::{Command, Output, Stdio};
 
+use test_support::forge::{PREFIX_LEN, header_bytes, with_header};
 use test_support::{Jar, WireCookie, noise};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cookie-session");
 const NOW: &str = "1700000000";
-/// Characters of the generation id that open every native chunk after the first.
-const GENERATION_PREFIX: usize = 12;
 
 mod flask;
 mod input;
 mod inspect;
 mod messages;
+mod terminal;
 
 /// Runs the binary with `stdin` as its input, with no key from the environment.
 fn run(args: &[&str], stdin: &str) -> Output {
@@ -77,20 +78,6 @@ fn cookie_header(set_cookie: &str) -> String {
     jar.header()
 }
 
-/// Rewrites the chunk count announced in chunk 0 (the third header byte, so the third and
-/// fourth base64 characters of the value) without re-signing.
-fn with_announced_chunks(header: &str, count: u8) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let start = header.find("session=").expect("chunk 0 is present") + "session=".len();
-    let mut bytes = header.as_bytes().to_vec();
-    let sextet = |c: u8| ALPHABET.iter().position(|&a| a == c).expect("base64url") as u8;
-    // Characters 2 and 3 hold the low 4 bits of byte 1 and all of byte 2.
-    let flags_low = sextet(bytes[start + 2]) >> 2;
-    bytes[start + 2] = ALPHABET[usize::from((flags_low << 2) | (count >> 6))];
-    bytes[start + 3] = ALPHABET[usize::from(count & 0x3f)];
-    String::from_utf8(bytes).expect("ASCII")
-}
-
 #[test]
 fn keygen_prints_a_fresh_256_bit_key() {
     let a = keygen();
@@ -138,20 +125,9 @@ fn encode_then_decode_round_trips_over_several_chunks() {
         assert!(attributes.secure() == Some(true) && attributes.http_only() == Some(true));
     }
     let header = cookie_header(&lines);
-    let decoded = run(
-        &[
-            "decode",
-            "--key",
-            &key,
-            "--now",
-            "1700000100",
-            "--max-size",
-            "20000",
-            "--cookie",
-            &header,
-        ],
-        "",
-    );
+    let decode = ["decode", "--key", &key, "--now", "1700000100"];
+    let decode = [&decode[..], &["--max-size", "20000"]].concat();
+    let decoded = run(&[&decode[..], &["--cookie", &header]].concat(), "");
     assert!(decoded.status.success(), "{}", stderr(&decoded));
     let want: serde_json::Value = serde_json::from_str(&session).expect("valid JSON");
     let got: serde_json::Value =
@@ -160,18 +136,7 @@ fn encode_then_decode_round_trips_over_several_chunks() {
 
     // The header may also come on stdin, one Cookie field per line (HTTP/2 style).
     let per_line = header.replace("; ", "\n");
-    let decoded = run(
-        &[
-            "decode",
-            "--key",
-            &key,
-            "--now",
-            "1700000100",
-            "--max-size",
-            "20000",
-        ],
-        &per_line,
-    );
+    let decoded = run(&decode, &per_line);
     assert!(decoded.status.success(), "{}", stderr(&decoded));
 }
 
@@ -199,13 +164,21 @@ fn decode_failures_name_their_reason() {
     let tampered = {
         let mut jar = jar.clone();
         let value = jar.get_mut("session_1").expect("several chunks");
-        let at = GENERATION_PREFIX + (value.len() - GENERATION_PREFIX) / 2;
+        let at = PREFIX_LEN + (value.len() - PREFIX_LEN) / 2;
         assert!(at + 1 < value.len());
         let flipped = if &value[at..=at] == "A" { "B" } else { "A" };
         value.replace_range(at..=at, flipped);
         jar.header()
     };
-    let lying_count = with_announced_chunks(&header, 200);
+    // Chunk 0 announcing 200 chunks, re-encoded without the key.
+    let lying_count = {
+        let mut jar = jar.clone();
+        let chunk0 = jar.get_mut("session").expect("chunk 0");
+        let mut forged = header_bytes(chunk0);
+        forged[2] = 200;
+        *chunk0 = with_header(chunk0, &forged);
+        jar.header()
+    };
     let cases: [(&str, &str, &str, &str); 7] = [
         ("missing-chunk", &key, "1700000100", &without_chunk_1),
         ("bad-signature", &key, "1700000100", &tampered),

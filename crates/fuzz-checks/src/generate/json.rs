@@ -150,7 +150,7 @@ fn nest(u: &mut Unstructured<'_>, mut value: Value, levels: usize) -> Result<Val
 }
 
 /// An arbitrary JSON value. `depth` counts the structured levels above it; past a few the
-/// generator only closes up, so a value is never deeper than [`nest`] makes it.
+/// generator only closes up, so a value is never deeper than `nest` makes it.
 pub fn json_value(u: &mut Unstructured<'_>, depth: usize) -> Result<Value> {
     let leaf_only = depth >= 6 || u.is_empty();
     let choice = if leaf_only {

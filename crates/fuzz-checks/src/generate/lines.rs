@@ -139,17 +139,26 @@ impl Line {
     }
 }
 
-/// One line of a cookie-jar file.
+/// One line of a cookie-jar file, in the Netscape format curl documents: seven
+/// TAB-separated fields, every one of them varied.
 #[derive(Debug, Clone, Arbitrary)]
 pub enum JarLine {
     /// A cookie: seven tab-separated fields.
     Cookie {
         /// Index into [`DOMAINS`].
         domain: u8,
-        /// A leading `.` on the domain (it matches subdomains).
-        dot: bool,
+        /// Leading dots on the domain (`dots % 3` of them): one marks a domain cookie.
+        dots: u8,
         /// Marked `#HttpOnly_`.
         http_only: bool,
+        /// The include-subdomains field: `TRUE`, `FALSE`, or (for `None`) `maybe`.
+        subdomains: Option<bool>,
+        /// The path field: `/`, `/a/b/` or empty.
+        path: u8,
+        /// The secure field.
+        secure: bool,
+        /// The expires field: 0 (a session cookie) or these seconds.
+        expires: u32,
         /// Index into the names.
         name: u8,
         /// The value.
@@ -166,25 +175,43 @@ pub enum JarLine {
 /// The domains of jar lines and the hosts they are filtered by.
 pub const DOMAINS: &[&str] = &["127.0.0.1", "example.com", "EXAMPLE.com", "sub.example.com"];
 
+/// Path fields of jar lines.
+const PATHS: &[&str] = &["/", "/a/b/", ""];
+
+fn flag(on: bool) -> &'static str {
+    if on { "TRUE" } else { "FALSE" }
+}
+
 impl JarLine {
     /// The line's text.
     pub fn text(&self) -> String {
         match self {
             JarLine::Cookie {
                 domain,
-                dot,
+                dots,
                 http_only,
+                subdomains,
+                path,
+                secure,
+                expires,
                 name: index,
                 value,
             } => {
-                let domain = DOMAINS[usize::from(*domain) % DOMAINS.len()];
-                format!(
-                    "{}{}{domain}\tFALSE\t/\tFALSE\t0\t{}\t{}",
-                    if *http_only { "#HttpOnly_" } else { "" },
-                    if *dot { "." } else { "" },
-                    name(*index),
-                    value.0
-                )
+                let fields = [
+                    format!(
+                        "{}{}",
+                        ".".repeat(usize::from(dots % 3)),
+                        DOMAINS[usize::from(*domain) % DOMAINS.len()]
+                    ),
+                    subdomains.map_or("maybe", flag).to_owned(),
+                    PATHS[usize::from(*path) % PATHS.len()].to_owned(),
+                    flag(*secure).to_owned(),
+                    expires.to_string(),
+                    name(*index).to_owned(),
+                    value.0.clone(),
+                ];
+                let marker = if *http_only { "#HttpOnly_" } else { "" };
+                format!("{marker}{}", fields.join("\t"))
             }
             JarLine::Comment(text) => format!("# {}", text.replace(['\n', '\r'], " ")),
             JarLine::Fields(fields) => fields.join("\t"),

@@ -121,6 +121,17 @@ async fn wait_for_render(client: &Client, after: u64) {
     .expect("the page renders the server's answer");
 }
 
+/// The load reason the page shows.
+async fn load_reason(client: &Client) -> String {
+    client
+        .find(Locator::Id("load-reason"))
+        .await
+        .expect("#load-reason")
+        .text()
+        .await
+        .expect("reason text")
+}
+
 async fn click(client: &Client, id: &str) {
     let before = revision(client).await;
     client
@@ -226,13 +237,7 @@ async fn playground_in_chromium() {
     let thirty = noise(28 * 1024, 2);
     set_through_form(&client, "data", &thirty).await;
     check_step(&client, Some(&thirty), 7..=10).await;
-    let reason = client
-        .find(Locator::Id("load-reason"))
-        .await
-        .expect("#load-reason")
-        .text()
-        .await
-        .expect("reason text");
+    let reason = load_reason(&client).await;
     assert_eq!(reason, "valid");
     // Reload so the screenshot shows the session as a fresh visit reads it.
     client.refresh().await.expect("reload");
@@ -264,13 +269,7 @@ async fn playground_in_chromium() {
         .expect("delete a chunk in the browser");
     client.refresh().await.expect("reload");
     wait_for_render(&client, 0).await;
-    let reason = client
-        .find(Locator::Id("load-reason"))
-        .await
-        .expect("#load-reason")
-        .text()
-        .await
-        .expect("reason text");
+    let reason = load_reason(&client).await;
     assert_eq!(reason, "missing-chunk");
     assert!(
         cookie_names(&client).await.is_empty(),

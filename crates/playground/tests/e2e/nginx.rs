@@ -258,6 +258,33 @@ impl Stack {
         &text[..fits]
     }
 
+    /// A stack as [`Stack::start`] makes it, and the longest text (noise of `seed`) that
+    /// fills its budget as the one entry of a session.
+    async fn filled(max_size: usize, settings: &str, seed: u64) -> (Stack, String) {
+        let stack = Stack::start(max_size, settings).await;
+        let text = noise(2 * max_size, seed);
+        let text = stack.longest_fitting(&text).await.to_owned();
+        (stack, text)
+    }
+
+    /// A client without cookies writes `text` through nginx, whose `proxy_buffer_size`
+    /// the response head overflows: 502, logged as "upstream sent too big header", and no
+    /// `Set-Cookie` reaches the client.
+    async fn assert_write_overflows(&self, text: &str) {
+        let (client, jar) = cookie_client();
+        let written = put_data(&client, &self.proxied, text).await;
+        assert_eq!(written.status, StatusCode::BAD_GATEWAY, "{}", written.body);
+        assert!(
+            self.logged_too_big_header(),
+            "nginx's error log lacks {UPSTREAM_TOO_BIG:?}\n{}",
+            self.logs()
+        );
+        assert!(
+            jar.cookies(&self.proxied).is_none(),
+            "nginx's 502 carries no Set-Cookie, so the client keeps no session"
+        );
+    }
+
     /// Whether nginx logged that the upstream's response head did not fit its buffer.
     fn logged_too_big_header(&self) -> bool {
         self.read_log("error.log").contains(UPSTREAM_TOO_BIG)
@@ -361,9 +388,8 @@ fn assert_fills(line: usize, max_size: usize) {
 #[tokio::test]
 async fn default_budget_cookie_line_passes_default_nginx() {
     let max_size = SessionConfig::default().max_size();
-    let stack = Stack::start(max_size, "").await;
-    let text = noise(2 * max_size, 1);
-    let text = stack.longest_fitting(&text).await;
+    let (stack, text) = Stack::filled(max_size, "", 1).await;
+    let text = text.as_str();
 
     let (client, jar) = cookie_client();
     // Written directly: the response side is the next test's subject.
@@ -384,32 +410,26 @@ async fn default_budget_cookie_line_passes_default_nginx() {
 #[tokio::test]
 async fn default_budget_write_overflows_default_nginx_proxy_buffer() {
     let max_size = SessionConfig::default().max_size();
-    let stack = Stack::start(max_size, "").await;
-    let text = noise(2 * max_size, 2);
-    let text = stack.longest_fitting(&text).await;
+    let (stack, text) = Stack::filled(max_size, "", 2).await;
 
-    let (client, jar) = cookie_client();
-    let written = put_data(&client, &stack.proxied, text).await;
-    assert_eq!(written.status, StatusCode::BAD_GATEWAY, "{}", written.body);
-    assert!(
-        stack.logged_too_big_header(),
-        "nginx's error log lacks {UPSTREAM_TOO_BIG:?}\n{}",
-        stack.logs()
-    );
-    assert!(
-        jar.cookies(&stack.proxied).is_none(),
-        "nginx's 502 carries no Set-Cookie, so the client keeps no session"
-    );
+    stack.assert_write_overflows(&text).await;
 }
 
 /// The default budget through nginx with the guide's two lines for it: both directions.
 #[tokio::test]
 async fn default_budget_passes_nginx_with_documented_settings() {
     let max_size = SessionConfig::default().max_size();
-    let settings = documented_settings("default 7 KiB budget");
-    let stack = Stack::start(max_size, &settings).await;
-    let text = noise(2 * max_size, 3);
-    let text = stack.longest_fitting(&text).await;
+    // The write must overflow nginx's default 4 KiB buffer to test the raised one.
+    passes_both_ways(max_size, "default 7 KiB budget", 3, 4096).await;
+}
+
+/// A session filling `max_size` written through nginx with the guide's settings of the
+/// block about `marker`, then read back through it: the write carries more than
+/// `write_over` bytes of `Set-Cookie`, and every chunk arrives unchanged.
+async fn passes_both_ways(max_size: usize, marker: &str, seed: u64, write_over: usize) {
+    let settings = documented_settings(marker);
+    let (stack, text) = Stack::filled(max_size, &settings, seed).await;
+    let text = text.as_str();
 
     let (client, jar) = cookie_client();
     let written = put_data(&client, &stack.proxied, text).await;
@@ -421,8 +441,8 @@ async fn default_budget_passes_nginx_with_documented_settings() {
         stack.logs()
     );
     assert!(
-        written.set_cookie_bytes > 4096,
-        "the write sent {} bytes of Set-Cookie, too few to test the raised buffer",
+        written.set_cookie_bytes > write_over,
+        "the write sent only {} bytes of Set-Cookie",
         written.set_cookie_bytes
     );
     let line = cookie_line(&jar, &stack.proxied);
@@ -437,9 +457,8 @@ async fn default_budget_passes_nginx_with_documented_settings() {
 /// write overflows `proxy_buffer_size` (502, logged as "upstream sent too big header").
 #[tokio::test]
 async fn large_session_fails_default_nginx_both_ways() {
-    let stack = Stack::start(LARGE, "").await;
-    let text = noise(2 * LARGE, 4);
-    let text = stack.longest_fitting(&text).await;
+    let (stack, text) = Stack::filled(LARGE, "", 4).await;
+    let text = text.as_str();
 
     // Request side: the session is written directly, then sent through nginx.
     let (client, jar) = cookie_client();
@@ -455,42 +474,11 @@ async fn large_session_fails_default_nginx_both_ways() {
     );
 
     // Response side: a client without cookies writes the same session through nginx.
-    let (client, jar) = cookie_client();
-    let written = put_data(&client, &stack.proxied, text).await;
-    assert_eq!(written.status, StatusCode::BAD_GATEWAY, "{}", written.body);
-    assert!(
-        stack.logged_too_big_header(),
-        "nginx's error log lacks {UPSTREAM_TOO_BIG:?}\n{}",
-        stack.logs()
-    );
-    assert!(jar.cookies(&stack.proxied).is_none());
+    stack.assert_write_overflows(text).await;
 }
 
 /// The same 40 KiB session passes both ways once the guide's 40 KiB settings are applied.
 #[tokio::test]
 async fn large_session_passes_nginx_with_documented_settings() {
-    let settings = documented_settings("40 KiB session");
-    let stack = Stack::start(LARGE, &settings).await;
-    let text = noise(2 * LARGE, 4);
-    let text = stack.longest_fitting(&text).await;
-
-    let (client, jar) = cookie_client();
-    let written = put_data(&client, &stack.proxied, text).await;
-    assert_eq!(
-        written.status,
-        StatusCode::OK,
-        "{}\n{}",
-        written.body,
-        stack.logs()
-    );
-    assert!(
-        written.set_cookie_bytes > LARGE,
-        "the write sent only {} bytes of Set-Cookie",
-        written.set_cookie_bytes
-    );
-    let line = cookie_line(&jar, &stack.proxied);
-    assert_fills(line, LARGE);
-
-    let read = get_session(&client, &stack.proxied).await;
-    assert_session_arrived(&read, text, line);
+    passes_both_ways(LARGE, "40 KiB session", 4, LARGE).await;
 }

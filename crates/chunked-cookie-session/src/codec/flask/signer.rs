@@ -12,7 +12,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use zeroize::Zeroizing;
 
-use super::encoding::python_b64decode;
+use crate::pyvalue::python_b64decode;
 use crate::reason::LoadReason;
 
 type HmacSha1 = Hmac<Sha1>;

@@ -7,9 +7,7 @@ use serde::ser::{self, SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::encoding::python_b64decode;
-use super::python::BigInt;
-use super::{pyjson, tagged};
+use crate::pyvalue::{self, BigInt, python_b64decode};
 
 /// One tag: `{KEY: value}` and nothing else.
 struct Tagged<'a, T: ?Sized>(&'static str, &'a T);
@@ -53,13 +51,13 @@ pub struct Tuple<T>(pub T);
 
 impl<T: Serialize> Serialize for Tuple<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(tagged::TUPLE, &self.0).serialize(serializer)
+        Tagged(pyvalue::TUPLE, &self.0).serialize(serializer)
     }
 }
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Tuple<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        untag(deserializer, tagged::TUPLE).map(Tuple)
+        untag(deserializer, pyvalue::TUPLE).map(Tuple)
     }
 }
 
@@ -78,13 +76,13 @@ pub struct Bytes(pub Vec<u8>);
 
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(tagged::BYTES, &tagged::bytes_text(&self.0)).serialize(serializer)
+        Tagged(pyvalue::BYTES, &pyvalue::bytes_text(&self.0)).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Bytes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text: String = untag(deserializer, tagged::BYTES)?;
+        let text: String = untag(deserializer, pyvalue::BYTES)?;
         python_b64decode(text.as_bytes(), false)
             .filter(|_| text.is_ascii())
             .map(Bytes)
@@ -107,13 +105,13 @@ pub struct Markup(pub String);
 
 impl Serialize for Markup {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(tagged::MARKUP, &self.0).serialize(serializer)
+        Tagged(pyvalue::MARKUP, &self.0).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Markup {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        untag(deserializer, tagged::MARKUP).map(Markup)
+        untag(deserializer, pyvalue::MARKUP).map(Markup)
     }
 }
 
@@ -140,14 +138,14 @@ impl From<uuid::Uuid> for Uuid {
 
 impl Serialize for Uuid {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(tagged::UUID, &tagged::uuid_text(self.0.as_bytes())).serialize(serializer)
+        Tagged(pyvalue::UUID, &pyvalue::uuid_text(self.0.as_bytes())).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for Uuid {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text: String = untag(deserializer, tagged::UUID)?;
-        tagged::parse_uuid(&text)
+        let text: String = untag(deserializer, pyvalue::UUID)?;
+        pyvalue::parse_uuid(&text)
             .map(|raw| Uuid(uuid::Uuid::from_bytes(raw)))
             .map_err(|_| de::Error::custom("invalid UUID in Flask's tagged form"))
     }
@@ -178,16 +176,16 @@ impl From<time::OffsetDateTime> for DateTime {
 
 impl Serialize for DateTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let text = tagged::format_http_date(self.0.unix_timestamp())
+        let text = pyvalue::format_http_date(self.0.unix_timestamp())
             .ok_or_else(|| ser::Error::custom("Python datetimes hold years 1 to 9999 only"))?;
-        Tagged(tagged::DATETIME, &text).serialize(serializer)
+        Tagged(pyvalue::DATETIME, &text).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text: String = untag(deserializer, tagged::DATETIME)?;
-        tagged::parse_http_date(&text)
+        let text: String = untag(deserializer, pyvalue::DATETIME)?;
+        pyvalue::parse_http_date(&text)
             .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
             .map(DateTime)
             .ok_or_else(|| de::Error::custom("unreadable date in Flask's tagged form"))
@@ -221,7 +219,7 @@ impl Serialize for Float {
         if self.0.is_finite() {
             serializer.serialize_f64(self.0)
         } else {
-            let Value::Object(marker) = pyjson::non_finite_marker(self.0) else {
+            let Value::Object(marker) = pyvalue::non_finite_marker(self.0) else {
                 return Err(ser::Error::custom("non-finite marker"));
             };
             marker.serialize(serializer)
@@ -281,16 +279,16 @@ impl<'de> Deserialize<'de> for Float {
 
 impl Serialize for BigInt {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        pyjson::int_value(self.as_str().to_owned()).serialize(serializer)
+        pyvalue::int_value(self.as_str().to_owned()).serialize(serializer)
     }
 }
 
 impl<'de> Deserialize<'de> for BigInt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        let text = match (&value, pyjson::marker(&value)) {
+        let text = match (&value, pyvalue::marker(&value)) {
             (Value::Number(n), _) if n.is_i64() || n.is_u64() => n.to_string(),
-            (_, Some(pyjson::Marker::Int(digits))) => digits.to_owned(),
+            (_, Some(pyvalue::Marker::Int(digits))) => digits.to_owned(),
             _ => return Err(de::Error::custom("expected a Python int")),
         };
         BigInt::parse(&text).map_err(de::Error::custom)
@@ -322,7 +320,7 @@ impl<T: Serialize> Serialize for Dict<T> {
         match value {
             Value::Object(map) if map.len() == 1 => {
                 let (key, inner) = map.into_iter().next().unwrap_or_default();
-                tagged::one_entry(&key, inner).serialize(serializer)
+                pyvalue::one_entry(&key, inner).serialize(serializer)
             }
             other => other.serialize(serializer),
         }
@@ -334,10 +332,10 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Dict<T> {
         let mut value = Value::deserialize(deserializer)?;
         if let Value::Object(map) = &value
             && map.len() == 1
-            && let Some(Value::Object(inner)) = map.get(tagged::DICT)
+            && let Some(Value::Object(inner)) = map.get(pyvalue::DICT)
             && let Some((key, inner)) = inner.iter().next()
         {
-            value = tagged::single(&tagged::unescaped_key(key), inner.clone());
+            value = pyvalue::single(&pyvalue::unescaped_key(key), inner.clone());
         }
         T::deserialize(value).map(Dict).map_err(de::Error::custom)
     }

@@ -1,11 +1,15 @@
-//! Python's values as a Flask session holds them: the model Flask's tagged JSON stands for.
+//! Python's values as a session holds them: the model that Flask's tagged JSON, and the
+//! Python values a native session is handed, stand for.
 //!
 //! A binding to Python (the `chunked-cookie-session` Python package) maps Python objects
 //! onto [`PyValue`] one for one, structurally: a `tuple` is a [`PyValue::Tuple`], a `bytes`
 //! a [`PyValue::Bytes`]. Every rule of how those values travel (the tags, the `" di"`
-//! escape, the JSON Python writes) lives here, on this side of the boundary.
+//! escape, the JSON Python writes) lives in this folder, on this side of the boundary.
 
 use time::{Date, Month, OffsetDateTime, Time};
+
+/// Python refuses to convert ints longer than this (`sys.int_info.default_max_str_digits`).
+pub(crate) const MAX_INT_DIGITS: usize = 4300;
 
 /// A Python value that a Flask session can hold.
 ///
@@ -179,8 +183,9 @@ pub struct InvalidEntry {
 /// A Python `int` of any size. Ints within 64 bits are plain JSON numbers, and a plain
 /// `i64` or `u64` reads and writes them; an int beyond is held in the session as
 /// `{" di": "<digits>"}` (a shape Flask's tagged JSON never produces, as for
-/// [`Float`]) and written as its bare digits, so Flask reads back the very same int.
-/// `BigInt` reads and writes both forms; it converts to and from `i128` and `u128`.
+/// [`Float`](crate::flask::Float)) and written as its bare digits, so Flask reads back the
+/// very same int. `BigInt` reads and writes both forms; it converts to and from `i128` and
+/// `u128`.
 ///
 /// # Example
 ///
@@ -221,7 +226,7 @@ impl BigInt {
     pub fn parse(text: &str) -> Result<BigInt, BigIntError> {
         let digits = text.strip_prefix('-').unwrap_or(text);
         let canonical = !digits.is_empty()
-            && digits.len() <= 4300
+            && digits.len() <= MAX_INT_DIGITS
             && digits.bytes().all(|b| b.is_ascii_digit())
             && (digits == "0" || !digits.starts_with('0'))
             && text != "-0";

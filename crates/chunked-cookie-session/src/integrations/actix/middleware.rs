@@ -1,48 +1,10 @@
-//! actix-web 4 integration (feature `actix`): [`SessionMiddleware`] and the [`Session`]
-//! extractor.
-//!
-//! The middleware reads every `Cookie` field of the request, gives handlers a [`Session`]
-//! that decodes on first touch, and after the handler writes the `Set-Cookie` fields the
-//! engine decided, `Vary: Cookie`, and `Cache-Control: private, no-store` when cookies are
-//! set and the handler chose no caching policy. A session that no longer fits turns a
-//! successful response into a 500, or into the application's own answer
-//! ([`SessionMiddleware::on_save_error`]); a handler can ask beforehand with
-//! [`Session::check`]. [`GetError`] and [`InsertError`] are actix-web errors, so `?` works
-//! on the session's methods.
-//!
-//! # Example
-//!
-//! ```
-//! use actix_web::{App, test, web};
-//! use chunked_cookie_session::actix::SessionMiddleware;
-//! use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
-//!
-//! async fn visits(session: Session) -> String {
-//!     let visits = session.get::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
-//!     session.insert("visits", visits).expect("a number is JSON");
-//!     format!("visit {visits}, session {}", session.load_reason())
-//! }
-//!
-//! let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-//! # actix_web::rt::System::new().block_on(async {
-//! let app = test::init_service(
-//!     App::new()
-//!         .wrap(SessionMiddleware::new(engine))
-//!         .route("/", web::get().to(visits)),
-//! )
-//! .await;
-//! let response = test::call_service(&app, test::TestRequest::get().to_request()).await;
-//! let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap();
-//! assert!(set_cookie.starts_with("session="));
-//! assert_eq!(response.headers().get("vary").unwrap(), "Cookie");
-//! # });
-//! ```
+//! The session middleware: [`SessionMiddleware`] gives every request a [`Session`], the
+//! extractor hands it to handlers, and the session's errors answer as actix-web errors.
 
 use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
@@ -50,16 +12,12 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{
-    READ_FAILED, SAVE_FAILED, UPDATE_FAILED, header_refused, load_session, log_entry_error,
-};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
-use crate::outcome::ResponseInfo;
+use crate::integrations::{
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, log_save_error,
+};
 use crate::session::Session;
-
-/// Builds the response that replaces a successful one whose session could not be saved.
-type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> HttpResponse + Send + Sync>;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
 ///
@@ -94,15 +52,12 @@ type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> HttpResponse + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct SessionMiddleware {
-    engine: SessionEngine,
-    on_save_error: SaveErrorHandler,
+    adapter: Adapter<HttpResponse>,
 }
 
 impl fmt::Debug for SessionMiddleware {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionMiddleware")
-            .field("engine", &self.engine)
-            .finish_non_exhaustive()
+        self.adapter.debug("SessionMiddleware", f)
     }
 }
 
@@ -120,12 +75,7 @@ impl SessionMiddleware {
     /// ```
     pub fn new(engine: SessionEngine) -> SessionMiddleware {
         SessionMiddleware {
-            engine,
-            on_save_error: Arc::new(|_| {
-                HttpResponse::InternalServerError()
-                    .content_type("text/plain; charset=utf-8")
-                    .body(SAVE_FAILED)
-            }),
+            adapter: Adapter::new(engine, |_| plain_500(SAVE_FAILED)),
         }
     }
 
@@ -150,12 +100,13 @@ impl SessionMiddleware {
     /// });
     /// ```
     #[must_use]
-    pub fn on_save_error<F>(mut self, handler: F) -> SessionMiddleware
+    pub fn on_save_error<F>(self, handler: F) -> SessionMiddleware
     where
         F: Fn(&SaveError) -> HttpResponse + Send + Sync + 'static,
     {
-        self.on_save_error = Arc::new(handler);
-        self
+        SessionMiddleware {
+            adapter: self.adapter.on_save_error(handler),
+        }
     }
 
     /// The engine behind the middleware.
@@ -169,7 +120,7 @@ impl SessionMiddleware {
     /// assert_eq!(middleware.engine().config().name(), "session");
     /// ```
     pub fn engine(&self) -> &SessionEngine {
-        &self.engine
+        self.adapter.engine()
     }
 }
 
@@ -208,9 +159,7 @@ pub struct SessionMiddlewareService<S> {
 
 impl<S> fmt::Debug for SessionMiddlewareService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionMiddlewareService")
-            .field("engine", &self.middleware.engine)
-            .finish_non_exhaustive()
+        self.middleware.adapter.debug("SessionMiddlewareService", f)
     }
 }
 
@@ -226,10 +175,11 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let session = load_session(
-            &self.middleware.engine,
-            request.headers().get_all(COOKIE).map(HeaderValue::as_bytes),
-        );
+        let fields = request.headers().get_all(COOKIE);
+        let session = self
+            .middleware
+            .adapter
+            .load(fields.map(HeaderValue::as_bytes));
         request.extensions_mut().insert(session.clone());
         let service = Rc::clone(&self.service);
         let middleware = self.middleware.clone();
@@ -247,25 +197,22 @@ fn finish<B>(
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B>> {
     let headers = response.headers();
-    let info = ResponseInfo::new(response.status().as_u16())
-        .cache_control(headers.contains_key(CACHE_CONTROL))
-        .vary(headers.get_all(VARY).map(HeaderValue::as_bytes));
-    let outcome = middleware.engine.finish(session, info);
-    let mut response = match outcome.error_response() {
-        Some(error) => response
-            .into_response((middleware.on_save_error)(error))
-            .map_into_right_body(),
+    let (outcome, replacement) = middleware.adapter.finish(
+        session,
+        response.status().as_u16(),
+        headers.contains_key(CACHE_CONTROL),
+        headers.get_all(VARY).map(HeaderValue::as_bytes),
+    );
+    let mut response = match replacement {
+        Some(replacement) => response.into_response(replacement).map_into_right_body(),
         None => response.map_into_left_body(),
     };
     let headers = response.headers_mut();
-    for (name, value) in outcome.headers() {
-        match HeaderValue::from_str(value) {
-            Ok(value) => {
-                headers.append(HeaderName::from_static(name), value);
-            }
-            Err(_) => header_refused(name),
-        }
-    }
+    copy_headers(&outcome, |name, value| {
+        HeaderValue::from_str(value)
+            .map(|value| headers.append(HeaderName::from_static(name), value))
+            .is_ok()
+    });
     response
 }
 
@@ -309,9 +256,7 @@ impl ResponseError for GetError {
 
     fn error_response(&self) -> HttpResponse {
         log_entry_error(self);
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body(READ_FAILED)
+        plain_500(READ_FAILED)
     }
 }
 
@@ -323,8 +268,38 @@ impl ResponseError for InsertError {
 
     fn error_response(&self) -> HttpResponse {
         log_entry_error(self);
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body(UPDATE_FAILED)
+        plain_500(UPDATE_FAILED)
     }
+}
+
+/// `?` on [`Session::check`] or [`Session::try_insert_value`] in a handler answers `500`
+/// with a body that names nothing of the session, and logs the error with its sizes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::Session;
+///
+/// async fn add_note(session: Session, note: String) -> actix_web::Result<&'static str> {
+///     session.try_insert_value("note", note.into())?;
+///     Ok("kept")
+/// }
+/// let _app = actix_web::App::new().route("/", actix_web::web::put().to(add_note));
+/// ```
+impl ResponseError for SaveError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        log_save_error(self);
+        plain_500(SAVE_FAILED)
+    }
+}
+
+/// A plain-text 500 with `body`.
+fn plain_500(body: &'static str) -> HttpResponse {
+    HttpResponse::InternalServerError()
+        .content_type("text/plain; charset=utf-8")
+        .body(body)
 }

@@ -1,8 +1,10 @@
-//! The native v1 formats rebuilt from primitives (hkdf, hmac, sha2, chacha20poly1305,
-//! base64, flate2) by following docs/FORMAT.md, never through the library: tests and fuzz
-//! checks seal tokens the engine never would (a deflate bomb or absurd nesting behind a
-//! valid tag, a forged chunk count, a chosen generation, unknown flags), and open what the
-//! engine wrote to compare it byte for byte.
+//! The native v1 formats (docs/FORMAT.md), signed and private, rebuilt from primitives
+//! (hkdf, hmac, sha2, chacha20poly1305, base64, flate2) by following the document, never
+//! through the library. Sealing makes tokens the engine never would (a deflate bomb or
+//! absurd nesting behind a valid tag, a forged chunk count, a chosen generation, unknown
+//! flags); reading joins a session's cookies by the naming rule, checks the header, the
+//! key id and the tag, decrypts and inflates, so a test can hold what the engine wrote to
+//! the document byte for byte.
 //!
 //! ```
 //! use test_support::forge::{FLAG_COMPRESSED, Forger, raw_deflate};
@@ -11,8 +13,9 @@
 //! let body = raw_deflate(br#"{"user":"alice"}"#);
 //! let cookies = forger.seal(FLAG_COMPRESSED, 2, 1_700_000_000, &body);
 //! assert_eq!(cookies[1].0, "session_1");
-//! let token: String = [cookies[0].1.as_str(), &cookies[1].1[12..]].concat();
-//! assert_eq!(forger.open_body(&token), br#"{"user":"alice"}"#);
+//! let opened = forger.read(&cookies);
+//! assert_eq!(opened.json, br#"{"user":"alice"}"#);
+//! assert_eq!(opened.header.chunk_count, 2);
 //! ```
 
 use std::io::{Read as _, Write as _};
@@ -47,10 +50,23 @@ pub const FLAG_PERSISTENT: u8 = 4;
 
 /// Bytes of the native header.
 pub const HEADER_LEN: usize = 33;
+/// Characters of the header at the start of every token: 33 bytes are 44 base64 characters.
+pub const HEADER_B64_LEN: usize = 44;
+/// Where the generation id sits in a token's text (and chunk 0's): characters 4 to 15,
+/// the prefix every later chunk repeats.
+pub const PREFIX: std::ops::Range<usize> = 4..16;
+/// Characters of the generation prefix.
+pub const PREFIX_LEN: usize = 12;
+/// Bytes of the private format's nonce.
+pub const NONCE_LEN: usize = 24;
+/// Bytes of the private format's Poly1305 tag.
+pub const AEAD_TAG_LEN: usize = 16;
+/// Bytes of the signed format's HMAC-SHA256 tag.
+pub const MAC_LEN: usize = 32;
 /// The generation every forged header claims.
 pub const GENERATION: [u8; 9] = [0x5a; 9];
 /// The nonce every forged private token uses: a forger needs no fresh one.
-pub const FORGED_NONCE: [u8; 24] = [0x33; 24];
+pub const FORGED_NONCE: [u8; NONCE_LEN] = [0x33; NONCE_LEN];
 
 /// Everything HKDF derives from one secret.
 #[derive(Debug, Clone)]
@@ -101,6 +117,26 @@ pub struct Header {
 }
 
 impl Header {
+    /// Reads the fields of the first 33 bytes (the version and the reserved byte are
+    /// [`Forger::open`]'s to check).
+    pub fn parse(bytes: &[u8]) -> Header {
+        assert!(bytes.len() >= HEADER_LEN, "a header is 33 bytes");
+        let u64_at = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8"));
+        Header {
+            flags: bytes[1],
+            chunk_count: bytes[2],
+            generation: bytes[3..12].try_into().expect("9 bytes"),
+            key_id: bytes[12..16].try_into().expect("4 bytes"),
+            issued_at: u64_at(16),
+            expires_at: u64_at(24),
+        }
+    }
+
+    /// The header a token (or chunk 0's value) opens with.
+    pub fn of_token(token: &str) -> Header {
+        Header::parse(&header_bytes(token))
+    }
+
     /// The header's bytes.
     pub fn bytes(&self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];
@@ -113,6 +149,35 @@ impl Header {
         out[24..32].copy_from_slice(&self.expires_at.to_be_bytes());
         out
     }
+}
+
+/// Token text: base64url without padding, as FORMAT.md section 4 spells every token.
+pub fn encode(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The bytes of token text; `None` where strict base64url refuses it (padding, another
+/// alphabet, non-zero trailing bits).
+pub fn try_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+/// The bytes of token text, which must be strict base64url.
+pub fn decode(text: &str) -> Vec<u8> {
+    try_decode(text).unwrap_or_else(|| panic!("not strict base64url: {text:.60}"))
+}
+
+/// The 33 header bytes the first 44 characters of a token (or of chunk 0) encode.
+pub fn header_bytes(token: &str) -> [u8; HEADER_LEN] {
+    decode(&token[..HEADER_B64_LEN])
+        .try_into()
+        .expect("44 characters are 33 bytes")
+}
+
+/// Chunk 0's value with its header replaced by `header`, the rest untouched: what a client
+/// that edits the header without the key sends.
+pub fn with_header(chunk0: &str, header: &[u8; HEADER_LEN]) -> String {
+    format!("{}{}", encode(header), &chunk0[HEADER_B64_LEN..])
 }
 
 /// `domain || u16be(len(name)) || name || header`: what both formats bind beside the body.
@@ -146,7 +211,7 @@ pub fn signed_token(
     body: &[u8],
 ) -> String {
     let tag = tag(signing, &mac_input(name, header, body));
-    URL_SAFE_NO_PAD.encode([header.as_slice(), body, &tag].concat())
+    encode(&[header.as_slice(), body, &tag].concat())
 }
 
 /// A private token: base64url(header || nonce || ciphertext || tag), the header and the
@@ -155,7 +220,7 @@ pub fn private_token(
     encryption: &[u8; 32],
     name: &str,
     header: &[u8; HEADER_LEN],
-    nonce: &[u8; 24],
+    nonce: &[u8; NONCE_LEN],
     plaintext: &[u8],
 ) -> String {
     let aad = context(AAD_DOMAIN, name, header);
@@ -163,7 +228,7 @@ pub fn private_token(
     let tag = XChaCha20Poly1305::new(encryption.into())
         .encrypt_inout_detached(nonce.into(), &aad, message.as_mut_slice().into())
         .expect("a message of any test size encrypts");
-    URL_SAFE_NO_PAD.encode([header.as_slice(), nonce, &message, tag.as_slice()].concat())
+    encode(&[header.as_slice(), nonce, &message, tag.as_slice()].concat())
 }
 
 /// Splits a token into `count` cookie pairs by the naming rule: chunk 0 plain, chunk i
@@ -171,8 +236,12 @@ pub fn private_token(
 /// where the cuts fall, so they are spread evenly.
 pub fn chunks(token: &str, name: &str, count: usize) -> Vec<(String, String)> {
     assert!(count >= 1, "a token spans at least one cookie");
-    let prefix = &token[4..16];
-    let first = token.len().div_ceil(count).max(44).min(token.len());
+    let prefix = &token[PREFIX];
+    let first = token
+        .len()
+        .div_ceil(count)
+        .max(HEADER_B64_LEN)
+        .min(token.len());
     let mut out = vec![(name.to_owned(), token[..first].to_owned())];
     let (rest, later) = (token.len() - first, count - 1);
     let mut at = first;
@@ -193,6 +262,44 @@ pub fn raw_deflate(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(data).expect("in memory");
     encoder.finish().expect("in memory")
+}
+
+/// The token a native session's cookies carry, joined by FORMAT.md's naming rule: chunk 0
+/// is the cookie named `name`, whose header says how many chunks there are; chunk `i` is
+/// `<name>_i` and opens with chunk 0's generation prefix, which is not part of the token.
+/// Panics when a chunk is missing or belongs to another write.
+pub fn join(name: &str, pairs: &[(String, String)]) -> String {
+    let value = |wanted: &str| {
+        pairs
+            .iter()
+            .find(|(cookie, _)| cookie == wanted)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_else(|| panic!("no cookie {wanted} among {} cookies", pairs.len()))
+    };
+    let chunk0 = value(name);
+    let prefix = &chunk0[PREFIX];
+    let mut token = chunk0.to_owned();
+    for index in 1..Header::of_token(chunk0).chunk_count {
+        let chunk = value(&format!("{name}_{index}"));
+        let piece = chunk
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("{name}_{index} belongs to another write"));
+        token.push_str(piece);
+    }
+    token
+}
+
+/// What a token holds, verified with its forger's key.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The header.
+    pub header: Header,
+    /// The private format's nonce.
+    pub nonce: Option<[u8; NONCE_LEN]>,
+    /// The body as sealed: the JSON, or its raw deflate stream when the header says so.
+    pub body: Vec<u8>,
+    /// The session's JSON.
+    pub json: Vec<u8>,
 }
 
 /// A sealer for one native format, secret and cookie name.
@@ -249,39 +356,68 @@ impl Forger {
         }
     }
 
-    /// The JSON a one-token session sealed with this forger's key holds (inflated if the
-    /// header says it is compressed): for reading what the engine wrote, byte for byte.
-    pub fn open_body(&self, token: &str) -> Vec<u8> {
-        let raw = URL_SAFE_NO_PAD.decode(token).expect("base64url");
-        let header: [u8; HEADER_LEN] = raw[..HEADER_LEN].try_into().expect("a header");
-        let body = if self.encrypted {
-            let nonce: [u8; 24] = raw[HEADER_LEN..HEADER_LEN + 24].try_into().expect("nonce");
-            let (message, tag) = raw[HEADER_LEN + 24..].split_at(raw.len() - HEADER_LEN - 24 - 16);
-            let tag: [u8; 16] = tag.try_into().expect("a tag");
+    /// Opens a token as the document says a reader does, and panics where the reader
+    /// would refuse it: version 1, no unknown flag, the reserved byte zero, this format's
+    /// encrypted flag, this key's id; then the tag (or the AEAD) verifies, and a body
+    /// flagged compressed inflates.
+    pub fn open(&self, token: &str) -> Opened {
+        let raw = decode(token);
+        let (head, sealed) = raw.split_at(HEADER_LEN);
+        let header = Header::parse(head);
+        assert_eq!((head[0], head[32]), (1, 0), "version 1, reserved byte zero");
+        assert_eq!(header.flags & !7, 0, "no unknown flag");
+        assert_eq!(
+            header.flags & FLAG_ENCRYPTED,
+            self.own_flags(),
+            "this format"
+        );
+        assert_eq!(header.key_id, self.derived.key_id, "sealed with this key");
+        let head: &[u8; HEADER_LEN] = head.try_into().expect("33 bytes");
+        let (nonce, body) = if self.encrypted {
+            let (nonce, rest) = sealed.split_at(NONCE_LEN);
+            let nonce: [u8; NONCE_LEN] = nonce.try_into().expect("a nonce");
+            let (message, aead_tag) = rest.split_at(rest.len() - AEAD_TAG_LEN);
+            let aead_tag: [u8; AEAD_TAG_LEN] = aead_tag.try_into().expect("a tag");
             let mut plain = message.to_vec();
             XChaCha20Poly1305::new((&self.derived.encryption).into())
                 .decrypt_inout_detached(
                     (&nonce).into(),
-                    &context(AAD_DOMAIN, &self.name, &header),
+                    &context(AAD_DOMAIN, &self.name, head),
                     plain.as_mut_slice().into(),
-                    (&tag).into(),
+                    (&aead_tag).into(),
                 )
-                .expect("sealed with this key");
-            plain
+                .expect("the key, the nonce and the associated data open the token");
+            (Some(nonce), plain)
         } else {
-            let (body, tag) = raw[HEADER_LEN..].split_at(raw.len() - HEADER_LEN - 32);
-            let want = self::tag(&self.derived.signing, &mac_input(&self.name, &header, body));
-            assert_eq!(tag, want, "signed with this key");
-            body.to_vec()
+            let (body, mac) = sealed.split_at(sealed.len() - MAC_LEN);
+            let want = tag(&self.derived.signing, &mac_input(&self.name, head, body));
+            assert_eq!(mac, want, "the tag verifies");
+            (None, body.to_vec())
         };
-        if header[1] & FLAG_COMPRESSED == 0 {
-            return body;
-        }
         let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(body.as_slice())
-            .read_to_end(&mut json)
-            .expect("a deflate stream");
-        json
+        if header.flags & FLAG_COMPRESSED == 0 {
+            json.clone_from(&body);
+        } else {
+            flate2::read::DeflateDecoder::new(body.as_slice())
+                .read_to_end(&mut json)
+                .expect("a raw deflate stream");
+        }
+        Opened {
+            header,
+            nonce,
+            body,
+            json,
+        }
+    }
+
+    /// Opens the session that `pairs` (a request's cookies) carry under this forger's name.
+    pub fn read(&self, pairs: &[(String, String)]) -> Opened {
+        self.open(&join(&self.name, pairs))
+    }
+
+    /// The JSON of a one-cookie session: for reading what the engine wrote, byte for byte.
+    pub fn open_body(&self, token: &str) -> Vec<u8> {
+        self.open(token).json
     }
 
     /// A session of `count` chunks, as `Cookie` pairs.

@@ -1,45 +1,9 @@
-//! axum 0.8 integration (feature `axum`): [`SessionLayer`] and the [`Session`] extractor.
-//!
-//! The layer reads every `Cookie` field of the request (HTTP/2 clients send one field per
-//! cookie), gives the handler a [`Session`] that decodes on first touch, and after the
-//! handler writes the `Set-Cookie` fields the engine decided, `Vary: Cookie`, and
-//! `Cache-Control: private, no-store` when cookies are set and the handler chose no
-//! caching policy. A session that no longer fits turns a successful response into a 500,
-//! or into the application's own answer ([`SessionLayer::on_save_error`]); a handler can
-//! ask beforehand with [`Session::check`]. [`GetError`] and [`InsertError`] are responses,
-//! so `?` works on the session's methods.
-//!
-//! # Example
-//!
-//! ```
-//! use axum::{Router, body::Body, http::Request, routing::get};
-//! use chunked_cookie_session::axum::SessionLayer;
-//! use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
-//! use tower::Service;
-//!
-//! async fn visits(session: Session) -> String {
-//!     let visits = session.get::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
-//!     session.insert("visits", visits).expect("a number is JSON");
-//!     format!("visit {visits}, session {}", session.load_reason())
-//! }
-//!
-//! let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-//! let mut app: Router = Router::new()
-//!     .route("/", get(visits))
-//!     .layer(SessionLayer::new(engine));
-//!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let response = app.call(Request::new(Body::empty())).await.unwrap();
-//! let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
-//! assert!(set_cookie.starts_with("session="));
-//! assert_eq!(response.headers()["vary"], "Cookie");
-//! # });
-//! ```
+//! The session layer: [`SessionLayer`] gives every request a [`Session`], the extractor
+//! hands it to handlers, and the session's errors answer as responses.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use ::axum::BoxError;
@@ -51,16 +15,16 @@ use ::axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
-use super::{
-    READ_FAILED, SAVE_FAILED, UPDATE_FAILED, header_refused, load_session, log_entry_error,
-};
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
-use crate::outcome::ResponseInfo;
+use crate::integrations::{
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error,
+    log_save_error, take_ready,
+};
 use crate::session::Session;
 
-/// Builds the response that replaces a successful one whose session could not be saved.
-type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> Response + Send + Sync>;
+/// The future of the crate's axum services.
+pub(crate) type BoxedCall<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
 
 /// A tower [`Layer`] that gives every request a [`Session`] and writes it back.
 ///
@@ -87,15 +51,12 @@ type SaveErrorHandler = Arc<dyn Fn(&SaveError) -> Response + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct SessionLayer {
-    engine: SessionEngine,
-    on_save_error: SaveErrorHandler,
+    adapter: Adapter<Response>,
 }
 
 impl fmt::Debug for SessionLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionLayer")
-            .field("engine", &self.engine)
-            .finish_non_exhaustive()
+        self.adapter.debug("SessionLayer", f)
     }
 }
 
@@ -112,8 +73,7 @@ impl SessionLayer {
     /// ```
     pub fn new(engine: SessionEngine) -> SessionLayer {
         SessionLayer {
-            engine,
-            on_save_error: Arc::new(|_| {
+            adapter: Adapter::new(engine, |_| {
                 (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
             }),
         }
@@ -140,12 +100,13 @@ impl SessionLayer {
     /// });
     /// ```
     #[must_use]
-    pub fn on_save_error<F>(mut self, handler: F) -> SessionLayer
+    pub fn on_save_error<F>(self, handler: F) -> SessionLayer
     where
         F: Fn(&SaveError) -> Response + Send + Sync + 'static,
     {
-        self.on_save_error = Arc::new(handler);
-        self
+        SessionLayer {
+            adapter: self.adapter.on_save_error(handler),
+        }
     }
 
     /// The engine behind the layer.
@@ -159,7 +120,7 @@ impl SessionLayer {
     /// assert_eq!(layer.engine().config().max_chunks(), 16);
     /// ```
     pub fn engine(&self) -> &SessionEngine {
-        &self.engine
+        self.adapter.engine()
     }
 }
 
@@ -195,9 +156,7 @@ pub struct SessionService<S> {
 
 impl<S> fmt::Debug for SessionService<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionService")
-            .field("engine", &self.layer.engine)
-            .finish_non_exhaustive()
+        self.layer.adapter.debug("SessionService", f)
     }
 }
 
@@ -214,26 +173,17 @@ where
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
+    type Future = BoxedCall<S::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let session = load_session(
-            &self.layer.engine,
-            request
-                .headers()
-                .get_all(COOKIE)
-                .iter()
-                .map(HeaderValue::as_bytes),
-        );
+        let fields = request.headers().get_all(COOKIE).iter();
+        let session = self.layer.adapter.load(fields.map(HeaderValue::as_bytes));
         request.extensions_mut().insert(session.clone());
-        // The clone that `poll_ready` readied must serve this call; the fresh clone waits
-        // for the next `poll_ready`.
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let mut inner = take_ready(&mut self.inner);
         let layer = self.layer.clone();
         Box::pin(async move {
             let response = inner.call(request).await?;
@@ -245,23 +195,19 @@ where
 /// Applies the engine's verdict to the handler's response.
 fn finish(layer: &SessionLayer, session: &Session, response: Response) -> Response {
     let headers = response.headers();
-    let info = ResponseInfo::new(response.status().as_u16())
-        .cache_control(headers.contains_key(CACHE_CONTROL))
-        .vary(headers.get_all(VARY).iter().map(HeaderValue::as_bytes));
-    let outcome = layer.engine.finish(session, info);
-    let mut response = match outcome.error_response() {
-        Some(error) => (layer.on_save_error)(error),
-        None => response,
-    };
+    let (outcome, replacement) = layer.adapter.finish(
+        session,
+        response.status().as_u16(),
+        headers.contains_key(CACHE_CONTROL),
+        headers.get_all(VARY).iter().map(HeaderValue::as_bytes),
+    );
+    let mut response = replacement.unwrap_or(response);
     let headers = response.headers_mut();
-    for (name, value) in outcome.headers() {
-        match HeaderValue::from_str(value) {
-            Ok(value) => {
-                headers.append(HeaderName::from_static(name), value);
-            }
-            Err(_) => header_refused(name),
-        }
-    }
+    copy_headers(&outcome, |name, value| {
+        HeaderValue::from_str(value)
+            .map(|value| headers.append(HeaderName::from_static(name), value))
+            .is_ok()
+    });
     response
 }
 
@@ -278,6 +224,27 @@ impl IntoResponse for InsertError {
     fn into_response(self) -> Response {
         log_entry_error(&self);
         (StatusCode::INTERNAL_SERVER_ERROR, UPDATE_FAILED).into_response()
+    }
+}
+
+/// `?` on [`Session::check`] or [`Session::try_insert_value`] in a handler answers `500`
+/// with a body that names nothing of the session, and logs the error with its sizes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{SaveError, Session};
+///
+/// async fn add_note(session: Session, note: String) -> Result<&'static str, SaveError> {
+///     session.try_insert_value("note", note.into())?;
+///     Ok("kept")
+/// }
+/// let _router: axum::Router = axum::Router::new().route("/", axum::routing::put(add_note));
+/// ```
+impl IntoResponse for SaveError {
+    fn into_response(self) -> Response {
+        log_save_error(&self);
+        (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
     }
 }
 

@@ -1,0 +1,9 @@
+//! The session formats rebuilt from their documents with the primitives, never through the
+//! library, for tests and fuzz checks to seal what the engine never would and to read what
+//! it wrote: the native v1 formats of docs/FORMAT.md (re-exported here), and Flask's
+//! cookie as itsdangerous signs it ([`flask`]).
+
+pub mod flask;
+mod native;
+
+pub use native::*;
