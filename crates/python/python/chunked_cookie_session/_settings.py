@@ -159,7 +159,28 @@ def _wrong_type(settings: Settings, spelling: Spelling) -> Optional[Configuratio
         value = getattr(settings, field)
         if not isinstance(value, expected):
             return _type_error(spelling.names.get(field, field), value, words)
+        if isinstance(value, int) and value < 0:
+            return _negative(settings, spelling, field, value)
     return None
+
+
+def _negative(settings: Settings, spelling: Spelling, field: str, value: int) -> ConfigurationError:
+    """A size or count below 0, which the engine cannot even take: the library's range
+    error for 0, said of the value given."""
+    try:
+        Engine(settings._replace(**{field: 0}), spelling)
+    except ConfigurationError as zero:
+        name = spelling.names.get(field, field)
+        return ConfigurationError(
+            zero.message.replace(f"{name} is 0 ", f"{name} is {value} ", 1),
+            code=zero.code,
+            settings=zero.settings,
+            setting_codes=zero.setting_codes,
+        )
+    name = spelling.names.get(field, field)
+    return ConfigurationError(
+        f"{name} is {value}: it must be 0 or more", code="out-of-range", settings=(name,)
+    )
 
 
 # Readers of the values that are not handed over as they are: a value of another type is a
