@@ -186,12 +186,19 @@ impl Handle {
 
     /// Replaces every entry with the items of `entries`; the session counts as modified.
     /// `permanent` is the persistence for the native formats (Flask's is the `_permanent`
-    /// entry).
-    #[pyo3(signature = (entries, permanent = false))]
-    fn replace(&self, entries: &Bound<'_, PyDict>, permanent: bool) -> PyResult<()> {
+    /// entry). `default` is the app's JSON provider's `default` (Flask's
+    /// `app.json.default`): what it makes of a value no tag covers is stored, as Flask's
+    /// serializer stores it; without it such a value is json's `TypeError`.
+    #[pyo3(signature = (entries, permanent = false, default = None))]
+    fn replace<'py>(
+        &self,
+        entries: &Bound<'py, PyDict>,
+        permanent: bool,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
         let py = entries.py();
         // Python code runs here (a value's `__html__`): before the lock is taken.
-        let entries = no_panic(|| convert::entries_from_dict(entries))?;
+        let entries = no_panic(|| convert::entries_from_dict(entries, default.as_ref()))?;
         let flask = self.engine.get().flask;
         self.locked(py, move |session| {
             session.set_python_entries(entries);

@@ -11,7 +11,7 @@ from .._native import Engine, Outcome
 from .._settings import EngineCache
 from . import _settings
 from ._errors import not_saved
-from ._session import ChunkedCookieSession
+from ._session import ChunkedCookieSession, json_default
 
 if TYPE_CHECKING:
     from flask import Flask, Request, Response
@@ -94,7 +94,7 @@ class ChunkedSessionInterface(SessionInterface):
         handle = session._handle
         assert handle is not None
         if session.modified or handle.rewrite_due():
-            handle.replace(session, bool(session.permanent))
+            handle.replace(session, bool(session.permanent), json_default(app))
         headers = response.headers
         outcome = handle.finish(
             response.status_code,

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from flask import current_app
 from flask.sessions import SecureCookieSession
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from .._native import Handle, Outcome
+
+
+def json_default(app: Flask) -> Callable[[Any], Any]:
+    """What the app's JSON provider makes of a value JSON has no type for, as Flask's
+    session serializer gets it (through ``app.json.dumps``): the provider's ``default``
+    (Flask's ``DefaultJSONProvider``: a ``date`` as an HTTP date, a ``Decimal`` or a
+    ``UUID`` as text, a dataclass as a dict), a custom provider's own included; a provider
+    without one is asked to write the value and read it back."""
+    provider = app.json
+    default = getattr(provider, "default", None)
+    if callable(default):
+        return default  # type: ignore[no-any-return]
+    return lambda value: provider.loads(provider.dumps(value))
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,7 @@ class ChunkedCookieSession(SecureCookieSession):
         if handle is None:
             raise RuntimeError("this session is not kept by ChunkedSession")
         if self.modified:
-            handle.replace(self, bool(self.permanent))
+            handle.replace(self, bool(self.permanent), json_default(current_app))
         sizes = handle.check()
         failure = sizes.failure
         return SessionSize(
