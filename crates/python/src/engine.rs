@@ -14,7 +14,8 @@ fn value_error(err: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(err.to_string())
 }
 
-/// A new key: 32 random bytes in base64url, what `cookie-session keygen` prints.
+/// A new key: 32 random bytes in base64url, what `python -m chunked_cookie_session keygen`
+/// prints.
 #[pyfunction]
 pub(crate) fn keygen() -> String {
     chunked_cookie_session::generate_secret()
@@ -23,8 +24,18 @@ pub(crate) fn keygen() -> String {
 /// Raises `ValueError` (saying how to make one) unless `text` is a usable key: base64 or
 /// base64url of 32 to 1024 bytes.
 #[pyfunction]
-pub(crate) fn check_key(text: &str) -> PyResult<()> {
-    Key::from_base64(text).map(drop).map_err(value_error)
+pub(crate) fn check_key(py: Python<'_>, text: &str) -> PyResult<()> {
+    match Key::from_base64(text) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            // The library says what a key must be; the package says how to make one.
+            let advice: String = py
+                .import("chunked_cookie_session._settings")?
+                .getattr("MAKE_A_KEY")?
+                .extract()?;
+            Err(PyValueError::new_err(format!("{err}; {advice}")))
+        }
+    }
 }
 
 /// Every setting's stable code (`max_size`, `same_site`, ...): the keys of a spelling.

@@ -118,3 +118,40 @@ def test_a_negative_size_is_out_of_range_too(setting: str, unit: str) -> None:
     assert err.setting == setting and err.code == "out-of-range"
     assert str(err).startswith(f"{setting} is -1 {unit}: it must be between "), str(err)
 
+
+
+KEY_ERRORS: list[dict[str, Any]] = [
+    {},
+    {"CHUNKED_SESSION_KEY": ""},
+    {"CHUNKED_SESSION_KEY": "not base64!"},
+    {"CHUNKED_SESSION_KEY": "c2hvcnQ="},
+    {"CHUNKED_SESSION_KEY": b"k" * 31},
+    {"CHUNKED_SESSION_KEY": "A" * 1400},
+    {"CHUNKED_SESSION_OLD_KEYS": ["c2hvcnQ="]},
+]
+
+
+@pytest.mark.parametrize("config", KEY_ERRORS)
+def test_key_errors_say_how_to_make_one_once(config: dict[str, Any]) -> None:
+    app = Flask("keys")
+    app.config["CHUNKED_SESSION_KEY"] = keygen()
+    app.config.update(config)
+    if not config:
+        del app.config["CHUNKED_SESSION_KEY"]
+    with pytest.raises(ConfigurationError) as err:
+        ChunkedSession(app)
+    message = str(err.value)
+    assert err.value.code in ("missing", "invalid-key"), message
+    assert err.value.setting in ("CHUNKED_SESSION_KEY", "CHUNKED_SESSION_OLD_KEYS[0]", "CHUNKED_SESSION_OLD_KEYS")
+    # Once, with the command pip installs; never the workspace's `cookie-session` binary.
+    assert message.count("python -m chunked_cookie_session keygen") == 1, message
+    assert message.count("keygen") == 1 and message.count("openssl") == 1, message
+    assert "cookie-session keygen" not in message, message
+
+
+def test_check_key_says_how_to_make_one_once() -> None:
+    from chunked_cookie_session import _native
+
+    with pytest.raises(ValueError) as err:
+        _native.check_key("c2hvcnQ=")
+    assert str(err.value).count("keygen") == 1 and "python -m chunked_cookie_session keygen" in str(err.value)

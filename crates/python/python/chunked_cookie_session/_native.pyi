@@ -8,7 +8,8 @@ from ._settings import Settings, Spelling
 __version__: str
 
 def keygen() -> str:
-    """A new key: 32 random bytes in base64url, as `cookie-session keygen` prints."""
+    """A new key: 32 random bytes in base64url, as `python -m chunked_cookie_session keygen`
+    prints."""
 
 def check_key(text: str) -> None:
     """Raises ValueError, saying how to make a key, unless `text` is base64 or base64url

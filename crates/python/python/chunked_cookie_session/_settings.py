@@ -22,7 +22,8 @@ from ._native import Engine
 #: keygen`` prints) or 32 or more raw random bytes (``os.urandom(32)``).
 Key = Union[str, bytes]
 
-#: What to do when no key is set, in every framework's advice.
+#: How to make a key: every framework's advice when the key is missing or cannot be used
+#: (the library's messages say what a key must be, not how to make one).
 MAKE_A_KEY = (
     "make one with `python -m chunked_cookie_session keygen` (or `openssl rand -base64 32`) "
     "and keep it out of the code, in an environment variable"
@@ -108,7 +109,8 @@ class Spelling(NamedTuple):
 
     #: Code -> the framework's name (``max_size`` -> ``CHUNKED_SESSION_MAX_SIZE``).
     names: Mapping[str, str]
-    #: Code -> what to do when that setting is required and missing.
+    #: Code -> what to do when that setting is required and missing, or holds a key that
+    #: cannot be used.
     advice: Mapping[str, str]
 
 

@@ -27,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_FLASK_SALT": "cookie-session",
 }
 
-#: Flask's name for each of the library's settings, and its advice when one is missing.
+#: Flask's name for each of the library's settings, and its advice when one is missing (or,
+#: for a key, cannot be used).
 SPELLING = Spelling(
     names={
         "format": "CHUNKED_SESSION_FORMAT",
@@ -50,7 +51,8 @@ SPELLING = Spelling(
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
     },
     advice={
-        "key": f"the session is signed with this key: {MAKE_A_KEY}",
+        "key": MAKE_A_KEY,
+        "old_keys": MAKE_A_KEY,
         "secret_key": (
             "CHUNKED_SESSION_FORMAT 'flask' signs with it: set app.secret_key (the Flask "
             "app's own key), e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
