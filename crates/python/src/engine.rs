@@ -1,6 +1,6 @@
 //! Engines built from the package's settings, and the handle of one request's session.
 
-use chunked_cookie_session::{Key, ResponseInfo, Session, SessionEngine};
+use chunked_cookie_session::{Key, LoadReason, ResponseInfo, Session, SessionEngine};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -36,6 +36,17 @@ pub(crate) fn check_key(py: Python<'_>, text: &str) -> PyResult<()> {
             Err(PyValueError::new_err(format!("{err}; {advice}")))
         }
     }
+}
+
+/// Every reason a session is accepted or refused, by the library's names (`no-session`,
+/// `valid`, ...), in the library's order: what `Handle.load_reason` gives, and what the
+/// package's `LoadReason` type lists.
+#[pyfunction]
+pub(crate) fn load_reasons() -> Vec<&'static str> {
+    LoadReason::all()
+        .iter()
+        .map(|reason| reason.as_str())
+        .collect()
 }
 
 /// Every setting's stable code (`max_size`, `same_site`, ...): the keys of a spelling.

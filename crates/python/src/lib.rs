@@ -51,6 +51,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::keygen, m)?)?;
     m.add_function(wrap_pyfunction!(engine::check_key, m)?)?;
     m.add_function(wrap_pyfunction!(engine::setting_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::load_reasons, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,8 +1,9 @@
-"""Stubs of the native module, the Rust engine (crates/python/src)."""
+"""Stubs of the native module, the Rust engine of chunked-cookie-session."""
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Optional, final
 
+from ._reasons import LoadReason
 from ._settings import Settings, Spelling
 
 __version__: str
@@ -14,6 +15,10 @@ def keygen() -> str:
 def check_key(text: str) -> None:
     """Raises ValueError, saying how to make a key, unless `text` is base64 or base64url
     of 32 to 1024 bytes."""
+
+def load_reasons() -> list[str]:
+    """Every reason a session is accepted or refused, by the library's names, in its
+    order: what `LoadReason` lists."""
 
 def setting_codes() -> list[str]:
     """Every setting's stable code (`max_size`, `same_site`, ...): the keys of a
@@ -65,7 +70,7 @@ class Outcome:
 class Handle:
     """One request's session on the Rust side."""
 
-    load_reason: Final[str]
+    load_reason: Final[LoadReason]
     description: Final[str]
     log_level: Final[int]
     migrated_from: Final[Optional[str]]

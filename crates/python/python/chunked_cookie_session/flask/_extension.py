@@ -25,7 +25,9 @@ class ChunkedSession:
         app.config["CHUNKED_SESSION_KEY"] = os.environ["SESSION_KEY"]
         ChunkedSession(app)          # or: sessions = ChunkedSession(); sessions.init_app(app)
 
-    ``flask.session`` stays Flask's session object; see docs/PYTHON.md for the settings.
+    ``flask.session`` stays Flask's session object, with more (see
+    :class:`ChunkedCookieSession`). The settings, their defaults and what they do:
+    ``help(chunked_cookie_session.flask)``.
     """
 
     def __init__(self, app: Optional[Flask] = None) -> None:

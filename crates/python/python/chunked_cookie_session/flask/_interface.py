@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from flask.sessions import SessionInterface
 
 from .._native import Engine, Outcome
+from .._reasons import LoadReason
 from .._settings import EngineCache
 from . import _settings
 from ._errors import not_saved
@@ -49,6 +50,7 @@ class ChunkedSessionInterface(SessionInterface):
         if engine is None:
             return None
         handle = engine.open(request.environ.get("HTTP_COOKIE"))
+        reason: LoadReason
         try:
             data = handle.entries()
         except Exception:  # a value Python cannot rebuild: start afresh, never fail here
