@@ -20,12 +20,13 @@ fi
 
 # Flask and itsdangerous are the oracle of the Flask format; pytest (below 9, which Flask
 # 3.1's own tests/conftest.py does not run on), greenlet and mypy test the Python package,
-# which maturin builds.
-if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy' >/dev/null 2>&1; then
-  echo "installing Flask, itsdangerous, pytest, greenlet, maturin and mypy from PyPI into .venv"
+# which maturin builds; Flask-Login checks the documented logout order.
+if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy, flask_login' >/dev/null 2>&1; then
+  echo "installing Flask, itsdangerous, pytest, greenlet, maturin, mypy and Flask-Login from PyPI into .venv"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' \
-    'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2'
+    'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2' \
+    'flask-login>=0.6.3,<0.7'
 fi
 export FLASK_PYTHON="$PWD/.venv/bin/python"
 

@@ -95,6 +95,13 @@ impl Engine {
         self.flask
     }
 
+    /// The budget: the most bytes the session's cookies take in a request's `Cookie`
+    /// header.
+    #[getter]
+    fn max_size(&self) -> usize {
+        self.inner.config().max_size()
+    }
+
     /// The name of the cookie holding chunk `index`, or `None` past the most chunks.
     fn chunk_name(&self, index: usize) -> Option<String> {
         self.inner.chunk_name(index)

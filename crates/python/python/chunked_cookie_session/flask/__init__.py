@@ -52,6 +52,7 @@ from ._errors import (
     ChunkedSessionError,
     ConfigurationError,
     EngineError,
+    SessionBudgetWarning,
     SessionNotSaved,
     SessionTooLarge,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "ConfigurationError",
     "EngineError",
     "LoadReason",
+    "SessionBudgetWarning",
     "SessionNotSaved",
     "SessionSize",
     "SessionTooLarge",
