@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, installing first what the tests need on a fresh
 # Debian machine: Chromium and its WebDriver for the browser test, nginx for the proxy
-# test, and real Flask from PyPI (in .venv) as the oracle for the Flask format.
+# test, redis-server for the revocation tests (each test run starts its own on a free
+# loopback port; the package's own service is not used), and real Flask from PyPI (in
+# .venv) as the oracle for the Flask format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
@@ -42,7 +45,7 @@ step "clippy, every feature"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 # The library is full of feature gates: each feature alone, and none, must build clean.
-for features in "" axum actix private flask tower-sessions actix-flash; do
+for features in "" axum actix private flask tower-sessions actix-flash redis; do
   step "clippy, chunked-cookie-session with features [${features}]"
   cargo clippy -p chunked-cookie-session --no-default-features ${features:+--features "$features"} \
     --lib --tests -- -D warnings

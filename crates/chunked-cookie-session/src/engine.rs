@@ -445,6 +445,7 @@ fn log_failure(error: &SaveError) {
             limit,
             chunks,
             max_chunks,
+            ..
         } => tracing::error!(
             needed,
             limit,

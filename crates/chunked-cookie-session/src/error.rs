@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::config::SET_COOKIE_LINE_LIMIT;
-use crate::setting::Setting;
+use crate::config::{BROWSER_NAME_VALUE_LIMIT, SET_COOKIE_LINE_LIMIT};
+use crate::setting::{Setting, Vocabulary};
 
 /// Why a session could not be written.
 ///
@@ -17,10 +17,10 @@ use crate::setting::Setting;
 /// ```
 /// use chunked_cookie_session::{SaveError, Setting};
 ///
-/// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
+/// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16, capped_by: Setting::MaxChunks };
 /// assert_eq!(err.code(), "overflow");
 /// assert_eq!((err.needed(), err.limit()), (Some(9000), Some(7168)));
-/// assert_eq!(err.settings(), [Setting::MaxSize, Setting::MaxChunks]);
+/// assert_eq!(err.settings(), [Setting::MaxSize]);
 /// assert!(err.to_string().contains("raise max_size"));
 /// let cli = err.message(|setting| format!("--{}", setting.code().replace('_', "-")));
 /// assert!(cli.contains("raise --max-size"));
@@ -39,6 +39,10 @@ pub enum SaveError {
         /// The most cookies the session may take: the configured `max_chunks`, or fewer
         /// when the format's layout holds fewer.
         max_chunks: usize,
+        /// What sets `max_chunks`: [`Setting::MaxChunks`], or [`Setting::Layout`] when the
+        /// format's cookie layout holds fewer cookies than configured (Flask's stock layout
+        /// is one cookie, the recipe's ten).
+        capped_by: Setting,
     },
     /// The cookie name and attributes leave no room for a value within 4093 bytes.
     AttributesTooLong {
@@ -148,8 +152,8 @@ impl SaveError {
     /// # Example
     ///
     /// ```
-    /// use chunked_cookie_session::SaveError;
-    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
+    /// use chunked_cookie_session::{SaveError, Setting};
+    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16, capped_by: Setting::MaxChunks };
     /// assert_eq!(err.chunks(), Some((3, 16)));
     /// ```
     pub fn chunks(&self) -> Option<(usize, usize)> {
@@ -179,9 +183,11 @@ impl SaveError {
         }
     }
 
-    /// The settings that govern the limit hit, the one to change first: the budget and
-    /// the count of cookies for an overflow, `max_decoded_size` for `too-large`, the
-    /// cookie's name and attributes for `attributes-too-long`; none where no setting helps.
+    /// The settings that govern the limit hit, the one to change first: for an overflow
+    /// the budget when the bytes are over it, and what caps the count of cookies when they
+    /// are too many (the configured count, or the format's layout); `max_decoded_size` for
+    /// `too-large`; the cookie's name and attributes for `attributes-too-long`; none where
+    /// no setting helps.
     ///
     /// # Example
     ///
@@ -192,7 +198,22 @@ impl SaveError {
     /// ```
     pub fn settings(&self) -> Vec<Setting> {
         match self {
-            SaveError::Overflow { .. } => vec![Setting::MaxSize, Setting::MaxChunks],
+            SaveError::Overflow {
+                needed,
+                limit,
+                chunks,
+                max_chunks,
+                capped_by,
+            } => {
+                let mut settings = Vec::new();
+                if needed > limit || chunks <= max_chunks {
+                    settings.push(Setting::MaxSize);
+                }
+                if chunks > max_chunks {
+                    settings.push(*capped_by);
+                }
+                settings
+            }
             SaveError::TooLarge { .. } => vec![Setting::MaxDecodedSize],
             SaveError::AttributesTooLong { .. } => {
                 vec![Setting::Name, Setting::Path, Setting::Domain]
@@ -208,26 +229,79 @@ impl SaveError {
     /// # Example
     ///
     /// ```
-    /// use chunked_cookie_session::SaveError;
-    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 };
+    /// use chunked_cookie_session::{SaveError, Setting};
+    /// let err = SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16, capped_by: Setting::MaxChunks };
     /// let flask = err.message(|setting| format!("CHUNKED_SESSION_{}", setting.code().to_uppercase()));
     /// assert!(flask.contains("raise CHUNKED_SESSION_MAX_SIZE"));
     /// assert!(!flask.contains("SessionConfigBuilder"));
     /// ```
     pub fn message(&self, spell: impl Fn(Setting) -> String) -> String {
+        self.message_in(&spell)
+    }
+
+    /// [`message`](Self::message) in a [`Vocabulary`], which also says how the front end
+    /// gives a setting a value (`CHUNKED_SESSION_FLASK_LAYOUT = "chunked"` rather than
+    /// `--layout chunked`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{SaveError, Setting, Vocabulary};
+    ///
+    /// struct Flask;
+    /// impl Vocabulary for Flask {
+    ///     fn name(&self, setting: Setting) -> String {
+    ///         format!("CHUNKED_SESSION_{}", setting.code().to_uppercase())
+    ///     }
+    ///     fn assign(&self, setting: Setting, value: &str) -> String {
+    ///         format!("{} = {value:?}", self.name(setting))
+    ///     }
+    /// }
+    /// let err = SaveError::Overflow {
+    ///     needed: 5154, limit: 7168, chunks: 2, max_chunks: 1, capped_by: Setting::Layout,
+    /// };
+    /// assert!(err.message_in(&Flask).contains("CHUNKED_SESSION_LAYOUT = \"chunked\""));
+    /// ```
+    pub fn message_in(&self, vocabulary: &dyn Vocabulary) -> String {
+        let spell = |setting| vocabulary.name(setting);
         match self {
             SaveError::Overflow {
                 needed,
                 limit,
                 chunks,
                 max_chunks,
-            } => format!(
-                "the session needs {needed} bytes of Cookie header in {chunks} cookies, over the \
-                 budget of {limit} bytes in at most {max_chunks} cookies; store less, or raise \
-                 {} / {} (and the proxy limits, see DEPLOYMENT.md)",
-                spell(Setting::MaxSize),
-                spell(Setting::MaxChunks)
-            ),
+                capped_by,
+            } => {
+                let needs = format!(
+                    "the session needs {needed} bytes of Cookie header in {chunks} cookies"
+                );
+                let over = format!(
+                    "{needs}, over the budget of {limit} bytes in at most {max_chunks} cookies"
+                );
+                let size = spell(Setting::MaxSize);
+                let proxies = "(and the proxy limits, see DEPLOYMENT.md)";
+                match (chunks > max_chunks, capped_by) {
+                    (true, Setting::Layout) if *max_chunks == 1 => format!(
+                        "{needs}, but the stock layout is one cookie, and browsers drop a cookie \
+                         of more than {BROWSER_NAME_VALUE_LIMIT} bytes of name and value; use \
+                         {} to spread it over several cookies (every application reading the \
+                         session must read that layout too), or store less",
+                        vocabulary.assign(Setting::Layout, "chunked")
+                    ),
+                    (true, Setting::Layout) => format!(
+                        "{needs}, more than the {max_chunks} cookies the chunked layout ({}) \
+                         holds, whatever {size} says; store less",
+                        spell(Setting::Layout)
+                    ),
+                    (true, cap) => format!(
+                        "{needs}, more than the {max_chunks} cookies {} allows; store less, or \
+                         raise {} (and {size} with it) {proxies}",
+                        spell(*cap),
+                        spell(*cap)
+                    ),
+                    (false, _) => format!("{over}; store less, or raise {size} {proxies}"),
+                }
+            }
             SaveError::AttributesTooLong { name, bytes } => format!(
                 "the cookie {name:?} and its attributes take {bytes} bytes, leaving no room for a \
                  value within {SET_COOKIE_LINE_LIMIT}: shorten {}, {} or {}",

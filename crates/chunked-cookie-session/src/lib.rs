@@ -110,7 +110,7 @@ pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};
 pub use request::RequestCookies;
 pub use session::Session;
-pub use setting::Setting;
+pub use setting::{Setting, Vocabulary};
 pub use state::Sizes;
 
 #[cfg(feature = "actix")]

@@ -160,6 +160,44 @@ impl Setting {
     }
 }
 
+/// How a front end spells settings in messages: the name of each, and a setting given a
+/// value. Any `Fn(Setting) -> String` is one, with values written after the name
+/// (`--layout chunked`); implement it to write them another way.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Setting, Vocabulary};
+///
+/// struct Flask;
+/// impl Vocabulary for Flask {
+///     fn name(&self, setting: Setting) -> String {
+///         format!("CHUNKED_SESSION_{}", setting.code().to_uppercase())
+///     }
+///     fn assign(&self, setting: Setting, value: &str) -> String {
+///         format!("{} = {value:?}", self.name(setting))
+///     }
+/// }
+/// assert_eq!(Flask.assign(Setting::Layout, "chunked"), "CHUNKED_SESSION_LAYOUT = \"chunked\"");
+/// let cli = |setting: Setting| format!("--{}", setting.code());
+/// assert_eq!(cli.assign(Setting::Layout, "chunked"), "--layout chunked");
+/// ```
+pub trait Vocabulary {
+    /// The front end's name for `setting`.
+    fn name(&self, setting: Setting) -> String;
+
+    /// The front end's way to say "`setting` set to `value`".
+    fn assign(&self, setting: Setting, value: &str) -> String {
+        format!("{} {value}", self.name(setting))
+    }
+}
+
+impl<F: Fn(Setting) -> String> Vocabulary for F {
+    fn name(&self, setting: Setting) -> String {
+        self(setting)
+    }
+}
+
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chunked_cookie_session::flask::MAX_CHUNKS as FLASK_MAX_CHUNKS;
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Inspection, LoadReason, MAX_CHUNKS_CEILING, SaveError, SessionEngine,
+    BROWSER_NAME_VALUE_LIMIT, Inspection, LoadReason, MAX_CHUNKS_CEILING, SessionEngine,
 };
 use clap::{Args, Parser, Subcommand};
 use cookie_session_cli::input::{cookie_fields, cookie_jar};
@@ -214,72 +214,13 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     }
     let outcome = engine
         .save_at(&session, now)
-        .map_err(|err| save_message(&err, format))?;
+        .map_err(|err| err.message(|setting| format.flag(setting)))?;
     let lines: String = outcome
         .cookies
         .iter()
         .map(|cookie| format!("{}\n", cookie.line()))
         .collect();
     emit(&lines)
-}
-
-/// Why a session could not be written, with the sizes and the flag to change.
-fn save_message(err: &SaveError, format: &FormatArgs) -> String {
-    match *err {
-        SaveError::Overflow { needed, chunks, .. }
-            if format.format == Format::Flask && format.layout == Layout::Stock && chunks > 1 =>
-        {
-            format!(
-                "the session needs {needed} bytes of cookie, but Flask's stock layout is one \
-                 cookie, and browsers drop a cookie of more than {BROWSER_NAME_VALUE_LIMIT} \
-                 bytes of name and value; use --layout chunked to spread it over session:0 … \
-                 session:{} (the Flask app must read that layout too)",
-                FLASK_MAX_CHUNKS - 1
-            )
-        }
-        SaveError::Overflow {
-            needed,
-            chunks,
-            max_chunks,
-            ..
-        } if chunks > max_chunks => {
-            let layout = if format.format == Format::Flask {
-                format!(
-                    "Flask's chunked layout holds (session:0 … session:{})",
-                    max_chunks - 1
-                )
-            } else {
-                "a session may take".to_owned()
-            };
-            format!(
-                "the session needs {needed} bytes of Cookie header in {chunks} cookies, more \
-                 than the {max_chunks} cookies {layout}, whatever --max-size says; store less"
-            )
-        }
-        SaveError::Overflow {
-            needed,
-            limit,
-            chunks,
-            max_chunks,
-        } => format!(
-            "the session needs {needed} bytes of Cookie header in {chunks} cookies, over the \
-             budget of {limit} bytes in at most {max_chunks} cookies; store less, or raise \
-             --max-size (the proxies in front must allow it too: see docs/DEPLOYMENT.md)"
-        ),
-        SaveError::AttributesTooLong { ref name, bytes } => format!(
-            "the cookie {name:?} and its attributes take {bytes} bytes, leaving no room for a \
-             value; choose a shorter --name"
-        ),
-        SaveError::TooLarge { bytes, limit } => format!(
-            "the session's JSON takes {bytes} bytes, over the {limit} bytes a reader inflates; \
-             store less"
-        ),
-        SaveError::InvalidFlaskEntry { ref entry, tag } => format!(
-            "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
-             value Flask cannot read back"
-        ),
-        _ => err.to_string(),
-    }
 }
 
 /// The engine that reads: every cookie the layout allows, unless `--max-size` lowers it.

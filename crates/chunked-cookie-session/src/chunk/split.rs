@@ -1,8 +1,9 @@
 //! Splitting one token over as few cookies as the byte budgets allow.
 
 use super::layout::Layout;
-use crate::config::{BROWSER_NAME_VALUE_LIMIT, SET_COOKIE_LINE_LIMIT};
+use crate::config::{BROWSER_NAME_VALUE_LIMIT, MAX_CHUNKS_CEILING, SET_COOKIE_LINE_LIMIT};
 use crate::error::SaveError;
+use crate::setting::Setting;
 
 /// Stop counting chunks for the error message past this many.
 const COUNT_CEILING: usize = 100_000;
@@ -68,11 +69,20 @@ pub(crate) fn plan(token_len: usize, limits: &Limits<'_>) -> Result<Plan, SaveEr
         chunks += 1;
     }
     if chunks > limits.max_chunks || cookie_line > limits.max_size {
+        // The layout caps the count when it holds fewer cookies than the crate ever writes
+        // and the configuration asks for at least as many.
+        let layout_caps =
+            layout.max_chunks < MAX_CHUNKS_CEILING && limits.max_chunks == layout.max_chunks;
         return Err(SaveError::Overflow {
             needed: cookie_line,
             limit: limits.max_size,
             chunks,
             max_chunks: limits.max_chunks,
+            capped_by: if layout_caps {
+                Setting::Layout
+            } else {
+                Setting::MaxChunks
+            },
         });
     }
     Ok(Plan {

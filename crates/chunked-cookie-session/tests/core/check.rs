@@ -155,6 +155,7 @@ fn check_tells_the_overflow_whatever_the_policy(f: &Fixture) {
             limit,
             chunks,
             max_chunks,
+            ..
         } = err
         else {
             panic!("{}: {err:?}", f.name)

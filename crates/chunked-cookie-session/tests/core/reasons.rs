@@ -492,6 +492,7 @@ fn overflow(f: &Fixture) {
                 limit,
                 chunks,
                 max_chunks,
+                ..
             } = err
             else {
                 unreachable!("matched above")

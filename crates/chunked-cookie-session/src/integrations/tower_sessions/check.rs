@@ -80,10 +80,10 @@ pub async fn check(session: &::tower_sessions::Session) -> Result<Sizes, CheckEr
 ///
 /// ```
 /// use axum::response::IntoResponse;
-/// use chunked_cookie_session::SaveError;
+/// use chunked_cookie_session::{SaveError, Setting};
 /// use chunked_cookie_session::tower_sessions::CheckError;
 ///
-/// let err = CheckError::Save(SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16 });
+/// let err = CheckError::Save(SaveError::Overflow { needed: 9000, limit: 7168, chunks: 3, max_chunks: 16, capped_by: Setting::MaxChunks });
 /// assert!(err.to_string().contains("9000"));
 /// assert_eq!(err.into_response().status(), 500);
 /// ```
