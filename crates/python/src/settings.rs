@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use chunked_cookie_session::flask::FlaskLayout;
 use chunked_cookie_session::{
-    ConfigError, EngineOptions, KeyMaterial, SameSite, SessionEngine, Setting, WireFormat,
+    ConfigError, EngineOptions, KeyMaterial, SameSite, SessionEngine, Setting, Vocabulary,
+    WireFormat,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -249,6 +250,18 @@ impl<'py> FromPyObject<'_, 'py> for Spelling {
             names: by_setting(arg.names)?,
             advice: by_setting(arg.advice)?,
         })
+    }
+}
+
+/// Messages name settings the framework's way, and give one a value as Python code does
+/// (`CHUNKED_SESSION_FLASK_LAYOUT = "chunked"`).
+impl Vocabulary for Spelling {
+    fn name(&self, setting: Setting) -> String {
+        self.spell(setting)
+    }
+
+    fn assign(&self, setting: Setting, value: &str) -> String {
+        format!("{} = {value:?}", self.spell(setting))
     }
 }
 
