@@ -175,40 +175,40 @@ fn plain<'py>(
     depth: usize,
     default: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyValue> {
-    if let Ok(text) = obj.cast::<PyString>() {
-        return Ok(PyValue::Str(text.to_cow()?.into_owned()));
-    }
-    if obj.is_none() {
-        return Ok(PyValue::None);
-    }
-    if let Ok(flag) = obj.cast::<PyBool>() {
-        return Ok(PyValue::Bool(flag.is_true()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return int(obj);
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Ok(PyValue::Float(obj.extract()?));
+    if let Some(value) = json_scalar(obj)? {
+        return Ok(value);
     }
     check_depth(depth)?;
     if let Ok(dict) = obj.cast::<PyDict>() {
         return dict_entries(dict, |_, value| plain(&value, depth + 1, default)).map(PyValue::Dict);
     }
-    if let Ok(list) = obj.cast::<PyList>() {
-        return list
-            .iter()
-            .map(|item| plain(&item, depth + 1, default))
-            .collect::<PyResult<_>>()
-            .map(PyValue::List);
-    }
-    if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return tuple
-            .iter()
-            .map(|item| plain(&item, depth + 1, default))
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj
+            .try_iter()?
+            .map(|item| plain(&item?, depth + 1, default))
             .collect::<PyResult<_>>()
             .map(PyValue::List);
     }
     through_default(obj, depth, default)
+}
+
+/// A value of one of JSON's own types, as `json` writes it: a subclass too, by its value
+/// (a `str` subclass is its text, not its `__str__`; an `IntEnum` its number). `None` for
+/// any other object.
+fn json_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<PyValue>> {
+    Ok(Some(if let Ok(text) = obj.cast::<PyString>() {
+        PyValue::Str(text.to_cow()?.into_owned())
+    } else if obj.is_none() {
+        PyValue::None
+    } else if let Ok(flag) = obj.cast::<PyBool>() {
+        PyValue::Bool(flag.is_true())
+    } else if obj.is_instance_of::<PyInt>() {
+        int(obj)?
+    } else if obj.is_instance_of::<PyFloat>() {
+        PyValue::Float(obj.extract()?)
+    } else {
+        return Ok(None);
+    }))
 }
 
 /// A Python object as Flask's tagged JSON serializer sees it: its tags in Flask's order
@@ -219,21 +219,16 @@ fn from_python<'py>(
     default: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyValue> {
     // Objects of the exact built-in types first: the common case, and none of them has a
-    // tag that would come before it.
-    if let Ok(text) = obj.cast_exact::<PyString>() {
-        return Ok(PyValue::Str(text.to_cow()?.into_owned()));
-    }
-    if obj.is_exact_instance_of::<PyInt>() {
-        return int(obj);
-    }
-    if obj.is_none() {
-        return Ok(PyValue::None);
-    }
-    if let Ok(flag) = obj.cast_exact::<PyBool>() {
-        return Ok(PyValue::Bool(flag.is_true()));
-    }
-    if obj.is_exact_instance_of::<PyFloat>() {
-        return Ok(PyValue::Float(obj.extract()?));
+    // tag that would come before it (a `str` subclass may be `Markup`).
+    if obj.is_exact_instance_of::<PyString>()
+        || obj.is_exact_instance_of::<PyInt>()
+        || obj.is_none()
+        || obj.is_exact_instance_of::<PyBool>()
+        || obj.is_exact_instance_of::<PyFloat>()
+    {
+        if let Some(value) = json_scalar(obj)? {
+            return Ok(value);
+        }
     }
     check_depth(depth)?;
     if let Ok(dict) = obj.cast::<PyDict>() {
@@ -275,18 +270,8 @@ fn from_python<'py>(
     if obj.is_instance(datetime)? {
         return datetime_seconds(obj).map(PyValue::DateTime);
     }
-    if let Ok(text) = obj.cast::<PyString>() {
-        // A str subclass: its text, as `json` writes it (not its `__str__`).
-        return Ok(PyValue::Str(text.to_cow()?.into_owned()));
-    }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(PyValue::Bool(obj.is_truthy()?));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return int(obj);
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Ok(PyValue::Float(obj.extract()?));
+    if let Some(value) = json_scalar(obj)? {
+        return Ok(value);
     }
     // What no tag covers and `json` cannot write: the provider's `default` (a `date`, a
     // `Decimal`, a dataclass), as Flask's serializer hands it to `json`.

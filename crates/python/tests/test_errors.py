@@ -57,41 +57,6 @@ def test_the_apps_handler_answers_instead() -> None:
     assert isinstance(SessionTooLarge.__mro__[1], type) and issubclass(SessionTooLarge, SessionNotSaved)
 
 
-@pytest.mark.parametrize("fmt", ["signed", "private", "flask"])
-def test_overflow_messages_name_the_flask_settings(fmt: str) -> None:
-    app = make_app(CHUNKED_SESSION_FORMAT=fmt, CHUNKED_SESSION_MAX_SIZE=8 * 1024,
-                   CHUNKED_SESSION_FLASK_LAYOUT="chunked")
-    caught: list[SessionTooLarge] = []
-    checked: list[SessionSize] = []
-
-    @app.errorhandler(SessionTooLarge)
-    def too_large(err: SessionTooLarge) -> Any:
-        caught.append(err)
-        return "too large", 413
-
-    @app.post("/check/<int:n>")
-    def check(n: int) -> str:
-        flask.session["blob"] = noise(n)
-        checked.append(flask.session.check())
-        flask.session.clear()
-        return "checked"
-
-    client = app.test_client()
-    assert client.post("/blob/30000").status_code == 413
-    assert client.post("/check/30000").status_code == 200
-    [err] = caught
-    [size] = checked
-    assert not size.fits and size.message is not None
-    for message in (err.message, size.message):
-        assert "over the budget of 8192 bytes" in message
-        assert "raise CHUNKED_SESSION_MAX_SIZE" in message
-        assert "max_size" not in message and "SessionConfigBuilder" not in message
-    assert err.kind == "overflow" and err.limit == 8192 and err.needed is not None and err.needed > 8192
-    # The bytes are over the budget, in fewer cookies than allowed: the budget is the
-    # setting to change.
-    assert err.settings == ("CHUNKED_SESSION_MAX_SIZE",)
-
-
 def test_errors_the_view_makes_itself_keep_their_status() -> None:
     app = make_app(CHUNKED_SESSION_MAX_SIZE=8 * 1024)
 

@@ -68,8 +68,10 @@ def test_a_budget_overflow_names_the_size_setting(fmt: str, caplog: pytest.LogCa
     err, size, [record] = overflow_messages(app, caplog, 30000)
     for message in (err.message, size.message, record.getMessage()):
         assert message is not None
+        assert "over the budget of 8192 bytes" in message, message
         assert "raise CHUNKED_SESSION_MAX_SIZE" in message, message
         assert "max_size" not in message and "SessionConfigBuilder" not in message
+    assert err.kind == "overflow" and err.limit == 8192 and err.needed is not None and err.needed > 8192
     assert err.settings == ("CHUNKED_SESSION_MAX_SIZE",)
 
 
