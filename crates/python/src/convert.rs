@@ -220,15 +220,14 @@ fn from_python<'py>(
 ) -> PyResult<PyValue> {
     // Objects of the exact built-in types first: the common case, and none of them has a
     // tag that would come before it (a `str` subclass may be `Markup`).
-    if obj.is_exact_instance_of::<PyString>()
+    if (obj.is_exact_instance_of::<PyString>()
         || obj.is_exact_instance_of::<PyInt>()
         || obj.is_none()
         || obj.is_exact_instance_of::<PyBool>()
-        || obj.is_exact_instance_of::<PyFloat>()
+        || obj.is_exact_instance_of::<PyFloat>())
+        && let Some(value) = json_scalar(obj)?
     {
-        if let Some(value) = json_scalar(obj)? {
-            return Ok(value);
-        }
+        return Ok(value);
     }
     check_depth(depth)?;
     if let Ok(dict) = obj.cast::<PyDict>() {
