@@ -24,12 +24,14 @@ fi
 # Flask and itsdangerous are the oracle of the Flask format, Starlette and Django of the
 # take-overs of theirs; pytest (below 9, which Flask 3.1's own tests/conftest.py does not
 # run on), greenlet and mypy test the Python package, which maturin builds, with the
-# frameworks, their servers and an HTTP client (the test extra of crates/python).
-if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy, starlette, fastapi, uvicorn, httpx, httpx2, django, gunicorn' >/dev/null 2>&1; then
-  echo "installing Flask, Starlette, FastAPI, Django, their servers, pytest, maturin and mypy from PyPI into .venv"
+# frameworks, their servers and an HTTP client (the test extra of crates/python);
+# Flask-Login checks the documented logout order.
+if ! .venv/bin/python -c 'import flask, itsdangerous, pytest, greenlet, maturin, mypy, flask_login, starlette, fastapi, uvicorn, httpx, httpx2, django, gunicorn' >/dev/null 2>&1; then
+  echo "installing Flask, Flask-Login, Starlette, FastAPI, Django, their servers, pytest, maturin and mypy from PyPI into .venv"
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check 'flask>=3.1.1,<3.2' \
     'itsdangerous>=2.2,<2.3' 'pytest>=8.2,<9' 'greenlet>=3,<4' 'maturin>=1.9.4,<2' 'mypy>=1.10,<2' \
+    'flask-login>=0.6.3,<0.7' \
     'starlette>=1.10,<1.11' 'fastapi>=0.165,<0.166' 'uvicorn>=0.55,<0.56' 'httpx>=0.28,<0.30' \
     'httpx2>=2.17,<2.18' 'django>=5.2,<5.3' 'gunicorn>=27,<28'
 fi

@@ -24,25 +24,24 @@ const INFO_SIGNING: &[u8] = b"chunked-cookie-session v1 signing hmac-sha256";
 const INFO_ENCRYPTION: &[u8] = b"chunked-cookie-session v1 encryption";
 const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 
-/// How to make a key, for every message about a bad one.
-const MAKE_ONE: &str = "make one with `cookie-session keygen` or `openssl rand -base64 32`";
-
 /// Why a secret was refused.
+///
+/// The message says what a key must be, and no more: how to make one is each front end's
+/// to say, in its own words (the command-line tool's `cookie-session keygen`, the Python
+/// package's `python -m chunked_cookie_session keygen`), once.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// The secret is shorter than [`MIN_SECRET_LEN`].
-    #[error(
-        "a key must hold at least {MIN_SECRET_LEN} random bytes, this one holds {0}; {MAKE_ONE}"
-    )]
+    #[error("a key must hold at least {MIN_SECRET_LEN} random bytes, this one holds {0}")]
     TooShort(usize),
     /// The secret is longer than [`MAX_SECRET_LEN`].
-    #[error("a key must hold at most {MAX_SECRET_LEN} bytes, this one holds {0}; {MAKE_ONE}")]
+    #[error("a key must hold at most {MAX_SECRET_LEN} bytes, this one holds {0}")]
     TooLong(usize),
     /// The text is neither base64 nor base64url (with or without padding).
     #[error(
         "the key is not base64: expected {MIN_SECRET_LEN} or more random bytes written in \
-         base64 or base64url; {MAKE_ONE}"
+         base64 or base64url"
     )]
     NotBase64,
     /// The operating system's random number generator failed.
@@ -158,7 +157,7 @@ impl Key {
     /// # Errors
     ///
     /// [`KeyError::NotBase64`] for text in neither alphabet, and the errors of
-    /// [`Key::from_secret`]. Every message says how to make a key.
+    /// [`Key::from_secret`]. Every message says what a key must be.
     ///
     /// # Example
     ///
@@ -171,7 +170,7 @@ impl Key {
     /// assert!(Key::from_base64(openssl).is_ok());
     /// let err = Key::from_base64("not base64!").unwrap_err();
     /// assert_eq!(err, KeyError::NotBase64);
-    /// assert!(err.to_string().contains("cookie-session keygen"));
+    /// assert!(err.to_string().contains("base64 or base64url"));
     /// ```
     pub fn from_base64(text: &str) -> Result<Key, KeyError> {
         // openssl wraps its base64 at 64 characters.

@@ -193,7 +193,8 @@ impl FormatArgs {
         .to_owned()
     }
 
-    /// A configuration error, in this tool's words.
+    /// A configuration error, in this tool's words: a key refused or missing says once how
+    /// to make one (the library's message says what a key must be, not how to make it).
     pub fn config_message(&self, err: &ConfigError) -> String {
         match err {
             ConfigError::Missing(Setting::Key) => format!(
@@ -202,6 +203,13 @@ impl FormatArgs {
             ConfigError::Missing(Setting::SecretKey) => "--format flask needs the Flask app's \
                 SECRET_KEY: set FLASK_SECRET_KEY, or give --secret-file (or --secret)"
                 .to_owned(),
+            ConfigError::InvalidKey {
+                setting: Setting::Key | Setting::OldKeys,
+                ..
+            } => format!(
+                "{}; {MAKE_A_KEY}",
+                err.message(|setting| self.flag(setting))
+            ),
             _ => err.message(|setting| self.flag(setting)),
         }
     }

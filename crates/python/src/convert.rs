@@ -4,7 +4,7 @@
 use chunked_cookie_session::MAX_NESTING;
 use chunked_cookie_session::flask::{BigInt, PyValue, UtcTime};
 use pyo3::PyTypeInfo;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -26,76 +26,219 @@ fn utc(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     .map(|utc| utc.bind(py))
 }
 
-/// The entries of a session dict, in its order. Keys must be `str`.
-pub(crate) fn entries_from_dict(dict: &Bound<'_, PyDict>) -> PyResult<Vec<(String, PyValue)>> {
-    let mut entries = Vec::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
-        let key = key_text(&key)?;
-        let value = from_python(&value, 1).map_err(|err| in_entry(dict.py(), &key, err))?;
+/// The entries of a session dict, in its order, with its keys as `json` writes them.
+/// `default` is the app's JSON provider's `default`: what it makes of a value no tag and
+/// no JSON type covers is stored, as Flask's serializer stores it.
+pub(crate) fn entries_from_dict<'py>(
+    dict: &Bound<'py, PyDict>,
+    default: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<(String, PyValue)>> {
+    dict_entries(dict, |key, value| {
+        from_python(&value, 1, default).map_err(|err| in_entry(dict.py(), key, err))
+    })
+}
+
+/// Each item of `dict` in its order, its key as `json` writes a key and its value made by
+/// `value_of`.
+///
+/// A value's conversion runs Python code (`__html__`, `__str__`, `default`) that may change
+/// the dict meanwhile: PyO3's iterator would panic, so the items are a snapshot, and a dict
+/// whose size changed raises what Python raises (and Flask's serializer, which walks it
+/// the same way): `RuntimeError`.
+///
+/// Keys that are not `str` are written as `json` writes them (`1` as `"1"`, `True` as
+/// `"true"`, `None` as `"null"`), after the check Flask's `sort_keys` makes: keys that do
+/// not sort together (`1` and `"a"`) raise its `TypeError`, and two keys that become the
+/// same text raise `ValueError` (stock Flask would write the key twice).
+fn dict_entries<'py>(
+    dict: &Bound<'py, PyDict>,
+    mut value_of: impl FnMut(&str, Bound<'py, PyAny>) -> PyResult<PyValue>,
+) -> PyResult<Vec<(String, PyValue)>> {
+    let items = dict.items();
+    let size = items.len();
+    let mut entries = Vec::with_capacity(size);
+    let mut other_keys = false;
+    for item in items.iter() {
+        let (key, value) = item.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()?;
+        let key = match key.cast::<PyString>() {
+            Ok(text) => text.to_cow()?.into_owned(),
+            Err(_) => {
+                other_keys = true;
+                json_key(&key)?
+            }
+        };
+        let value = value_of(&key, value)?;
+        if dict.len() != size {
+            return Err(PyRuntimeError::new_err(
+                "dictionary changed size during iteration",
+            ));
+        }
         entries.push((key, value));
+    }
+    if other_keys {
+        // `sorted(d.items())`, as `json.dumps(sort_keys=True)` does.
+        items.sort()?;
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
+        if let Some((key, _)) = entries.iter().find(|(key, _)| !seen.insert(key.as_str())) {
+            return Err(PyValueError::new_err(format!(
+                "two keys of a dict are both {key:?} in JSON"
+            )));
+        }
     }
     Ok(entries)
 }
 
-/// Names the entry in a conversion error, keeping its type.
+/// A key that is not a `str`, as `json` writes it; `TypeError` for one it does not take.
+fn json_key(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = key.py();
+    if let Ok(flag) = key.cast::<PyBool>() {
+        return Ok(if flag.is_true() { "true" } else { "false" }.to_owned());
+    }
+    if key.is_instance_of::<PyInt>() {
+        return PyInt::type_object(py)
+            .call_method1(pyo3::intern!(py, "__repr__"), (key,))?
+            .extract();
+    }
+    if key.is_instance_of::<PyFloat>() {
+        let number: f64 = key.extract()?;
+        return Ok(if number.is_nan() {
+            "NaN".to_owned()
+        } else if number.is_infinite() {
+            if number > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            }
+            .to_owned()
+        } else {
+            PyFloat::type_object(py)
+                .call_method1(pyo3::intern!(py, "__repr__"), (key,))?
+                .extract()?
+        });
+    }
+    if key.is_none() {
+        return Ok("null".to_owned());
+    }
+    Err(PyTypeError::new_err(format!(
+        "keys must be str, int, float, bool or None, not {}",
+        key.get_type().name()?
+    )))
+}
+
+/// Names the entry in a conversion error, keeping its type: `TypeError` and `ValueError`
+/// get the entry's name; any other error (a `RecursionError`, an exception a value's
+/// `__html__` raised) passes as it is.
 fn in_entry(py: Python<'_>, key: &str, err: PyErr) -> PyErr {
     let message = format!("session entry {key:?}: {}", err.value(py));
     if err.is_instance_of::<PyTypeError>(py) {
         PyTypeError::new_err(message)
-    } else {
+    } else if err.is_instance_of::<PyValueError>(py) {
         PyValueError::new_err(message)
+    } else {
+        err
     }
 }
 
-fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
-    match key.cast::<PyString>() {
-        Ok(text) => Ok(text.to_cow()?.into_owned()),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "session keys must be str, not {}",
-            key.get_type().name()?
-        ))),
-    }
-}
-
-/// A Python object as Flask's tagged JSON serializer sees it: its tags in Flask's order
-/// (dict, tuple, list, bytes, `__html__`, UUID, datetime), then what `json` writes.
-fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
-    // Objects of the exact built-in types first: the common case, and none of them has a
-    // tag that would come before it.
-    if let Ok(text) = obj.cast_exact::<PyString>() {
-        return Ok(PyValue::Str(text.to_cow()?.into_owned()));
-    }
-    if obj.is_exact_instance_of::<PyInt>() {
-        return int(obj);
-    }
-    if obj.is_none() {
-        return Ok(PyValue::None);
-    }
-    if let Ok(flag) = obj.cast_exact::<PyBool>() {
-        return Ok(PyValue::Bool(flag.is_true()));
-    }
-    if obj.is_exact_instance_of::<PyFloat>() {
-        return Ok(PyValue::Float(obj.extract()?));
-    }
-    // Containers: nesting past what every reader accepts is refused here, before a cyclic
-    // structure could recurse for ever (the library refuses the depth at write time too).
+/// Refuses nesting past what every reader accepts, before a cyclic structure (or a
+/// `default` that returns its argument) could recurse for ever; the library refuses the
+/// depth at write time too.
+fn check_depth(depth: usize) -> PyResult<()> {
     if depth > MAX_NESTING {
         return Err(PyValueError::new_err(format!(
             "nested deeper than {MAX_NESTING} levels (or a circular reference)"
         )));
     }
+    Ok(())
+}
+
+/// What the app's JSON provider's `default` makes of `obj`, as plain JSON: `json` calls
+/// it for what it cannot write, and writes its result without Flask's tags. Without one,
+/// `json`'s own error.
+fn through_default<'py>(
+    obj: &Bound<'py, PyAny>,
+    depth: usize,
+    default: Option<&Bound<'py, PyAny>>,
+) -> PyResult<PyValue> {
+    let Some(default) = default else {
+        return Err(PyTypeError::new_err(format!(
+            "Object of type {} is not JSON serializable",
+            obj.get_type().name()?
+        )));
+    };
+    check_depth(depth)?;
+    plain(&default.call1((obj,))?, depth + 1, Some(default))
+}
+
+/// A value as `json` writes it, with no tags: what a provider's `default` returned.
+fn plain<'py>(
+    obj: &Bound<'py, PyAny>,
+    depth: usize,
+    default: Option<&Bound<'py, PyAny>>,
+) -> PyResult<PyValue> {
+    if let Some(value) = json_scalar(obj)? {
+        return Ok(value);
+    }
+    check_depth(depth)?;
     if let Ok(dict) = obj.cast::<PyDict>() {
-        let mut entries = Vec::with_capacity(dict.len());
-        for (key, value) in dict.iter() {
-            entries.push((key_text(&key)?, from_python(&value, depth + 1)?));
-        }
-        return Ok(PyValue::Dict(entries));
+        return dict_entries(dict, |_, value| plain(&value, depth + 1, default)).map(PyValue::Dict);
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return obj
+            .try_iter()?
+            .map(|item| plain(&item?, depth + 1, default))
+            .collect::<PyResult<_>>()
+            .map(PyValue::List);
+    }
+    through_default(obj, depth, default)
+}
+
+/// A value of one of JSON's own types, as `json` writes it: a subclass too, by its value
+/// (a `str` subclass is its text, not its `__str__`; an `IntEnum` its number). `None` for
+/// any other object.
+fn json_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<PyValue>> {
+    Ok(Some(if let Ok(text) = obj.cast::<PyString>() {
+        PyValue::Str(text.to_cow()?.into_owned())
+    } else if obj.is_none() {
+        PyValue::None
+    } else if let Ok(flag) = obj.cast::<PyBool>() {
+        PyValue::Bool(flag.is_true())
+    } else if obj.is_instance_of::<PyInt>() {
+        int(obj)?
+    } else if obj.is_instance_of::<PyFloat>() {
+        PyValue::Float(obj.extract()?)
+    } else {
+        return Ok(None);
+    }))
+}
+
+/// A Python object as Flask's tagged JSON serializer sees it: its tags in Flask's order
+/// (dict, tuple, list, bytes, `__html__`, UUID, datetime), then what `json` writes.
+fn from_python<'py>(
+    obj: &Bound<'py, PyAny>,
+    depth: usize,
+    default: Option<&Bound<'py, PyAny>>,
+) -> PyResult<PyValue> {
+    // Objects of the exact built-in types first: the common case, and none of them has a
+    // tag that would come before it (a `str` subclass may be `Markup`).
+    if (obj.is_exact_instance_of::<PyString>()
+        || obj.is_exact_instance_of::<PyInt>()
+        || obj.is_none()
+        || obj.is_exact_instance_of::<PyBool>()
+        || obj.is_exact_instance_of::<PyFloat>())
+        && let Some(value) = json_scalar(obj)?
+    {
+        return Ok(value);
+    }
+    check_depth(depth)?;
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        return dict_entries(dict, |_, value| from_python(&value, depth + 1, default))
+            .map(PyValue::Dict);
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return items(tuple.iter(), depth).map(PyValue::Tuple);
+        return items(tuple.iter(), depth, default).map(PyValue::Tuple);
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        return items(list.iter(), depth).map(PyValue::List);
+        return items(list.iter(), depth, default).map(PyValue::List);
     }
     if let Ok(raw) = obj.cast::<PyBytes>() {
         return Ok(PyValue::Bytes(raw.as_bytes().to_vec()));
@@ -126,22 +269,12 @@ fn from_python(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<PyValue> {
     if obj.is_instance(datetime)? {
         return datetime_seconds(obj).map(PyValue::DateTime);
     }
-    if obj.is_instance_of::<PyString>() {
-        return Ok(PyValue::Str(obj.str()?.to_cow()?.into_owned()));
+    if let Some(value) = json_scalar(obj)? {
+        return Ok(value);
     }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(PyValue::Bool(obj.is_truthy()?));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        return int(obj);
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Ok(PyValue::Float(obj.extract()?));
-    }
-    Err(PyTypeError::new_err(format!(
-        "Object of type {} is not JSON serializable",
-        obj.get_type().name()?
-    )))
+    // What no tag covers and `json` cannot write: the provider's `default` (a `date`, a
+    // `Decimal`, a dataclass), as Flask's serializer hands it to `json`.
+    through_default(obj, depth, default)
 }
 
 /// werkzeug's reading of a datetime: a naive one is UTC, an aware one is converted to UTC;
@@ -177,8 +310,10 @@ fn datetime_seconds(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
 fn items<'py>(
     iter: impl Iterator<Item = Bound<'py, PyAny>>,
     depth: usize,
+    default: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<PyValue>> {
-    iter.map(|item| from_python(&item, depth + 1)).collect()
+    iter.map(|item| from_python(&item, depth + 1, default))
+        .collect()
 }
 
 fn int(obj: &Bound<'_, PyAny>) -> PyResult<PyValue> {

@@ -1,11 +1,12 @@
 //! Engines built from the package's settings, and the handle of one request's session.
 
-use chunked_cookie_session::{Key, ResponseInfo, Session, SessionEngine};
+use chunked_cookie_session::{Key, LoadReason, ResponseInfo, Session, SessionEngine};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::convert;
+use crate::no_panic;
 use crate::outcome::{Outcome, Sizes};
 use crate::settings::{EngineSettings, Spelling};
 
@@ -13,7 +14,8 @@ fn value_error(err: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(err.to_string())
 }
 
-/// A new key: 32 random bytes in base64url, what `cookie-session keygen` prints.
+/// A new key: 32 random bytes in base64url, what `python -m chunked_cookie_session keygen`
+/// prints.
 #[pyfunction]
 pub(crate) fn keygen() -> String {
     chunked_cookie_session::generate_secret()
@@ -22,8 +24,29 @@ pub(crate) fn keygen() -> String {
 /// Raises `ValueError` (saying how to make one) unless `text` is a usable key: base64 or
 /// base64url of 32 to 1024 bytes.
 #[pyfunction]
-pub(crate) fn check_key(text: &str) -> PyResult<()> {
-    Key::from_base64(text).map(drop).map_err(value_error)
+pub(crate) fn check_key(py: Python<'_>, text: &str) -> PyResult<()> {
+    match Key::from_base64(text) {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            // The library says what a key must be; the package says how to make one.
+            let advice: String = py
+                .import("chunked_cookie_session._settings")?
+                .getattr("MAKE_A_KEY")?
+                .extract()?;
+            Err(PyValueError::new_err(format!("{err}; {advice}")))
+        }
+    }
+}
+
+/// Every reason a session is accepted or refused, by the library's names (`no-session`,
+/// `valid`, ...), in the library's order: what `Handle.load_reason` gives, and what the
+/// package's `LoadReason` type lists.
+#[pyfunction]
+pub(crate) fn load_reasons() -> Vec<&'static str> {
+    LoadReason::all()
+        .iter()
+        .map(|reason| reason.as_str())
+        .collect()
 }
 
 /// Every setting's stable code (`max_size`, `same_site`, ...): the keys of a spelling.
@@ -55,12 +78,14 @@ impl Engine {
     /// `ConfigurationError`, naming the settings as `spelling` spells them.
     #[new]
     fn new(py: Python<'_>, settings: EngineSettings, spelling: Spelling) -> PyResult<Engine> {
-        let built = settings.build(py, &spelling)?;
-        Ok(Engine {
-            inner: built.engine,
-            flask: built.flask,
-            migrations: built.migrations,
-            spelling,
+        no_panic(|| {
+            let built = settings.build(py, &spelling)?;
+            Ok(Engine {
+                inner: built.engine,
+                flask: built.flask,
+                migrations: built.migrations,
+                spelling,
+            })
         })
     }
 
@@ -70,6 +95,13 @@ impl Engine {
         self.flask
     }
 
+    /// The budget: the most bytes the session's cookies take in a request's `Cookie`
+    /// header.
+    #[getter]
+    fn max_size(&self) -> usize {
+        self.inner.config().max_size()
+    }
+
     /// The name of the cookie holding chunk `index`, or `None` past the most chunks.
     fn chunk_name(&self, index: usize) -> Option<String> {
         self.inner.chunk_name(index)
@@ -77,23 +109,37 @@ impl Engine {
 
     /// Reads the session of a request from its `Cookie` header (a WSGI `HTTP_COOKIE`).
     /// Never raises for what the client sent: a refused session is empty, with its reason.
+    /// A WSGI server decodes the header's bytes as latin-1, which gives no lone
+    /// surrogate; one put there by other code is read as U+FFFD, which no cookie of the
+    /// engine's holds, so the cookie it is in is refused (`malformed`) and the others
+    /// read as usual.
     #[pyo3(signature = (cookie_header = None))]
-    fn open(slf: &Bound<'_, Self>, cookie_header: Option<String>) -> Handle {
+    fn open(slf: &Bound<'_, Self>, cookie_header: Option<Bound<'_, PyString>>) -> PyResult<Handle> {
+        let header = cookie_header.map(|header| header.to_string_lossy().into_owned());
         let engine = slf.get().inner.clone();
         // Verifying, decrypting and inflating need no Python: other threads run meanwhile.
         let session = slf.py().detach(move || {
-            let session = engine.load_python(cookie_header.as_deref());
-            session.load_reason();
-            session
-        });
-        Handle {
+            no_panic(|| {
+                let session = engine.load_python(header.as_deref());
+                session.load_reason();
+                Ok(session)
+            })
+        })?;
+        Ok(Handle {
             session,
             engine: slf.clone().unbind(),
-        }
+        })
     }
 }
 
 /// One request's session on the Rust side.
+///
+/// The library's `Session` is behind a lock. Two rules keep the lock and the GIL from
+/// waiting on each other: every call that takes the lock releases the GIL first
+/// (`Python::detach`), so a thread waiting for the lock never blocks one that holds it
+/// and needs the GIL back; and no Python code runs while the lock is held: entries are
+/// copied out of it before they become Python objects, and made from Python objects
+/// before they go in.
 #[pyclass(frozen, module = "chunked_cookie_session._native")]
 #[derive(Debug)]
 pub(crate) struct Handle {
@@ -102,88 +148,110 @@ pub(crate) struct Handle {
     engine: Py<Engine>,
 }
 
+impl Handle {
+    /// Runs `f` on the session with the GIL released: `f` may wait for the session's lock.
+    fn locked<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Session) -> R + Send) -> PyResult<R> {
+        let session = &self.session;
+        py.detach(move || no_panic(|| Ok(f(session))))
+    }
+}
+
 #[pymethods]
 impl Handle {
     /// Why the incoming session was accepted or refused: `no-session`, `valid`,
     /// `missing-chunk`, `stale-chunk`, `too-many-chunks`, `bad-signature`, `unknown-key`,
     /// `expired`, `idle-expired`, `malformed`, `too-large`.
     #[getter]
-    fn load_reason(&self) -> &'static str {
-        self.session.load_reason().as_str()
+    fn load_reason(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.locked(py, |session| session.load_reason().as_str())
     }
 
     /// A sentence about the reason.
     #[getter]
-    fn description(&self) -> &'static str {
-        self.session.load_reason().describe()
+    fn description(&self, py: Python<'_>) -> PyResult<&'static str> {
+        self.locked(py, |session| session.load_reason().describe())
     }
 
     /// The `logging` level the reason is logged at: WARNING for what points at tampering
     /// or a misbehaving client, INFO for what ordinary use produces, DEBUG otherwise.
     #[getter]
-    fn log_level(&self) -> u8 {
-        match self.session.load_reason().level() {
-            tracing::Level::WARN => 30,
-            tracing::Level::INFO => 20,
-            _ => 10,
-        }
+    fn log_level(&self, py: Python<'_>) -> PyResult<u8> {
+        Ok(
+            match self.locked(py, |session| session.load_reason().level())? {
+                tracing::Level::WARN => 30,
+                tracing::Level::INFO => 20,
+                _ => 10,
+            },
+        )
     }
 
     /// The previous format the session was read from (`flask`, `flask-chunked`), if it
     /// was.
     #[getter]
-    fn migrated_from(&self) -> Option<&'static str> {
-        let index = self.session.migrated_from()?;
-        self.engine.get().migrations.get(index).copied()
+    fn migrated_from(&self, py: Python<'_>) -> PyResult<Option<&'static str>> {
+        let index = self.locked(py, Session::migrated_from)?;
+        Ok(index.and_then(|index| self.engine.get().migrations.get(index).copied()))
     }
 
     /// Whether the loaded session's cookies are persistent.
     #[getter]
-    fn persistent(&self) -> bool {
-        self.session.is_persistent()
+    fn persistent(&self, py: Python<'_>) -> PyResult<bool> {
+        self.locked(py, Session::is_persistent)
     }
 
-    /// The entries, as a new dict of Python objects.
+    /// The entries, as a new dict of Python objects: copied out of the session, then
+    /// converted with the lock released.
     fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.session
-            .with_python_entries(|entries| convert::dict_from_entries(py, entries))
-            .map_err(value_error)?
+        let entries = self
+            .locked(py, Session::python_entries)?
+            .map_err(value_error)?;
+        no_panic(|| convert::dict_from_entries(py, &entries))
     }
 
     /// True when the response writes the session even though nothing changed.
-    fn rewrite_due(&self) -> bool {
-        self.session.rewrite_due()
+    fn rewrite_due(&self, py: Python<'_>) -> PyResult<bool> {
+        self.locked(py, Session::rewrite_due)
     }
 
     /// Replaces every entry with the items of `entries`; the session counts as modified.
     /// `permanent` is the persistence for the native formats (Flask's is the `_permanent`
-    /// entry).
-    #[pyo3(signature = (entries, permanent = false))]
-    fn replace(&self, entries: &Bound<'_, PyDict>, permanent: bool) -> PyResult<()> {
-        let entries = convert::entries_from_dict(entries)?;
-        self.session.set_python_entries(entries);
-        if !self.engine.get().flask {
-            self.session.set_persistent(permanent);
-        }
-        Ok(())
+    /// entry). `default` is the app's JSON provider's `default` (Flask's
+    /// `app.json.default`): what it makes of a value no tag covers is stored, as Flask's
+    /// serializer stores it; without it such a value is json's `TypeError`.
+    #[pyo3(signature = (entries, permanent = false, default = None))]
+    fn replace<'py>(
+        &self,
+        entries: &Bound<'py, PyDict>,
+        permanent: bool,
+        default: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let py = entries.py();
+        // Python code runs here (a value's `__html__`): before the lock is taken.
+        let entries = no_panic(|| convert::entries_from_dict(entries, default.as_ref()))?;
+        let flask = self.engine.get().flask;
+        self.locked(py, move |session| {
+            session.set_python_entries(entries);
+            if !flask {
+                session.set_persistent(permanent);
+            }
+        })
     }
 
     /// Ends the session: every cookie the request carried is deleted, whatever happens to
     /// the session later in the request.
-    fn purge(&self) {
-        self.session.purge();
+    fn purge(&self, py: Python<'_>) -> PyResult<()> {
+        self.locked(py, Session::purge)
     }
 
     /// The next write starts a new absolute lifetime under a new generation id: call it
     /// when privileges change (at login).
-    fn renew(&self) {
-        self.session.renew();
+    fn renew(&self, py: Python<'_>) -> PyResult<()> {
+        self.locked(py, Session::renew)
     }
 
     /// How big the session is on the wire as it stands, or why it would not be written.
     fn check(&self, py: Python<'_>) -> PyResult<Sizes> {
-        let session = self.session.clone();
-        let checked = py.detach(move || session.check());
+        let checked = self.locked(py, Session::check)?;
         let engine = self.engine.get();
         let config = engine.inner.config();
         Sizes::new(
@@ -207,13 +275,15 @@ impl Handle {
         cache_control: bool,
         vary: Vec<String>,
     ) -> PyResult<Outcome> {
-        self.session.set_accessed(accessed);
         let info = ResponseInfo::new(status)
             .cache_control(cache_control)
             .vary(vary.iter().map(String::as_bytes));
         let engine = self.engine.get();
-        let (inner, session) = (engine.inner.clone(), self.session.clone());
-        let outcome = py.detach(move || inner.finish(&session, info));
+        let inner = &engine.inner;
+        let outcome = self.locked(py, move |session| {
+            session.set_accessed(accessed);
+            inner.finish(session, info)
+        })?;
         Outcome::new(py, &outcome, &engine.spelling)
     }
 }

@@ -18,7 +18,25 @@ mod engine;
 mod outcome;
 mod settings;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use pyo3::prelude::*;
+
+pyo3::import_exception!(chunked_cookie_session._errors, EngineError);
+
+/// Runs `f`, turning a panic into the package's `EngineError` (a `RuntimeError`). Left
+/// alone, PyO3 raises a panic as `PanicException`, a `BaseException` that Flask's error
+/// handlers and `except Exception` never see. No panic is known: this is the floor under
+/// the engine's own rule that none happens. The panic's text is not in the error (it
+/// could quote a session's data); the panic hook prints it to stderr.
+pub(crate) fn no_panic<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(EngineError::new_err(
+            "the session engine failed unexpectedly (a bug of chunked-cookie-session: please \
+             report it with the panic message printed to stderr)",
+        ))
+    })
+}
 
 /// The native module.
 #[pymodule]
@@ -33,6 +51,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::keygen, m)?)?;
     m.add_function(wrap_pyfunction!(engine::check_key, m)?)?;
     m.add_function(wrap_pyfunction!(engine::setting_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::load_reasons, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -64,7 +64,7 @@ impl SaveFailure {
         let (chunks, max_chunks) = error.chunks().unzip();
         SaveFailure {
             kind: error.code(),
-            message: error.message(|setting| spelling.spell(setting)),
+            message: error.message_in(spelling),
             needed: error.needed(),
             limit: error.limit(),
             chunks,

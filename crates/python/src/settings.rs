@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use chunked_cookie_session::flask::FlaskLayout;
 use chunked_cookie_session::{
-    ConfigError, EngineOptions, KeyMaterial, SameSite, SessionEngine, Setting, WireFormat,
+    ConfigError, EngineOptions, KeyMaterial, SameSite, SessionEngine, Setting, Vocabulary,
+    WireFormat,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -262,6 +263,18 @@ impl<'py> FromPyObject<'_, 'py> for Spelling {
     }
 }
 
+/// Messages name settings the framework's way, and give one a value as Python code does
+/// (`CHUNKED_SESSION_FLASK_LAYOUT = "chunked"`).
+impl Vocabulary for Spelling {
+    fn name(&self, setting: Setting) -> String {
+        self.spell(setting)
+    }
+
+    fn assign(&self, setting: Setting, value: &str) -> String {
+        format!("{} = {value:?}", self.spell(setting))
+    }
+}
+
 impl Spelling {
     /// The framework's name of `setting`, or its code when the framework has none.
     pub(crate) fn spell(&self, setting: Setting) -> String {
@@ -277,14 +290,17 @@ impl Spelling {
     }
 
     /// The package's `ConfigurationError` for `err`: the library's message in the
-    /// framework's words (with the framework's advice when a required setting is missing),
-    /// the error's `code`, and the settings it names.
+    /// framework's words, with the framework's advice for the setting at fault, once, when
+    /// it is missing or holds a key that cannot be used (the library says what a key must
+    /// be, not how to make one), the error's `code`, and the settings it names.
     pub(crate) fn config_error(&self, py: Python<'_>, err: &ConfigError) -> PyErr {
         let settings = err.settings();
         let mut message = err.message(|setting| self.spell(setting));
         let advice = settings.first().and_then(|first| self.advice.get(first));
-        if let (Some(advice), "missing") = (advice, err.code()) {
-            message = format!("{message}: {advice}");
+        match (advice, err.code()) {
+            (Some(advice), "missing") => message = format!("{message}: {advice}"),
+            (Some(advice), "invalid-key") => message = format!("{message}; {advice}"),
+            _ => {}
         }
         let raised = || -> PyResult<PyErr> {
             let kwargs = PyDict::new(py);

@@ -74,6 +74,14 @@ def noise(n: int, seed: int = 1) -> str:
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The tests' apps use budgets past gunicorn's header limit on purpose; the warning has
+    # its own tests (test_deployment.py, with pytest.warns, which sees it regardless).
+    config.addinivalue_line(
+        "filterwarnings", "ignore::chunked_cookie_session.flask.SessionBudgetWarning"
+    )
+
+
 @pytest.fixture
 def key() -> str:
     return keygen()

@@ -30,7 +30,7 @@ def test_overflow_writes_nothing_and_answers_500(fmt: str, caplog: pytest.LogCap
     assert client.get("/show").json["blob"] == 1000  # the previous session still reads
     [record] = [r for r in caplog.records if r.name == "chunked_cookie_session"]
     assert record.levelno == logging.ERROR and "8192" in record.getMessage()
-    assert "raise CHUNKED_SESSION_MAX_SIZE / CHUNKED_SESSION_MAX_CHUNKS" in record.getMessage()
+    assert "raise CHUNKED_SESSION_MAX_SIZE" in record.getMessage()
     assert "max_size" not in record.getMessage()
 
 
@@ -55,39 +55,6 @@ def test_the_apps_handler_answers_instead() -> None:
     rv = plain.test_client().post("/blob/30000")
     assert rv.status_code == 500 and rv.text == "sorry: SessionTooLarge"
     assert isinstance(SessionTooLarge.__mro__[1], type) and issubclass(SessionTooLarge, SessionNotSaved)
-
-
-@pytest.mark.parametrize("fmt", ["signed", "private", "flask"])
-def test_overflow_messages_name_the_flask_settings(fmt: str) -> None:
-    app = make_app(CHUNKED_SESSION_FORMAT=fmt, CHUNKED_SESSION_MAX_SIZE=8 * 1024,
-                   CHUNKED_SESSION_FLASK_LAYOUT="chunked")
-    caught: list[SessionTooLarge] = []
-    checked: list[SessionSize] = []
-
-    @app.errorhandler(SessionTooLarge)
-    def too_large(err: SessionTooLarge) -> Any:
-        caught.append(err)
-        return "too large", 413
-
-    @app.post("/check/<int:n>")
-    def check(n: int) -> str:
-        flask.session["blob"] = noise(n)
-        checked.append(flask.session.check())
-        flask.session.clear()
-        return "checked"
-
-    client = app.test_client()
-    assert client.post("/blob/30000").status_code == 413
-    assert client.post("/check/30000").status_code == 200
-    [err] = caught
-    [size] = checked
-    assert not size.fits and size.message is not None
-    for message in (err.message, size.message):
-        assert "over the budget of 8192 bytes" in message
-        assert "raise CHUNKED_SESSION_MAX_SIZE / CHUNKED_SESSION_MAX_CHUNKS" in message
-        assert "max_size" not in message and "SessionConfigBuilder" not in message
-    assert err.kind == "overflow" and err.limit == 8192 and err.needed is not None and err.needed > 8192
-    assert err.settings == ("CHUNKED_SESSION_MAX_SIZE", "CHUNKED_SESSION_MAX_CHUNKS")
 
 
 def test_errors_the_view_makes_itself_keep_their_status() -> None:
@@ -195,8 +162,8 @@ def test_a_value_json_cannot_write_is_flasks_error() -> None:
         return ""
 
     @app.post("/keys")
-    def int_keys() -> str:
-        flask.session["x"] = {1: "one"}
+    def tuple_keys() -> str:
+        flask.session["x"] = {(1, 2): "one"}
         return ""
 
     @app.post("/cycle")
@@ -209,7 +176,7 @@ def test_a_value_json_cannot_write_is_flasks_error() -> None:
     client = app.test_client()
     with pytest.raises(TypeError, match="not JSON serializable"):
         client.post("/object")
-    with pytest.raises(TypeError, match="keys must be str"):
+    with pytest.raises(TypeError, match="keys must be str, int, float, bool or None, not tuple"):
         client.post("/keys")
     with pytest.raises(ValueError, match="nested deeper"):
         client.post("/cycle")

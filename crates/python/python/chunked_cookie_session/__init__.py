@@ -8,7 +8,7 @@ middleware for Starlette and FastAPI
 :func:`keygen` makes a key (``python -m chunked_cookie_session keygen`` prints one).
 """
 
-from ._errors import ChunkedSessionError, ConfigurationError
+from ._errors import ChunkedSessionError, ConfigurationError, EngineError
 from ._native import __version__, keygen
 
-__all__ = ["ChunkedSessionError", "ConfigurationError", "__version__", "keygen"]
+__all__ = ["ChunkedSessionError", "ConfigurationError", "EngineError", "__version__", "keygen"]

@@ -37,3 +37,9 @@ class ConfigurationError(ChunkedSessionError, ValueError):
         self.setting: Optional[str] = self.settings[0] if self.settings else None
         #: The same settings by the library's stable codes (``max_size``, ``same_site``).
         self.setting_codes: tuple[str, ...] = tuple(setting_codes)
+
+
+class EngineError(ChunkedSessionError, RuntimeError):
+    """The Rust engine failed in a way it never should (a bug: please report it). Raised
+    instead of a Rust panic, which would reach Python as a ``BaseException`` that error
+    handlers do not see."""

@@ -1,18 +1,24 @@
-"""Stubs of the native module, the Rust engine (crates/python/src)."""
+"""Stubs of the native module, the Rust engine of chunked-cookie-session."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Optional, final
 
+from ._reasons import LoadReason
 from ._settings import Settings, Spelling
 
 __version__: str
 
 def keygen() -> str:
-    """A new key: 32 random bytes in base64url, as `cookie-session keygen` prints."""
+    """A new key: 32 random bytes in base64url, as `python -m chunked_cookie_session keygen`
+    prints."""
 
 def check_key(text: str) -> None:
     """Raises ValueError, saying how to make a key, unless `text` is base64 or base64url
     of 32 to 1024 bytes."""
+
+def load_reasons() -> list[str]:
+    """Every reason a session is accepted or refused, by the library's names, in its
+    order: what `LoadReason` lists."""
 
 def setting_codes() -> list[str]:
     """Every setting's stable code (`max_size`, `same_site`, ...): the keys of a
@@ -65,14 +71,19 @@ class Outcome:
 class Handle:
     """One request's session on the Rust side."""
 
-    load_reason: Final[str]
+    load_reason: Final[LoadReason]
     description: Final[str]
     log_level: Final[int]
     migrated_from: Final[Optional[str]]
     persistent: Final[bool]
     def entries(self) -> dict[str, Any]: ...
     def rewrite_due(self) -> bool: ...
-    def replace(self, entries: Mapping[str, Any], permanent: bool = False) -> None: ...
+    def replace(
+        self,
+        entries: Mapping[Any, Any],
+        permanent: bool = False,
+        default: Optional[Callable[[Any], Any]] = None,
+    ) -> None: ...
     def purge(self) -> None: ...
     def renew(self) -> None: ...
     def check(self) -> Sizes: ...
@@ -96,5 +107,6 @@ class Engine:
 
     def __init__(self, settings: Settings, spelling: Spelling) -> None: ...
     is_flask: Final[bool]
+    max_size: Final[int]
     def chunk_name(self, index: int) -> Optional[str]: ...
     def open(self, cookie_header: Optional[str] = None) -> Handle: ...

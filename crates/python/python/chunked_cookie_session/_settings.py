@@ -11,6 +11,7 @@ and a refused value comes back as :class:`ConfigurationError` in the framework's
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from typing import NamedTuple, Optional, Union
 
@@ -21,17 +22,26 @@ from ._native import Engine
 #: keygen`` prints) or 32 or more raw random bytes (``os.urandom(32)``).
 Key = Union[str, bytes]
 
-#: What to do when no key is set, in every framework's advice.
+#: How to make a key: every framework's advice when the key is missing or cannot be used
+#: (the library's messages say what a key must be, not how to make one).
 MAKE_A_KEY = (
     "make one with `python -m chunked_cookie_session keygen` (or `openssl rand -base64 32`) "
     "and keep it out of the code, in an environment variable"
 )
 
 
-class Settings(NamedTuple):
+#: The fields of :class:`Settings` that hold keys and secrets: never shown.
+_HIDDEN = frozenset({"key", "old_keys", "secret_key", "fallback_secrets"})
+
+
+@dataclass(frozen=True)
+class Settings:
     """Everything an engine depends on, by the library's names (``EngineOptions``):
     hashable, so engines are kept per value. ``None`` leaves the library's default for the
-    format. The native module reads it by attribute name."""
+    format. The native module reads it by attribute name.
+
+    Not a tuple: error reporters (Werkzeug's debugger, Sentry) show a tuple item by item,
+    and a local holding the settings would show the keys; the repr hides them."""
 
     #: ``signed``, ``private`` or ``flask``.
     format: str
@@ -72,10 +82,24 @@ class Settings(NamedTuple):
     migrate_name: Optional[str] = None
 
     def __repr__(self) -> str:
-        # Keys and secrets are never shown, in logs or tracebacks.
-        hidden = {"key", "old_keys", "secret_key", "fallback_secrets"}
-        shown = (f"{k}={'..' if k in hidden else repr(v)}" for k, v in self._asdict().items())
+        # Keys and secrets are never shown, in logs or tracebacks: only whether they are set.
+        shown = (
+            f"{f.name}={_hidden(getattr(self, f.name)) if f.name in _HIDDEN else repr(getattr(self, f.name))}"
+            for f in fields(self)
+        )
         return f"Settings({', '.join(shown)})"
+
+    __str__ = __repr__
+
+    def _replace(self, **changes: object) -> Settings:
+        """A copy with `changes`, as a NamedTuple's ``_replace`` (what it was)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _hidden(value: object) -> str:
+    if isinstance(value, tuple):
+        return f"({len(value)} hidden)"
+    return "None" if value is None else "(hidden)"
 
 
 class Spelling(NamedTuple):
@@ -86,7 +110,8 @@ class Spelling(NamedTuple):
 
     #: Code -> the framework's name (``max_size`` -> ``CHUNKED_SESSION_MAX_SIZE``).
     names: Mapping[str, str]
-    #: Code -> what to do when that setting is required and missing.
+    #: Code -> what to do when that setting is required and missing, or holds a key that
+    #: cannot be used.
     advice: Mapping[str, str]
 
 
@@ -137,7 +162,28 @@ def _wrong_type(settings: Settings, spelling: Spelling) -> Optional[Configuratio
         value = getattr(settings, field)
         if not isinstance(value, expected):
             return _type_error(spelling.names.get(field, field), value, words)
+        if isinstance(value, int) and value < 0:
+            return _negative(settings, spelling, field, value)
     return None
+
+
+def _negative(settings: Settings, spelling: Spelling, field: str, value: int) -> ConfigurationError:
+    """A size or count below 0, which the engine cannot even take: the library's range
+    error for 0, said of the value given."""
+    try:
+        Engine(settings._replace(**{field: 0}), spelling)
+    except ConfigurationError as zero:
+        name = spelling.names.get(field, field)
+        return ConfigurationError(
+            zero.message.replace(f"{name} is 0 ", f"{name} is {value} ", 1),
+            code=zero.code,
+            settings=zero.settings,
+            setting_codes=zero.setting_codes,
+        )
+    name = spelling.names.get(field, field)
+    return ConfigurationError(
+        f"{name} is {value}: it must be 0 or more", code="out-of-range", settings=(name,)
+    )
 
 
 # Readers of the values that are not handed over as they are: a value of another type is a
@@ -151,6 +197,13 @@ def _type_error(name: str, value: object, expected: str) -> ConfigurationError:
         code="invalid-type",
         settings=(name,),
     )
+
+
+# A reader that refuses a value deletes it before it raises: a traceback keeps the locals of
+# each of its frames, and error reporters show them; a key of the wrong type (a list of
+# keys where one is expected) is still a key.
+
+_KEY_TYPES = "a str (base64) or bytes (32 or more random bytes)"
 
 
 def seconds(name: str, value: object) -> Optional[int]:
@@ -180,7 +233,21 @@ def secret(name: str, value: object) -> Optional[bytes]:
         return value.encode("utf-8")
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
-    raise _type_error(name, value, "a str or bytes")
+    error = _type_error(name, value, "a str or bytes")
+    del value
+    raise error
+
+
+def secrets(name: str, value: object) -> tuple[bytes, ...]:
+    """A list of secrets (Flask's ``SECRET_KEY_FALLBACKS``); an empty one is ``b""``."""
+    if value is None:
+        return ()
+    error = _list_error(name, value, "secrets", "a str or bytes", (str, bytes, bytearray))
+    if error is None:
+        assert isinstance(value, (list, tuple))
+        return tuple(item.encode("utf-8") if isinstance(item, str) else bytes(item) for item in value)
+    del value
+    raise error
 
 
 def key(name: str, value: object) -> Optional[Key]:
@@ -191,21 +258,34 @@ def key(name: str, value: object) -> Optional[Key]:
         return bytes(value) or None
     if value is None:
         return None
-    raise _type_error(name, value, "a str (base64) or bytes (32 or more random bytes)")
+    error = _type_error(name, value, _KEY_TYPES)
+    del value
+    raise error
 
 
 def keys(name: str, value: object) -> tuple[Key, ...]:
     """A list of keys."""
-    if isinstance(value, (list, tuple)):
-        found = tuple(value)
-        for item in found:
-            if type(item) is not str:  # read each one, to name the one of a wrong type
-                return tuple(key(f"{name}[{i}]", k) or "" for i, k in enumerate(found))
-        return found
     if value is None:
         return ()
+    error = _list_error(name, value, "keys", _KEY_TYPES, (str, bytes, bytearray))
+    if error is None:
+        assert isinstance(value, (list, tuple))
+        return tuple(item if isinstance(item, str) else bytes(item) or "" for item in value)
+    del value
+    raise error
+
+
+def _list_error(
+    name: str, value: object, what: str, expected: str, types: tuple[type, ...]
+) -> Optional[ConfigurationError]:
+    """Why `value` is not a list of `what` (each of `types`), if it is not."""
     if isinstance(value, (str, bytes, bytearray)):
-        raise ConfigurationError(
-            f"{name} is a list of keys, not one key", code="invalid-type", settings=(name,)
+        return ConfigurationError(
+            f"{name} is a list of {what}, not one", code="invalid-type", settings=(name,)
         )
-    raise _type_error(name, value, "a list of keys")
+    if not isinstance(value, (list, tuple)):
+        return _type_error(name, value, f"a list of {what}")
+    for i, item in enumerate(value):
+        if not isinstance(item, types):
+            return _type_error(f"{name}[{i}]", item, expected)
+    return None

@@ -6,16 +6,26 @@ from typing import Optional
 
 from werkzeug.exceptions import InternalServerError
 
-from .._errors import ChunkedSessionError, ConfigurationError
+from .._errors import ChunkedSessionError, ConfigurationError, EngineError
 from .._native import SaveFailure
 
 __all__ = [
     "ChunkedSessionError",
     "ConfigurationError",
+    "EngineError",
+    "SessionBudgetWarning",
     "SessionNotSaved",
     "SessionTooLarge",
     "not_saved",
 ]
+
+
+class SessionBudgetWarning(UserWarning):
+    """At start-up: ``CHUNKED_SESSION_MAX_SIZE`` lets a session's ``Cookie`` header pass the
+    default header limit of a common server. Past it the server refuses every request of
+    that browser (431) before the app sees it, logout included, until the cookies expire.
+    Raise the server's limit, or lower the budget; filter this warning once that is done
+    (``warnings.filterwarnings("ignore", category=SessionBudgetWarning)``)."""
 
 
 class SessionNotSaved(ChunkedSessionError, InternalServerError):

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Optional
 from flask.sessions import SessionInterface
 
 from .._native import Engine, Outcome
+from .._reasons import LoadReason
 from .._settings import EngineCache
 from . import _settings
 from ._errors import not_saved
-from ._session import ChunkedCookieSession
+from ._session import ChunkedCookieSession, json_default
 
 if TYPE_CHECKING:
     from flask import Flask, Request, Response
@@ -49,6 +50,7 @@ class ChunkedSessionInterface(SessionInterface):
         if engine is None:
             return None
         handle = engine.open(request.environ.get("HTTP_COOKIE"))
+        reason: LoadReason
         try:
             data = handle.entries()
         except Exception:  # a value Python cannot rebuild: start afresh, never fail here
@@ -94,7 +96,7 @@ class ChunkedSessionInterface(SessionInterface):
         handle = session._handle
         assert handle is not None
         if session.modified or handle.rewrite_due():
-            handle.replace(session, bool(session.permanent))
+            handle.replace(session, bool(session.permanent), json_default(app))
         headers = response.headers
         outcome = handle.finish(
             response.status_code,

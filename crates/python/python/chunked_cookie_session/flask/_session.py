@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from flask import current_app
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSession
 
+from .._reasons import LoadReason
+
 if TYPE_CHECKING:
+    from flask import Flask
+
     from .._native import Handle, Outcome
+
+
+def json_default(app: Flask) -> Callable[[Any], Any]:
+    """What the app's JSON provider makes of a value JSON has no type for, as Flask's
+    session serializer gets it (through ``app.json.dumps``): the provider's ``default``
+    (Flask's ``DefaultJSONProvider``: a ``date`` as an HTTP date, a ``Decimal`` or a
+    ``UUID`` as text, a dataclass as a dict), a custom provider's own included; a provider
+    without one is asked to write the value and read it back."""
+    provider = app.json
+    default = getattr(provider, "default", None)
+    if callable(default):
+        return default  # type: ignore[no-any-return]
+    return lambda value: provider.loads(provider.dumps(value))
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,8 @@ class ChunkedCookieSession(SecureCookieSession):
     #: Why the incoming session was accepted or refused, by the engine's names:
     #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``, ``too-many-chunks``,
     #: ``bad-signature``, ``unknown-key``, ``expired``, ``idle-expired``, ``malformed``,
-    #: ``too-large``.
-    load_reason: str = "no-session"
+    #: ``too-large`` (the type :data:`~chunked_cookie_session.flask.LoadReason`).
+    load_reason: LoadReason = "no-session"
     #: ``"flask"`` or ``"flask-chunked"`` when the session was read from a cookie of the
     #: previous format (it is written in the configured one by this response).
     migrated_from: Optional[str] = None
@@ -65,7 +84,7 @@ class ChunkedCookieSession(SecureCookieSession):
         if handle is None:
             raise RuntimeError("this session is not kept by ChunkedSession")
         if self.modified:
-            handle.replace(self, bool(self.permanent))
+            handle.replace(self, bool(self.permanent), json_default(current_app))
         sizes = handle.check()
         failure = sizes.failure
         return SessionSize(
@@ -93,3 +112,31 @@ class ChunkedCookieSession(SecureCookieSession):
         if self._handle is not None:
             self._handle.renew()
         self.modified = True
+
+
+def current_session() -> ChunkedCookieSession:
+    """``flask.session``, typed as what it is under :class:`ChunkedSession`: Flask types
+    ``flask.session`` as its ``SessionMixin``, on which ``check()``, ``renew()``,
+    ``purge()`` and ``load_reason`` do not type-check. Like ``flask.session``, it marks
+    the session accessed. ::
+
+        from chunked_cookie_session.flask import current_session
+
+        @app.post("/login")
+        def login() -> str:
+            session = current_session()
+            session.renew()
+            session["user"] = "ada"
+            return session.load_reason
+
+    Raises ``RuntimeError`` outside a request, and when the app's session is not the
+    extension's (``init_app`` did not run, or Flask's format has no ``SECRET_KEY``: Flask's
+    null session)."""
+    session = request_ctx.session
+    if not isinstance(session, ChunkedCookieSession):
+        raise RuntimeError(
+            f"the session is a {type(session).__name__}, not ChunkedSession's: "
+            "ChunkedSession(app) (or init_app) must run first, and Flask's format needs a "
+            "SECRET_KEY"
+        )
+    return session

@@ -27,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_FLASK_SALT": "cookie-session",
 }
 
-#: Flask's name for each of the library's settings, and its advice when one is missing.
+#: Flask's name for each of the library's settings, and its advice when one is missing (or,
+#: for a key, cannot be used).
 SPELLING = Spelling(
     names={
         "format": "CHUNKED_SESSION_FORMAT",
@@ -50,7 +51,8 @@ SPELLING = Spelling(
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
     },
     advice={
-        "key": f"the session is signed with this key: {MAKE_A_KEY}",
+        "key": MAKE_A_KEY,
+        "old_keys": MAKE_A_KEY,
         "secret_key": (
             "CHUNKED_SESSION_FORMAT 'flask' signs with it: set app.secret_key (the Flask "
             "app's own key), e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
@@ -66,10 +68,12 @@ TAKEOVERS = ("flask", "flask-chunked")
 def read(interface: SessionInterface, app: Flask) -> Settings:
     """The settings in force for this request. Raises
     :class:`~chunked_cookie_session.ConfigurationError` for a key, a secret or a duration
-    of a type it cannot be; the engine cache names any other setting of the wrong type."""
-    config = app.config
+    of a type it cannot be; the engine cache names any other setting of the wrong type.
+
+    ``app.config`` is never a local here: a traceback through this frame would show it,
+    with ``SECRET_KEY`` and the keys, to an error reporter."""
     return Settings(
-        format=config["CHUNKED_SESSION_FORMAT"],
+        format=app.config["CHUNKED_SESSION_FORMAT"],
         name=interface.get_cookie_name(app),
         path=interface.get_cookie_path(app),
         domain=interface.get_cookie_domain(app),
@@ -77,25 +81,22 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
         http_only=bool(interface.get_cookie_httponly(app)),
         same_site=interface.get_cookie_samesite(app),
         partitioned=bool(interface.get_cookie_partitioned(app)),
-        key=_settings.key("CHUNKED_SESSION_KEY", config["CHUNKED_SESSION_KEY"]),
-        old_keys=_settings.keys("CHUNKED_SESSION_OLD_KEYS", config["CHUNKED_SESSION_OLD_KEYS"]),
+        key=_settings.key("CHUNKED_SESSION_KEY", app.config["CHUNKED_SESSION_KEY"]),
+        old_keys=_settings.keys("CHUNKED_SESSION_OLD_KEYS", app.config["CHUNKED_SESSION_OLD_KEYS"]),
         secret_key=_settings.secret("SECRET_KEY", app.secret_key),
-        fallback_secrets=tuple(
-            _settings.secret("SECRET_KEY_FALLBACKS", k) or b""
-            for k in config["SECRET_KEY_FALLBACKS"] or ()
-        ),
-        salt=_settings.secret("CHUNKED_SESSION_FLASK_SALT", config["CHUNKED_SESSION_FLASK_SALT"]),
-        layout=config["CHUNKED_SESSION_FLASK_LAYOUT"],
-        max_size=config["CHUNKED_SESSION_MAX_SIZE"],
-        max_chunks=config["CHUNKED_SESSION_MAX_CHUNKS"],
+        fallback_secrets=_settings.secrets("SECRET_KEY_FALLBACKS", app.config["SECRET_KEY_FALLBACKS"]),
+        salt=_settings.secret("CHUNKED_SESSION_FLASK_SALT", app.config["CHUNKED_SESSION_FLASK_SALT"]),
+        layout=app.config["CHUNKED_SESSION_FLASK_LAYOUT"],
+        max_size=app.config["CHUNKED_SESSION_MAX_SIZE"],
+        max_chunks=app.config["CHUNKED_SESSION_MAX_CHUNKS"],
         lifetime=_settings.seconds("PERMANENT_SESSION_LIFETIME", app.permanent_session_lifetime),
         idle_timeout=_settings.seconds(
-            "CHUNKED_SESSION_IDLE_TIMEOUT", config["CHUNKED_SESSION_IDLE_TIMEOUT"]
+            "CHUNKED_SESSION_IDLE_TIMEOUT", app.config["CHUNKED_SESSION_IDLE_TIMEOUT"]
         ),
-        refresh_each_request=bool(config["SESSION_REFRESH_EACH_REQUEST"]),
+        refresh_each_request=bool(app.config["SESSION_REFRESH_EACH_REQUEST"]),
         expires_date=True,
-        migrate_from=TAKEOVERS if config["CHUNKED_SESSION_MIGRATE"] else (),
-        migrate_name=config["CHUNKED_SESSION_MIGRATE_NAME"],
+        migrate_from=TAKEOVERS if app.config["CHUNKED_SESSION_MIGRATE"] else (),
+        migrate_name=app.config["CHUNKED_SESSION_MIGRATE_NAME"],
     )
 
 
