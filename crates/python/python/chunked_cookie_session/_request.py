@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
 from ._native import Engine, Handle, Outcome
+from ._reasons import LoadReason
 
 log = logging.getLogger("chunked_cookie_session")
 
@@ -22,7 +23,7 @@ class Opened(NamedTuple):
     #: The entries, a new dict of Python objects (empty when refused).
     entries: dict[str, Any]
     #: ``no-session``, ``valid``, ``missing-chunk``, ``bad-signature``, ...
-    reason: str
+    reason: LoadReason
     #: The previous format a valid session was read from, if it was.
     migrated_from: Optional[str]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .._errors import ChunkedSessionError, ConfigurationError
 from .._failures import SessionNotSaved, SessionTooLarge
+from .._reasons import LoadReason
 from .._request import SessionSize
 from ._middleware import ChunkedSessionMiddleware
 from ._store import SessionStore
@@ -26,6 +27,7 @@ __all__ = [
     "ChunkedSessionError",
     "ChunkedSessionMiddleware",
     "ConfigurationError",
+    "LoadReason",
     "SessionNotSaved",
     "SessionSize",
     "SessionStore",

@@ -9,6 +9,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
 
 from .._failures import not_saved
+from .._reasons import LoadReason
 from .._request import SessionSize, finish, measure, open_session
 from . import _settings
 
@@ -52,7 +53,7 @@ class SessionStore(SessionBase):
         #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``,
         #: ``too-many-chunks``, ``bad-signature``, ``unknown-key``, ``expired``,
         #: ``idle-expired``, ``malformed``, ``too-large``.
-        self.load_reason: str = opened.reason
+        self.load_reason: LoadReason = opened.reason
         #: ``"django"`` when the session was read from a cookie of Django's
         #: ``signed_cookies`` backend (this response writes it in the configured format).
         self.migrated_from: Optional[str] = opened.migrated_from

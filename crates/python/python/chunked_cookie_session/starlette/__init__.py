@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .._errors import ChunkedSessionError, ConfigurationError
 from .._failures import SessionNotSaved, SessionTooLarge
+from .._reasons import LoadReason
 from .._request import SessionSize
 from ._dependency import get_session
 from ._middleware import ChunkedSessionMiddleware
@@ -25,6 +26,7 @@ __all__ = [
     "ChunkedSessionError",
     "ChunkedSessionMiddleware",
     "ConfigurationError",
+    "LoadReason",
     "SessionNotSaved",
     "SessionSize",
     "SessionTooLarge",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from .._reasons import LoadReason
 from .._request import SessionSize, measure
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class ChunkedCookieSession(dict[str, Any]):
         handle: Optional[Handle] = None,
         *,
         permanent: bool = True,
-        load_reason: str = "no-session",
+        load_reason: LoadReason = "no-session",
         migrated_from: Optional[str] = None,
     ) -> None:
         super().__init__(entries)
@@ -40,7 +41,7 @@ class ChunkedCookieSession(dict[str, Any]):
         #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``,
         #: ``too-many-chunks``, ``bad-signature``, ``unknown-key``, ``expired``,
         #: ``idle-expired``, ``malformed``, ``too-large``.
-        self.load_reason = load_reason
+        self.load_reason: LoadReason = load_reason
         #: ``"starlette"`` when the session was read from a cookie of Starlette's
         #: ``SessionMiddleware`` (this response writes it in the configured format).
         self.migrated_from = migrated_from
