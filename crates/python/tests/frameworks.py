@@ -12,11 +12,13 @@ body, ``POST /clear``, ``POST /purge``, ``POST /renew``, ``POST /check/<n>`` ask
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -277,7 +279,7 @@ class Uvicorn:
 
 # Django ---------------------------------------------------------------------------------
 
-DJANGO_DB = Path(os.environ.get("PYTEST_DJANGO_DB", "/tmp")) / f"chunked-django-{os.getpid()}.sqlite3"
+DJANGO_DB = Path(tempfile.gettempdir()) / f"chunked-django-tests-{os.getpid()}.sqlite3"
 DJANGO_USER = ("ada", "correct horse battery staple")
 
 
@@ -296,6 +298,7 @@ def django_setup() -> None:
     from django.contrib.auth.models import User
     from django.core.management import call_command
 
+    atexit.register(DJANGO_DB.unlink, missing_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
     if not User.objects.filter(username=DJANGO_USER[0]).exists():
         User.objects.create_user(DJANGO_USER[0], password=DJANGO_USER[1])

@@ -89,7 +89,10 @@ def read(
         same_site=same_site,
         partitioned=bool(partitioned),
         key=_settings.key("key", _text(key)),
-        old_keys=_settings.keys("old_keys", [_text(k) for k in old_keys] if isinstance(old_keys, (list, tuple)) else old_keys),
+        old_keys=_settings.keys(
+            "old_keys",
+            [_text(k) for k in old_keys] if isinstance(old_keys, (list, tuple)) else old_keys,
+        ),
         secret_key=legacy,
         max_size=max_size,
         max_chunks=max_chunks,
