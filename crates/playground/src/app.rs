@@ -123,6 +123,7 @@ fn refused(err: &SaveError) -> Response {
             limit,
             chunks,
             max_chunks,
+            ..
         } => error(
             StatusCode::PAYLOAD_TOO_LARGE,
             json!({
