@@ -212,6 +212,10 @@ pub(crate) fn hint(
         LoadReason::TooLarge | LoadReason::TooManyChunks if max_size_given => {
             out.push_str("\nraise --max-size to read it");
         }
+        LoadReason::Ambiguous => out.push_str(
+            "\nseveral copies of the cookie came (another Domain or Path), each a different \
+             session; `inspect` shows them: send the one to read",
+        ),
         LoadReason::MissingChunk | LoadReason::StaleChunk => {
             let names: Vec<String> = inspection
                 .chunks

@@ -241,6 +241,14 @@ fn the_default_name_is_the_librarys() {
     );
     let found = decode(&named, &["--name", "session"]);
     assert_eq!(stdout(&found).trim(), r#"{"a":1}"#, "{}", stderr(&found));
+
+    // Two different sessions under the name: neither is printed, and the hint says why.
+    let other = encode(&["--key", &key]);
+    let message = fails_saying(&decode(&format!("{native}; {other}"), &[]), "two sessions");
+    assert!(
+        message.starts_with("ambiguous: ") && message.contains("`inspect` shows them"),
+        "{message}"
+    );
 }
 
 /// Cookies of one format read as another are named for what they are, with the flag to
