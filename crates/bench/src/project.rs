@@ -64,8 +64,9 @@ fn build(format: Format, per_request: bool, compression: Compression) -> Session
         #[cfg(feature = "flask")]
         Format::Flask => WireFormat::Flask,
     });
-    // The same cookie attributes for every format, Flask's included, so the formats are
-    // compared on the same lines.
+    // The same cookie name and attributes for every format, Flask's included, so the
+    // formats are compared on the same lines.
+    options.name = Some("session".to_owned());
     options.secure = !per_request;
     options.same_site = Some(SameSite::Lax);
     if !per_request {

@@ -17,13 +17,13 @@ use crate::config::SessionConfig;
 /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
 ///
 /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-/// let session = engine.load(["session=stale"]);
+/// let session = engine.load(["__Host-session=stale"]);
 /// session.insert("user", "ada")?;
 /// let outcome = engine.save(&session)?;
 /// let cookie = &outcome.cookies[0];
-/// assert_eq!((cookie.name(), cookie.index(), cookie.is_removal()), ("session", 0, false));
+/// assert_eq!((cookie.name(), cookie.index(), cookie.is_removal()), ("__Host-session", 0, false));
 /// assert!(cookie.line().starts_with(cookie.pair()));
-/// assert_eq!(cookie.pair(), format!("session={}", cookie.value()));
+/// assert_eq!(cookie.pair(), format!("__Host-session={}", cookie.value()));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]

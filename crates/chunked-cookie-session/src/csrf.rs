@@ -293,7 +293,7 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 ///     .layer(sessions.layer());
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 /// let response = app.oneshot(Request::new(Body::empty())).await.unwrap();
-/// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("session="));
+/// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("__Host-session="));
 /// let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
 /// assert!(body.starts_with(br#"<input type="hidden" name="csrf_token""#));
 /// # });

@@ -29,10 +29,10 @@ use crate::state::{Previous, Rules, State};
 /// let config = SessionConfig::builder().max_size(16 * 1024).build().unwrap();
 /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
 ///
-/// // First request: no cookie. The handler stores 9 KB of tokens, which need three cookies.
+/// // First request: no cookie. The handler stores 8.5 KB of tokens, which need three cookies.
 /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
 /// let mut seed = 1u64;
-/// let token: String = (0..9_000)
+/// let token: String = (0..8_500)
 ///     .map(|_| {
 ///         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
 ///         char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(seed >> 58) as usize % 62])
@@ -41,7 +41,7 @@ use crate::state::{Previous, Rules, State};
 /// session.insert("tokens", &token).unwrap();
 /// let outcome = engine.save_at(&session, 1_700_000_000).unwrap();
 /// let names: Vec<&str> = outcome.cookies.iter().map(|cookie| cookie.name()).collect();
-/// assert_eq!(names, ["session", "session_1", "session_2"]);
+/// assert_eq!(names, ["__Host-session", "__Host-session_1", "__Host-session_2"]);
 ///
 /// // Next request: the browser sends the cookies back.
 /// let session = engine.load_at([outcome.cookie_header().as_str()], 1_700_000_060);
@@ -66,17 +66,18 @@ impl fmt::Debug for SessionEngine {
 
 impl SessionEngine {
     /// An engine for the native signed format (HMAC-SHA256), sealing with the ring's current
-    /// key and accepting its older keys.
+    /// key and accepting its older keys. A cookie the configuration does not name is
+    /// `__Host-session` where its attributes allow the prefix, else `session`.
     ///
     /// # Example
     ///
     /// ```
     /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// assert_eq!(engine.config().name(), "session");
+    /// assert_eq!(engine.config().name(), "__Host-session");
     /// ```
     pub fn signed(config: SessionConfig, keys: KeyRing) -> SessionEngine {
-        SessionEngine::with_format(config, Format::signed(keys))
+        SessionEngine::with_format(config.with_native_name(), Format::signed(keys))
     }
 
     /// An engine for the native private format (XChaCha20-Poly1305, feature `private`):
@@ -102,7 +103,7 @@ impl SessionEngine {
     /// ```
     #[cfg(feature = "private")]
     pub fn private(config: SessionConfig, keys: KeyRing) -> SessionEngine {
-        SessionEngine::with_format(config, Format::private(keys))
+        SessionEngine::with_format(config.with_native_name(), Format::private(keys))
     }
 
     /// An engine that reads and writes a Flask application's session cookies (feature
@@ -159,7 +160,7 @@ impl SessionEngine {
     /// ```
     /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
     ///
-    /// // Sessions so far: cookie `sid`, one key. From now on: `session`, another key.
+    /// // Sessions so far: cookie `sid`, one key. From now on: `__Host-session`, another key.
     /// let old = SessionEngine::signed(
     ///     SessionConfig::builder().name("sid").build()?,
     ///     KeyRing::new(Key::generate()),
@@ -176,7 +177,7 @@ impl SessionEngine {
     /// assert_eq!(session.get::<String>("user")?.as_deref(), Some("alice"));
     /// let outcome = engine.save_at(&session, 1_700_000_100)?;
     /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
-    /// assert_eq!(names, [("sid", true), ("session", false)]);
+    /// assert_eq!(names, [("sid", true), ("__Host-session", false)]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -206,9 +207,10 @@ impl SessionEngine {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// assert_eq!(engine.chunk_index("session"), Some(0));
-    /// assert_eq!(engine.chunk_index("session_3"), Some(3));
-    /// assert_eq!(engine.chunk_index("sessionid"), None);
+    /// assert_eq!(engine.chunk_index("__Host-session"), Some(0));
+    /// assert_eq!(engine.chunk_index("__Host-session_3"), Some(3));
+    /// assert_eq!(engine.chunk_index("__Host-sessionid"), None);
+    /// assert_eq!(engine.chunk_index("session"), None);
     /// ```
     pub fn chunk_index(&self, cookie_name: &str) -> Option<usize> {
         let rules = &*self.rules;
@@ -225,8 +227,8 @@ impl SessionEngine {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// assert_eq!(engine.chunk_name(0).as_deref(), Some("session"));
-    /// assert_eq!(engine.chunk_name(2).as_deref(), Some("session_2"));
+    /// assert_eq!(engine.chunk_name(0).as_deref(), Some("__Host-session"));
+    /// assert_eq!(engine.chunk_name(2).as_deref(), Some("__Host-session_2"));
     /// assert_eq!(engine.chunk_name(16), None);
     /// ```
     pub fn chunk_name(&self, index: usize) -> Option<String> {
@@ -243,8 +245,8 @@ impl SessionEngine {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let inspection = engine.inspector().inspect(["session_1=x; theme=dark"]);
-    /// assert_eq!(inspection.chunks[0].name, "session_1");
+    /// let inspection = engine.inspector().inspect(["__Host-session_1=x; theme=dark"]);
+    /// assert_eq!(inspection.chunks[0].name, "__Host-session_1");
     /// assert_eq!(inspection.others, ["theme"]);
     /// assert!(inspection.token.is_none());
     /// ```
@@ -261,7 +263,7 @@ impl SessionEngine {
     /// ```
     /// # use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
-    /// let session = engine.load(["theme=dark", "session=forged"]);
+    /// let session = engine.load(["theme=dark", "__Host-session=forged"]);
     /// assert_eq!(session.load_reason(), LoadReason::Malformed);
     /// ```
     pub fn load<'a>(&self, cookie_fields: impl IntoIterator<Item = &'a str>) -> Session {

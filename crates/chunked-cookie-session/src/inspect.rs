@@ -24,7 +24,7 @@ use crate::config::SessionConfig;
 ///
 /// // No key needed to look.
 /// let inspection = Inspector::native(&SessionConfig::default()).inspect([header.as_str()]);
-/// assert_eq!(inspection.chunks[0].name, "session");
+/// assert_eq!(inspection.chunks[0].name, "__Host-session");
 /// let Some(TokenInfo::Native(token)) = inspection.token else { panic!("a native token") };
 /// assert_eq!((token.chunk_count, token.encrypted, token.issued_at), (1, false, 1_700_000_000));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -37,9 +37,11 @@ pub struct Inspector {
 }
 
 impl Inspector {
-    /// Reads the native layout (signed and private alike) under `config`'s cookie name.
+    /// Reads the native layout (signed and private alike) under the cookie name a native
+    /// engine gives `config` (`__Host-session` for a cookie it does not name, where the
+    /// attributes allow the prefix).
     pub fn native(config: &SessionConfig) -> Inspector {
-        Inspector::of(config, &NATIVE_LAYOUT)
+        Inspector::of(config.native_name(), config, &NATIVE_LAYOUT)
     }
 
     /// Reads a Flask application's layout under `config`'s cookie name.
@@ -59,17 +61,17 @@ impl Inspector {
     /// ```
     #[cfg(feature = "flask")]
     pub fn flask(config: &SessionConfig, layout: crate::flask::FlaskLayout) -> Inspector {
-        Inspector::of(config, crate::codec::flask::layout_of(layout))
+        Inspector::of(&config.name, config, crate::codec::flask::layout_of(layout))
     }
 
     /// The inspector for an engine's own configuration and format.
     pub(crate) fn for_format(config: &SessionConfig, format: &Format) -> Inspector {
-        Inspector::of(config, format.layout())
+        Inspector::of(&config.name, config, format.layout())
     }
 
-    fn of(config: &SessionConfig, layout: &Layout) -> Inspector {
+    fn of(name: &str, config: &SessionConfig, layout: &Layout) -> Inspector {
         Inspector {
-            name: config.name.clone(),
+            name: name.to_owned(),
             layout: *layout,
             limit: layout.limit(config.max_chunks),
         }

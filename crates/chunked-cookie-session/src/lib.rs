@@ -5,8 +5,8 @@
 //! The data takes one road:
 //!
 //! 1. [`SessionEngine::load`] gathers the session cookies from every `Cookie` header field
-//!    of a request, by exact name (`session`, `session_1`, …), trusting no count the client
-//!    sends.
+//!    of a request, by exact name (`__Host-session`, `__Host-session_1`, … unless the
+//!    cookie is named otherwise), trusting no count the client sends.
 //! 2. The first time a handler touches the [`Session`], the chunks are joined, the one MAC
 //!    over the whole session is verified (it covers the cookie name, the chunk count, the
 //!    timestamps and a generation id fresh at every write), and the JSON is parsed. Any
@@ -29,8 +29,9 @@
 //! assert_eq!(session.load_reason(), LoadReason::NoSession);
 //! session.insert("user", "ada")?;
 //! let outcome = engine.save(&session)?;
-//! assert_eq!(outcome.cookies[0].name(), "session");
-//! assert!(outcome.cookies[0].line().starts_with("session="));
+//! // Unnamed, the cookie takes the `__Host-` prefix, which no sibling subdomain can set.
+//! assert_eq!(outcome.cookies[0].name(), "__Host-session");
+//! assert!(outcome.cookies[0].line().starts_with("__Host-session="));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -284,8 +284,10 @@ pub struct EngineOptions {
     /// Flask's format: one cookie (stock) or the recipe's `session:0`, `session:1`, ….
     #[cfg(feature = "flask")]
     pub layout: FlaskLayout,
-    /// The name of the first cookie.
-    pub name: String,
+    /// The name of the first cookie; `None`: the format's default, `__Host-session` for the
+    /// native formats where the attributes allow the prefix (`Secure`, `Path=/`, no
+    /// `Domain`), `session` otherwise and for Flask's (see [`SessionConfigBuilder::name`]).
+    pub name: Option<String>,
     /// The `Path` attribute.
     pub path: String,
     /// The `Domain` attribute; `None` for a host-only cookie.
@@ -342,8 +344,8 @@ impl Default for EngineOptions {
 
 impl EngineOptions {
     /// Options for `format` with its defaults: for the native formats the library's secure
-    /// cookie (`session`, `Path=/`, `Secure`, `HttpOnly`, `SameSite=Lax`), for Flask's
-    /// Flask's own (`HttpOnly` only); a 7 KiB budget; no key yet.
+    /// cookie (`__Host-session`, `Path=/`, `Secure`, `HttpOnly`, `SameSite=Lax`), for
+    /// Flask's Flask's own (`session`, `HttpOnly` only); a 7 KiB budget; no key yet.
     ///
     /// # Example
     ///
@@ -366,7 +368,7 @@ impl EngineOptions {
             salt: None,
             #[cfg(feature = "flask")]
             layout: FlaskLayout::Stock,
-            name: "session".to_owned(),
+            name: None,
             path: "/".to_owned(),
             domain: None,
             secure: !flask,
@@ -471,14 +473,28 @@ impl EngineOptions {
         })
     }
 
-    /// The cookie configuration these options describe.
+    /// The cookie configuration these options describe, as the engine of their format uses
+    /// it (an unnamed cookie given the format's default name).
     ///
     /// # Errors
     ///
     /// As [`SessionConfigBuilder::build`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, WireFormat};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Signed);
+    /// assert_eq!(options.config()?.name(), "__Host-session");
+    /// options.secure = false;
+    /// assert_eq!(options.config()?.name(), "session");
+    /// options.name = Some("sid".to_owned());
+    /// assert_eq!(options.config()?.name(), "sid");
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn config(&self) -> Result<SessionConfig, ConfigError> {
         let mut builder = SessionConfig::builder()
-            .name(self.name.clone())
             .path(self.path.clone())
             .secure(self.secure)
             .http_only(self.http_only)
@@ -490,6 +506,7 @@ impl EngineOptions {
             .compression(self.compression)
             .overflow(self.overflow)
             .write_on_server_error(self.write_on_server_error);
+        builder = apply(builder, self.name.clone(), SessionConfigBuilder::name);
         builder = apply(builder, self.domain.clone(), SessionConfigBuilder::domain);
         // A budget past what 16 cookies hold brings more cookies, unless their count is set:
         // 4000 bytes is a little under what one carries, so the count never limits first.
@@ -521,6 +538,7 @@ impl EngineOptions {
         if !self.format.is_flask() {
             // Flask's lifetime is its settings' `max_age`, below.
             builder = apply(builder, self.lifetime, SessionConfigBuilder::lifetime);
+            return builder.build().map(SessionConfig::with_native_name);
         }
         builder.build()
     }
@@ -571,7 +589,8 @@ impl EngineOptions {
     /// ```
     #[cfg(feature = "flask")]
     pub fn flask_takeover(&self, layout: FlaskLayout, name: &str) -> Option<EngineOptions> {
-        let own = self.format.is_flask() && self.layout == layout && self.name == name;
+        let own_name = self.name.as_deref().unwrap_or(FLASK_NAME);
+        let own = self.format.is_flask() && self.layout == layout && own_name == name;
         let secret = self.secret_key.as_ref().filter(|secret| !secret.is_empty());
         if own || secret.is_none() {
             return None;
@@ -582,7 +601,7 @@ impl EngineOptions {
             key: None,
             old_keys: Vec::new(),
             layout,
-            name: name.to_owned(),
+            name: Some(name.to_owned()),
             max_size: if self.partitioned {
                 self.max_size
             } else {
@@ -708,6 +727,10 @@ impl EngineOptions {
     }
 }
 
+/// The name of a Flask application's cookie unless `SESSION_COOKIE_NAME` says otherwise.
+#[cfg(feature = "flask")]
+const FLASK_NAME: &str = "session";
+
 /// `set(builder, value)` when there is a value.
 fn apply<B, T>(builder: B, value: Option<T>, set: impl FnOnce(B, T) -> B) -> B {
     match value {
@@ -774,8 +797,8 @@ mod tests {
         options.partitioned = true;
         let recipe = options.flask_takeover(FlaskLayout::Chunked, "sid").unwrap();
         assert_eq!(
-            (recipe.name.as_str(), recipe.max_size),
-            ("sid", DEFAULT_MAX_SIZE)
+            (recipe.name.as_deref(), recipe.max_size),
+            (Some("sid"), DEFAULT_MAX_SIZE)
         );
     }
 

@@ -6,7 +6,10 @@ use std::str::FromStr;
 /// The outcome of reading the session cookies of a request.
 ///
 /// Every rejection yields an empty session; the reason tells the application (and its
-/// logs) what went wrong, and the response cleans the rejected cookies up.
+/// logs) what went wrong. A response that writes nothing deletes the rejected cookies only
+/// when the reason proves they can never load, whatever key or configuration a server
+/// holds (`expired`, `idle-expired`, `missing-chunk`, `stale-chunk`); the others may be a
+/// live session of another deployment (docs/SECURITY.md, "What a response deletes").
 ///
 /// # Example
 ///
@@ -24,7 +27,8 @@ pub enum LoadReason {
     NoSession,
     /// The session verified and loaded.
     Valid,
-    /// A chunk named by the manifest was absent (often a cookie the browser dropped).
+    /// A chunk named by the manifest was absent: a cookie the browser dropped, or one a
+    /// client or proxy dropped from a long `Cookie` header.
     MissingChunk,
     /// A chunk came from another write (a lost `Set-Cookie`, or two tabs racing).
     StaleChunk,
@@ -42,6 +46,14 @@ pub enum LoadReason {
     Malformed,
     /// The cookies, or their decompressed content, exceed the configured limits.
     TooLarge,
+    /// Two different sessions verified in one request: same-name cookies of two writes,
+    /// one of them perhaps tossed in from a sibling subdomain or set for a longer `Path`.
+    /// Neither is used and neither is deleted.
+    Ambiguous,
+    /// The session's cookie is not in this engine's format, but looks like a Flask session
+    /// (a format this engine migrates from) whose signature no secret of this server
+    /// verifies: most likely signed with another `SECRET_KEY`. It is left in place.
+    ForeignKey,
 }
 
 impl LoadReason {
@@ -67,6 +79,8 @@ impl LoadReason {
             LoadReason::IdleExpired,
             LoadReason::Malformed,
             LoadReason::TooLarge,
+            LoadReason::Ambiguous,
+            LoadReason::ForeignKey,
         ]
     }
 
@@ -91,6 +105,8 @@ impl LoadReason {
             LoadReason::IdleExpired => "idle-expired",
             LoadReason::Malformed => "malformed",
             LoadReason::TooLarge => "too-large",
+            LoadReason::Ambiguous => "ambiguous",
+            LoadReason::ForeignKey => "foreign-key",
         }
     }
 
@@ -107,7 +123,9 @@ impl LoadReason {
             LoadReason::NoSession => "the request carried no session cookie",
             LoadReason::Valid => "the session verified and loaded",
             LoadReason::MissingChunk => {
-                "a chunk of the session is missing; the browser may have dropped a cookie"
+                "a chunk of the session is missing: the browser dropped a cookie, or a client \
+                 or proxy dropped cookies from a long Cookie header (curl and some proxies drop \
+                 cookies past 8 KB)"
             }
             LoadReason::StaleChunk => {
                 "the chunks come from different writes; a Set-Cookie was lost or two responses raced"
@@ -119,6 +137,14 @@ impl LoadReason {
             LoadReason::IdleExpired => "the session was idle for longer than the idle timeout",
             LoadReason::Malformed => "the session cookie is not in a format this server reads",
             LoadReason::TooLarge => "the session cookies exceed the configured size limits",
+            LoadReason::Ambiguous => {
+                "two different sessions verified in one request (a cookie set from a sibling \
+                 subdomain or for a longer Path?); neither is used, neither is deleted"
+            }
+            LoadReason::ForeignKey => {
+                "the cookie looks like a Flask session signed with another secret key (is \
+                 SECRET_KEY the one that signed it?); it is left in place"
+            }
         }
     }
 
@@ -135,8 +161,25 @@ impl LoadReason {
         !matches!(self, LoadReason::NoSession | LoadReason::Valid)
     }
 
-    /// The level a rejection is logged at: `WARN` for what points at tampering or a
-    /// misbehaving client (a bad signature, malformed or oversized cookies), `INFO` for what
+    /// True for the refusals that prove the cookies can never load, whatever key, format or
+    /// configuration a server holds: they verified and ran out of time, or the set they
+    /// belong to can never be complete. A response that writes nothing deletes those as
+    /// debris. The others (a signature or key this server cannot check, a format or size it
+    /// does not read, two sessions at once) may be a live session of another deployment or
+    /// of a rollback, so such a response leaves them in place.
+    pub(crate) const fn proves_dead(self) -> bool {
+        matches!(
+            self,
+            LoadReason::Expired
+                | LoadReason::IdleExpired
+                | LoadReason::MissingChunk
+                | LoadReason::StaleChunk
+        )
+    }
+
+    /// The level a rejection is logged at: `WARN` for what points at tampering, a
+    /// misbehaving client or a misconfigured server (a bad signature, malformed or oversized
+    /// cookies, two sessions at once, a Flask session under another key), `INFO` for what
     /// ordinary use produces (expiry, a dropped cookie, a rotated-out key), `DEBUG` for the
     /// reasons that reject nothing.
     ///
@@ -154,7 +197,9 @@ impl LoadReason {
             LoadReason::BadSignature
             | LoadReason::Malformed
             | LoadReason::TooLarge
-            | LoadReason::TooManyChunks => tracing::Level::WARN,
+            | LoadReason::TooManyChunks
+            | LoadReason::Ambiguous
+            | LoadReason::ForeignKey => tracing::Level::WARN,
             LoadReason::NoSession | LoadReason::Valid => tracing::Level::DEBUG,
             LoadReason::MissingChunk
             | LoadReason::StaleChunk
@@ -164,19 +209,46 @@ impl LoadReason {
         }
     }
 
-    /// Logs a load at [`level`](Self::level), with the bytes of cookies it read. Nothing of
-    /// the cookies' content is logged.
-    pub(crate) fn log(self, cookie_bytes: usize) {
+    /// Logs a load at [`level`](Self::level), with the bytes of session cookies it read and
+    /// the length of the request's whole `Cookie` header (a missing chunk says it in words
+    /// too: the header's length is what a client's or proxy's limit is held against).
+    /// Nothing of the cookies' content is logged.
+    pub(crate) fn log(self, cookie_bytes: usize, cookie_header: usize) {
         let reason = self.as_str();
         let detail = self.describe();
+        let header = HeaderNote(matches!(self, LoadReason::MissingChunk).then_some(cookie_header));
         match self.level() {
-            tracing::Level::WARN => {
-                tracing::warn!(reason, cookie_bytes, "session rejected: {detail}");
-            }
-            tracing::Level::INFO => {
-                tracing::info!(reason, cookie_bytes, "session rejected: {detail}");
-            }
-            _ => tracing::debug!(reason, cookie_bytes, "session loaded: {detail}"),
+            tracing::Level::WARN => tracing::warn!(
+                reason,
+                cookie_bytes,
+                cookie_header,
+                "session rejected: {detail}{header}"
+            ),
+            tracing::Level::INFO => tracing::info!(
+                reason,
+                cookie_bytes,
+                cookie_header,
+                "session rejected: {detail}{header}"
+            ),
+            _ => tracing::debug!(
+                reason,
+                cookie_bytes,
+                cookie_header,
+                "session loaded: {detail}"
+            ),
+        }
+    }
+}
+
+/// The words a log line adds about the request's `Cookie` header, formatted only when the
+/// line is.
+struct HeaderNote(Option<usize>);
+
+impl fmt::Display for HeaderNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(bytes) => write!(f, "; the request's Cookie header carried {bytes} bytes"),
+            None => Ok(()),
         }
     }
 }
@@ -194,7 +266,7 @@ impl LoadReason {
 #[error(
     "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
          stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
-         malformed, too-large)"
+         malformed, too-large, ambiguous, foreign-key)"
 )]
 pub struct UnknownReason(String);
 
@@ -240,6 +312,12 @@ mod tests {
             assert!(seen.insert(reason.as_str()));
             assert_eq!(reason.as_str().parse(), Ok(reason));
             assert!(!reason.describe().is_empty());
+            // The error for an unknown name lists every reason.
+            assert!(
+                UnknownReason(String::new())
+                    .to_string()
+                    .contains(reason.as_str())
+            );
         }
     }
 }

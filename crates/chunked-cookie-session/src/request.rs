@@ -10,8 +10,8 @@
 ///
 /// ```
 /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
-/// let request = engine.load(["session_2=x; a=1; b=22"]).request_cookies();
-/// assert_eq!(request.session_pairs(), [(2, 11)]);
+/// let request = engine.load(["__Host-session_2=x; a=1; b=22"]).request_cookies();
+/// assert_eq!(request.session_pairs(), [(2, 18)]);
 /// assert_eq!(request.other_pairs(), (2, 7));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -37,7 +37,7 @@ use crate::state::{Sizes, State};
 /// // The response carries the session back.
 /// let outcome = engine.save(&session).unwrap();
 /// assert_eq!(outcome.cookies.len(), 1);
-/// assert_eq!(outcome.cookies[0].name(), "session");
+/// assert_eq!(outcome.cookies[0].name(), "__Host-session");
 /// ```
 #[derive(Clone)]
 pub struct Session {
@@ -270,19 +270,19 @@ impl Session {
     ///
     /// ```
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
-    /// let session = engine.load(["session=anything; session_1=more"]);
+    /// let session = engine.load(["__Host-session=anything; __Host-session_1=more"]);
     /// session.purge();
     /// let outcome = engine.save(&session).unwrap();
     /// assert!(outcome.cookies.iter().all(|cookie| cookie.is_removal()));
     /// assert_eq!(outcome.cookies.len(), 2);
     ///
     /// // Logout with a farewell message: the old chunks go, a fresh session comes.
-    /// let session = engine.load(["session=anything; session_1=more"]);
+    /// let session = engine.load(["__Host-session=anything; __Host-session_1=more"]);
     /// session.purge();
     /// session.insert("flash", "bye").unwrap();
     /// let outcome = engine.save(&session).unwrap();
     /// let names: Vec<_> = outcome.cookies.iter().map(|c| (c.name(), c.is_removal())).collect();
-    /// assert_eq!(names, [("session_1", true), ("session", false)]);
+    /// assert_eq!(names, [("__Host-session_1", true), ("__Host-session", false)]);
     /// ```
     pub fn purge(&self) {
         self.raw().purge();
@@ -367,7 +367,7 @@ impl Session {
     /// use chunked_cookie_session::LoadReason;
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
     /// assert_eq!(engine.load(std::iter::empty()).load_reason(), LoadReason::NoSession);
-    /// assert_eq!(engine.load(["session=garbage"]).load_reason(), LoadReason::Malformed);
+    /// assert_eq!(engine.load(["__Host-session=garbage"]).load_reason(), LoadReason::Malformed);
     /// ```
     pub fn load_reason(&self) -> LoadReason {
         self.loaded().reason()
@@ -390,9 +390,10 @@ impl Session {
     ///
     /// ```
     /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
-    /// let session = engine.load(["theme=dark; session=abc", "session_1=defg"]);
+    /// let session = engine.load(["theme=dark; __Host-session=abc", "__Host-session_1=defg"]);
     /// let request = session.request_cookies();
-    /// assert_eq!(request.session_pairs(), [(0, "session=abc".len()), (1, "session_1=defg".len())]);
+    /// let pairs = ["__Host-session=abc".len(), "__Host-session_1=defg".len()];
+    /// assert_eq!(request.session_pairs(), [(0, pairs[0]), (1, pairs[1])]);
     /// assert_eq!(request.other_pairs(), (1, "theme=dark".len()));
     /// ```
     pub fn request_cookies(&self) -> RequestCookies {

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use chunked_cookie_session::flask::MAX_CHUNKS as FLASK_MAX_CHUNKS;
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Inspection, LoadReason, MAX_CHUNKS_CEILING, SessionEngine,
+    BROWSER_NAME_VALUE_LIMIT, EngineOptions, Inspection, LoadReason, MAX_CHUNKS_CEILING,
+    SessionEngine,
 };
 use clap::{Args, Parser, Subcommand};
 use cookie_session_cli::input::{cookie_fields, cookie_jar};
@@ -47,12 +48,26 @@ struct SessionArgs {
     #[command(flatten)]
     format: FormatArgs,
     /// Name of the first cookie; later chunks append `_1`, `_2`, … (`:0`, `:1`, … in
-    /// Flask's chunked layout).
-    #[arg(long, default_value = "session")]
-    name: String,
+    /// Flask's chunked layout). Default: the library's, `__Host-session` in the native
+    /// formats and `session` in Flask's.
+    #[arg(long)]
+    name: Option<String>,
     /// The clock, in Unix seconds (default: now).
     #[arg(long)]
     now: Option<u64>,
+}
+
+impl SessionArgs {
+    /// The first cookie's name: `--name`, or the name the library gives an unnamed cookie
+    /// in the chosen format (the tool sets no cookie attribute that would change it).
+    fn name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            EngineOptions::new(self.format.format.into())
+                .config()
+                .map(|config| config.name().to_owned())
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// Where the cookies to read come from (default: standard input, as with --cookie).

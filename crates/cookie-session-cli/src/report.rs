@@ -9,7 +9,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Inspection, Inspector, LoadReason, SessionConfig, TokenInfo,
+    BROWSER_NAME_VALUE_LIMIT, EngineOptions, Inspection, Inspector, LoadReason, SessionConfig,
+    TokenInfo, WireFormat,
 };
 use cookie_session_cli::options::{Format, FormatArgs, Layout};
 use serde_json::{Value, json};
@@ -94,12 +95,14 @@ fn looks_like(inspection: &Inspection) -> Option<&'static str> {
     }
 }
 
-/// What the same cookies look like when read as the other family of formats.
-fn other_family(inspection_fields: &[&str], args: &SessionArgs) -> Option<&'static str> {
-    let config = SessionConfig::builder()
-        .name(args.name.clone())
-        .build()
-        .ok()?;
+/// What the same cookies look like when read as the other family of formats, under the
+/// cookie name `name`.
+fn other_family(
+    inspection_fields: &[&str],
+    args: &SessionArgs,
+    name: String,
+) -> Option<&'static str> {
+    let config = SessionConfig::builder().name(name).build().ok()?;
     let other = match args.format.format {
         Format::Flask => Inspector::native(&config),
         Format::Signed | Format::Private => {
@@ -107,6 +110,17 @@ fn other_family(inspection_fields: &[&str], args: &SessionArgs) -> Option<&'stat
         }
     };
     looks_like(&other.inspect(inspection_fields.iter().copied()))
+}
+
+/// The name the library gives a cookie nobody named in the other family of formats than
+/// the chosen one (the native formats' and Flask's differ).
+fn other_default_name(args: &SessionArgs) -> Option<String> {
+    let other = match args.format.format {
+        Format::Flask => WireFormat::Signed,
+        Format::Signed | Format::Private => WireFormat::Flask,
+    };
+    let config = EngineOptions::new(other).config().ok()?;
+    Some(config.name().to_owned())
 }
 
 /// A sentence (or two) after a refusal, saying what to try.
@@ -132,13 +146,28 @@ pub(crate) fn hint(
                 out,
                 "\nthe request carried no cookie named {:?}, but these: {}; use --name to read \
                  one of them",
-                args.name,
+                args.name(),
                 name_list(&inspection.others)
             );
+            // Unnamed, the cookie of the other family has another name: the cookies may be
+            // that family's, under its own.
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let other = args
+                .name
+                .is_none()
+                .then(|| other_default_name(args))
+                .flatten();
+            if let Some(actual) = other.and_then(|name| other_family(&fields, args, name)) {
+                let _ = write!(
+                    out,
+                    "\nthese cookies look like the {actual} format, not {chosen}: try \
+                     --format {actual}"
+                );
+            }
         }
         LoadReason::Malformed | LoadReason::BadSignature => {
             let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-            match looks_like(inspection).or_else(|| other_family(&fields, args)) {
+            match looks_like(inspection).or_else(|| other_family(&fields, args, args.name())) {
                 Some(actual) if actual != chosen => {
                     let _ = write!(
                         out,
@@ -183,6 +212,10 @@ pub(crate) fn hint(
         LoadReason::TooLarge | LoadReason::TooManyChunks if max_size_given => {
             out.push_str("\nraise --max-size to read it");
         }
+        LoadReason::Ambiguous => out.push_str(
+            "\nseveral copies of the cookie came (another Domain or Path), each a different \
+             session; `inspect` shows them: send the one to read",
+        ),
         LoadReason::MissingChunk | LoadReason::StaleChunk => {
             let names: Vec<String> = inspection
                 .chunks
@@ -242,7 +275,7 @@ pub(crate) fn table(
         "cookies      {} of {:?} (a browser keeps at most {BROWSER_NAME_VALUE_LIMIT} bytes of \
          name and value per cookie)",
         inspection.chunks.len(),
-        args.name
+        args.name()
     );
     for chunk in &inspection.chunks {
         let mut notes = Vec::new();
@@ -382,7 +415,7 @@ pub(crate) fn json(
     let body = json!({
         "layout": format_name(args),
         "looks_like": looks_like(inspection),
-        "name": args.name,
+        "name": args.name(),
         "chunks": chunks,
         "others": inspection.others,
         "cookie_line": line,

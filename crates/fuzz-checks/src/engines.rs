@@ -104,6 +104,8 @@ impl Format {
             WireFormat::Signed
         };
         let mut options = EngineOptions::new(wire);
+        // Every format under one name, the one the generators' cookies carry.
+        options.name = Some("session".to_owned());
         options.secure = true;
         options.same_site = Some(SameSite::Lax);
         options.key = Some(key(0));

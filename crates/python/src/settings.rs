@@ -198,7 +198,7 @@ impl EngineSettings {
         if let Some(layout) = self.layout {
             options.layout = layout.0?;
         }
-        options.name = self.name;
+        options.name = Some(self.name.clone());
         options.path = self.path;
         options.domain = self.domain;
         options.secure = self.secure;
@@ -213,7 +213,7 @@ impl EngineSettings {
         options.idle_timeout = self.idle_timeout.map(Duration::from_secs);
         options.refresh_each_request = self.refresh_each_request;
         options.expires_date = self.expires_date;
-        let old_name = self.migrate_name.unwrap_or_else(|| options.name.clone());
+        let old_name = self.migrate_name.unwrap_or(self.name);
         let mut names = Vec::new();
         for (name, takeover) in takeovers {
             if let Some(previous) = takeover(&options, &old_name) {

@@ -132,7 +132,7 @@ def test_hostile_cookies_never_raise(fmt: str, caplog: pytest.LogCaptureFixture)
             assert rv.json["keys"] == []
             assert rv.json["reason"] in (
                 "no-session", "malformed", "bad-signature", "too-large", "missing-chunk",
-                "unknown-key", "expired", "too-many-chunks", "stale-chunk",
+                "unknown-key", "expired", "too-many-chunks", "stale-chunk", "foreign-key",
             )
     levels = {r.levelno for r in caplog.records}
     assert levels <= {logging.INFO, logging.WARNING}

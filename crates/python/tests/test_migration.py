@@ -131,7 +131,8 @@ def test_what_does_not_verify_is_not_adopted() -> None:
     client = app.test_client()
     client.set_cookie("session", before.get_cookie("session").value)
     rv = client.get("/show")
-    assert rv.json["reason"] == "no-session" and rv.json["keys"] == []
+    # Named for what it looks like: a Flask session under another SECRET_KEY.
+    assert rv.json["reason"] == "foreign-key" and rv.json["keys"] == []
     assert deletions(rv) == []  # a cookie refused is left alone until a write
     rv = client.post("/set/user/bob")
     assert deletions(rv) == ["session"] and sets(rv) == ["sid"]

@@ -116,14 +116,17 @@ def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> 
     header = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
     env = {"SESSION_KEY": key, "PATH": "/usr/bin:/bin"}
     decoded = subprocess.run(
-        [str(tool), "decode", "--cookie", header], env=env, capture_output=True, text=True, check=True
+        # The extension names its cookie as Flask does; unnamed, the tool reads the
+        # library's native default, `__Host-session`.
+        [str(tool), "decode", "--name", "session", "--cookie", header],
+        env=env, capture_output=True, text=True, check=True,
     ).stdout
     entries: dict[str, Any] = json.loads(decoded)
     for name, tagged in TAGGED.items():
         assert entries[name] == tagged, name
 
     minted = subprocess.run(
-        [str(tool), "encode"],
+        [str(tool), "encode", "--name", "session"],
         # An int beyond 64 bits in the session map's own form (docs/FLASK.md).
         input=json.dumps({"user": "ada", "pair": {" t": [1, 2]}, "big": {" di": str(2**80)}}),
         env=env, capture_output=True, text=True, check=True,

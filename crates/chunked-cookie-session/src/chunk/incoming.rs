@@ -24,6 +24,8 @@ pub(crate) struct Incoming {
     first_pairs: Vec<(usize, usize)>,
     /// Cookies of the request that are not ours: how many, and their `name=value` bytes.
     others: (usize, usize),
+    /// Bytes of the request's `Cookie` fields, as one header line (`; ` between fields).
+    header_len: usize,
     over_cap: bool,
 }
 
@@ -38,7 +40,9 @@ impl Incoming {
         hard_cap: usize,
     ) -> Incoming {
         let mut incoming = Incoming::default();
-        for field in fields {
+        for (nth, field) in fields.into_iter().enumerate() {
+            let joint = if nth == 0 { 0 } else { 2 };
+            incoming.header_len = incoming.header_len.saturating_add(field.len() + joint);
             for cookie in Cookie::split_parse(field).flatten() {
                 let pair = cookie.name().len() + 1 + cookie.value().len();
                 let Some(index) = layout.index_of(base, cookie.name(), limit) else {
@@ -107,6 +111,12 @@ impl Incoming {
     pub(crate) fn others(&self) -> (usize, usize) {
         self.others
     }
+
+    /// The length of the request's whole `Cookie` header, every field joined into one line:
+    /// what a client's or proxy's header limit is held against.
+    pub(crate) fn header_len(&self) -> usize {
+        self.header_len
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +156,9 @@ mod tests {
             got.others(),
             (3, "a=1".len() + "sessionid=x".len() + "session_99=n".len())
         );
+        let fields =
+            "a=1; session=zero; sessionid=x; session_2=two; session_1=\"one\"; session_99=n";
+        assert_eq!(got.header_len(), fields.len());
     }
 
     #[test]

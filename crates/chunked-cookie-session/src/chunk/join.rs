@@ -42,6 +42,18 @@ pub(crate) fn firsts<'a>(layout: &Layout, incoming: &'a Incoming) -> Vec<&'a str
         .collect()
 }
 
+/// The chunk indices `chunk0` claims for its write, read before anything is verified: the
+/// manifest's `0..count` (at least chunk 0, at most `limit`); every index below `limit`
+/// when there is no manifest to read (a layout without one, or a chunk 0 this layout cannot
+/// parse, such as another version's), since nothing then says where its set ends.
+pub(crate) fn span(layout: &Layout, chunk0: &str, limit: usize) -> ChunkSet {
+    let count = match layout.count {
+        Count::Manifest { read, .. } => read(chunk0).map(|manifest| manifest.count.max(1)),
+        Count::UntilGap => None,
+    };
+    ChunkSet::below(count.unwrap_or(limit).min(limit))
+}
+
 /// Joins the chunks announced by `chunk0` (one of the [`firsts`]), refusing a token of
 /// more than `byte_cap` characters.
 ///
@@ -166,6 +178,20 @@ mod tests {
             join(&LAYOUT, &got, "9abcX", 4, 100).unwrap_err(),
             LoadReason::TooManyChunks
         );
+    }
+
+    #[test]
+    fn a_span_is_what_the_manifest_claims_within_the_limit() {
+        let members = |chunk0, limit| span(&LAYOUT, chunk0, limit).iter().collect::<Vec<_>>();
+        assert_eq!(members("3abcX", 16), [0, 1, 2]);
+        assert_eq!(members("9abcX", 4), [0, 1, 2, 3]);
+        assert_eq!(members("0abc", 16), [0]);
+        assert_eq!(members("?", 4), [0, 1, 2, 3]);
+        let layout = Layout {
+            count: Count::UntilGap,
+            ..LAYOUT
+        };
+        assert_eq!(span(&layout, "a", 3).iter().collect::<Vec<_>>(), [0, 1, 2]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod set;
 mod split;
 
 pub(crate) use incoming::Incoming;
-pub(crate) use join::{Joined, firsts, join};
+pub(crate) use join::{Joined, firsts, join, span};
 pub(crate) use layout::{Count, Deadline, Layout, Manifest};
 pub(crate) use set::ChunkSet;
 pub(crate) use split::{Limits, plan, split};

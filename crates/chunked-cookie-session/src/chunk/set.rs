@@ -54,6 +54,16 @@ impl ChunkSet {
         ChunkSet(self.0 | other.0)
     }
 
+    /// The members that are not in `other`.
+    pub(crate) fn minus(self, other: ChunkSet) -> ChunkSet {
+        ChunkSet(self.0 & !other.0)
+    }
+
+    /// The indices `0..count` (every index the set can hold, for a count past it).
+    pub(crate) fn below(count: usize) -> ChunkSet {
+        ChunkSet(!0).minus(ChunkSet(!0).at_or_past(count))
+    }
+
     /// The members, in increasing order.
     pub(crate) fn iter(self) -> impl Iterator<Item = usize> {
         let mut rest = self.0;
@@ -104,5 +114,12 @@ mod tests {
             2
         );
         assert_eq!(format!("{:?}", ChunkSet::single(7)), "{7}");
+        assert_eq!(ChunkSet::below(3).iter().collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(ChunkSet::below(0).is_empty());
+        assert_eq!(ChunkSet::below(1000).iter().count(), 64);
+        assert_eq!(
+            set.minus(ChunkSet::below(4)).iter().collect::<Vec<_>>(),
+            [63]
+        );
     }
 }

@@ -22,10 +22,17 @@ impl SessionConfigBuilder {
         SessionConfigBuilder { config }
     }
 
-    /// The name of the first cookie (default `session`). Keep `__Host-` or `__Secure-` at
-    /// its start to use the browser's cookie prefixes; every chunk keeps the prefix.
+    /// The name of the first cookie. Keep `__Host-` or `__Secure-` at its start to use the
+    /// browser's cookie prefixes; every chunk keeps the prefix.
+    ///
+    /// Unnamed, the cookie of the native formats is `__Host-session` whenever the
+    /// attributes allow that prefix (`Secure`, `Path=/`, no `Domain`: the defaults), since
+    /// browsers let no sibling subdomain and no plain-HTTP page set such a cookie; it is
+    /// `session` otherwise, and in Flask's format, as in Flask. A name given here is kept
+    /// as it is, whatever the format.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.config.name = name.into();
+        self.config.name_set = true;
         self
     }
     /// The `Path` attribute (default `/`).

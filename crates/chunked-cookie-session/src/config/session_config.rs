@@ -31,6 +31,8 @@ use super::policy::{Compression, OverflowPolicy};
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
     pub(crate) name: String,
+    /// The application named the cookie; otherwise the engine picks the format's default.
+    pub(crate) name_set: bool,
     pub(crate) path: String,
     pub(crate) domain: Option<String>,
     pub(crate) secure: bool,
@@ -52,10 +54,19 @@ pub struct SessionConfig {
     pub(crate) expires_date: bool,
 }
 
+/// The cookie's name when the application names none: Flask's, and the native formats'
+/// where the `__Host-` prefix is not allowed.
+const DEFAULT_NAME: &str = "session";
+
+/// The native formats' name for a cookie the application did not name, wherever the
+/// attributes allow the prefix.
+const HOST_NAME: &str = "__Host-session";
+
 impl Default for SessionConfig {
     fn default() -> SessionConfig {
         SessionConfig {
-            name: "session".to_owned(),
+            name: DEFAULT_NAME.to_owned(),
+            name_set: false,
             path: "/".to_owned(),
             domain: None,
             secure: true,
@@ -80,9 +91,10 @@ impl Default for SessionConfig {
 }
 
 impl SessionConfig {
-    /// A builder starting from the secure defaults: name `session`, `Path=/`, `Secure`,
-    /// `HttpOnly`, `SameSite=Lax`, a 14-day absolute lifetime, no idle timeout, a 7 KiB
-    /// budget and at most 16 chunks.
+    /// A builder starting from the secure defaults: `Path=/`, `Secure`, `HttpOnly`,
+    /// `SameSite=Lax`, a 14-day absolute lifetime, no idle timeout, a 7 KiB budget and at
+    /// most 16 chunks. Unless the cookie is named, a native engine calls it
+    /// `__Host-session` (see [`SessionConfigBuilder::name`]).
     pub fn builder() -> SessionConfigBuilder {
         SessionConfigBuilder::starting_from(SessionConfig::default())
     }
@@ -107,7 +119,25 @@ impl SessionConfig {
         SessionConfig::builder().secure(false).same_site(None)
     }
 
-    /// The name of the first cookie; further chunks append `_1`, `_2`, ….
+    /// The name of the first cookie; further chunks append `_1`, `_2`, …. A configuration
+    /// that never named its cookie says `session` here, and the native engines built from
+    /// it use `__Host-session` where its attributes allow (their
+    /// [`config`](crate::SessionEngine::config) says which).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let engine = |config| SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let default = engine(SessionConfig::default());
+    /// assert_eq!(default.config().name(), "__Host-session");
+    /// let plain_http = engine(SessionConfig::builder().secure(false).build()?);
+    /// assert_eq!(plain_http.config().name(), "session");
+    /// let named = engine(SessionConfig::builder().name("sid").build()?);
+    /// assert_eq!(named.config().name(), "sid");
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -162,6 +192,28 @@ impl SessionConfig {
     /// Whether persistent cookies carry an `Expires` date beside `Max-Age`.
     pub fn expires_date(&self) -> bool {
         self.expires_date
+    }
+
+    /// This configuration as a native engine uses it: a cookie the application never named
+    /// is `__Host-session` when the attributes allow the prefix (`Secure`, `Path=/`, no
+    /// `Domain`), which browsers refuse to let a sibling subdomain or a plain-HTTP page
+    /// set: the defence against cookie tossing. Otherwise, and for a named cookie, the name
+    /// stays as it is.
+    pub(crate) fn with_native_name(mut self) -> SessionConfig {
+        if self.native_name() != self.name {
+            HOST_NAME.clone_into(&mut self.name);
+        }
+        self
+    }
+
+    /// The name a native engine gives the cookie under this configuration (see
+    /// [`with_native_name`](Self::with_native_name)).
+    pub(crate) fn native_name(&self) -> &str {
+        if !self.name_set && self.secure && self.path == "/" && self.domain.is_none() {
+            HOST_NAME
+        } else {
+            &self.name
+        }
     }
 
     /// How long an untouched-but-read session may go before it is written again, so the

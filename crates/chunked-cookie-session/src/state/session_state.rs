@@ -104,8 +104,11 @@ pub(crate) struct State {
     pub(super) reason: LoadReason,
     /// What the verified token said about itself (its deadline, persistence, key).
     pub(super) meta: Option<Meta>,
-    /// Chunk indices the request carried that the loaded session does not use.
+    /// Chunk indices the request carried that a response writing nothing deletes.
     pub(super) debris: ChunkSet,
+    /// Chunk indices of sessions that verified but were not loaded (`ambiguous`), which
+    /// only a purge deletes.
+    pub(super) kept: ChunkSet,
     /// The persistence this request chose, if it chose.
     pub(super) persistent: Option<bool>,
 }
@@ -147,6 +150,7 @@ impl State {
             reason: LoadReason::NoSession,
             meta: None,
             debris: ChunkSet::EMPTY,
+            kept: ChunkSet::EMPTY,
             persistent: None,
         }
     }
@@ -166,11 +170,14 @@ impl State {
         }
         self.marks.loaded = true;
         let decoded = self.decode();
-        decoded.reason.log(self.incoming.bytes());
+        decoded
+            .reason
+            .log(self.incoming.bytes(), self.incoming.header_len());
         self.entries = decoded.entries;
         self.reason = decoded.reason;
         self.meta = decoded.meta;
         self.debris = decoded.debris;
+        self.kept = decoded.kept;
         if let Some((index, persistent)) = decoded.migrated {
             // A session read from a previous format is new to this one: written now, with
             // a lifetime of its own, in the same response that deletes the old cookies.

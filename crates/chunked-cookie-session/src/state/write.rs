@@ -52,6 +52,10 @@ impl State {
     /// every chunk of a new write, after the deletion of the chunks it no longer uses. A
     /// session purged and then written to is such a new write: a fresh session replaces
     /// the old cookies in the same response.
+    ///
+    /// Only a purge deletes the cookies of a session that verified without being loaded
+    /// (`ambiguous`); a response that writes nothing deletes only what reading proved to be
+    /// debris (see `LoadReason::proves_dead`).
     pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
         if !self.loaded() {
             return Ok(Written::default());
@@ -59,12 +63,18 @@ impl State {
         let rules = &*self.rules;
         let config = &rules.config;
         let present = self.incoming.present();
-        let purge_all = || present.union(ChunkSet::single(0));
+        // Another session's cookies: only the application's purge ends them.
+        let kept = if self.is_purged() {
+            ChunkSet::EMPTY
+        } else {
+            self.kept
+        };
+        let purge_all = || present.union(ChunkSet::single(0)).minus(kept);
         if self.is_modified() && self.held_entries().is_empty() {
             let doomed = if self.is_purged() {
                 purge_all()
             } else {
-                present
+                present.minus(kept)
             };
             let mut written = self.removals(doomed, Some(0));
             let previous = self.previous_removals(&written.cookies);
@@ -73,18 +83,18 @@ impl State {
         }
         if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
-            // a success, and everything after a rejection when the cookies are this
-            // format's own (see `Policy::clears_rejected`).
+            // a success, and after a rejection the cookies reading proved dead, when the
+            // cookies are this format's own (see `Policy::clears_rejected`).
             let debris = match (self.reason().is_rejection(), rules.policy().clears_rejected) {
-                (false, _) => self.debris(),
-                (true, true) => present,
                 (true, false) => ChunkSet::EMPTY,
+                _ => self.debris(),
             };
             return Ok(self.removals(debris, None));
         }
         match self.encode(now) {
             Ok((sets, cookie_line)) => {
-                let mut written = self.removals(present.at_or_past(sets.len()), Some(cookie_line));
+                let stale = present.at_or_past(sets.len()).minus(kept);
+                let mut written = self.removals(stale, Some(cookie_line));
                 let previous = self.previous_removals(&sets);
                 written.cookies.extend(previous);
                 written.cookies.extend(sets);

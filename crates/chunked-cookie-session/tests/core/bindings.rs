@@ -53,6 +53,7 @@ fn persistent_sessions_refreshed_on_every_request(f: &Fixture) {
         .build()
         .expect("valid");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let session = engine.load_at(std::iter::empty(), NOW);
     session.insert("user", "ada").expect("insert");
     session.set_persistent(true);
@@ -107,6 +108,7 @@ fn expires_beside_max_age(f: &Fixture) {
         .build()
         .expect("valid");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let session = engine.load_at(std::iter::empty(), NOW);
     for (key, value) in sized(f, &engine, 2, 1) {
         session.insert_value(&key, value);

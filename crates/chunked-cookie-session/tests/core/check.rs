@@ -63,6 +63,7 @@ fn same_response(f: &Fixture, with: &Outcome, without: &Outcome) {
 fn check_has_no_side_effect(f: &Fixture) {
     let config = config();
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let jar = write(f, &engine, &previous());
 
     // A change of two cookies' worth.
@@ -106,8 +107,8 @@ fn check_has_no_side_effect(f: &Fixture) {
     // own debris; Flask's cookies stay).
     let garbage = format!(
         "{}=garbage; {}=x",
-        f.chunk_name("session", 0),
-        f.chunk_name("session", 1)
+        f.chunk_name(f.base(), 0),
+        f.chunk_name(f.base(), 1)
     );
     let refused = |engine: &SessionEngine| engine.load_at([garbage.as_str()], NOW);
     let asked = refused(&engine);
@@ -146,6 +147,7 @@ fn check_tells_the_overflow_whatever_the_policy(f: &Fixture) {
             .build()
             .expect("valid");
         let engine = f.engine(config.clone());
+        let config = engine.config().clone();
         let mut jar = write(f, &engine, &previous());
         let session = load_jar(&engine, &jar, NOW);
         session.insert("blob", noise(20_000, 4)).expect("insert");
@@ -186,6 +188,7 @@ fn check_tells_the_overflow_whatever_the_policy(f: &Fixture) {
 fn try_insert_value_keeps_the_session_when_refused(f: &Fixture) {
     let config = config();
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let jar = write(f, &engine, &previous());
     let too_big = || Value::String(noise(20_000, 5));
 

@@ -91,11 +91,11 @@ fn native_verdicts_and_bytes_are_the_same_in_every_build(f: &Fixture) {
             .build()
             .expect("valid"),
     );
-    let forger = for_fixture(f, 1, "session");
+    let forger = for_fixture(f, 1, f.base());
     let mut failures = Vec::new();
     for &(body, rewritten) in CASES {
         let pairs = forger.seal(0, 1, NOW, body.as_bytes());
-        let header = format!("session={}", pairs[0].1);
+        let header = format!("{}={}", f.base(), pairs[0].1);
         let session = engine.load_at([header.as_str()], NOW + 1);
         let reason = session.load_reason();
         let got = if reason == LoadReason::Valid {

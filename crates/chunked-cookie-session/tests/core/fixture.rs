@@ -149,6 +149,16 @@ impl Fixture {
         (self.make)(config, current, old)
     }
 
+    /// The name an engine of this format gives a cookie the configuration does not name,
+    /// under the default attributes (`Secure`, `Path=/`, no `Domain`): the native formats
+    /// take the `__Host-` prefix, Flask's keeps Flask's name.
+    pub fn base(&self) -> &'static str {
+        match self.wire {
+            Wire::Envelope { .. } => "__Host-session",
+            Wire::Itsdangerous => "session",
+        }
+    }
+
     /// True for the native envelope formats.
     pub fn is_native(&self) -> bool {
         matches!(self.wire, Wire::Envelope { .. })

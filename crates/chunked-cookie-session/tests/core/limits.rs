@@ -391,6 +391,7 @@ fn session_map(flask: bool) -> impl Strategy<Value = Map<String, Value>> {
 fn whatever_save_accepts_load_reads_back(f: &Fixture) {
     let config = compressing();
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let flask = !f.is_native();
     let mut runner = TestRunner::new(ProptestConfig {
         cases: 128,

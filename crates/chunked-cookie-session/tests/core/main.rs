@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `roundtrip` | round trips on, before and after every chunk boundary, odd shapes, every size up to a 40 KiB budget, the layout's most chunks | signed, private, flask-chunked |
 //! | `transitions` | moving between chunk counts while any subset of a response's lines is lost | signed, private, flask-chunked; twins of two writes: signed, private |
-//! | `reasons` | cleanup, write conditions, overflow, purge, persistence, compression | signed, private, flask-chunked; every load reason, key rotation, refresh: signed, private |
+//! | `reasons` | cleanup, write conditions, overflow, purge, persistence, compression | signed, private, flask-chunked; every load reason, its log line, key rotation, refresh: signed, private |
 //! | `outcome` | what the client holds after a response, by chunk and in the next `Cookie` header | signed, private, flask-chunked |
 //! | `purge` | `Session::purge`, and a fresh session written after it in the same request | signed, private, flask-chunked |
 //! | `renew` | `Session::renew`: what it guarantees and what it cannot | signed, private, flask-chunked |
@@ -17,7 +17,7 @@
 //! | `limits` | what is written reads back: the inflate cap, nesting, a property test over random sessions | signed, private, flask-chunked |
 //! | `check` | `Session::check` without side effects, `try_insert_value` | signed, private, flask-chunked |
 //! | `clock` | the clock-skew allowance, and cleanup of refused sessions only where they are ours | signed, private, flask-chunked |
-//! | `twins` | junk twins ahead of the genuine session, a host-only and Domain pair, junk in bulk | signed, private |
+//! | `twins` | junk twins ahead of the genuine session, a host-only and Domain pair, a tossed genuine session (`ambiguous`), junk in bulk | signed, private |
 //! | `features` | the native formats' verdicts and bytes, the same in every build | signed, private |
 //! | `settings` | keys in every base64 spelling, key errors, ASCII Path and Domain | signed, private, flask-chunked; keys: once |
 //! | `tamper` | every flipped bit, swapped, missing, foreign and renamed chunks; random values | signed, private; random values: every format |
@@ -69,6 +69,7 @@ macro_rules! native_formats {
 
 mod fixture;
 mod forge;
+mod logs;
 mod support;
 
 mod bindings;

@@ -19,7 +19,7 @@ fn check_held(f: &Fixture, jar: &Jar, request: &RequestCookies, outcome: &Outcom
         .pairs()
         .iter()
         .filter_map(|(name, value)| {
-            let index = f.index_of("session", name)?;
+            let index = f.index_of(f.base(), name)?;
             Some((index, name.len() + 1 + value.len()))
         })
         .collect();
@@ -40,6 +40,7 @@ fn check_held(f: &Fixture, jar: &Jar, request: &RequestCookies, outcome: &Outcom
 fn held_cookies_are_what_the_client_keeps(f: &Fixture) {
     let config = uncompressed().build().expect("valid");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let mut jar = Jar::new();
     jar.put("theme", "dark");
     jar.put("sessionid", "not-ours");
@@ -60,7 +61,7 @@ fn held_cookies_are_what_the_client_keeps(f: &Fixture) {
         let outcome = engine.save_at(&session, NOW).expect("fits");
         check_outcome(f, &config, &outcome);
         jar = check_held(f, &jar, &request, &outcome);
-        assert_eq!(our_names(f, &jar, "session").len(), chunks);
+        assert_eq!(our_names(f, &jar, f.base()).len(), chunks);
     }
 
     // An untouched session: nothing changes, and what the request carried is held.
@@ -76,7 +77,7 @@ fn held_cookies_are_what_the_client_keeps(f: &Fixture) {
     check_held(f, &with_debris, &request, &outcome);
 
     // Debris past the session's count: a read cleans it, and the client holds the rest.
-    with_debris.put(&f.chunk_name("session", 5), "debris");
+    with_debris.put(&f.chunk_name(f.base(), 5), "debris");
     let read = load_jar(&engine, &with_debris, NOW);
     assert!(!read.is_empty());
     let request = read.request_cookies();
@@ -84,5 +85,5 @@ fn held_cookies_are_what_the_client_keeps(f: &Fixture) {
     assert_eq!(outcome.cookies.len(), 1);
     assert!(outcome.cookies[0].is_removal());
     let after = check_held(f, &with_debris, &request, &outcome);
-    assert_eq!(our_names(f, &after, "session").len(), 2);
+    assert_eq!(our_names(f, &after, f.base()).len(), 2);
 }

@@ -157,7 +157,7 @@ fn an_independent_reader_opens_the_documented_format() {
     let pairs = write_pairs(&private(), &engine, &value);
     assert!(pairs.len() >= 2, "the session spans several cookies");
 
-    let opened = for_fixture(&private(), 1, "session").read(&pairs);
+    let opened = for_fixture(&private(), 1, "__Host-session").read(&pairs);
     assert_eq!(opened.header.key_id, key(1).id().as_bytes());
     assert_eq!(opened.header.flags, FLAG_ENCRYPTED);
     assert_eq!(usize::from(opened.header.chunk_count), pairs.len());

@@ -48,22 +48,19 @@ fn a_write_after_purge_starts_a_fresh_session(f: &Fixture) {
         .collect();
     assert_eq!(
         removed,
-        [f.chunk_name("session", 1), f.chunk_name("session", 2)]
+        [f.chunk_name(f.base(), 1), f.chunk_name(f.base(), 2)]
     );
     assert!(outcome.cookies.last().is_some_and(|c| !c.is_removal()));
     assert_eq!(outcome.cookie_line, Some(sets[0].pair().len()));
     if let Some(old_generation) =
-        f.generation(jar.get(&f.chunk_name("session", 0)).expect("chunk 0"))
+        f.generation(jar.get(&f.chunk_name(f.base(), 0)).expect("chunk 0"))
     {
         assert_ne!(f.generation(sets[0].value()), Some(old_generation));
     }
 
     let mut after = jar.clone();
     after.apply_outcome(&outcome);
-    assert_eq!(
-        our_names(f, &after, "session"),
-        [f.chunk_name("session", 0)]
-    );
+    assert_eq!(our_names(f, &after, f.base()), [f.chunk_name(f.base(), 0)]);
     let back = load_jar(&engine, &after, LOGOUT + 1);
     assert_eq!(back.load_reason(), LoadReason::Valid);
     let mut expected = Map::new();

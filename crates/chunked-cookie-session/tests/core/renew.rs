@@ -35,7 +35,7 @@ fn setup(f: &Fixture) -> (SessionEngine, Map<String, Value>, Jar) {
 fn values(f: &Fixture, jar: &Jar) -> Vec<String> {
     (0..jar.len())
         .map(|index| {
-            jar.get(&f.chunk_name("session", index))
+            jar.get(&f.chunk_name(f.base(), index))
                 .expect("a chunk")
                 .to_owned()
         })
@@ -114,7 +114,7 @@ fn renewal_writes_the_session_anew(f: &Fixture) {
     };
     for (index, value) in old.iter().enumerate().take(renewed.len()) {
         let mut spliced = renewed.clone();
-        spliced.put(&f.chunk_name("session", index), value);
+        spliced.put(&f.chunk_name(f.base(), index), value);
         let session = load_jar(&engine, &spliced, LOGIN + 1);
         assert_eq!(
             session.load_reason(),
@@ -157,7 +157,7 @@ fn a_renewal_that_shrinks_deletes_the_extra_chunks(f: &Fixture) {
     assert_eq!(removed, [1, 2], "the chunks past the new count are deleted");
     let mut renewed = jar.clone();
     renewed.apply_outcome(&outcome);
-    assert_eq!(renewed.names(), [f.chunk_name("session", 0)]);
+    assert_eq!(renewed.names(), [f.chunk_name(f.base(), 0)]);
     let back = load_jar(&engine, &renewed, LOGIN + 1);
     assert_eq!(back.load_reason(), LoadReason::Valid);
     assert_eq!(back.keys(), ["user"]);

@@ -143,6 +143,7 @@ impl Shape {
 /// `Cookie` header. Returns the chunks.
 fn round_trip(f: &Fixture, config: &SessionConfig, map: &Map<String, Value>) -> Vec<SetCookie> {
     let engine = f.engine(config.clone());
+    let config = engine.config();
     let session = session_with(&engine, map);
     let persistent = session.is_persistent();
     let outcome = engine.save_at(&session, NOW).expect("fits the budget");
@@ -203,6 +204,7 @@ fn sizes_on_and_around_every_chunk_boundary(f: &Fixture) {
     run_cases(cases, strategy, |(shape, mut map, k, delta)| {
         let config = shape.config(Compression::Off);
         let engine = f.engine(config.clone());
+        let config = engine.config().clone();
         // Room on both sides of the boundary: within the layout's most chunks, and within
         // a partition's 10 KiB only boundaries 1 and 2.
         let k = if shape.none_partitioned {
@@ -276,6 +278,7 @@ fn exact_multiples_of_the_chunk_size(f: &Fixture) {
             .build()
             .expect("valid");
         let engine = f.engine(config.clone());
+        let config = engine.config().clone();
         let attributes = attributes_len(&engine);
         for (k, hit) in exact.iter_mut().enumerate().skip(1) {
             let edge = boundary(f, config.name(), k, attributes);
@@ -370,6 +373,7 @@ fn the_most_chunks_and_back(f: &Fixture) {
         .build()
         .expect("valid");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let attributes = attributes_len(&engine);
     let edge = boundary(f, config.name(), most, attributes);
     let mut map = Map::new();
@@ -377,7 +381,7 @@ fn the_most_chunks_and_back(f: &Fixture) {
     pad_to(f, &engine, &mut map, edge - 2);
     let sets = round_trip(f, &config, &map);
     assert_eq!(sets.len(), most);
-    assert_eq!(sets[most - 1].name(), f.chunk_name("session", most - 1));
+    assert_eq!(sets[most - 1].name(), f.chunk_name(f.base(), most - 1));
     let mut over = map.clone();
     if f.always_compresses() {
         // A token past the layout cannot be measured by writing it: random text longer
@@ -418,7 +422,7 @@ fn the_most_chunks_and_back(f: &Fixture) {
         .collect();
     assert_eq!(removed, (1..most).collect::<Vec<_>>());
     respond(f, &config, &mut jar, &shrunk);
-    assert_eq!(jar.names(), [f.chunk_name("session", 0)]);
+    assert_eq!(jar.names(), [f.chunk_name(f.base(), 0)]);
     assert_eq!(
         load_jar(&engine, &jar, NOW + 2).get_value("user"),
         Some(Value::from("grace"))
@@ -441,6 +445,7 @@ fn every_size_up_to_a_40_kib_budget(f: &Fixture) {
         .build()
         .expect("valid");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     // Random text of `len` characters (a prefix of the same text for every length, so the
     // size on the wire grows with it under compression too).
     let entries = |len: usize| {

@@ -124,6 +124,7 @@ fn internationalized_path_and_domain_are_refused_until_ascii(f: &Fixture) {
         .build()
         .expect("ASCII forms are accepted");
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let map = json!({"user": "ada"})
         .as_object()
         .expect("an object")

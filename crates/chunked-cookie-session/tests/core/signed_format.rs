@@ -86,7 +86,12 @@ fn engine_accepts_the_worked_example() {
     let values: std::collections::HashMap<_, _> = example().into_iter().collect();
     let key = Key::from_secret(&secret()).expect("32 bytes");
     assert_eq!(hex(&key.id().as_bytes()), values["key id"]);
-    let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(key));
+    // The example names its cookie `session` (unnamed, it would be `__Host-session`).
+    let config = SessionConfig::builder()
+        .name("session")
+        .build()
+        .expect("valid");
+    let engine = SessionEngine::signed(config, KeyRing::new(key));
     let token = &values["token"];
     let cookie = format!("session={token}");
     let session = engine.load_at([cookie.as_str()], ISSUED_AT + 60);
@@ -122,20 +127,22 @@ fn engine_accepts_the_worked_example() {
     assert_eq!(own[12..33 + BODY.len()], ours[12..33 + BODY.len()]);
 }
 
-/// The chunking example of docs/FORMAT.md: a 10,000-character token under the default
-/// attributes.
+/// The chunking example of docs/FORMAT.md: a 10,000-character token in the cookie
+/// `session`, under the default attributes.
 #[test]
 fn chunking_example_matches_the_document() {
     use super::support::{NOW, check_outcome, pad_to, session_with};
     use chunked_cookie_session::Compression;
 
     let config = SessionConfig::builder()
+        .name("session")
         .max_size(16 * 1024)
         .compression(Compression::Off)
         .build()
         .expect("valid");
     let f = signed();
     let engine = f.engine(config.clone());
+    let config = engine.config().clone();
     let mut map = serde_json::Map::new();
     assert_eq!(pad_to(&f, &engine, &mut map, 10_000), 10_000);
     let outcome = engine

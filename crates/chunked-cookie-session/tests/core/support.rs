@@ -3,7 +3,7 @@
 //! code, for any [`Fixture`].
 
 use chunked_cookie_session::{
-    BROWSER_NAME_VALUE_LIMIT, Outcome, SET_COOKIE_LINE_LIMIT, Session, SessionConfig,
+    BROWSER_NAME_VALUE_LIMIT, LoadReason, Outcome, SET_COOKIE_LINE_LIMIT, Session, SessionConfig,
     SessionEngine, SetCookie,
 };
 use serde_json::{Map, Value};
@@ -16,6 +16,20 @@ pub const NOW: u64 = 1_700_000_000;
 
 /// The key of the padding entry that drives sizes.
 pub const PAD: &str = "~pad~";
+
+/// True for the refusals after which a response that writes nothing deletes the refused
+/// cookies (in a format that cleans what it refuses): those docs/SECURITY.md says prove the
+/// cookies dead whatever key or configuration a server holds. Every other refusal leaves
+/// them for a server that may read them.
+pub fn proves_dead(reason: LoadReason) -> bool {
+    matches!(
+        reason,
+        LoadReason::Expired
+            | LoadReason::IdleExpired
+            | LoadReason::MissingChunk
+            | LoadReason::StaleChunk
+    )
+}
 
 /// Checks one response's cookies against every rule of the format and the configuration,
 /// and returns the chunks it sets, in index order.

@@ -23,6 +23,8 @@ mod clocks;
 mod differential;
 mod hostile;
 mod live;
+#[path = "../core/logs.rs"]
+mod logs;
 mod migration;
 mod python;
 mod rules;

@@ -9,6 +9,7 @@ use serde_json::json;
 use test_support::Jar;
 use test_support::oracle::Oracle;
 
+use super::logs::captured;
 use super::{SALT, SECRET, TS, config, settings};
 
 fn flask(layout: FlaskLayout) -> SessionEngine {
@@ -139,6 +140,78 @@ fn the_recipes_pieces_are_read_and_deleted() {
             ("session".to_owned(), false)
         ]
     );
+}
+
+/// A stock Flask cookie, made by real Flask, that this server's `SECRET_KEY` does not verify
+/// (a deploy with the wrong key): the session is empty, the reason and the log say it looks
+/// like a Flask session signed with another key, and a response that writes nothing leaves
+/// the cookie alone, so the server rolled back to the right key reads it. The same holds
+/// when the cookie shares the native engine's name (read first as a native cookie, which it
+/// is not) and when it does not.
+///
+/// Before issue 19 the same-name cookie was refused as `malformed` ("not in a format this
+/// server reads") and the read-only response deleted it: every user logged out, for good.
+#[test]
+fn a_flask_cookie_signed_with_another_key_is_named_and_kept() {
+    let mut oracle = Oracle::start();
+    let cookie = oracle.call(&json!({
+        "op": "dumps", "json": r#"{"user":"alice"}"#,
+        "secret": SECRET, "salt": SALT, "ts": TS,
+    }))["cookie"]
+        .as_str()
+        .expect("a cookie")
+        .to_owned();
+    let misconfigured = |name: &str| {
+        let wrong = SessionEngine::flask(config(), settings("the wrong SECRET_KEY"));
+        SessionEngine::signed(
+            SessionConfig::flask_defaults()
+                .name(name)
+                .build()
+                .expect("valid"),
+            KeyRing::new(Key::from_secret(&[7; 32]).expect("a key")),
+        )
+        .migrating_from(wrong)
+    };
+    for name in ["session", "sid"] {
+        let mut jar = Jar::new();
+        jar.put("session", &cookie);
+        let engine = misconfigured(name);
+        let (outcome, logs) = captured(|| {
+            let session = engine.load_at([jar.header().as_str()], TS + 5);
+            assert_eq!(session.load_reason(), LoadReason::ForeignKey, "{name}");
+            assert!(session.is_empty() && session.migrated_from().is_none());
+            engine.save_at(&session, TS + 5).expect("save")
+        });
+        assert!(
+            outcome.cookies.is_empty(),
+            "{name}: {:?}",
+            changes(&outcome)
+        );
+        let line = logs
+            .lines()
+            .find(|line| line.contains("foreign-key"))
+            .unwrap_or_else(|| panic!("{name}: no foreign-key line in {logs:?}"));
+        assert!(line.contains(" WARN "), "{line}");
+        assert!(
+            line.contains("looks like a Flask session signed with another secret key"),
+            "{line}"
+        );
+        assert!(!logs.contains(&cookie[..20]), "{logs}");
+        // Rolled back to the right key: the same cookies read, and are taken over.
+        jar.apply_outcome(&outcome);
+        let session = native(name).load_at([jar.header().as_str()], TS + 6);
+        assert_eq!(session.load_reason(), LoadReason::Valid, "{name}");
+        assert_eq!(session.migrated_from(), Some(0));
+        assert_eq!(
+            session.get::<String>("user").expect("text").as_deref(),
+            Some("alice")
+        );
+    }
+    // A cookie of this name in no format at all is no Flask session under another key.
+    for junk in ["session=forged", "session=forged.too"] {
+        let session = misconfigured("session").load_at([junk], TS);
+        assert_eq!(session.load_reason(), LoadReason::Malformed, "{junk}");
+    }
 }
 
 #[test]

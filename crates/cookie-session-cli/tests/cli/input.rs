@@ -58,7 +58,7 @@ fn set_cookie_lines_are_read_as_a_browser_keeps_them() {
     );
 
     // A later line deleting chunk 1: the session is missing a chunk.
-    let deleted = format!("{lines}session_1=; Path=/; Max-Age=0\n");
+    let deleted = format!("{lines}__Host-session_1=; Path=/; Secure; Max-Age=0\n");
     let output = decode(&[deleted]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -85,7 +85,7 @@ fn a_hundred_thousand_set_cookie_lines_are_read_right() {
     let (want, session_lines) = several_cookies(&key);
     let session_lines: Vec<&str> = session_lines.lines().collect();
 
-    let mut lines = vec!["Set-Cookie: session=garbage; Path=/".to_owned()];
+    let mut lines = vec!["Set-Cookie: __Host-session=garbage; Path=/; Secure".to_owned()];
     lines.extend((0..SETS).map(|i| format!("Set-Cookie: c{i}=a{i}; Path=/; HttpOnly")));
     lines.extend((0..SETS).step_by(2).map(|i| match i % 4 {
         0 => format!("Set-Cookie: c{i}=; Path=/"),
@@ -182,11 +182,11 @@ fn a_cookie_jar_written_by_curl_is_read() {
     // A second response: another cookie set, and chunk 1 deleted.
     curl(serve(vec![
         "theme=dark; Path=/".to_owned(),
-        "session_1=; Path=/; Max-Age=0".to_owned(),
+        "__Host-session_1=; Path=/; Secure; Max-Age=0".to_owned(),
     ]));
     let text = std::fs::read_to_string(&jar).expect("the jar");
     assert!(
-        text.contains("\ttheme\tdark") && !text.contains("\tsession_1\t"),
+        text.contains("\ttheme\tdark") && !text.contains("\t__Host-session_1\t"),
         "{text}"
     );
     let output = run(

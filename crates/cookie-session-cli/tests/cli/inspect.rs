@@ -144,7 +144,7 @@ fn inspect_json_holds_every_figure() {
         serde_json::from_str(&stdout(&output)).expect("inspect --json prints JSON")
     };
     let outside = json(&[]);
-    assert_eq!(outside["name"], "session");
+    assert_eq!(outside["name"], "__Host-session");
     assert_eq!(outside["looks_like"], "signed");
     assert_eq!(outside["load"], Value::Null);
     let chunks = outside["chunks"].as_array().expect("chunks");

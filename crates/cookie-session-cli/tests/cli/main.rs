@@ -111,9 +111,9 @@ fn encode_then_decode_round_trips_over_several_chunks() {
     let expected: Vec<String> = (0..names.len())
         .map(|i| {
             if i == 0 {
-                "session".to_owned()
+                "__Host-session".to_owned()
             } else {
-                format!("session_{i}")
+                format!("__Host-session_{i}")
             }
         })
         .collect();
@@ -154,7 +154,7 @@ fn decode_failures_name_their_reason() {
     let header = jar.header();
     let without_chunk_1 = {
         let mut jar = jar.clone();
-        jar.remove("session_1").expect("several chunks");
+        jar.remove("__Host-session_1").expect("several chunks");
         jar.header()
     };
     // One character of chunk 1 changed, well inside it: a character that carries only
@@ -163,7 +163,7 @@ fn decode_failures_name_their_reason() {
     // refuses a set padding bit as `malformed` before the tag is checked.)
     let tampered = {
         let mut jar = jar.clone();
-        let value = jar.get_mut("session_1").expect("several chunks");
+        let value = jar.get_mut("__Host-session_1").expect("several chunks");
         let at = PREFIX_LEN + (value.len() - PREFIX_LEN) / 2;
         assert!(at + 1 < value.len());
         let flipped = if &value[at..=at] == "A" { "B" } else { "A" };
@@ -173,7 +173,7 @@ fn decode_failures_name_their_reason() {
     // Chunk 0 announcing 200 chunks, re-encoded without the key.
     let lying_count = {
         let mut jar = jar.clone();
-        let chunk0 = jar.get_mut("session").expect("chunk 0");
+        let chunk0 = jar.get_mut("__Host-session").expect("chunk 0");
         let mut forged = header_bytes(chunk0);
         forged[2] = 200;
         *chunk0 = with_header(chunk0, &forged);
@@ -184,7 +184,12 @@ fn decode_failures_name_their_reason() {
         ("bad-signature", &key, "1700000100", &tampered),
         ("unknown-key", &other, "1700000100", &header),
         ("expired", &key, "1800000000", &header),
-        ("malformed", &key, "1700000100", "session=not-a-session"),
+        (
+            "malformed",
+            &key,
+            "1700000100",
+            "__Host-session=not-a-session",
+        ),
         ("too-many-chunks", &key, "1700000100", &lying_count),
         ("no-session", &key, "1700000100", "other=1"),
     ];

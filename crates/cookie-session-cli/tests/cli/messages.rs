@@ -206,6 +206,51 @@ fn no_session_lists_the_names_seen_and_suggests_name() {
     assert!(message.contains("no cookie at all"), "{message}");
 }
 
+/// Without `--name` the tool reads and writes the name the library gives an unnamed
+/// cookie: `__Host-session` in the native formats (what an application on the library's
+/// defaults sends), `session` in Flask's. A cookie still named `session` is found with
+/// `--name session`, and the refusal without it names both.
+#[test]
+fn the_default_name_is_the_librarys() {
+    let key = keygen();
+    let encode = |args: &[&str]| {
+        let output = run(
+            &[&["encode", "--now", NOW][..], args].concat(),
+            r#"{"a":1}"#,
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        cookie_header(&stdout(&output))
+    };
+    let native = encode(&["--key", &key]);
+    assert!(native.starts_with("__Host-session="), "{native}");
+    assert!(encode(&["--format", "flask", "--secret", "s"]).starts_with("session="));
+    let named = encode(&["--key", &key, "--name", "session"]);
+    assert!(named.starts_with("session="), "{named}");
+
+    let decode = |cookie: &str, name: &[&str]| {
+        let args = ["decode", "--key", &key, "--now", NOW, "--cookie", cookie];
+        run(&[&args[..], name].concat(), "")
+    };
+    assert_eq!(stdout(&decode(&native, &[])).trim(), r#"{"a":1}"#);
+    let message = fails_saying(&decode(&named, &[]), "no session of the default name");
+    assert!(
+        message.starts_with("no-session: ")
+            && message.contains(r#"no cookie named "__Host-session", but these: session"#)
+            && message.contains("--name"),
+        "{message}"
+    );
+    let found = decode(&named, &["--name", "session"]);
+    assert_eq!(stdout(&found).trim(), r#"{"a":1}"#, "{}", stderr(&found));
+
+    // Two different sessions under the name: neither is printed, and the hint says why.
+    let other = encode(&["--key", &key]);
+    let message = fails_saying(&decode(&format!("{native}; {other}"), &[]), "two sessions");
+    assert!(
+        message.starts_with("ambiguous: ") && message.contains("`inspect` shows them"),
+        "{message}"
+    );
+}
+
 /// Cookies of one format read as another are named for what they are, with the flag to
 /// read them: a private token read as signed and the reverse, a Flask cookie read as a
 /// native one and the reverse.

@@ -22,4 +22,6 @@ LoadReason = Literal[
     "idle-expired",
     "malformed",
     "too-large",
+    "ambiguous",
+    "foreign-key",
 ]

@@ -117,7 +117,7 @@ impl SessionMiddleware {
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// # let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
     /// let middleware = chunked_cookie_session::actix::SessionMiddleware::new(engine);
-    /// assert_eq!(middleware.engine().config().name(), "session");
+    /// assert_eq!(middleware.engine().config().name(), "__Host-session");
     /// ```
     pub fn engine(&self) -> &SessionEngine {
         self.adapter.engine()

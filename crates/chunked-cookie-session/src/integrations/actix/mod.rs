@@ -38,7 +38,7 @@
 //! .await;
 //! let response = test::call_service(&app, test::TestRequest::get().to_request()).await;
 //! let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap();
-//! assert!(set_cookie.starts_with("session="));
+//! assert!(set_cookie.starts_with("__Host-session="));
 //! assert_eq!(response.headers().get("vary").unwrap(), "Cookie");
 //! # });
 //! ```

@@ -69,7 +69,7 @@ impl SessionLayer {
     /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
     /// let layer = chunked_cookie_session::axum::SessionLayer::new(engine);
-    /// assert_eq!(layer.engine().config().name(), "session");
+    /// assert_eq!(layer.engine().config().name(), "__Host-session");
     /// ```
     pub fn new(engine: SessionEngine) -> SessionLayer {
         SessionLayer {

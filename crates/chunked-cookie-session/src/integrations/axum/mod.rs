@@ -37,7 +37,7 @@
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! let response = app.call(Request::new(Body::empty())).await.unwrap();
 //! let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
-//! assert!(set_cookie.starts_with("session="));
+//! assert!(set_cookie.starts_with("__Host-session="));
 //! assert_eq!(response.headers()["vary"], "Cookie");
 //! # });
 //! ```

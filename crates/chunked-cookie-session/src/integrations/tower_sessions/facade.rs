@@ -53,7 +53,7 @@ use crate::integrations::axum::{SessionLayer, SessionService};
 ///     .route("/", get(|| async { "hello" }))
 ///     .layer(auth)
 ///     .layer(sessions.layer());
-/// assert_eq!(sessions.engine().config().name(), "session");
+/// assert_eq!(sessions.engine().config().name(), "__Host-session");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
@@ -160,7 +160,7 @@ impl TowerSessions {
     /// # use chunked_cookie_session::tower_sessions::TowerSessions;
     /// # let engine = SessionEngine::private(SessionConfig::default(), KeyRing::new(Key::generate()));
     /// let sessions = TowerSessions::new(engine)?;
-    /// assert_eq!(sessions.engine().config().name(), "session");
+    /// assert_eq!(sessions.engine().config().name(), "__Host-session");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn engine(&self) -> &SessionEngine {
@@ -214,7 +214,7 @@ impl TowerSessions {
     /// use tower::ServiceExt;
     /// let response = app.oneshot(axum::http::Request::new(axum::body::Body::empty())).await.unwrap();
     /// assert_eq!(response.status(), 200);
-    /// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("session="));
+    /// assert!(response.headers()["set-cookie"].to_str().unwrap().starts_with("__Host-session="));
     /// # });
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -69,7 +69,7 @@
 //! let response = app.clone().oneshot(Request::new(Body::empty())).await.unwrap();
 //! let set_cookie: Vec<_> = response.headers().get_all("set-cookie").iter().collect();
 //! assert_eq!(set_cookie.len(), 1);
-//! assert!(set_cookie[0].to_str().unwrap().starts_with("session="));
+//! assert!(set_cookie[0].to_str().unwrap().starts_with("__Host-session="));
 //! let cookie = set_cookie[0].to_str().unwrap().split(';').next().unwrap().to_owned();
 //!
 //! let request = Request::builder().header("cookie", cookie).body(Body::empty()).unwrap();
