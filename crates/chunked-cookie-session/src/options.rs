@@ -657,7 +657,7 @@ impl EngineOptions {
     ///
     /// let mut options = EngineOptions::new(WireFormat::Private);
     /// options.key = Some(chunked_cookie_session::generate_secret().into());
-    /// options.name = "sessionid".to_owned();
+    /// options.name = Some("sessionid".to_owned());
     /// options.secret_key = Some(b"django-insecure-...".to_vec().into());
     /// let previous = options.django_takeover("sessionid").unwrap();
     /// options.migrations.push(previous);
@@ -679,7 +679,7 @@ impl EngineOptions {
             format,
             key: None,
             old_keys: Vec::new(),
-            name: name.to_owned(),
+            name: Some(name.to_owned()),
             max_size: self.max_size.max(BROWSER_NAME_VALUE_LIMIT),
             max_chunks: None,
             idle_timeout: None,

@@ -50,7 +50,7 @@ fn engine(
 ) -> SessionEngine {
     let mut options = EngineOptions::new(WireFormat::Signed);
     options.key = Some(vec![7u8; 32].into());
-    options.name = name.to_owned();
+    options.name = Some(name.to_owned());
     options.max_size = 40 * 1024;
     options.lifetime = Some(std::time::Duration::from_secs(max_age));
     options.secret_key = Some(secret.as_bytes().to_vec().into());
@@ -331,7 +331,7 @@ fn a_taken_over_cookie_of_another_name_is_deleted_by_the_write() {
     );
     let mut options = EngineOptions::new(WireFormat::Signed);
     options.key = Some(vec![7u8; 32].into());
-    options.name = "__Host-session".to_owned();
+    options.name = Some("__Host-session".to_owned());
     options.secret_key = Some(STARLETTE_SECRET.as_bytes().to_vec().into());
     let previous = options.starlette_takeover("session").expect("a secret");
     options.migrations.push(previous);
