@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use cookie::SameSite;
 
-use super::builder::SessionConfigBuilder;
 use super::limits::DEFAULT_MAX_SIZE;
 use super::policy::{Compression, OverflowPolicy};
 
@@ -91,34 +90,6 @@ impl Default for SessionConfig {
 }
 
 impl SessionConfig {
-    /// A builder starting from the secure defaults: `Path=/`, `Secure`, `HttpOnly`,
-    /// `SameSite=Lax`, a 14-day absolute lifetime, no idle timeout, a 7 KiB budget and at
-    /// most 16 chunks. Unless the cookie is named, a native engine calls it
-    /// `__Host-session` (see [`SessionConfigBuilder::name`]).
-    pub fn builder() -> SessionConfigBuilder {
-        SessionConfigBuilder::starting_from(SessionConfig::default())
-    }
-
-    /// A builder starting from Flask's own cookie defaults, for an engine that shares
-    /// sessions with a Flask application: name `session`, `Path=/`, `HttpOnly`, and neither
-    /// `Secure` nor `SameSite` (Flask's `SESSION_COOKIE_SECURE` and `SESSION_COOKIE_SAMESITE`
-    /// are off unless the app sets them; set the same here when it does).
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::SessionConfig;
-    ///
-    /// let config = SessionConfig::flask_defaults().build()?;
-    /// assert!(!config.secure() && config.http_only() && config.same_site().is_none());
-    /// let behind_tls = SessionConfig::flask_defaults().secure(true).build()?;
-    /// assert!(behind_tls.secure());
-    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
-    /// ```
-    pub fn flask_defaults() -> SessionConfigBuilder {
-        SessionConfig::builder().secure(false).same_site(None)
-    }
-
     /// The name of the first cookie; further chunks append `_1`, `_2`, …. A configuration
     /// that never named its cookie says `session` here, and the native engines built from
     /// it use `__Host-session` where its attributes allow (their
