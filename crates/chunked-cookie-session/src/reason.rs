@@ -42,6 +42,13 @@ pub enum LoadReason {
     Malformed,
     /// The cookies, or their decompressed content, exceed the configured limits.
     TooLarge,
+    /// The session verified, but it was revoked (logout, sign-out-everywhere, break
+    /// glass): the response deletes its cookies.
+    Revoked,
+    /// The session verified, but the revocation store could not vouch for it (its mirror
+    /// is staler than its bound under the fail-closed policy): the cookies are kept, and
+    /// the session loads again once the store is current.
+    RevocationUnavailable,
 }
 
 impl LoadReason {
@@ -67,6 +74,8 @@ impl LoadReason {
             LoadReason::IdleExpired,
             LoadReason::Malformed,
             LoadReason::TooLarge,
+            LoadReason::Revoked,
+            LoadReason::RevocationUnavailable,
         ]
     }
 
@@ -91,6 +100,8 @@ impl LoadReason {
             LoadReason::IdleExpired => "idle-expired",
             LoadReason::Malformed => "malformed",
             LoadReason::TooLarge => "too-large",
+            LoadReason::Revoked => "revoked",
+            LoadReason::RevocationUnavailable => "revocation-unavailable",
         }
     }
 
@@ -119,6 +130,10 @@ impl LoadReason {
             LoadReason::IdleExpired => "the session was idle for longer than the idle timeout",
             LoadReason::Malformed => "the session cookie is not in a format this server reads",
             LoadReason::TooLarge => "the session cookies exceed the configured size limits",
+            LoadReason::Revoked => "the session was revoked (logout or sign-out-everywhere)",
+            LoadReason::RevocationUnavailable => {
+                "the revocation store is out of date and cannot vouch for the session"
+            }
         }
     }
 
@@ -137,8 +152,9 @@ impl LoadReason {
 
     /// The level a rejection is logged at: `WARN` for what points at tampering or a
     /// misbehaving client (a bad signature, malformed or oversized cookies), `INFO` for what
-    /// ordinary use produces (expiry, a dropped cookie, a rotated-out key), `DEBUG` for the
-    /// reasons that reject nothing.
+    /// ordinary use produces (expiry, a dropped cookie, a rotated-out key, a revoked
+    /// session, a revocation store out of date, whose outage the store itself warns of
+    /// once), `DEBUG` for the reasons that reject nothing.
     ///
     /// # Example
     ///
@@ -160,7 +176,9 @@ impl LoadReason {
             | LoadReason::StaleChunk
             | LoadReason::UnknownKey
             | LoadReason::Expired
-            | LoadReason::IdleExpired => tracing::Level::INFO,
+            | LoadReason::IdleExpired
+            | LoadReason::Revoked
+            | LoadReason::RevocationUnavailable => tracing::Level::INFO,
         }
     }
 
@@ -194,7 +212,7 @@ impl LoadReason {
 #[error(
     "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
          stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
-         malformed, too-large)"
+         malformed, too-large, revoked, revocation-unavailable)"
 )]
 pub struct UnknownReason(String);
 

@@ -3,11 +3,14 @@
 //! and the end of opening.
 //!
 //! ```text
-//! token = base64url( header[33] || body || tag )
+//! token     = base64url( header[33] || body || tag )
+//! plaintext = identity || JSON      (version 2; version 1: the JSON alone)
 //! ```
 //!
-//! The signed format's body is the JSON (or its deflate) and its tag an HMAC; the private
-//! format's body is `nonce || ciphertext` and its tag Poly1305's.
+//! The signed format's body is the plaintext (or its deflate) and its tag an HMAC; the
+//! private format's body is `nonce || ciphertext` and its tag Poly1305's. The identity
+//! (`identity.rs`) opens the plaintext, so the tag covers it and the private format hides
+//! it.
 
 use std::sync::LazyLock;
 
@@ -21,7 +24,10 @@ use serde_json::{Map, Value};
 
 use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
 use super::entries::Entries;
-use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
+use super::header::{
+    self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header, VERSION_1,
+};
+use super::identity::{IDENTITY_MAX_LEN, Ident, created_estimate};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use crate::chunk::{Count, Deadline, Layout};
@@ -59,14 +65,18 @@ static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::url_safe(NO_PAD));
 static BASE64: LazyLock<GeneralPurpose> =
     LazyLock::new(|| GeneralPurpose::new(&base64::alphabet::URL_SAFE, NO_PAD));
 
-/// Appends the session's JSON to `out`, refused when a reader would refuse it: nested past
-/// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates. Entries held as
-/// Python values are written straight from them, as serde_json would write their map.
+/// Appends the session's plaintext to `out`: its identity, then its JSON, refused when a
+/// reader would refuse it: nested past [`MAX_NESTING`](crate::MAX_NESTING), or JSON larger
+/// than a reader inflates. Entries held as Python values are written straight from them, as
+/// serde_json would write their map.
 pub(crate) fn serialize_into(
     out: &mut Vec<u8>,
     input: &SealInput<'_>,
     config: &SessionConfig,
 ) -> Result<(), SaveError> {
+    if let Some(identity) = input.identity {
+        identity.write_into(out);
+    }
     let start = out.len();
     match input.entries.held_python() {
         Some(python) => write_native(out, python)?,
@@ -136,7 +146,7 @@ pub(crate) fn envelope_key<'k>(
 }
 
 /// The common end of opening a native envelope whose tag has verified: judge the
-/// timestamps, inflate the body if it is compressed, parse the JSON.
+/// timestamps, inflate the body if it is compressed, read the identity, parse the JSON.
 pub(crate) fn open_verified(
     header: &Header,
     body: &[u8],
@@ -149,19 +159,47 @@ pub(crate) fn open_verified(
         key_id: header.key_id,
     };
     check_clock(&meta, input)?;
-    let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(body, input.config.max_decoded_size)?;
+    let (identity, entries) = if header.has(FLAG_COMPRESSED) {
+        // The cap is the JSON's; the identity before it may add its own bytes.
+        let cap = input.config.max_decoded_size.saturating_add(IDENTITY_MAX_LEN);
+        let plain = compress::inflate_capped(body, cap)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's
             // is not (the client holds it in the clear), so it costs no wiping.
-            parse_entries(&zeroize::Zeroizing::new(json), input.form)?
+            read_plaintext(header, &zeroize::Zeroizing::new(plain), input, true)?
         } else {
-            parse_entries(&json, input.form)?
+            read_plaintext(header, &plain, input, true)?
         }
     } else {
-        parse_entries(body, input.form)?
+        read_plaintext(header, body, input, false)?
     };
-    Ok(Opened { entries, meta })
+    Ok(Opened {
+        entries,
+        meta,
+        identity: Some(identity),
+    })
+}
+
+/// A verified plaintext's identity and entries. Version 1 has no identity: its id is
+/// derived from the write's generation id, its creation time from its deadline. Inflated
+/// JSON past `max_decoded_size` is refused as the writer refuses it.
+fn read_plaintext(
+    header: &Header,
+    plain: &[u8],
+    input: &OpenInput<'_>,
+    inflated: bool,
+) -> Result<(Ident, Entries), LoadReason> {
+    let (identity, json) = if header.version == VERSION_1 {
+        let lifetime = input.config.lifetime.as_secs();
+        let created = created_estimate(header.issued_at, header.expires_at, lifetime);
+        (Ident::derived(&header.generation, created), plain)
+    } else {
+        Ident::read(plain).ok_or(LoadReason::Malformed)?
+    };
+    if inflated && json.len() > input.config.max_decoded_size {
+        return Err(LoadReason::TooLarge);
+    }
+    Ok((identity, parse_entries(json, input.form)?))
 }
 
 /// The session's entries in the form asked for. Python values are read straight from the

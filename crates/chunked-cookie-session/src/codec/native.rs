@@ -6,7 +6,7 @@
 use std::marker::PhantomData;
 
 use super::envelope::{self, LAYOUT, envelope_key, open_verified};
-use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header};
+use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header, VERSION, VERSION_1};
 use super::policy::{Policy, Rewrite};
 use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};
@@ -96,6 +96,7 @@ impl<S: Sealer> Codec for Native<S> {
                 unless_sealed_by: Some(self.keys.current().id()),
                 persistent_each_request: false,
             },
+            carries_identity: true,
         }
     }
 
@@ -132,7 +133,8 @@ pub(crate) struct Prepared<'k, S> {
 }
 
 impl<'k, S: Sealer> Prepared<'k, S> {
-    /// Frames `body` under a fresh header: its flags and generation id, the sealing key's id
+    /// Frames `body` under a fresh header: version 2 (1 for a body without an identity,
+    /// which the engine never asks for), its flags and generation id, the sealing key's id
     /// and the input's timestamps and persistence.
     fn new(body: Body, key: &'k Key, input: &SealInput<'_>) -> Prepared<'k, S> {
         let mut flags = body.flags;
@@ -140,6 +142,11 @@ impl<'k, S: Sealer> Prepared<'k, S> {
             flags |= FLAG_PERSISTENT;
         }
         let header = Header {
+            version: if input.identity.is_some() {
+                VERSION
+            } else {
+                VERSION_1
+            },
             flags,
             chunk_count: 0,
             generation: body.generation,

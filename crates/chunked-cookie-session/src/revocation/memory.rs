@@ -215,6 +215,10 @@ impl Revocation for MemoryRevocation {
         Freshness::Local
     }
 
+    fn max_lifetime(&self) -> Duration {
+        Duration::from_secs(self.mirror.lifetime_secs())
+    }
+
     fn stats(&self) -> RevocationStats {
         self.counters.snapshot(self.mirror.sizes())
     }

@@ -1,6 +1,7 @@
 //! The interface every revocation store offers the engine and the application.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::identity::{Identity, SessionId};
 use super::pending::Pending;
@@ -88,6 +89,12 @@ pub trait Revocation: Send + Sync + fmt::Debug {
 
     /// How current the store's view is (for readiness probes and logs).
     fn freshness(&self) -> Freshness;
+
+    /// The longest a session may live for this store (its `lifetime` setting): no
+    /// revocation is kept longer. An engine whose sessions live longer would see
+    /// revocations forgotten while the sessions they name still live, so an engine refuses
+    /// such a store.
+    fn max_lifetime(&self) -> Duration;
 
     /// The store's counters and sizes.
     fn stats(&self) -> RevocationStats;

@@ -3,7 +3,7 @@
 
 use super::session_state::{Rules, State};
 use crate::chunk::{self, ChunkSet, Incoming, Joined};
-use crate::codec::{Entries, Form, Meta, OpenInput};
+use crate::codec::{Entries, Form, Ident, Meta, OpenInput};
 use crate::reason::LoadReason;
 
 /// What decoding the request's cookies produced.
@@ -15,16 +15,19 @@ pub(super) struct Decoded {
     pub(super) debris: ChunkSet,
     /// Read from the previous engine of this index, whose session was persistent or not.
     pub(super) migrated: Option<(usize, bool)>,
+    /// The verified session's identity, where the format carries one.
+    pub(super) identity: Option<Ident>,
 }
 
 impl Decoded {
-    fn empty(reason: LoadReason, debris: ChunkSet) -> Decoded {
+    pub(super) fn empty(reason: LoadReason, debris: ChunkSet) -> Decoded {
         Decoded {
             entries: Entries::default(),
             reason,
             meta: None,
             debris,
             migrated: None,
+            identity: None,
         }
     }
 }
@@ -51,6 +54,7 @@ impl State {
                     meta: None,
                     debris: self.incoming.present(),
                     migrated: Some((index, meta.persistent)),
+                    identity: old.identity,
                 };
             }
         }
@@ -71,6 +75,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
         now,
         config: &rules.config,
         form,
+        identity_entries: rules.carries_identity(),
     };
     let firsts = chunk::firsts(rules.layout(), incoming);
     let mut first_failure = None;
@@ -94,6 +99,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
                     meta: Some(opened.meta),
                     debris,
                     migrated: None,
+                    identity: opened.identity,
                 };
             }
             Err(reason) => {

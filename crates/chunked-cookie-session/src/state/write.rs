@@ -52,15 +52,14 @@ impl State {
     /// every chunk of a new write, after the deletion of the chunks it no longer uses. A
     /// session purged and then written to is such a new write: a fresh session replaces
     /// the old cookies in the same response.
-    pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
+    pub(crate) fn write(&mut self, now: u64) -> Result<Written, SaveError> {
         if !self.loaded() {
             return Ok(Written::default());
         }
-        let rules = &*self.rules;
-        let config = &rules.config;
+        let overflow = self.rules.config.overflow;
         let present = self.incoming.present();
         let purge_all = || present.union(ChunkSet::single(0));
-        if self.is_modified() && self.held_entries().is_empty() {
+        if self.is_modified() && self.holds_nothing() {
             let doomed = if self.is_purged() {
                 purge_all()
             } else {
@@ -74,8 +73,8 @@ impl State {
         if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
             // a success, and everything after a rejection when the cookies are this
-            // format's own (see `Policy::clears_rejected`).
-            let debris = match (self.reason().is_rejection(), rules.policy().clears_rejected) {
+            // format's own (see `Policy::clears_rejected`) or revoked (`revoke.rs`).
+            let debris = match (self.reason().is_rejection(), self.clears_refused()) {
                 (false, _) => self.debris(),
                 (true, true) => present,
                 (true, false) => ChunkSet::EMPTY,
@@ -90,7 +89,7 @@ impl State {
                 written.cookies.extend(sets);
                 Ok(written)
             }
-            Err(err @ SaveError::Overflow { .. }) if config.overflow == OverflowPolicy::Clear => {
+            Err(err @ SaveError::Overflow { .. }) if overflow == OverflowPolicy::Clear => {
                 tracing::warn!(error = %err, "session over budget; deleting it (OverflowPolicy::Clear)");
                 Ok(self.removals(purge_all(), Some(0)))
             }
@@ -114,9 +113,8 @@ impl State {
     }
 
     /// How big the session would be if written now, whatever the overflow policy.
-    pub(crate) fn measure(&self) -> Result<Sizes, SaveError> {
-        let config = &self.rules.config;
-        let (cookie_line, chunks) = if self.held_entries().is_empty() {
+    pub(crate) fn measure(&mut self) -> Result<Sizes, SaveError> {
+        let (cookie_line, chunks) = if self.holds_nothing() {
             (0, 0)
         } else {
             let (sets, cookie_line) = self.encode(self.now())?;
@@ -125,7 +123,7 @@ impl State {
         Ok(Sizes {
             cookie_line,
             chunks,
-            max_size: config.max_size,
+            max_size: self.rules.config.max_size,
             max_chunks: self.rules.chunk_limit(),
         })
     }
@@ -171,7 +169,8 @@ impl State {
     /// Seals the session and splits it (through the format: prepare, plan, seal, split):
     /// the `Set-Cookie` value of every chunk, and the bytes they take in the client's
     /// `Cookie` header.
-    fn encode(&self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
+    fn encode(&mut self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
+        let identity = self.identity_for_write()?;
         let rules = &*self.rules;
         let config = &rules.config;
         let layout = rules.layout();
@@ -192,6 +191,7 @@ impl State {
                 persistent,
                 issued_at: now,
                 expires_at,
+                identity: identity.as_ref(),
             },
             config,
             &Limits {
