@@ -161,7 +161,10 @@ pub(crate) fn open_verified(
     check_clock(&meta, input)?;
     let (identity, entries) = if header.has(FLAG_COMPRESSED) {
         // The cap is the JSON's; the identity before it may add its own bytes.
-        let cap = input.config.max_decoded_size.saturating_add(IDENTITY_MAX_LEN);
+        let cap = input
+            .config
+            .max_decoded_size
+            .saturating_add(IDENTITY_MAX_LEN);
         let plain = compress::inflate_capped(body, cap)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's

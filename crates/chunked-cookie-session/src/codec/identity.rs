@@ -15,8 +15,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::revocation::{
-    Identity, IdentityError, MAX_SUBJECT_LEN, SESSION_ID_LEN, SessionId, check_subject,
-    now_micros,
+    Identity, IdentityError, MAX_SUBJECT_LEN, SESSION_ID_LEN, SessionId, check_subject, now_micros,
 };
 
 /// Bytes of an identity without a subject: the id, the creation time, the subject's length.
@@ -76,7 +75,11 @@ impl Ident {
         out.extend_from_slice(self.id.as_bytes());
         out.extend_from_slice(&self.created.to_be_bytes());
         // A subject is at most MAX_SUBJECT_LEN (256) bytes: two bytes always hold it.
-        out.extend_from_slice(&u16::try_from(subject.len()).unwrap_or(u16::MAX).to_be_bytes());
+        out.extend_from_slice(
+            &u16::try_from(subject.len())
+                .unwrap_or(u16::MAX)
+                .to_be_bytes(),
+        );
         out.extend_from_slice(subject.as_bytes());
     }
 
@@ -155,7 +158,10 @@ mod tests {
             subject: Some("ada".into()),
         }
         .write_into(&mut bytes);
-        assert!(Ident::read(&bytes[..bytes.len() - 1]).is_none(), "cut short");
+        assert!(
+            Ident::read(&bytes[..bytes.len() - 1]).is_none(),
+            "cut short"
+        );
         assert!(Ident::read(&bytes[..IDENTITY_FIXED_LEN - 1]).is_none());
         let mut control = bytes.clone();
         *control.last_mut().expect("a byte") = b'\n';

@@ -6,7 +6,9 @@
 use std::marker::PhantomData;
 
 use super::envelope::{self, LAYOUT, envelope_key, open_verified};
-use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header, VERSION, VERSION_1};
+use super::header::{
+    self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header, VERSION, VERSION_1,
+};
 use super::policy::{Policy, Rewrite};
 use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};

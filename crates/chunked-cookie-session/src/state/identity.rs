@@ -6,9 +6,7 @@
 use super::session_state::State;
 use crate::codec::Ident;
 use crate::error::SaveError;
-use crate::revocation::{
-    Identity, IdentityError, MAX_USER_AGENT_LEN, SessionId, check_subject,
-};
+use crate::revocation::{Identity, IdentityError, MAX_USER_AGENT_LEN, SessionId, check_subject};
 
 impl State {
     /// The session's id and creation time (µs), drawn now when it has none yet (a new
@@ -87,8 +85,7 @@ impl State {
     /// True when nothing of the session is left to keep: no entry, and no subject the
     /// format would carry. Its cookies are then deleted rather than written.
     pub(crate) fn holds_nothing(&self) -> bool {
-        self.held_entries().is_empty()
-            && !(self.subject.is_some() && self.rules.carries_identity())
+        self.held_entries().is_empty() && !(self.subject.is_some() && self.rules.carries_identity())
     }
 
     /// Keeps the user agent of the request (cut to [`MAX_USER_AGENT_LEN`] bytes at a

@@ -77,7 +77,11 @@ impl State {
             Some(subject.clone()),
             self.expires_at_for_write(now),
         );
-        store.record(&identity, now, self.user_agent.as_deref().unwrap_or_default());
+        store.record(
+            &identity,
+            now,
+            self.user_agent.as_deref().unwrap_or_default(),
+        );
     }
 
     /// The engine's revocation store.

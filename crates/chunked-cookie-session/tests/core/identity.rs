@@ -71,7 +71,12 @@ fn the_id_stays_across_writes_and_a_renewal_replaces_it(f: &Fixture) {
     assert_eq!(fourth.id().expect("an id"), renewed);
     if f.is_native() {
         let chunk0 = jar.get("session").expect("chunk 0");
-        assert_eq!(decode(chunk0)[0], VERSION_2, "{}: written as version 2", f.name);
+        assert_eq!(
+            decode(chunk0)[0],
+            VERSION_2,
+            "{}: written as version 2",
+            f.name
+        );
     }
 
     // A renewal before the id was ever asked for draws it at the write.
@@ -133,7 +138,10 @@ fn the_subject_is_set_read_and_kept(f: &Fixture) {
     respond_at(f, &engine, &renewed, &mut jar, NOW + 3);
     let unbound = load_jar(&engine, &jar, NOW + 4);
     assert_eq!(unbound.subject(), None);
-    assert_eq!(unbound.get::<Vec<u8>>("cart").expect("a list"), Some(vec![1]));
+    assert_eq!(
+        unbound.get::<Vec<u8>>("cart").expect("a list"),
+        Some(vec![1])
+    );
 
     // `clear`, the usual logout, drops the subject with the entries.
     unbound.set_subject("ada").expect("a subject");
@@ -170,12 +178,18 @@ fn a_version_1_session_loads_and_gains_its_id_at_the_next_write(f: &Fixture) {
     let cookie = format!("session={}", pairs[0].1);
     let session = engine.load_at([cookie.as_str()], NOW + 1);
     assert_eq!(session.load_reason(), LoadReason::Valid);
-    assert_eq!(session.get::<String>("user").expect("text").as_deref(), Some("ada"));
+    assert_eq!(
+        session.get::<String>("user").expect("text").as_deref(),
+        Some("ada")
+    );
     // Its id is derived from the write, the same for every copy of it; it was created when
     // its deadline less the lifetime says; it has no subject.
     let id = session.id().expect("an id");
     assert_eq!(
-        engine.load_at([cookie.as_str()], NOW + 2).id().expect("an id"),
+        engine
+            .load_at([cookie.as_str()], NOW + 2)
+            .id()
+            .expect("an id"),
         id
     );
     let lifetime = engine.config().lifetime().as_secs();
@@ -186,7 +200,13 @@ fn a_version_1_session_loads_and_gains_its_id_at_the_next_write(f: &Fixture) {
     );
     assert_eq!(session.subject(), None);
     // Read and left alone, it stays version 1; written, it becomes version 2 with that id.
-    assert!(engine.save_at(&session, NOW + 1).expect("nothing").cookies.is_empty());
+    assert!(
+        engine
+            .save_at(&session, NOW + 1)
+            .expect("nothing")
+            .cookies
+            .is_empty()
+    );
     session.insert("visits", 1).expect("insert");
     let outcome = engine.save_at(&session, NOW + 1).expect("fits");
     let written = check_outcome(f, engine.config(), &outcome);
@@ -213,7 +233,12 @@ fn what_the_cookie_shows_of_the_identity(f: &Fixture) {
     assert!(!value.contains(SUBJECT), "never in the text as it is");
     // The private format encrypts it; the signed one lets whoever holds the cookie read it
     // (as it does the entries), and the tag keeps anyone from changing it.
-    assert_eq!(shows(SUBJECT.as_bytes()), !f.name.contains("private"), "{}", f.name);
+    assert_eq!(
+        shows(SUBJECT.as_bytes()),
+        !f.name.contains("private"),
+        "{}",
+        f.name
+    );
     assert_eq!(shows(b"dark"), !f.name.contains("private"), "{}", f.name);
     // The key holder's reader finds it where the document says.
     let opened = for_fixture(f, 1, "session").open(value);
@@ -247,8 +272,14 @@ fn flask_keeps_the_identity_in_reserved_entries() {
 
     let flask = load_jar(&without, &jar, NOW + 1);
     assert_eq!(flask.keys(), ["_sid", "_sid_created", "_sub", "user"]);
-    assert_eq!(flask.get::<String>("_sid").expect("text"), Some(id.to_string()));
-    assert_eq!(flask.get::<u64>("_sid_created").expect("a number"), Some(created));
+    assert_eq!(
+        flask.get::<String>("_sid").expect("text"),
+        Some(id.to_string())
+    );
+    assert_eq!(
+        flask.get::<u64>("_sid_created").expect("a number"),
+        Some(created)
+    );
     // The Flask side writes the session back with its entries as they are...
     flask.insert("theme", "dark").expect("insert");
     let mut after_flask = jar.clone();
@@ -267,11 +298,19 @@ fn flask_keeps_the_identity_in_reserved_entries() {
     respond_at(&f, &without, &plain, &mut old, NOW);
     let first = load_jar(&with_store, &old, NOW + 1);
     let derived = first.id().expect("an id");
-    assert_eq!(load_jar(&with_store, &old, NOW + 5).id().expect("an id"), derived);
+    assert_eq!(
+        load_jar(&with_store, &old, NOW + 5).id().expect("an id"),
+        derived
+    );
     assert_eq!(first.created().expect("a time"), NOW * 1_000_000);
     first.insert("visits", 1).expect("insert");
     respond_at(&f, &with_store, &first, &mut old, NOW + 1);
-    assert_eq!(load_jar(&without, &old, NOW + 2).get::<String>("_sid").expect("text"), Some(derived.to_string()));
+    assert_eq!(
+        load_jar(&without, &old, NOW + 2)
+            .get::<String>("_sid")
+            .expect("text"),
+        Some(derived.to_string())
+    );
 
     // Reserved entries that are not an identity make the session malformed.
     let bad = without.load_at(std::iter::empty(), NOW);

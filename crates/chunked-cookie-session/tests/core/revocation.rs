@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use chunked_cookie_session::revocation::{MemoryRevocation, RevocationError, now_micros};
 use chunked_cookie_session::{
-    ConfigError, LoadReason, ResponseInfo, Session, SessionConfig, SessionEngine, Setting,
-    unix_now,
+    ConfigError, LoadReason, ResponseInfo, Session, SessionConfig, SessionEngine, Setting, unix_now,
 };
 use test_support::Jar;
 
@@ -89,7 +88,10 @@ fn logout_revokes_every_copy_and_every_write(f: &Fixture) {
 
     let logout = load(&engine, &jar);
     assert_eq!(logout.load_reason(), LoadReason::Valid);
-    logout.revoke().wait().expect("the memory store confirms at once");
+    logout
+        .revoke()
+        .wait()
+        .expect("the memory store confirms at once");
     finish(f, &engine, &logout, &mut jar);
     assert!(our_names(f, &jar, "session").is_empty(), "logged out");
 
@@ -150,7 +152,9 @@ fn break_glass_revokes_everything_before_its_time(f: &Fixture) {
     assert_revoked(f, &engine, &anonymous);
     assert_eq!(reason(&engine, &after), LoadReason::Valid);
     assert_eq!(
-        engine.revoke_everyone_before(now_micros() + 10_000_000).wait(),
+        engine
+            .revoke_everyone_before(now_micros() + 10_000_000)
+            .wait(),
         Err(RevocationError::FutureEpoch)
     );
 }
@@ -265,9 +269,19 @@ fn the_registry_hears_each_write_with_the_user_agent(f: &Fixture) {
     assert_eq!(phone_device.user_agent, "Mobile Safari/18");
 
     // Sign out one device: only within its subject.
-    assert!(!engine.revoke_device("bob", phone_id).wait().expect("answered"));
+    assert!(
+        !engine
+            .revoke_device("bob", phone_id)
+            .wait()
+            .expect("answered")
+    );
     assert_eq!(reason(&engine, &phone), LoadReason::Valid);
-    assert!(engine.revoke_device("ada", phone_id).wait().expect("answered"));
+    assert!(
+        engine
+            .revoke_device("ada", phone_id)
+            .wait()
+            .expect("answered")
+    );
     assert_revoked(f, &engine, &phone);
     let left: Vec<_> = engine
         .devices("ada")
@@ -290,12 +304,12 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
     let mut jar = sign_in(f, &engine, "ada");
     let session = load(&engine, &jar);
     assert_eq!(session.load_reason(), LoadReason::Valid);
-    assert_eq!(
-        session.revoke().wait(),
-        Err(RevocationError::NotConfigured)
-    );
+    assert_eq!(session.revoke().wait(), Err(RevocationError::NotConfigured));
     finish(f, &engine, &session, &mut jar);
-    assert!(our_names(f, &jar, "session").is_empty(), "purged all the same");
+    assert!(
+        our_names(f, &jar, "session").is_empty(),
+        "purged all the same"
+    );
     assert_eq!(
         engine.revoke_subject("ada").wait(),
         Err(RevocationError::NotConfigured)
@@ -311,7 +325,13 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
         .build()
         .expect("valid");
     let err = engine.with_revocation(Arc::new(short)).unwrap_err();
-    assert!(matches!(err, ConfigError::OutOfRange { max: Some(3600), .. }));
+    assert!(matches!(
+        err,
+        ConfigError::OutOfRange {
+            max: Some(3600),
+            ..
+        }
+    ));
     assert_eq!(err.settings(), [Setting::Lifetime, Setting::Revocation]);
 }
 
@@ -343,7 +363,10 @@ mod unavailable {
     fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
         let started = std::time::Instant::now();
         while !done() {
-            assert!(started.elapsed() < PATIENCE, "not within {PATIENCE:?}: {what}");
+            assert!(
+                started.elapsed() < PATIENCE,
+                "not within {PATIENCE:?}: {what}"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -383,7 +406,9 @@ mod unavailable {
         let outcome = engine.finish(&session, ResponseInfo::new(200));
         assert!(outcome.cookies.is_empty(), "{}: kept: {outcome:?}", f.name);
         // Fail-open accepts it, and counts it.
-        wait_until("the other mirror goes stale", || !open.freshness().is_fresh());
+        wait_until("the other mirror goes stale", || {
+            !open.freshness().is_fresh()
+        });
         assert_eq!(reason(&lenient, &ada), LoadReason::Valid);
         assert!(open.stats().stale_accepts > 0);
         // Bob logs out during the outage: refused here at once, the cookies go, and the
@@ -399,7 +424,9 @@ mod unavailable {
         assert!(our_names(f, &bob, "session").is_empty());
 
         server.restart();
-        wait_until("the mirror is fresh again", || closed.freshness().is_fresh());
+        wait_until("the mirror is fresh again", || {
+            closed.freshness().is_fresh()
+        });
         assert_eq!(reason(&engine, &ada), LoadReason::Valid, "{}", f.name);
         assert_revoked(f, &engine, &copy_of_bob);
         wait_until("the other store hears of it", || {

@@ -85,7 +85,9 @@ pub(crate) fn entries(identity: &Ident) -> Vec<(&'static str, PyValue)> {
 /// (its bytes, whichever of Python's lenient spellings carried them), created at its
 /// timestamp.
 pub(crate) fn derived(token: &str, timestamp: u64) -> Ident {
-    let signature = token.rsplit_once('.').map_or(token, |(_, signature)| signature);
+    let signature = token
+        .rsplit_once('.')
+        .map_or(token, |(_, signature)| signature);
     let bytes = python_b64decode(signature.as_bytes(), true).unwrap_or_default();
     Ident::derived(&bytes, timestamp.saturating_mul(1_000_000))
 }

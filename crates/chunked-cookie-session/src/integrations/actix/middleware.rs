@@ -9,9 +9,7 @@ use std::rc::Rc;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{
-    CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, USER_AGENT, VARY,
-};
+use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, USER_AGENT, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::engine::SessionEngine;

@@ -105,7 +105,11 @@ pub(super) fn add_record(
 
 /// The subject's devices from Redis, without the expired and revoked ones; records that
 /// went (expired, or pushed out by the cap) leave the subject's set.
-pub(super) fn list(shared: &Shared, con: &mut Connection, subject: &str) -> RedisResult<Vec<Device>> {
+pub(super) fn list(
+    shared: &Shared,
+    con: &mut Connection,
+    subject: &str,
+) -> RedisResult<Vec<Device>> {
     let keys = &shared.settings.keys;
     let set = keys.devices(subject);
     let members: Vec<Vec<u8>> = cmd("ZRANGE").arg(&set).arg(0).arg(-1).query(con)?;
