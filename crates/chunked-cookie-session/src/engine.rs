@@ -31,10 +31,10 @@ use crate::state::{Previous, Rules, State};
 /// let config = SessionConfig::builder().max_size(16 * 1024).build().unwrap();
 /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
 ///
-/// // First request: no cookie. The handler stores 9 KB of tokens, which need three cookies.
+/// // First request: no cookie. The handler stores 8.9 KB of tokens, which need three cookies.
 /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
 /// let mut seed = 1u64;
-/// let token: String = (0..9_000)
+/// let token: String = (0..8_900)
 ///     .map(|_| {
 ///         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
 ///         char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(seed >> 58) as usize % 62])
@@ -598,7 +598,8 @@ impl SessionEngine {
     /// let session = engine.load(std::iter::empty());
     /// session.set_user_agent("Firefox/140.0");
     /// session.set_subject("ada")?;
-    /// engine.finish(&session, ResponseInfo::new(200));
+    /// let outcome = engine.finish(&session, ResponseInfo::new(200));
+    /// assert_eq!(outcome.cookies.len(), 1);
     ///
     /// let devices = engine.devices("ada").wait()?;
     /// assert_eq!(devices[0].session_id, session.id()?);

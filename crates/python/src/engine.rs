@@ -106,7 +106,8 @@ pub(crate) struct Handle {
 impl Handle {
     /// Why the incoming session was accepted or refused: `no-session`, `valid`,
     /// `missing-chunk`, `stale-chunk`, `too-many-chunks`, `bad-signature`, `unknown-key`,
-    /// `expired`, `idle-expired`, `malformed`, `too-large`.
+    /// `expired`, `idle-expired`, `malformed`, `too-large`, `revoked`,
+    /// `revocation-unavailable`.
     #[getter]
     fn load_reason(&self) -> &'static str {
         self.session.load_reason().as_str()

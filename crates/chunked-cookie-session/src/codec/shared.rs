@@ -46,6 +46,10 @@ pub(crate) struct OpenInput<'a> {
     pub form: Form,
     /// Whether Flask's reserved identity entries are the session's identity (the engine
     /// has a revocation store) rather than entries like any other.
+    #[cfg_attr(
+        not(feature = "flask"),
+        expect(dead_code, reason = "only Flask's codec keeps the identity in entries")
+    )]
     pub identity_entries: bool,
 }
 

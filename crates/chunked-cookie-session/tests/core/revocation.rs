@@ -254,11 +254,16 @@ fn the_registry_hears_each_write_with_the_user_agent(f: &Fixture) {
     let read = load(&engine, &phone);
     read.set_user_agent("Other/1");
     let _ = read.len();
-    engine.finish(&read, ResponseInfo::new(200));
+    assert!(
+        engine
+            .finish(&read, ResponseInfo::new(200))
+            .cookies
+            .is_empty()
+    );
     let dry = load(&engine, &phone);
     dry.set_user_agent("Dry/1");
     dry.insert("visit", 9).expect("insert");
-    engine.save(&dry).expect("fits");
+    assert!(!engine.save(&dry).expect("fits").cookies.is_empty());
     let phone_device = engine
         .devices("ada")
         .wait()

@@ -37,7 +37,7 @@ class ChunkedCookieSession(SecureCookieSession):
     #: Why the incoming session was accepted or refused, by the engine's names:
     #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``, ``too-many-chunks``,
     #: ``bad-signature``, ``unknown-key``, ``expired``, ``idle-expired``, ``malformed``,
-    #: ``too-large``.
+    #: ``too-large``, ``revoked``, ``revocation-unavailable``.
     load_reason: str = "no-session"
     #: ``"flask"`` or ``"flask-chunked"`` when the session was read from a cookie of the
     #: previous format (it is written in the configured one by this response).
