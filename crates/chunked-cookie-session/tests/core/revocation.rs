@@ -329,7 +329,9 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
         .lifetime(Duration::from_secs(3600))
         .build()
         .expect("valid");
-    let err = engine.with_revocation(Arc::new(short)).unwrap_err();
+    let err = engine
+        .with_revocation(Arc::new(short))
+        .expect_err("a store keeping revocations for an hour is refused");
     assert!(matches!(
         err,
         ConfigError::OutOfRange {
