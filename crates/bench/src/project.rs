@@ -162,6 +162,41 @@ pub fn bind(session: &Session, subject: &str) {
     session.set_subject(subject).expect("a valid subject");
 }
 
+/// The `Cookie` header of a new session holding `map`, bound to `subject`, as a response of
+/// `engine` sets it.
+pub fn seeded_cookie(engine: &SessionEngine, map: &Map<String, Value>, subject: &str) -> String {
+    let session = engine.load(std::iter::empty());
+    fill(&session, map);
+    bind(&session, subject);
+    engine
+        .finish(&session, ResponseInfo::new(200))
+        .cookie_header()
+}
+
+/// What an adapter does around a handler that reads one key, without the framework: load
+/// the session (handing it the user agent, as the adapters do when the revocation store
+/// keeps a device registry), read, finish the response. Returns what was read and how many cookies were decided.
+pub fn read_cycle(
+    engine: &SessionEngine,
+    cookie_header: &str,
+    user_agent: &str,
+    key: &str,
+) -> (String, usize) {
+    let session = engine.load([cookie_header]);
+    if engine
+        .revocation()
+        .is_some_and(|store| store.registry_enabled())
+    {
+        session.set_user_agent(user_agent);
+    }
+    let value = read(&session, key);
+    let decided = engine
+        .finish(&session, ResponseInfo::new(200))
+        .cookies
+        .len();
+    (value, decided)
+}
+
 /// The project's actix-web middleware for `format`.
 pub fn actix_middleware(format: Format) -> chunked_cookie_session::actix::SessionMiddleware {
     actix_middleware_of(engine(format, true))

@@ -591,7 +591,7 @@ impl Session {
     /// with each write of a session bound to a subject (cut to
     /// [`MAX_USER_AGENT_LEN`](crate::revocation::MAX_USER_AGENT_LEN) bytes). The axum and
     /// actix-web adapters call it; a binding to another framework does the same. Nothing
-    /// is kept when the engine has no revocation store.
+    /// is kept unless the engine's revocation store has its registry on.
     pub fn set_user_agent(&self, user_agent: &str) {
         self.raw().set_user_agent(user_agent);
     }

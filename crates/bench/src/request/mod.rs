@@ -150,6 +150,7 @@ pub fn row(framework: &str, contender: &str) -> String {
 pub fn contenders(wires: &mut Vec<Wire>, stores: &revocation::Stores) -> Vec<Contender> {
     let mut all = actix::contenders(wires, stores);
     all.extend(axum::contenders(wires, stores));
+    all.extend(revocation::engine_contenders(stores));
     all
 }
 

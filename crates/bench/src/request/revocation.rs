@@ -13,8 +13,18 @@ use chunked_cookie_session::revocation::{
 };
 use test_support::redis::RedisServer;
 
-use super::Scenario;
+use std::hint::black_box;
+
+use super::{READ_KEY, READ_VALUE, Scenario, USER_AGENT};
+use crate::data::request_session;
+use crate::measure::{Contender, Slot};
+use crate::project::{self, Format};
 use crate::report::{Results, layout, micros};
+
+/// The table of the engine's own rows: the request path without a framework, whose
+/// smaller spread shows the small difference revocation makes.
+pub const ENGINE_TABLE: &str =
+    "revocation, engine only: load, read one key, finish (3.5 KiB signed session, a subject)";
 
 /// Revoked sessions in each store.
 pub const REVOKED: usize = 1_000;
@@ -86,6 +96,38 @@ fn fill(store: &dyn Revocation) {
     }
 }
 
+/// The engine's own request path (load with the user agent, read one key, finish), for
+/// the signed format without a store and with each store.
+pub fn engine_contenders(stores: &Stores) -> Vec<Contender> {
+    let map = request_session();
+    let mut engines = vec![(
+        "project signed".to_owned(),
+        project::engine(Format::Signed, true),
+    )];
+    for (label, store) in &stores.rows {
+        engines.push((
+            label.clone(),
+            project::revocable(Format::Signed, Arc::clone(store)),
+        ));
+    }
+    engines
+        .into_iter()
+        .map(|(label, engine)| {
+            let cookie = project::seeded_cookie(&engine, &map, SUBJECT);
+            let (value, decided) = project::read_cycle(&engine, &cookie, USER_AGENT, READ_KEY);
+            assert_eq!((value.as_str(), decided), (READ_VALUE, 0), "{label}");
+            Contender::timed(Slot::new(ENGINE_TABLE, label, "µs"), move || {
+                black_box(project::read_cycle(
+                    &engine,
+                    black_box(&cookie),
+                    USER_AGENT,
+                    READ_KEY,
+                ));
+            })
+        })
+        .collect()
+}
+
 /// What revocation adds per request (read one key): each framework's project signed row,
 /// and each store's row with what it adds.
 pub fn table(results: &Results, stores: &Stores) -> String {
@@ -95,20 +137,29 @@ pub fn table(results: &Results, stores: &Stores) -> String {
         "µs/request".to_owned(),
         "added by revocation, µs".to_owned(),
     ]];
-    for framework in ["actix-web", "axum"] {
-        let base_row = super::row(framework, "project signed");
+    for framework in ["actix-web", "axum", "engine only"] {
+        let engine_only = framework == "engine only";
+        let table = if engine_only { ENGINE_TABLE } else { table };
+        let row_of = |label: &str| {
+            if engine_only {
+                label.to_owned()
+            } else {
+                super::row(framework, label)
+            }
+        };
+        let base_row = row_of("project signed");
         let base = results.get(table, &base_row, "µs");
         lines.push(vec![
-            base_row,
+            format!("{framework}: project signed"),
             base.map(micros).unwrap_or_default(),
             String::new(),
         ]);
         for (label, _) in &stores.rows {
-            let row = super::row(framework, label);
+            let row = row_of(label);
             let value = results.get(table, &row, "µs");
             let added = value.zip(base).map(|(value, base)| micros(value - base));
             lines.push(vec![
-                row,
+                format!("{framework}: {label}"),
                 value.map(micros).unwrap_or_default(),
                 added.unwrap_or_default(),
             ]);

@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! token     = base64url( header[33] || body || tag )
-//! plaintext = identity || JSON      (version 2; version 1: the JSON alone)
+//! plaintext = identity || payload   (version 2; version 1: the payload alone)
+//! payload   = JSON, or its raw deflate when the compressed flag is set
 //! ```
 //!
-//! The signed format's body is the plaintext (or its deflate) and its tag an HMAC; the
-//! private format's body is `nonce || ciphertext` and its tag Poly1305's. The identity
-//! (`identity.rs`) opens the plaintext, so the tag covers it and the private format hides
-//! it.
+//! The signed format's body is the plaintext and its tag an HMAC; the private format's body
+//! is `nonce || ciphertext` and its tag Poly1305's. The identity (`identity.rs`) opens the
+//! plaintext, so the tag covers it and the private format hides it; it is never deflated,
+//! so the compression decision looks at the JSON alone.
 
 use std::sync::LazyLock;
 
@@ -27,7 +28,7 @@ use super::entries::Entries;
 use super::header::{
     self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header, VERSION_1,
 };
-use super::identity::{IDENTITY_MAX_LEN, Ident, created_estimate};
+use super::identity::{Ident, created_estimate};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use crate::chunk::{Count, Deadline, Layout};
@@ -96,17 +97,26 @@ pub(crate) fn serialize_into(
     Ok(())
 }
 
-/// Deflates `json` when that pays for itself or, when the token framed around it with a
-/// tag of `tag_len` bytes might not fit the budget uncompressed, whenever it saves anything.
-pub(crate) fn compress(json: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
-    if budget_is_tight(
-        header::base64_len(HEADER_LEN + json.len() + tag_len),
+/// Deflates the JSON of a plaintext (after its identity) when that pays for itself or, when
+/// the token framed around it with a tag of `tag_len` bytes might not fit the budget
+/// uncompressed, whenever it saves anything; the new plaintext: the identity as it was,
+/// then the deflate stream.
+pub(crate) fn compress(plain: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
+    let (identity, json) = plain.split_at(Ident::len_at(plain));
+    let packed = if budget_is_tight(
+        header::base64_len(HEADER_LEN + plain.len() + tag_len),
         config,
     ) {
         deflate_any_saving(json)
     } else {
         deflate_if_smaller(json)
-    }
+    }?;
+    // A private session's deflate stream is secret: wiped once copied.
+    let packed = zeroize::Zeroizing::new(packed);
+    let mut out = Vec::with_capacity(identity.len() + packed.len() + tag_len);
+    out.extend_from_slice(identity);
+    out.extend_from_slice(&packed);
+    Some(out)
 }
 
 /// The token: `base64url(header || body)`, the body sealed (its tag appended in place).
@@ -159,22 +169,18 @@ pub(crate) fn open_verified(
         key_id: header.key_id,
     };
     check_clock(&meta, input)?;
-    let (identity, entries) = if header.has(FLAG_COMPRESSED) {
-        // The cap is the JSON's; the identity before it may add its own bytes.
-        let cap = input
-            .config
-            .max_decoded_size
-            .saturating_add(IDENTITY_MAX_LEN);
-        let plain = compress::inflate_capped(body, cap)?;
+    let (identity, payload) = identity_of(header, body, input)?;
+    let entries = if header.has(FLAG_COMPRESSED) {
+        let json = compress::inflate_capped(payload, input.config.max_decoded_size)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's
             // is not (the client holds it in the clear), so it costs no wiping.
-            read_plaintext(header, &zeroize::Zeroizing::new(plain), input, true)?
+            parse_entries(&zeroize::Zeroizing::new(json), input.form)?
         } else {
-            read_plaintext(header, &plain, input, true)?
+            parse_entries(&json, input.form)?
         }
     } else {
-        read_plaintext(header, body, input, false)?
+        parse_entries(payload, input.form)?
     };
     Ok(Opened {
         entries,
@@ -183,26 +189,19 @@ pub(crate) fn open_verified(
     })
 }
 
-/// A verified plaintext's identity and entries. Version 1 has no identity: its id is
-/// derived from the write's generation id, its creation time from its deadline. Inflated
-/// JSON past `max_decoded_size` is refused as the writer refuses it.
-fn read_plaintext(
+/// A verified plaintext's identity and the payload after it. Version 1 has no identity:
+/// its id is derived from the write's generation id, its creation time from its deadline.
+fn identity_of<'p>(
     header: &Header,
-    plain: &[u8],
+    plain: &'p [u8],
     input: &OpenInput<'_>,
-    inflated: bool,
-) -> Result<(Ident, Entries), LoadReason> {
-    let (identity, json) = if header.version == VERSION_1 {
+) -> Result<(Ident, &'p [u8]), LoadReason> {
+    if header.version == VERSION_1 {
         let lifetime = input.config.lifetime.as_secs();
         let created = created_estimate(header.issued_at, header.expires_at, lifetime);
-        (Ident::derived(&header.generation, created), plain)
-    } else {
-        Ident::read(plain).ok_or(LoadReason::Malformed)?
-    };
-    if inflated && json.len() > input.config.max_decoded_size {
-        return Err(LoadReason::TooLarge);
+        return Ok((Ident::derived(&header.generation, created), plain));
     }
-    Ok((identity, parse_entries(json, input.form)?))
+    Ident::read(plain).ok_or(LoadReason::Malformed)
 }
 
 /// The session's entries in the form asked for. Python values are read straight from the

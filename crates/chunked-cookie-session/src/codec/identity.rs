@@ -5,8 +5,9 @@
 //! identity = session id[16] || u64be(created, µs) || u16be(len(subject)) || subject
 //! ```
 //!
-//! The native formats (version 2) open their sealed plaintext with these bytes, so the
-//! signed format's tag covers them and the private format encrypts them; Flask's format
+//! The native formats (version 2) open their sealed plaintext with these bytes (never
+//! deflated: the compressed flag covers the JSON after them), so the signed format's tag
+//! covers them and the private format encrypts them; Flask's format
 //! keeps the same three values as reserved entries (`codec/flask/identity.rs`). A session
 //! written without an identity (native version 1, a Flask cookie without the entries) gets
 //! one derived from its write: the same for every copy of that write, kept when the
@@ -14,15 +15,10 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::revocation::{
-    Identity, IdentityError, MAX_SUBJECT_LEN, SESSION_ID_LEN, SessionId, check_subject, now_micros,
-};
+use crate::revocation::{IdentityError, SESSION_ID_LEN, SessionId, check_subject, now_micros};
 
 /// Bytes of an identity without a subject: the id, the creation time, the subject's length.
 pub(crate) const IDENTITY_FIXED_LEN: usize = SESSION_ID_LEN + 8 + 2;
-
-/// Bytes of the longest identity.
-pub(crate) const IDENTITY_MAX_LEN: usize = IDENTITY_FIXED_LEN + MAX_SUBJECT_LEN;
 
 /// What the id of a session written without an identity is derived under.
 const DERIVED_DOMAIN: &[u8] = b"chunked-cookie-session derived session id";
@@ -83,6 +79,15 @@ impl Ident {
         out.extend_from_slice(subject.as_bytes());
     }
 
+    /// The length of the identity that opens `plain`, as [`write_into`](Self::write_into)
+    /// wrote it (never past the end of `plain`).
+    pub(crate) fn len_at(plain: &[u8]) -> usize {
+        let subject = plain
+            .get(SESSION_ID_LEN + 8..IDENTITY_FIXED_LEN)
+            .map_or(0, |len| usize::from(u16::from_be_bytes([len[0], len[1]])));
+        (IDENTITY_FIXED_LEN + subject).min(plain.len())
+    }
+
     /// The identity at the start of `plain` and what follows it; `None` when the bytes are
     /// not one (too short, a subject that is not a valid one).
     pub(crate) fn read(plain: &[u8]) -> Option<(Ident, &[u8])> {
@@ -107,11 +112,6 @@ impl Ident {
             subject,
         };
         Some((identity, rest))
-    }
-
-    /// The identity revocation checks, with the session's deadline.
-    pub(crate) fn to_identity(&self, expires_at: u64) -> Identity {
-        Identity::from_parts(self.id, self.created, self.subject.clone(), expires_at)
     }
 }
 
@@ -143,6 +143,7 @@ mod tests {
                 bytes.len(),
                 IDENTITY_FIXED_LEN + subject.map_or(0, str::len)
             );
+            assert_eq!(Ident::len_at(&bytes), bytes.len());
             bytes.extend_from_slice(b"{}");
             let (read, rest) = Ident::read(&bytes).expect("reads back");
             assert_eq!((read, rest), (identity, &b"{}"[..]));

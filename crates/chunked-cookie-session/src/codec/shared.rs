@@ -13,14 +13,13 @@ use crate::keys::KeyId;
 use crate::reason::LoadReason;
 
 /// What a codec needs to seal a session.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct SealInput<'a> {
     pub entries: &'a Entries,
     pub persistent: bool,
     pub issued_at: u64,
     pub expires_at: u64,
-    /// The session's identity, for the formats that carry it: the native ones always (a
-    /// native session written without one is version 1, which the engine never writes),
+    /// The session's identity, for the formats that carry it: the native ones always,
     /// Flask's when the engine has a revocation store.
     pub identity: Option<&'a Ident>,
 }

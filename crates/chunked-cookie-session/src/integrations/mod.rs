@@ -90,8 +90,8 @@ impl<R> Adapter<R> {
     }
 
     /// Loads the request's session from the raw bytes of every `Cookie` field, and hands
-    /// it the `User-Agent` for the device registry (when the engine has a revocation store:
-    /// the session keeps at most its first 512 bytes, cut at a character).
+    /// it the `User-Agent` for the device registry (when the engine's revocation store has
+    /// one: the session keeps at most its first 512 bytes, cut at a character).
     pub(crate) fn load<'a>(
         &self,
         fields: impl IntoIterator<Item = &'a [u8]>,
@@ -109,8 +109,12 @@ impl<R> Adapter<R> {
             })
             .collect();
         let session = self.engine.load(fields.iter().map(|field| &**field));
+        let registry = self
+            .engine
+            .revocation()
+            .is_some_and(|store| store.registry_enabled());
         if let Some(user_agent) = user_agent
-            && self.engine.revocation().is_some()
+            && registry
         {
             // Cut before it is copied: a hostile header can be as long as the server allows.
             let bytes = &user_agent[..user_agent.len().min(MAX_USER_AGENT_LEN + 3)];

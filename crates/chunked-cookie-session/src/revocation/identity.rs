@@ -206,6 +206,11 @@ impl Identity {
         }
     }
 
+    /// The subject, taken out (the identity is done with).
+    pub(crate) fn into_subject(self) -> Option<Box<str>> {
+        self.subject
+    }
+
     /// The same identity bound to a subject.
     ///
     /// # Errors

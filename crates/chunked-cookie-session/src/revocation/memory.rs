@@ -181,6 +181,10 @@ impl Revocation for MemoryRevocation {
         }
     }
 
+    fn registry_enabled(&self) -> bool {
+        self.registry.is_some()
+    }
+
     fn devices(&self, subject: &str) -> Pending<Vec<Device>> {
         let Some(registry) = &self.registry else {
             return Pending::ready(Err(RevocationError::RegistryDisabled));

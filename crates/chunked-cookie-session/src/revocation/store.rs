@@ -79,6 +79,10 @@ pub trait Revocation: Send + Sync + fmt::Debug {
     /// it) when the queue is full.
     fn record(&self, identity: &Identity, last_seen: u64, user_agent: &str);
 
+    /// Whether the device registry is on: the engine keeps each request's user agent for
+    /// [`record`](Self::record) only then.
+    fn registry_enabled(&self) -> bool;
+
     /// The subject's sessions the registry knows, most recently seen first, without the
     /// revoked and expired ones.
     fn devices(&self, subject: &str) -> Pending<Vec<Device>>;

@@ -89,9 +89,15 @@ impl State {
     }
 
     /// Keeps the user agent of the request (cut to [`MAX_USER_AGENT_LEN`] bytes at a
-    /// character boundary) for the device registry; nothing without a revocation store.
+    /// character boundary) for the device registry; nothing without a store whose registry
+    /// is on.
     pub(crate) fn set_user_agent(&mut self, user_agent: &str) {
-        if self.rules.revocation.is_none() {
+        if !self
+            .rules
+            .revocation
+            .as_ref()
+            .is_some_and(|store| store.registry_enabled())
+        {
             return;
         }
         let mut end = user_agent.len().min(MAX_USER_AGENT_LEN);

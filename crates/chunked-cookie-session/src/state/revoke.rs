@@ -11,6 +11,7 @@ use super::read::Decoded;
 use super::session_state::State;
 use super::write::Written;
 use crate::clock::unix_now;
+use crate::codec::Ident;
 use crate::reason::LoadReason;
 use crate::revocation::{Identity, Revocation, Verdict};
 
@@ -23,18 +24,31 @@ impl State {
     /// (`revocation-unavailable`), whose identity is kept so that ending it still revokes
     /// it; accepted by a stale fail-open store, it loads, and a warning says so (once a
     /// minute at most, with the count).
-    pub(super) fn judge_revocation(&mut self, decoded: Decoded) -> Decoded {
-        let (Some(store), LoadReason::Valid, Some(identity)) =
-            (&self.rules.revocation, decoded.reason, &decoded.identity)
+    pub(super) fn judge_revocation(&mut self, mut decoded: Decoded) -> Decoded {
+        let (Some(store), LoadReason::Valid) = (&self.rules.revocation, decoded.reason) else {
+            return decoded;
+        };
+        let Some(Ident {
+            id,
+            created,
+            subject,
+        }) = decoded.identity.take()
         else {
             return decoded;
         };
         let expires_at = decoded.meta.map_or(u64::MAX, |meta| meta.expires_at);
-        let identity = identity.to_identity(expires_at);
+        // The subject moves into the identity checked and back out: no copy per request.
+        let identity = Identity::from_parts(id, created, subject, expires_at);
         match store.check(&identity) {
-            Verdict::Valid => decoded,
-            Verdict::ValidButStale => {
-                warn_stale();
+            verdict @ (Verdict::Valid | Verdict::ValidButStale) => {
+                if verdict == Verdict::ValidButStale {
+                    warn_stale();
+                }
+                decoded.identity = Some(Ident {
+                    id,
+                    created,
+                    subject: identity.into_subject(),
+                });
                 decoded
             }
             Verdict::Revoked(scope) => {

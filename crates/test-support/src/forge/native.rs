@@ -352,8 +352,8 @@ pub struct Opened {
     pub header: Header,
     /// The private format's nonce.
     pub nonce: Option<[u8; NONCE_LEN]>,
-    /// The body as sealed: the plaintext, or its raw deflate stream when the header says
-    /// so.
+    /// The body as sealed: the plaintext (the identity, in version 2, then the JSON or its
+    /// raw deflate stream when the header says so).
     pub body: Vec<u8>,
     /// The identity a version 2 plaintext opens with.
     pub identity: Option<SessionIdentity>,
@@ -418,8 +418,8 @@ impl Forger {
 
     /// Opens a token as the document says a reader does, and panics where the reader
     /// would refuse it: version 1 or 2, no unknown flag, the reserved byte zero, this
-    /// format's encrypted flag, this key's id; then the tag (or the AEAD) verifies, a body
-    /// flagged compressed inflates, and a version 2 plaintext gives up its identity.
+    /// format's encrypted flag, this key's id; then the tag (or the AEAD) verifies, a
+    /// version 2 plaintext gives up its identity, and a payload flagged compressed inflates.
     pub fn open(&self, token: &str) -> Opened {
         let raw = decode(token);
         let (head, sealed) = raw.split_at(HEADER_LEN);
@@ -459,20 +459,20 @@ impl Forger {
             assert_eq!(mac, want, "the tag verifies");
             (None, body.to_vec())
         };
-        let mut plaintext = Vec::new();
-        if header.flags & FLAG_COMPRESSED == 0 {
-            plaintext.clone_from(&body);
+        let (identity, payload) = if header.version == VERSION_2 {
+            let (identity, payload) = SessionIdentity::split(&body);
+            (Some(identity), payload)
         } else {
-            flate2::read::DeflateDecoder::new(body.as_slice())
-                .read_to_end(&mut plaintext)
+            (None, body.as_slice())
+        };
+        let mut json = Vec::new();
+        if header.flags & FLAG_COMPRESSED == 0 {
+            json.extend_from_slice(payload);
+        } else {
+            flate2::read::DeflateDecoder::new(payload)
+                .read_to_end(&mut json)
                 .expect("a raw deflate stream");
         }
-        let (identity, json) = if header.version == VERSION_2 {
-            let (identity, json) = SessionIdentity::split(&plaintext);
-            (Some(identity), json.to_vec())
-        } else {
-            (None, plaintext)
-        };
         Opened {
             header,
             nonce,
@@ -500,7 +500,7 @@ impl Forger {
     }
 
     /// A version 2 session of `count` chunks holding `identity` and `json`, as `Cookie`
-    /// pairs; compressed (the whole plaintext) when `flags` say so.
+    /// pairs; the JSON (never the identity) deflated when `flags` say so.
     pub fn seal_v2(
         &self,
         flags: u8,
@@ -514,9 +514,10 @@ impl Forger {
             ..self.header(flags, count, issued_at)
         };
         let mut plaintext = identity.bytes();
-        plaintext.extend_from_slice(json);
-        if flags & FLAG_COMPRESSED != 0 {
-            plaintext = raw_deflate(&plaintext);
+        if flags & FLAG_COMPRESSED == 0 {
+            plaintext.extend_from_slice(json);
+        } else {
+            plaintext.extend_from_slice(&raw_deflate(json));
         }
         chunks(
             &self.token(&header.bytes(), &plaintext),

@@ -416,6 +416,10 @@ impl Revocation for RedisRevocation {
         bump(&counters.registry_records);
     }
 
+    fn registry_enabled(&self) -> bool {
+        self.registry_on()
+    }
+
     fn devices(&self, subject: &str) -> Pending<Vec<Device>> {
         if !self.registry_on() {
             return Pending::ready(Err(RevocationError::RegistryDisabled));
