@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chunked_cookie_session::revocation::{IdentityError, MAX_SUBJECT_LEN, MemoryRevocation};
-use chunked_cookie_session::{LoadReason, Session, SessionConfig, SessionEngine};
+use chunked_cookie_session::{Compression, LoadReason, Session, SessionConfig, SessionEngine};
 use serde_json::json;
 use test_support::Jar;
 
@@ -221,31 +221,38 @@ fn a_version_1_session_loads_and_gains_its_id_at_the_next_write(f: &Fixture) {
 
 fn what_the_cookie_shows_of_the_identity(f: &Fixture) {
     const SUBJECT: &str = "ada.lovelace@example.com";
-    let engine = f.engine(SessionConfig::default());
+    let engine = f.engine(
+        SessionConfig::builder()
+            .compression(Compression::On)
+            .build()
+            .expect("valid"),
+    );
     let session = engine.load_at(std::iter::empty(), NOW);
-    session.insert("theme", "dark").expect("insert");
+    session
+        .insert("notes", "the same words again and again ".repeat(40))
+        .expect("insert");
     session.set_subject(SUBJECT).expect("a subject");
     let outcome = engine.save_at(&session, NOW).expect("fits");
     let written = check_outcome(f, engine.config(), &outcome);
     let value = written[0].value();
+    assert!(f.is_compressed(value), "{}: the JSON is deflated", f.name);
     let bytes = decode(value);
     let shows = |needle: &[u8]| bytes.windows(needle.len()).any(|window| window == needle);
     assert!(!value.contains(SUBJECT), "never in the text as it is");
     // The private format encrypts it; the signed one lets whoever holds the cookie read it
-    // (as it does the entries), and the tag keeps anyone from changing it.
-    assert_eq!(
-        shows(SUBJECT.as_bytes()),
-        !f.name.contains("private"),
-        "{}",
-        f.name
-    );
-    assert_eq!(shows(b"dark"), !f.name.contains("private"), "{}", f.name);
+    // (as it does the entries), and the tag keeps anyone from changing it. It is never
+    // deflated, even when the JSON after it is: right after the header.
+    let signed = !f.name.contains("private");
+    assert_eq!(shows(SUBJECT.as_bytes()), signed, "{}", f.name);
+    let id = session.id().expect("an id");
+    assert_eq!(&bytes[33..49] == id.as_bytes(), signed, "{}", f.name);
     // The key holder's reader finds it where the document says.
     let opened = for_fixture(f, 1, "session").open(value);
     let identity = opened.identity.expect("version 2");
     assert_eq!(identity.subject.as_deref(), Some(SUBJECT));
-    assert_eq!(identity.id_text(), session.id().expect("an id").to_string());
+    assert_eq!(identity.id_text(), id.to_string());
     assert_eq!(identity.created, session.created().expect("a time"));
+    assert!(opened.json.starts_with(br#"{"notes":"the same words"#));
 }
 
 /// With a store, Flask's format keeps the identity in `_sid`, `_sid_created` and `_sub`,
