@@ -114,8 +114,10 @@ fn main() {
         };
         contenders.extend(codec::contenders(flask.as_ref(), &mut sizes));
     }
-    if part("request") {
-        contenders.extend(request::contenders(&mut wires));
+    // The revocation rows' stores; the Redis store's server lives until the report is out.
+    let stores = part("request").then(request::revocation::stores);
+    if let Some(stores) = &stores {
+        contenders.extend(request::contenders(&mut wires, stores));
     }
     if part("primitives") {
         contenders.extend(primitives::contenders());
@@ -142,6 +144,9 @@ fn main() {
             println!("{}", request::table(&results, scenario));
         }
         println!("{}", request::wire_table(&wires));
+        if let Some(stores) = &stores {
+            println!("{}", request::revocation::table(&results, stores));
+        }
     }
     if part("primitives") {
         println!(

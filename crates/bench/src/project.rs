@@ -3,6 +3,9 @@
 
 #[cfg(feature = "flask")]
 use chunked_cookie_session::flask::FlaskLayout;
+use std::sync::Arc;
+
+use chunked_cookie_session::revocation::Revocation;
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, Compression, EngineOptions, LoadReason, Outcome, ResponseInfo,
     SameSite, Session, SessionEngine, WireFormat,
@@ -148,14 +151,73 @@ pub fn write(session: &Session, key: &str, value: u64) {
     session.insert(key, value).expect("a number is JSON");
 }
 
+/// The per-request engine of `format`, checking every session it loads against `store`.
+pub fn revocable(format: Format, store: Arc<dyn Revocation>) -> SessionEngine {
+    engine(format, true)
+        .with_revocation(store)
+        .expect("the store keeps revocations as long as sessions live")
+}
+
+/// Binds a session to a subject (what a login does), so a revocation check looks it up.
+pub fn bind(session: &Session, subject: &str) {
+    session.set_subject(subject).expect("a valid subject");
+}
+
+/// The `Cookie` header of a new session holding `map`, bound to `subject`, as a response of
+/// `engine` sets it.
+pub fn seeded_cookie(engine: &SessionEngine, map: &Map<String, Value>, subject: &str) -> String {
+    let session = engine.load(std::iter::empty());
+    fill(&session, map);
+    bind(&session, subject);
+    engine
+        .finish(&session, ResponseInfo::new(200))
+        .cookie_header()
+}
+
+/// What an adapter does around a handler that reads one key, without the framework: load
+/// the session (handing it the user agent, as the adapters do when the revocation store
+/// keeps a device registry), read, finish the response. Returns what was read and how many cookies were decided.
+pub fn read_cycle(
+    engine: &SessionEngine,
+    cookie_header: &str,
+    user_agent: &str,
+    key: &str,
+) -> (String, usize) {
+    let session = engine.load([cookie_header]);
+    if engine
+        .revocation()
+        .is_some_and(|store| store.registry_enabled())
+    {
+        session.set_user_agent(user_agent);
+    }
+    let value = read(&session, key);
+    let decided = engine
+        .finish(&session, ResponseInfo::new(200))
+        .cookies
+        .len();
+    (value, decided)
+}
+
 /// The project's actix-web middleware for `format`.
 pub fn actix_middleware(format: Format) -> chunked_cookie_session::actix::SessionMiddleware {
-    chunked_cookie_session::actix::SessionMiddleware::new(engine(format, true))
+    actix_middleware_of(engine(format, true))
+}
+
+/// The project's actix-web middleware over `engine`.
+pub fn actix_middleware_of(
+    engine: SessionEngine,
+) -> chunked_cookie_session::actix::SessionMiddleware {
+    chunked_cookie_session::actix::SessionMiddleware::new(engine)
 }
 
 /// The project's axum layer for `format`.
 pub fn axum_layer(format: Format) -> chunked_cookie_session::axum::SessionLayer {
-    chunked_cookie_session::axum::SessionLayer::new(engine(format, true))
+    axum_layer_of(engine(format, true))
+}
+
+/// The project's axum layer over `engine`.
+pub fn axum_layer_of(engine: SessionEngine) -> chunked_cookie_session::axum::SessionLayer {
+    chunked_cookie_session::axum::SessionLayer::new(engine)
 }
 
 /// The session handle handlers extract, on both frameworks.

@@ -9,12 +9,14 @@ use std::sync::Arc;
 
 use crate::clock::unix_now;
 use crate::codec::{Form, Format};
-use crate::config::SessionConfig;
+use crate::config::{ConfigError, SessionConfig, Unit};
 use crate::error::SaveError;
 use crate::inspect::Inspector;
 use crate::keys::KeyRing;
 use crate::outcome::{Outcome, ResponseInfo};
+use crate::revocation::{Device, Pending, Revocation, RevocationError, SessionId};
 use crate::session::Session;
+use crate::setting::Setting;
 use crate::state::{Previous, Rules, State};
 
 /// Loads sessions from request cookies and decides what responses carry back.
@@ -60,6 +62,7 @@ impl fmt::Debug for SessionEngine {
         f.debug_struct("SessionEngine")
             .field("config", &self.rules.config)
             .field("format", &self.rules.format)
+            .field("revocation", &self.rules.revocation)
             .finish()
     }
 }
@@ -378,14 +381,15 @@ impl SessionEngine {
     ///
     /// As [`save`](Self::save).
     pub fn save_at(&self, session: &Session, now: u64) -> Result<Outcome, SaveError> {
-        let state = session.raw();
+        let mut state = session.raw();
         let written = state.write(now)?;
         Ok(Outcome::written(written).for_response(state.accessed(), &ResponseInfo::new(200)))
     }
 
     /// Everything a framework adapter needs to finish a response: the headers to add, and
     /// the error to answer with when the session did not fit. Failures are logged here, at
-    /// error level, with the sizes.
+    /// error level, with the sizes. A write of a session bound to a subject is handed to
+    /// the revocation store's device registry (queued, never waited for).
     ///
     /// By default nothing is written on a 5xx response: a failing handler must not commit
     /// half-made changes to the session.
@@ -415,7 +419,10 @@ impl SessionEngine {
             return Outcome::default().for_response(accessed, &response);
         }
         match state.write(now) {
-            Ok(written) => Outcome::written(written).for_response(accessed, &response),
+            Ok(written) => {
+                state.record_write(&written, now);
+                Outcome::written(written).for_response(accessed, &response)
+            }
             Err(error) => {
                 log_failure(&error);
                 Outcome::failed(error, response.status() < 400).for_response(accessed, &response)
@@ -438,6 +445,211 @@ impl SessionEngine {
     /// ```
     pub fn is_encrypted(&self) -> bool {
         self.rules.policy().encrypted
+    }
+}
+
+/// Revocation (docs/REVOCATION.md): the store every verified session is checked against at
+/// load, and the calls that end sessions by subject, by time, and by device.
+impl SessionEngine {
+    /// The same engine, checking every session it loads against `store` (a lookup in this
+    /// process's memory, never the network): a revoked session loads empty as
+    /// [`LoadReason::Revoked`](crate::LoadReason::Revoked) and the response deletes its
+    /// cookies; one the store cannot vouch for (fail-closed, out of date) loads empty as
+    /// [`LoadReason::RevocationUnavailable`](crate::LoadReason::RevocationUnavailable) and
+    /// keeps them. Each write of a session bound to a subject goes to the store's device
+    /// registry. Flask's format then carries the identity in reserved entries. Sessions
+    /// read from the engines of [`migrating_from`](Self::migrating_from) are checked too.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::OutOfRange`] naming [`Setting::Lifetime`] and
+    /// [`Setting::Revocation`] when the engine's sessions live longer than the store keeps
+    /// revocations ([`Revocation::max_lifetime`]): build the store with the engine's
+    /// lifetime ([`SessionConfig::lifetime`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, Setting};
+    ///
+    /// let config = SessionConfig::builder().lifetime(Duration::from_secs(7 * 86_400)).build()?;
+    /// let store = MemoryRevocation::builder().lifetime(config.lifetime()).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// assert!(engine.revocation().is_some());
+    ///
+    /// // A store that forgets revocations before the sessions end is refused.
+    /// let short = MemoryRevocation::builder().lifetime(Duration::from_secs(86_400)).build()?;
+    /// let err = engine.with_revocation(Arc::new(short)).unwrap_err();
+    /// assert_eq!(err.settings(), [Setting::Lifetime, Setting::Revocation]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_revocation(
+        mut self,
+        store: Arc<dyn Revocation>,
+    ) -> Result<SessionEngine, ConfigError> {
+        let lifetime = self.rules.config.lifetime.as_secs();
+        let kept = store.max_lifetime().as_secs();
+        if lifetime > kept {
+            return Err(ConfigError::OutOfRange {
+                setting: Setting::Lifetime,
+                value: lifetime,
+                min: 1,
+                max: Some(kept),
+                unit: Unit::Seconds,
+                bound_by: Some(Setting::Revocation),
+            });
+        }
+        Arc::make_mut(&mut self.rules).revocation = Some(store);
+        Ok(self)
+    }
+
+    /// The revocation store, if the engine has one: for what the calls below do not cover
+    /// (`revoke_session` by id, `freshness` for a readiness probe, `stats`).
+    pub fn revocation(&self) -> Option<&Arc<dyn Revocation>> {
+        self.rules.revocation.as_ref()
+    }
+
+    /// Sign out everywhere: revokes every session of `subject` created before now (a
+    /// password change, an account closed). The answer is the revocation's epoch in
+    /// microseconds once the shared store confirmed it; it applies in this process before
+    /// the call returns. A session created after the call is spared, to the microsecond:
+    /// to keep the caller's own session, use [`Session::revoke_others`] instead.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store, an
+    /// invalid subject, and the store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_subject("ada")?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// engine.revoke_subject("ada").wait()?;
+    /// assert_eq!(engine.load([cookies.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_subject(&self, subject: &str) -> Pending<u64> {
+        match self.revocation() {
+            Some(store) => store.revoke_subject(subject),
+            None => Pending::ready(Err(RevocationError::NotConfigured)),
+        }
+    }
+
+    /// Break glass: revokes every session created before `before` (microseconds since
+    /// the Unix epoch, from [`now_micros`](crate::revocation::now_micros); not in the
+    /// future), after a key leak or an incident.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store,
+    /// [`RevocationError::FutureEpoch`], and the store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, now_micros};
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("cart", [1])?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// engine.revoke_everyone_before(now_micros()).wait()?;
+    /// assert_eq!(engine.load([cookies.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_everyone_before(&self, before: u64) -> Pending<()> {
+        match self.revocation() {
+            Some(store) => store.revoke_everyone_before(before),
+            None => Pending::ready(Err(RevocationError::NotConfigured)),
+        }
+    }
+
+    /// The sessions of `subject` the device registry knows, most recently seen first,
+    /// without the revoked and expired ones: "your devices", with the user agent each was
+    /// last written for.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store,
+    /// [`RevocationError::RegistryDisabled`] when the store's registry is off, and the
+    /// store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_user_agent("Firefox/140.0");
+    /// session.set_subject("ada")?;
+    /// let outcome = engine.finish(&session, ResponseInfo::new(200));
+    /// assert_eq!(outcome.cookies.len(), 1);
+    ///
+    /// let devices = engine.devices("ada").wait()?;
+    /// assert_eq!(devices[0].session_id, session.id()?);
+    /// assert_eq!(devices[0].user_agent, "Firefox/140.0");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn devices(&self, subject: &str) -> Pending<Vec<Device>> {
+        match self.revocation() {
+            Some(store) => store.devices(subject),
+            None => Pending::ready(Err(RevocationError::NotConfigured)),
+        }
+    }
+
+    /// Signs out one of `subject`'s devices: revokes the session `id` if the registry
+    /// lists it under that subject. `false` (and nothing revoked) for an id the registry
+    /// does not list for the subject, another subject's included, so a user can only end
+    /// their own sessions.
+    ///
+    /// # Errors
+    ///
+    /// As [`devices`](Self::devices).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// let phone = engine.load(std::iter::empty());
+    /// phone.set_subject("ada")?;
+    /// let cookies = engine.finish(&phone, ResponseInfo::new(200)).cookie_header();
+    ///
+    /// assert!(!engine.revoke_device("bob", phone.id()?).wait()?, "not Bob's");
+    /// assert!(engine.revoke_device("ada", phone.id()?).wait()?);
+    /// assert_eq!(engine.load([cookies.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_device(&self, subject: &str, id: SessionId) -> Pending<bool> {
+        match self.revocation() {
+            Some(store) => store.revoke_device(subject, id),
+            None => Pending::ready(Err(RevocationError::NotConfigured)),
+        }
     }
 }
 

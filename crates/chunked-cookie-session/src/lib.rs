@@ -87,6 +87,7 @@ mod reason;
 mod request;
 pub mod revocation;
 mod setting;
+mod wire_format;
 
 #[cfg(feature = "flask")]
 pub mod flask;
@@ -108,13 +109,14 @@ pub use error::{GetError, InsertError, SaveError};
 pub use inspect::FlaskToken;
 pub use inspect::{InspectedChunk, Inspection, Inspector, NativeHeader, TokenInfo};
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
-pub use options::{EngineOptions, KeyMaterial, WireFormat};
+pub use options::{EngineOptions, KeyMaterial};
 pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};
 pub use request::RequestCookies;
 pub use session::Session;
 pub use setting::{Setting, Vocabulary};
 pub use state::Sizes;
+pub use wire_format::WireFormat;
 
 #[cfg(feature = "actix")]
 pub use integrations::actix;

@@ -8,7 +8,9 @@
 //! front end spells it.
 
 use std::fmt;
+#[cfg(feature = "flask")]
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -25,136 +27,9 @@ use crate::engine::SessionEngine;
 #[cfg(feature = "flask")]
 use crate::flask::{FlaskLayout, FlaskSettings, MAX_CHUNKS as RECIPE_CHUNKS};
 use crate::keys::{Key, KeyError, KeyRing};
+use crate::revocation::Revocation;
 use crate::setting::Setting;
-
-/// The wire formats an engine speaks.
-///
-/// # Example
-///
-/// ```
-/// use chunked_cookie_session::WireFormat;
-/// assert_eq!("signed".parse::<WireFormat>()?, WireFormat::Signed);
-/// assert_eq!(WireFormat::Signed.as_str(), "signed");
-/// assert!("json".parse::<WireFormat>().is_err());
-/// # Ok::<(), chunked_cookie_session::ConfigError>(())
-/// ```
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum WireFormat {
-    /// The native format, signed with HMAC-SHA256: readable by the client, not alterable.
-    #[default]
-    Signed,
-    /// The native format, encrypted with XChaCha20-Poly1305 (feature `private`).
-    #[cfg(feature = "private")]
-    Private,
-    /// A Flask application's own session cookie (feature `flask`).
-    #[cfg(feature = "flask")]
-    Flask,
-    /// The cookie of Starlette's `SessionMiddleware` (feature `starlette`): read, to take
-    /// its sessions over, never written. Only a migration's previous format (see
-    /// [`EngineOptions::starlette_takeover`]).
-    #[cfg(feature = "starlette")]
-    Starlette,
-    /// The cookie of Django's `signed_cookies` session backend (feature `django`): read, to
-    /// take its sessions over, never written. Only a migration's previous format (see
-    /// [`EngineOptions::django_takeover`]).
-    #[cfg(feature = "django")]
-    Django,
-}
-
-impl WireFormat {
-    /// The names of the formats this build writes (and parses from text).
-    pub const NAMES: &'static [&'static str] = &[
-        "signed",
-        #[cfg(feature = "private")]
-        "private",
-        #[cfg(feature = "flask")]
-        "flask",
-    ];
-
-    /// The format's name: `signed`, `private`, `flask`, `starlette` or `django`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WireFormat::Signed => "signed",
-            #[cfg(feature = "private")]
-            WireFormat::Private => "private",
-            #[cfg(feature = "flask")]
-            WireFormat::Flask => "flask",
-            #[cfg(feature = "starlette")]
-            WireFormat::Starlette => "starlette",
-            #[cfg(feature = "django")]
-            WireFormat::Django => "django",
-        }
-    }
-
-    /// True for the formats that are only read, to take sessions over from another
-    /// framework: an engine writes in none of them.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::WireFormat;
-    /// assert!(!WireFormat::Signed.is_previous_only());
-    /// ```
-    pub fn is_previous_only(self) -> bool {
-        match self {
-            #[cfg(feature = "starlette")]
-            WireFormat::Starlette => true,
-            #[cfg(feature = "django")]
-            WireFormat::Django => true,
-            _ => false,
-        }
-    }
-
-    /// True for the formats that hide the session from the client.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use chunked_cookie_session::WireFormat;
-    /// assert!(!WireFormat::Signed.is_encrypted());
-    /// ```
-    pub fn is_encrypted(self) -> bool {
-        #[cfg(feature = "private")]
-        if self == WireFormat::Private {
-            return true;
-        }
-        false
-    }
-
-    fn is_flask(self) -> bool {
-        #[cfg(feature = "flask")]
-        if self == WireFormat::Flask {
-            return true;
-        }
-        false
-    }
-}
-
-impl fmt::Display for WireFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for WireFormat {
-    type Err = ConfigError;
-
-    fn from_str(text: &str) -> Result<WireFormat, ConfigError> {
-        match text {
-            "signed" => Ok(WireFormat::Signed),
-            #[cfg(feature = "private")]
-            "private" => Ok(WireFormat::Private),
-            #[cfg(feature = "flask")]
-            "flask" => Ok(WireFormat::Flask),
-            _ => Err(ConfigError::UnknownValue {
-                setting: Setting::Format,
-                value: text.to_owned(),
-                expected: WireFormat::NAMES,
-            }),
-        }
-    }
-}
+use crate::wire_format::WireFormat;
 
 #[cfg(feature = "flask")]
 impl FromStr for FlaskLayout {
@@ -334,6 +209,10 @@ pub struct EngineOptions {
     /// Engines whose sessions a request without one of this engine's is read from, most
     /// likely first (see [`SessionEngine::migrating_from`]).
     pub migrations: Vec<EngineOptions>,
+    /// The revocation store every session is checked against (see
+    /// [`SessionEngine::with_revocation`]); `None`: no revocation. Build it with
+    /// [`session_lifetime`](Self::session_lifetime) as its lifetime.
+    pub revocation: Option<Arc<dyn Revocation>>,
 }
 
 impl Default for EngineOptions {
@@ -389,7 +268,36 @@ impl EngineOptions {
             overflow: OverflowPolicy::Error,
             write_on_server_error: false,
             migrations: Vec::new(),
+            revocation: None,
         }
+    }
+
+    /// How long these options' sessions live: [`lifetime`](Self::lifetime), or the
+    /// format's default (14 days native, Flask's 31). A revocation store must keep
+    /// revocations at least this long: build it with this lifetime.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{EngineOptions, WireFormat};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Signed);
+    /// options.key = Some(chunked_cookie_session::generate_secret().into());
+    /// assert_eq!(options.session_lifetime().as_secs(), 14 * 86_400);
+    /// let store = MemoryRevocation::builder().lifetime(options.session_lifetime()).build()?;
+    /// options.revocation = Some(Arc::new(store));
+    /// assert!(options.build()?.revocation().is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn session_lifetime(&self) -> Duration {
+        #[cfg(feature = "flask")]
+        if self.format.is_flask() {
+            return self.lifetime.unwrap_or(crate::flask::DEFAULT_MAX_AGE);
+        }
+        self.lifetime
+            .unwrap_or_else(|| SessionConfig::default().lifetime())
     }
 
     /// `SameSite` as frameworks spell it: `Strict`, `Lax` or `None`, in any case.
@@ -419,12 +327,14 @@ impl EngineOptions {
         }
     }
 
-    /// Checks every setting and builds the engine, with its migrations.
+    /// Checks every setting and builds the engine, with its migrations and its revocation
+    /// store.
     ///
     /// # Errors
     ///
     /// A [`ConfigError`] naming the setting at fault: a missing or unusable key or secret,
-    /// attributes a browser would refuse, a size or duration out of range.
+    /// attributes a browser would refuse, a size or duration out of range, a revocation
+    /// store that keeps revocations for less than the sessions live.
     ///
     /// A format that is only read ([`WireFormat::is_previous_only`]) is refused here as the
     /// format to write, naming [`Setting::Format`]; it is built as a migration's previous
@@ -443,7 +353,7 @@ impl EngineOptions {
     /// [`build`](Self::build), for a migration's previous engine too.
     fn build_any(&self) -> Result<SessionEngine, ConfigError> {
         let config = self.config()?;
-        let engine = match self.format {
+        let mut engine = match self.format {
             WireFormat::Signed => SessionEngine::signed(config, self.key_ring()?),
             #[cfg(feature = "private")]
             WireFormat::Private => SessionEngine::private(config, self.key_ring()?),
@@ -468,6 +378,9 @@ impl EngineOptions {
                 )
             }
         };
+        if let Some(store) = &self.revocation {
+            engine = engine.with_revocation(Arc::clone(store))?;
+        }
         self.migrations.iter().try_fold(engine, |engine, previous| {
             Ok(engine.migrating_from(previous.build_any()?))
         })
@@ -611,6 +524,7 @@ impl EngineOptions {
             idle_timeout: None,
             refresh_after: None,
             migrations: Vec::new(),
+            revocation: None,
             ..self.clone()
         })
     }

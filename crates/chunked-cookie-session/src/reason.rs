@@ -54,6 +54,13 @@ pub enum LoadReason {
     /// (a format this engine migrates from) whose signature no secret of this server
     /// verifies: most likely signed with another `SECRET_KEY`. It is left in place.
     ForeignKey,
+    /// The session verified, but it was revoked (logout, sign-out-everywhere, break
+    /// glass): the response deletes its cookies.
+    Revoked,
+    /// The session verified, but the revocation store could not vouch for it (its mirror
+    /// is staler than its bound under the fail-closed policy): the cookies are kept, and
+    /// the session loads again once the store is current.
+    RevocationUnavailable,
 }
 
 impl LoadReason {
@@ -81,6 +88,8 @@ impl LoadReason {
             LoadReason::TooLarge,
             LoadReason::Ambiguous,
             LoadReason::ForeignKey,
+            LoadReason::Revoked,
+            LoadReason::RevocationUnavailable,
         ]
     }
 
@@ -107,6 +116,8 @@ impl LoadReason {
             LoadReason::TooLarge => "too-large",
             LoadReason::Ambiguous => "ambiguous",
             LoadReason::ForeignKey => "foreign-key",
+            LoadReason::Revoked => "revoked",
+            LoadReason::RevocationUnavailable => "revocation-unavailable",
         }
     }
 
@@ -145,6 +156,10 @@ impl LoadReason {
                 "the cookie looks like a Flask session signed with another secret key (is \
                  SECRET_KEY the one that signed it?); it is left in place"
             }
+            LoadReason::Revoked => "the session was revoked (logout or sign-out-everywhere)",
+            LoadReason::RevocationUnavailable => {
+                "the revocation store is out of date and cannot vouch for the session"
+            }
         }
     }
 
@@ -180,8 +195,9 @@ impl LoadReason {
     /// The level a rejection is logged at: `WARN` for what points at tampering, a
     /// misbehaving client or a misconfigured server (a bad signature, malformed or oversized
     /// cookies, two sessions at once, a Flask session under another key), `INFO` for what
-    /// ordinary use produces (expiry, a dropped cookie, a rotated-out key), `DEBUG` for the
-    /// reasons that reject nothing.
+    /// ordinary use produces (expiry, a dropped cookie, a rotated-out key, a revoked
+    /// session, a revocation store out of date, whose outage the store itself warns of
+    /// once), `DEBUG` for the reasons that reject nothing.
     ///
     /// # Example
     ///
@@ -205,7 +221,9 @@ impl LoadReason {
             | LoadReason::StaleChunk
             | LoadReason::UnknownKey
             | LoadReason::Expired
-            | LoadReason::IdleExpired => tracing::Level::INFO,
+            | LoadReason::IdleExpired
+            | LoadReason::Revoked
+            | LoadReason::RevocationUnavailable => tracing::Level::INFO,
         }
     }
 
@@ -266,7 +284,7 @@ impl fmt::Display for HeaderNote {
 #[error(
     "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
          stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
-         malformed, too-large, ambiguous, foreign-key)"
+         malformed, too-large, ambiguous, foreign-key, revoked, revocation-unavailable)"
 )]
 pub struct UnknownReason(String);
 

@@ -12,6 +12,7 @@ use crate::error::{GetError, InsertError, SaveError};
 use crate::pyvalue::{InvalidEntry, PyValue};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
+use crate::revocation::{Identity, IdentityError, Pending, RevocationError, SessionId};
 use crate::state::{Sizes, State};
 
 /// A session: a JSON object of entries, read from the request's cookies and written back
@@ -243,7 +244,8 @@ impl Session {
         self.loaded().entries().is_empty()
     }
 
-    /// Removes every entry; the response deletes the session cookies.
+    /// Removes every entry and the [`subject`](Self::subject); the response deletes the
+    /// session cookies.
     ///
     /// # Example
     ///
@@ -297,9 +299,13 @@ impl Session {
     /// be joined with the new one. The session's CSRF token ([`csrf`](crate::csrf)) is
     /// dropped, so a token seen before the login is refused after it.
     ///
+    /// The session gets a new [`id`](Self::id) (drawn when first needed) and keeps its
+    /// [`subject`](Self::subject).
+    ///
     /// What it cannot do: like every client-side session, a copy of the old cookie set
     /// taken before the renewal stays valid until its own deadline, because nothing on the
-    /// server remembers it. Keep lifetimes short (or an idle timeout) where that matters;
+    /// server remembers it, unless it is revoked ([`revoke`](Self::revoke),
+    /// docs/REVOCATION.md). Keep lifetimes short (or an idle timeout) where that matters;
     /// docs/SECURITY.md discusses it.
     ///
     /// # Example
@@ -443,6 +449,249 @@ impl Session {
     pub fn expires_at(&self) -> u64 {
         let state = self.loaded();
         state.expires_at_for_write(state.now())
+    }
+}
+
+/// Revocation (docs/REVOCATION.md): the session's identity, signed into it with the rest,
+/// and the ways to end it on the server, for an engine given a revocation store
+/// ([`SessionEngine::with_revocation`](crate::SessionEngine::with_revocation)).
+impl Session {
+    /// The session's id: 128 random bits, the same in every write of the session, replaced
+    /// by [`renew`](Self::renew). A session that has none yet (no cookie came, or it was
+    /// renewed in this request) draws it now, and its next write carries it. Decodes the
+    /// incoming session if nothing has yet.
+    ///
+    /// # Errors
+    ///
+    /// [`IdentityError::Random`] when the operating system has no randomness to give.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("cart", [1, 2])?;
+    /// let id = session.id()?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    ///
+    /// // The next request reads the same id; a renewal (at login) replaces it.
+    /// let again = engine.load([cookies.as_str()]);
+    /// assert_eq!(again.id()?, id);
+    /// again.renew();
+    /// assert_ne!(again.id()?, id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn id(&self) -> Result<SessionId, IdentityError> {
+        self.loaded().session_id().map(|(id, _)| id)
+    }
+
+    /// When the session's id was created, in microseconds since the Unix epoch (from
+    /// [`now_micros`](crate::revocation::now_micros)), drawn with the id as
+    /// [`id`](Self::id) says. Revocation orders sessions by it, to the microsecond.
+    ///
+    /// # Errors
+    ///
+    /// As [`id`](Self::id).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::now_micros;
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let before = now_micros();
+    /// let session = engine.load(std::iter::empty());
+    /// assert!(session.created()? > before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn created(&self) -> Result<u64, IdentityError> {
+        self.loaded().session_id().map(|(_, created)| created)
+    }
+
+    /// The subject (the user) the session is bound to, if any. Decodes the incoming
+    /// session if nothing has yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// assert_eq!(session.subject(), None);
+    /// session.set_subject("ada@example.com")?;
+    /// assert_eq!(session.subject().as_deref(), Some("ada@example.com"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn subject(&self) -> Option<String> {
+        self.loaded().subject().map(str::to_owned)
+    }
+
+    /// Binds the session to a subject (the user it belongs to: an id, an e-mail address),
+    /// at login, after [`renew`](Self::renew): what
+    /// [`SessionEngine::revoke_subject`](crate::SessionEngine::revoke_subject) ends and the
+    /// device registry lists by. The session counts as modified when the subject changes.
+    /// A renewal keeps it; [`clear`](Self::clear) and [`purge`](Self::purge) drop it. The
+    /// native formats always carry it (the private format encrypted, the signed one
+    /// readable by whoever holds the cookies, like the entries); Flask's carries it only
+    /// with a revocation store.
+    ///
+    /// # Errors
+    ///
+    /// A subject that is empty, longer than
+    /// [`MAX_SUBJECT_LEN`](crate::revocation::MAX_SUBJECT_LEN) bytes or holds a control
+    /// character ([`check_subject`](crate::revocation::check_subject)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::IdentityError;
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.renew();
+    /// session.set_subject("user-42")?;
+    /// assert!(session.is_modified());
+    /// assert_eq!(session.set_subject("a\nb"), Err(IdentityError::SubjectControl));
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// assert_eq!(engine.load([cookies.as_str()]).subject().as_deref(), Some("user-42"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_subject(&self, subject: impl Into<String>) -> Result<(), IdentityError> {
+        self.raw().set_subject(Some(subject.into()))
+    }
+
+    /// Unbinds the session from its subject (a change, if it had one).
+    pub fn clear_subject(&self) {
+        // Binding to no subject checks nothing, so it cannot fail.
+        let _ = self.raw().set_subject(None);
+    }
+
+    /// The session as revocation knows it: id, creation time, subject and the deadline its
+    /// next write signs; what a [`Revocation`](crate::revocation::Revocation) store takes.
+    ///
+    /// # Errors
+    ///
+    /// As [`id`](Self::id).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_subject("ada")?;
+    /// let identity = session.identity()?;
+    /// assert_eq!(identity.session_id(), session.id()?);
+    /// assert_eq!(identity.subject(), Some("ada"));
+    /// assert_eq!(identity.expires_at(), session.expires_at());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn identity(&self) -> Result<Identity, IdentityError> {
+        self.loaded().identity()
+    }
+
+    /// Tells the session the request's `User-Agent`, which the device registry records
+    /// with each write of a session bound to a subject (cut to
+    /// [`MAX_USER_AGENT_LEN`](crate::revocation::MAX_USER_AGENT_LEN) bytes). The axum and
+    /// actix-web adapters call it; a binding to another framework does the same. Nothing
+    /// is kept unless the engine's revocation store has its registry on.
+    pub fn set_user_agent(&self, user_agent: &str) {
+        self.raw().set_user_agent(user_agent);
+    }
+
+    /// Logout that holds: revokes this session in the engine's store, every copy and every
+    /// write of it, until its deadline, and purges it (the response deletes its cookies).
+    /// The revocation applies in this process before the call returns; the answer says
+    /// whether the shared store (Redis) confirmed it: `.await` it in an async handler,
+    /// `.wait()` elsewhere. A session that had nothing to revoke (no cookie, a refused one)
+    /// is only purged.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] when the engine has no
+    /// store (the session is purged all the same), and the store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_subject("ada")?;
+    /// let copied = engine.save(&session)?.cookie_header();
+    ///
+    /// // Logout: the response deletes the cookies, and a copy taken before is refused.
+    /// let logout = engine.load([copied.as_str()]);
+    /// logout.revoke().wait()?;
+    /// assert!(engine.save(&logout)?.cookies.iter().all(|c| c.is_removal()));
+    /// assert_eq!(engine.load([copied.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke(&self) -> Pending<()> {
+        let (store, identity) = {
+            let mut state = self.raw();
+            let identity = state.end();
+            (state.revocation().cloned(), identity)
+        };
+        match (store, identity) {
+            (None, _) => Pending::ready(Err(RevocationError::NotConfigured)),
+            (Some(_), None) => Pending::ready(Ok(())),
+            (Some(store), Some(identity)) => store.revoke(&identity),
+        }
+    }
+
+    /// "Sign out everywhere else" (a password change): revokes every session of this
+    /// session's subject created before now, on every device, and renews this one (a new
+    /// id created after that instant, a new lifetime), so it stays signed in. The answer,
+    /// as for [`revoke`](Self::revoke), is the revocation's epoch (microseconds) once the
+    /// shared store confirmed it.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store,
+    /// [`RevocationError::NoSubject`] for a session bound to no subject (nothing is changed
+    /// then), and the store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let sign_in = |subject: &str| -> Result<String, Box<dyn std::error::Error>> {
+    ///     let session = engine.load(std::iter::empty());
+    ///     session.set_subject(subject)?;
+    ///     Ok(engine.save(&session)?.cookie_header())
+    /// };
+    /// let (laptop, phone) = (sign_in("ada")?, sign_in("ada")?);
+    ///
+    /// // On the laptop, Ada changes her password.
+    /// let session = engine.load([laptop.as_str()]);
+    /// session.revoke_others().wait()?;
+    /// let laptop = engine.save(&session)?.cookie_header();
+    /// assert_eq!(engine.load([laptop.as_str()]).load_reason(), LoadReason::Valid);
+    /// assert_eq!(engine.load([phone.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_others(&self) -> Pending<u64> {
+        let mut state = self.loaded();
+        let Some(store) = state.revocation().cloned() else {
+            return Pending::ready(Err(RevocationError::NotConfigured));
+        };
+        let Some(subject) = state.subject().map(str::to_owned) else {
+            return Pending::ready(Err(RevocationError::NoSubject));
+        };
+        // The store takes its epoch now; the new id is drawn after it, so it is spared.
+        let pending = store.revoke_subject(&subject);
+        state.renew();
+        // Should no randomness be had now, the id is drawn at the write, later still.
+        let _ = state.session_id();
+        pending
     }
 }
 

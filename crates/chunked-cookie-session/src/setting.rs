@@ -70,6 +70,8 @@ pub enum Setting {
     RefreshAfter,
     /// How far in the future a signed timestamp may lie.
     ClockSkew,
+    /// The revocation store the engine checks sessions against.
+    Revocation,
 }
 
 impl Setting {
@@ -104,6 +106,7 @@ impl Setting {
             Setting::IdleTimeout,
             Setting::RefreshAfter,
             Setting::ClockSkew,
+            Setting::Revocation,
         ]
     }
 
@@ -140,6 +143,7 @@ impl Setting {
             Setting::IdleTimeout => "idle_timeout",
             Setting::RefreshAfter => "refresh_after",
             Setting::ClockSkew => "clock_skew",
+            Setting::Revocation => "revocation",
         }
     }
 

@@ -760,3 +760,83 @@ scenarios!(
     typed_errors_answer_500,
     save_errors_answer_500,
 );
+
+/// The device registry hears each write of a session bound to a subject with the
+/// `User-Agent` the adapter read (cut to 512 bytes), on axum and on actix-web, over real
+/// servers.
+#[tokio::test]
+async fn the_user_agent_reaches_the_device_registry() {
+    use std::sync::Arc;
+
+    use axum::routing::post;
+    use chunked_cookie_session::revocation::MemoryRevocation;
+
+    async fn login(session: Session, user: String) -> &'static str {
+        session.renew();
+        session.set_subject(user).expect("a subject");
+        "signed in"
+    }
+
+    let store = MemoryRevocation::builder()
+        .registry(10)
+        .build()
+        .expect("valid");
+    let engine = engine()
+        .with_revocation(Arc::new(store))
+        .expect("lifetimes agree");
+    let axum_addr = test_support::serve::axum(
+        axum::Router::new()
+            .route(
+                "/login",
+                post(|session: Session, body: String| login(session, body)),
+            )
+            .layer(chunked_cookie_session::axum::SessionLayer::new(
+                engine.clone(),
+            )),
+    );
+    let actix_engine = engine.clone();
+    let actix_addr = test_support::serve::actix(move || {
+        actix_web::App::new()
+            .wrap(chunked_cookie_session::actix::SessionMiddleware::new(
+                actix_engine.clone(),
+            ))
+            .route(
+                "/login",
+                actix_web::web::post().to(|session: Session, body: String| login(session, body)),
+            )
+    });
+    let long = format!("Agent/{}", "é".repeat(400));
+    for (framework, addr, user, agent) in [
+        ("axum", axum_addr, "ada", "Firefox/140.0 (axum)"),
+        ("actix-web", actix_addr, "bob", "Safari/18 (actix)"),
+        ("axum", axum_addr, "carol", long.as_str()),
+        ("actix-web", actix_addr, "dave", long.as_str()),
+    ] {
+        let client = Client::builder()
+            .cookie_store(true)
+            .user_agent(agent)
+            .build()
+            .expect("a reqwest client");
+        let response = client
+            .post(format!("http://{addr}/login"))
+            .body(user)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::OK, "{framework}");
+        assert!(response.headers().get(SET_COOKIE).is_some(), "{framework}");
+        let devices = engine.devices(user).await.expect("the registry is on");
+        assert_eq!(devices.len(), 1, "{framework}: {devices:?}");
+        let want = if agent.len() > 512 {
+            // Cut at a character boundary at most 512 bytes in ("é" is two bytes).
+            let mut end = 512;
+            while !agent.is_char_boundary(end) {
+                end -= 1;
+            }
+            &agent[..end]
+        } else {
+            agent
+        };
+        assert_eq!(devices[0].user_agent, want, "{framework}");
+    }
+}

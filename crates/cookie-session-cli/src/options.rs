@@ -11,9 +11,9 @@ use zeroize::Zeroizing;
 /// The wire formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The native v1 format, signed with HMAC-SHA256.
+    /// The native format, signed with HMAC-SHA256.
     Signed,
-    /// The native v1 format, encrypted with XChaCha20-Poly1305.
+    /// The native format, encrypted with XChaCha20-Poly1305.
     Private,
     /// Flask's session cookie (itsdangerous, tagged JSON), stock or chunked, so a Flask app
     /// on the same host shares its sessions.

@@ -255,7 +255,7 @@ fn format_name(args: &SessionArgs) -> String {
     match (args.format.format, args.format.layout) {
         (Format::Flask, Layout::Stock) => "Flask, stock layout (one cookie)".to_owned(),
         (Format::Flask, Layout::Chunked) => "Flask, chunked layout (name:0, name:1, …)".to_owned(),
-        (Format::Signed | Format::Private, _) => "native v1 (name, name_1, …)".to_owned(),
+        (Format::Signed | Format::Private, _) => "native (name, name_1, …)".to_owned(),
     }
 }
 

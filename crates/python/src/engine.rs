@@ -160,7 +160,8 @@ impl Handle {
 impl Handle {
     /// Why the incoming session was accepted or refused: `no-session`, `valid`,
     /// `missing-chunk`, `stale-chunk`, `too-many-chunks`, `bad-signature`, `unknown-key`,
-    /// `expired`, `idle-expired`, `malformed`, `too-large`, `ambiguous`, `foreign-key`.
+    /// `expired`, `idle-expired`, `malformed`, `too-large`, `ambiguous`, `foreign-key`,
+    /// `revoked`, `revocation-unavailable`.
     #[getter]
     fn load_reason(&self, py: Python<'_>) -> PyResult<&'static str> {
         self.locked(py, |session| session.load_reason().as_str())

@@ -14,9 +14,10 @@ use actix_web::rt::{System, SystemRunner};
 use actix_web::{App, test, web};
 use serde_json::{Map, Value};
 
+use super::revocation::{self, Stores};
 use super::{
-    READ_KEY, READ_VALUE, SEED_PATH, Scenario, Security, WRITE_KEY, Wire, baseline_cookie,
-    cookie_header, next_write, record, slot,
+    READ_KEY, READ_VALUE, SEED_PATH, Scenario, Security, USER_AGENT, WRITE_KEY, Wire,
+    baseline_cookie, cookie_header, next_write, record, slot,
 };
 use crate::data::request_session;
 use crate::measure::Contender;
@@ -56,6 +57,7 @@ macro_rules! contender {
                 test::TestRequest::get()
                     .uri(scenario.path())
                     .insert_header((header::COOKIE, cookie.as_str()))
+                    .insert_header((header::USER_AGENT, USER_AGENT))
                     .to_request()
             };
             let response = runtime.block_on(test::call_service(&*app, request()));
@@ -80,6 +82,7 @@ macro_rules! contender {
                             let request = test::TestRequest::get()
                                 .uri(scenario.path())
                                 .insert_header((header::COOKIE, cookie.as_str()))
+                                .insert_header((header::USER_AGENT, USER_AGENT))
                                 .to_request();
                             black_box(test::call_service(&*app, request).await);
                         }
@@ -92,7 +95,7 @@ macro_rules! contender {
 }
 
 /// Every actix-web contender.
-pub fn contenders(wires: &mut Vec<Wire>) -> Vec<Contender> {
+pub fn contenders(wires: &mut Vec<Wire>, stores: &Stores) -> Vec<Contender> {
     let runtime = Rc::new(System::new());
     let mut out = Vec::new();
     let session: Rc<Map<String, Value>> = Rc::new(request_session());
@@ -203,6 +206,35 @@ pub fn contenders(wires: &mut Vec<Wire>) -> Vec<Contender> {
                     }),
                 )
                 .route(Scenario::Untouched.path(), web::get().to(|| async { "ok" }))
+        );
+    }
+
+    for (label, store) in &stores.rows {
+        let seed = Rc::clone(&session);
+        let engine = project::revocable(Format::Signed, std::sync::Arc::clone(store));
+        contender!(
+            runtime,
+            out,
+            wires,
+            label.as_str(),
+            false,
+            [Scenario::Read],
+            App::new()
+                .wrap(project::actix_middleware_of(engine))
+                .route(
+                    SEED_PATH,
+                    web::get().to(move |session: ProjectSession| {
+                        project::fill(&session, &seed);
+                        project::bind(&session, revocation::SUBJECT);
+                        async { "seeded" }
+                    }),
+                )
+                .route(
+                    Scenario::Read.path(),
+                    web::get().to(|session: ProjectSession| async move {
+                        project::read(&session, READ_KEY)
+                    }),
+                )
         );
     }
     out

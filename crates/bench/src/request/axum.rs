@@ -15,9 +15,10 @@ use tokio::runtime::Runtime;
 use tower::ServiceExt as _;
 use tower_sessions_cookie_store::{CookieSessionConfig, CookieSessionManagerLayer, Key};
 
+use super::revocation::{self, Stores};
 use super::{
-    READ_KEY, READ_VALUE, SEED_PATH, Scenario, Security, WRITE_KEY, Wire, baseline_cookie,
-    cookie_header, next_write, record, slot,
+    READ_KEY, READ_VALUE, SEED_PATH, Scenario, Security, USER_AGENT, WRITE_KEY, Wire,
+    baseline_cookie, cookie_header, next_write, record, slot,
 };
 use crate::data::request_session;
 use crate::measure::Contender;
@@ -36,7 +37,7 @@ fn set_cookies(response: &Response<Body>) -> Vec<String> {
 }
 
 fn request(path: &str, cookie: &str) -> Request<Body> {
-    let mut request = Request::get(path);
+    let mut request = Request::get(path).header(header::USER_AGENT, USER_AGENT);
     if !cookie.is_empty() {
         request = request.header(header::COOKIE, cookie);
     }
@@ -101,7 +102,7 @@ fn push(
 }
 
 /// Every axum contender.
-pub fn contenders(wires: &mut Vec<Wire>) -> Vec<Contender> {
+pub fn contenders(wires: &mut Vec<Wire>, stores: &Stores) -> Vec<Contender> {
     let runtime = Rc::new(
         tokio::runtime::Builder::new_current_thread()
             .build()
@@ -207,6 +208,33 @@ pub fn contenders(wires: &mut Vec<Wire>) -> Vec<Contender> {
             wires,
             (format.label(), false),
             &Scenario::ALL,
+            router,
+        );
+    }
+
+    for (label, store) in &stores.rows {
+        let seed = Arc::clone(&session);
+        let engine = project::revocable(Format::Signed, Arc::clone(store));
+        let router = Router::new()
+            .route(
+                SEED_PATH,
+                get(move |session: ProjectSession| async move {
+                    project::fill(&session, &seed);
+                    project::bind(&session, revocation::SUBJECT);
+                    "seeded"
+                }),
+            )
+            .route(
+                Scenario::Read.path(),
+                get(|session: ProjectSession| async move { project::read(&session, READ_KEY) }),
+            )
+            .layer(project::axum_layer_of(engine));
+        push(
+            &runtime,
+            &mut out,
+            wires,
+            (label, false),
+            &[Scenario::Read],
             router,
         );
     }

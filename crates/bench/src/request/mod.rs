@@ -1,10 +1,12 @@
 //! Per-request cost, in process: each framework's service is called directly (actix-web's
 //! `test::call_service`, axum's `tower::ServiceExt::oneshot`), no network. Every request
-//! carries the same 3.5 KiB session, sealed beforehand by the contender itself, and its
-//! handler reads one key, writes one key, or never touches the session.
+//! carries the same 3.5 KiB session, sealed beforehand by the contender itself, and a
+//! browser's `User-Agent`, and its handler reads one key, writes one key, or never touches
+//! the session. `revocation` adds the project's rows with a revocation store.
 
 pub mod actix;
 pub mod axum;
+pub mod revocation;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -53,6 +55,10 @@ pub const READ_KEY: &str = "user";
 pub const READ_VALUE: &str = "ada";
 /// The entry the write handler sets.
 pub const WRITE_KEY: &str = "visits";
+
+/// The `User-Agent` every request carries, as a browser sends one.
+pub const USER_AGENT: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
 
 /// A fresh value for every write, so every write changes the session.
 pub fn next_write() -> u64 {
@@ -139,10 +145,12 @@ pub fn row(framework: &str, contender: &str) -> String {
     format!("{framework}: {contender}")
 }
 
-/// Everything the per-request part measures, with the wire sizes seen while seeding.
-pub fn contenders(wires: &mut Vec<Wire>) -> Vec<Contender> {
-    let mut all = actix::contenders(wires);
-    all.extend(axum::contenders(wires));
+/// Everything the per-request part measures, with the wire sizes seen while seeding; the
+/// revocation rows check against `stores`.
+pub fn contenders(wires: &mut Vec<Wire>, stores: &revocation::Stores) -> Vec<Contender> {
+    let mut all = actix::contenders(wires, stores);
+    all.extend(axum::contenders(wires, stores));
+    all.extend(revocation::engine_contenders(stores));
     all
 }
 

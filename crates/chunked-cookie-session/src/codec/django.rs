@@ -132,6 +132,7 @@ impl Codec for DjangoCodec {
         Ok(Opened {
             entries: session_from_json(&json, input)?,
             meta,
+            identity: None,
         })
     }
 }

@@ -3,11 +3,15 @@
 //! and the end of opening.
 //!
 //! ```text
-//! token = base64url( header[33] || body || tag )
+//! token     = base64url( header[33] || body || tag )
+//! plaintext = identity || payload   (version 2; version 1: the payload alone)
+//! payload   = JSON, or its raw deflate when the compressed flag is set
 //! ```
 //!
-//! The signed format's body is the JSON (or its deflate) and its tag an HMAC; the private
-//! format's body is `nonce || ciphertext` and its tag Poly1305's.
+//! The signed format's body is the plaintext and its tag an HMAC; the private format's body
+//! is `nonce || ciphertext` and its tag Poly1305's. The identity (`identity.rs`) opens the
+//! plaintext, so the tag covers it and the private format hides it; it is never deflated,
+//! so the compression decision looks at the JSON alone.
 
 use std::sync::LazyLock;
 
@@ -21,7 +25,10 @@ use serde_json::{Map, Value};
 
 use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
 use super::entries::Entries;
-use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
+use super::header::{
+    self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header, VERSION_1,
+};
+use super::identity::{Ident, created_estimate};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use crate::chunk::{Count, Deadline, Layout};
@@ -59,14 +66,18 @@ static BASE64: LazyLock<Simd> = LazyLock::new(|| Simd::url_safe(NO_PAD));
 static BASE64: LazyLock<GeneralPurpose> =
     LazyLock::new(|| GeneralPurpose::new(&base64::alphabet::URL_SAFE, NO_PAD));
 
-/// Appends the session's JSON to `out`, refused when a reader would refuse it: nested past
-/// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates. Entries held as
-/// Python values are written straight from them, as serde_json would write their map.
+/// Appends the session's plaintext to `out`: its identity, then its JSON, refused when a
+/// reader would refuse it: nested past [`MAX_NESTING`](crate::MAX_NESTING), or JSON larger
+/// than a reader inflates. Entries held as Python values are written straight from them, as
+/// serde_json would write their map.
 pub(crate) fn serialize_into(
     out: &mut Vec<u8>,
     input: &SealInput<'_>,
     config: &SessionConfig,
 ) -> Result<(), SaveError> {
+    if let Some(identity) = input.identity {
+        identity.write_into(out);
+    }
     let start = out.len();
     match input.entries.held_python() {
         Some(python) => write_native(out, python)?,
@@ -86,17 +97,26 @@ pub(crate) fn serialize_into(
     Ok(())
 }
 
-/// Deflates `json` when that pays for itself or, when the token framed around it with a
-/// tag of `tag_len` bytes might not fit the budget uncompressed, whenever it saves anything.
-pub(crate) fn compress(json: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
-    if budget_is_tight(
-        header::base64_len(HEADER_LEN + json.len() + tag_len),
+/// Deflates the JSON of a plaintext (after its identity) when that pays for itself or, when
+/// the token framed around it with a tag of `tag_len` bytes might not fit the budget
+/// uncompressed, whenever it saves anything; the new plaintext: the identity as it was,
+/// then the deflate stream.
+pub(crate) fn compress(plain: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
+    let (identity, json) = plain.split_at(Ident::len_at(plain));
+    let packed = if budget_is_tight(
+        header::base64_len(HEADER_LEN + plain.len() + tag_len),
         config,
     ) {
         deflate_any_saving(json)
     } else {
         deflate_if_smaller(json)
-    }
+    }?;
+    // A private session's deflate stream is secret: wiped once copied.
+    let packed = zeroize::Zeroizing::new(packed);
+    let mut out = Vec::with_capacity(identity.len() + packed.len() + tag_len);
+    out.extend_from_slice(identity);
+    out.extend_from_slice(&packed);
+    Some(out)
 }
 
 /// The token: `base64url(header || body)`, the body sealed (its tag appended in place).
@@ -136,7 +156,7 @@ pub(crate) fn envelope_key<'k>(
 }
 
 /// The common end of opening a native envelope whose tag has verified: judge the
-/// timestamps, inflate the body if it is compressed, parse the JSON.
+/// timestamps, inflate the body if it is compressed, read the identity, parse the JSON.
 pub(crate) fn open_verified(
     header: &Header,
     body: &[u8],
@@ -149,8 +169,9 @@ pub(crate) fn open_verified(
         key_id: header.key_id,
     };
     check_clock(&meta, input)?;
+    let (identity, payload) = identity_of(header, body, input)?;
     let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(body, input.config.max_decoded_size)?;
+        let json = compress::inflate_capped(payload, input.config.max_decoded_size)?;
         if header.has(FLAG_ENCRYPTED) {
             // A private session's plaintext is secret: wiped once parsed. A signed session's
             // is not (the client holds it in the clear), so it costs no wiping.
@@ -159,9 +180,28 @@ pub(crate) fn open_verified(
             parse_entries(&json, input.form)?
         }
     } else {
-        parse_entries(body, input.form)?
+        parse_entries(payload, input.form)?
     };
-    Ok(Opened { entries, meta })
+    Ok(Opened {
+        entries,
+        meta,
+        identity: Some(identity),
+    })
+}
+
+/// A verified plaintext's identity and the payload after it. Version 1 has no identity:
+/// its id is derived from the write's generation id, its creation time from its deadline.
+fn identity_of<'p>(
+    header: &Header,
+    plain: &'p [u8],
+    input: &OpenInput<'_>,
+) -> Result<(Ident, &'p [u8]), LoadReason> {
+    if header.version == VERSION_1 {
+        let lifetime = input.config.lifetime.as_secs();
+        let created = created_estimate(header.issued_at, header.expires_at, lifetime);
+        return Ok((Ident::derived(&header.generation, created), plain));
+    }
+    Ident::read(plain).ok_or(LoadReason::Malformed)
 }
 
 /// The session's entries in the form asked for. Python values are read straight from the

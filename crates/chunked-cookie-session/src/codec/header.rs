@@ -1,8 +1,10 @@
-//! The 33-byte header that opens every native (v1) session token.
+//! The 33-byte header that opens every native session token, the same in versions 1 and 2
+//! (version 2 carries the session's identity at the start of the sealed plaintext, see
+//! `identity.rs`; the header itself only changes its first byte).
 //!
 //! ```text
 //! offset  size  field
-//!      0     1  version (1)
+//!      0     1  version (2; 1 is still read)
 //!      1     1  flags: bit 0 compressed, bit 1 encrypted, bit 2 persistent
 //!      2     1  chunk count (1..=64)
 //!      3     9  generation id, random at every write
@@ -23,8 +25,10 @@ use crate::chunk::Manifest;
 use crate::error::SaveError;
 use crate::keys::KeyId;
 
-/// The only version this crate writes.
-pub(crate) const VERSION: u8 = 1;
+/// The version this crate writes: 2, whose plaintext opens with the session's identity.
+pub(crate) const VERSION: u8 = 2;
+/// The first version, without an identity: still read, never written.
+pub(crate) const VERSION_1: u8 = 1;
 /// Header length in bytes.
 pub(crate) const HEADER_LEN: usize = 33;
 /// Header length in base64 characters.
@@ -48,6 +52,7 @@ const _: () = assert!(GENERATION_LEN * 4 / 3 == GENERATION_B64_LEN);
 /// A decoded header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Header {
+    pub version: u8,
     pub flags: u8,
     pub chunk_count: u8,
     pub generation: [u8; GENERATION_LEN],
@@ -59,7 +64,7 @@ pub(crate) struct Header {
 impl Header {
     pub(crate) fn to_bytes(self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];
-        out[0] = VERSION;
+        out[0] = self.version;
         out[1] = self.flags;
         out[2] = self.chunk_count;
         out[3..12].copy_from_slice(&self.generation);
@@ -73,7 +78,7 @@ impl Header {
     /// reserved byte.
     pub(crate) fn parse(bytes: &[u8]) -> Option<Header> {
         let bytes: &[u8; HEADER_LEN] = bytes.get(..HEADER_LEN)?.try_into().ok()?;
-        if bytes[0] != VERSION || bytes[1] & !KNOWN_FLAGS != 0 || bytes[32] != 0 {
+        if !is_known(bytes[0]) || bytes[1] & !KNOWN_FLAGS != 0 || bytes[32] != 0 {
             return None;
         }
         let mut generation = [0u8; 9];
@@ -86,6 +91,7 @@ impl Header {
             u64::from_be_bytes(word)
         };
         Some(Header {
+            version: bytes[0],
             flags: bytes[1],
             chunk_count: bytes[2],
             generation,
@@ -98,6 +104,11 @@ impl Header {
     pub(crate) fn has(&self, flag: u8) -> bool {
         self.flags & flag != 0
     }
+}
+
+/// True for the versions this crate reads: 1 and 2.
+const fn is_known(version: u8) -> bool {
+    version == VERSION || version == VERSION_1
 }
 
 /// A fresh random generation id.
@@ -122,7 +133,7 @@ pub(crate) fn peek_manifest(chunk0: &str) -> Option<Manifest<'_>> {
     }
     let mut first = [0u8; 3];
     URL_SAFE_NO_PAD.decode_slice(prefix, &mut first).ok()?;
-    if first[0] != VERSION {
+    if !is_known(first[0]) {
         return None;
     }
     Some(Manifest {
@@ -137,6 +148,7 @@ mod tests {
 
     fn sample() -> Header {
         Header {
+            version: VERSION,
             flags: FLAG_COMPRESSED | FLAG_PERSISTENT,
             chunk_count: 3,
             generation: [1, 2, 3, 4, 5, 6, 7, 8, 9],
@@ -162,11 +174,23 @@ mod tests {
     }
 
     #[test]
+    fn reads_both_versions() {
+        let v1 = Header {
+            version: VERSION_1,
+            ..sample()
+        };
+        assert_eq!(Header::parse(&v1.to_bytes()), Some(v1));
+        assert!(peek_manifest(&URL_SAFE_NO_PAD.encode(v1.to_bytes())).is_some());
+    }
+
+    #[test]
     fn refuses_unknown_versions_flags_and_reserved() {
-        let mut bytes = sample().to_bytes();
-        bytes[0] = 2;
-        assert!(Header::parse(&bytes).is_none());
-        assert!(peek_manifest(&URL_SAFE_NO_PAD.encode(bytes)).is_none());
+        for version in [0, 3, 0xff] {
+            let mut bytes = sample().to_bytes();
+            bytes[0] = version;
+            assert!(Header::parse(&bytes).is_none());
+            assert!(peek_manifest(&URL_SAFE_NO_PAD.encode(bytes)).is_none());
+        }
         let mut bytes = sample().to_bytes();
         bytes[1] = 0x80;
         assert!(Header::parse(&bytes).is_none());

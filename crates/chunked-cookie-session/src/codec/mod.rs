@@ -7,8 +7,9 @@
 //! layout, lifetime and rules); [`Format`] holds one behind one indirect call and owns the
 //! road from a session to its cookie values (prepare, plan, seal, split).
 //!
-//! Bottom up: `header`, `compress`, `shared` (what sealing takes and opening gives, the
-//! clock and nesting checks); `python_entries` (entries held as Python values, or nothing
+//! Bottom up: `header`, `identity` (what a session carries for revocation), `compress`,
+//! `shared` (what sealing takes and opening gives, the clock and nesting checks);
+//! `python_entries` (entries held as Python values, or nothing
 //! in a build without them) and `entries`; `policy` and `wire` (what a format is);
 //! `envelope` and `native` (the native formats, with the sealers of `signed` and
 //! `private`); `flask`; `previous`, `starlette` and `django` (other frameworks' cookies,
@@ -24,6 +25,7 @@ mod envelope;
 pub(crate) mod flask;
 mod format;
 mod header;
+mod identity;
 mod native;
 mod peek;
 mod policy;
@@ -45,10 +47,11 @@ mod wire;
 pub(crate) use entries::Entries;
 pub(crate) use envelope::LAYOUT as NATIVE_LAYOUT;
 pub(crate) use format::Format;
+pub(crate) use identity::Ident;
 #[cfg(feature = "flask")]
 pub use peek::FlaskToken;
 pub(crate) use peek::token_info;
 pub use peek::{NativeHeader, TokenInfo};
 pub(crate) use policy::Policy;
 pub(crate) use python_entries::Form;
-pub(crate) use shared::{Meta, OpenInput, SealInput};
+pub(crate) use shared::{Meta, OpenInput, Opened, SealInput};

@@ -6,7 +6,8 @@
 use std::marker::PhantomData;
 
 use super::envelope::{self, LAYOUT, envelope_key, open_verified};
-use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header};
+use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header, VERSION};
+use super::identity::Ident;
 use super::policy::{Policy, Rewrite};
 use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};
@@ -96,14 +97,28 @@ impl<S: Sealer> Codec for Native<S> {
                 unless_sealed_by: Some(self.keys.current().id()),
                 persistent_each_request: false,
             },
+            carries_identity: true,
         }
     }
 
+    /// Every native session is written as version 2, with its identity. The engine always
+    /// gives one; a session handed over without one gets a fresh one.
     fn prepare(
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
     ) -> Result<Prepared<'_, S>, SaveError> {
+        let fresh;
+        let input = match input.identity {
+            Some(_) => input,
+            None => {
+                fresh = Ident::generate().map_err(|_| SaveError::Random)?;
+                &SealInput {
+                    identity: Some(&fresh),
+                    ..*input
+                }
+            }
+        };
         let body = S::body(input, config)?;
         Ok(Prepared::new(body, self.keys.current(), input))
     }
@@ -132,14 +147,15 @@ pub(crate) struct Prepared<'k, S> {
 }
 
 impl<'k, S: Sealer> Prepared<'k, S> {
-    /// Frames `body` under a fresh header: its flags and generation id, the sealing key's id
-    /// and the input's timestamps and persistence.
+    /// Frames `body` under a fresh header: version 2, its flags and generation id, the
+    /// sealing key's id and the input's timestamps and persistence.
     fn new(body: Body, key: &'k Key, input: &SealInput<'_>) -> Prepared<'k, S> {
         let mut flags = body.flags;
         if input.persistent {
             flags |= FLAG_PERSISTENT;
         }
         let header = Header {
+            version: VERSION,
             flags,
             chunk_count: 0,
             generation: body.generation,

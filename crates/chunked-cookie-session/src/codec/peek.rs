@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::header::{
     FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, GENERATION_B64, HEADER_B64_LEN, HEADER_LEN,
-    Header, VERSION,
+    Header,
 };
 use crate::chunk::{Count, Layout};
 use crate::keys::KeyId;
@@ -78,7 +78,7 @@ fn native_header(chunk0: &str) -> Option<NativeHeader> {
     URL_SAFE_NO_PAD.decode_slice(text, &mut bytes).ok()?;
     let parsed = Header::parse(&bytes)?;
     Some(NativeHeader {
-        version: VERSION,
+        version: parsed.version,
         encrypted: parsed.has(FLAG_ENCRYPTED),
         compressed: parsed.has(FLAG_COMPRESSED),
         persistent: parsed.has(FLAG_PERSISTENT),

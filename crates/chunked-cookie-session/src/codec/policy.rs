@@ -36,6 +36,10 @@ pub(crate) struct Policy {
     pub(crate) persistence_entry: Option<PersistenceEntry>,
     /// When a session read and left unchanged is written again all the same.
     pub(crate) rewrite: Rewrite,
+    /// True when every session of the format carries its identity (the native formats,
+    /// version 2); false when it carries it only with a revocation store (Flask's reserved
+    /// entries, which a Flask app without one keeps as ordinary entries).
+    pub(crate) carries_identity: bool,
 }
 
 /// An entry that holds a session's persistence.

@@ -36,6 +36,7 @@ pub(crate) fn policy(lifetime: Duration) -> Policy {
         lifetime: Some(lifetime),
         restarts_lifetime: true,
         clears_rejected: false,
+        carries_identity: false,
         persistence_entry: None,
         rewrite: Rewrite::default(),
     }

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::entries::Entries;
+use super::identity::Ident;
 use super::python_entries::Form;
 use crate::config::{MAX_NESTING, SessionConfig};
 use crate::error::SaveError;
@@ -12,12 +13,15 @@ use crate::keys::KeyId;
 use crate::reason::LoadReason;
 
 /// What a codec needs to seal a session.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct SealInput<'a> {
     pub entries: &'a Entries,
     pub persistent: bool,
     pub issued_at: u64,
     pub expires_at: u64,
+    /// The session's identity, for the formats that carry it: the native ones always,
+    /// Flask's when the engine has a revocation store.
+    pub identity: Option<&'a Ident>,
 }
 
 impl SealInput<'_> {
@@ -39,6 +43,13 @@ pub(crate) struct OpenInput<'a> {
     pub config: &'a SessionConfig,
     /// The form the entries are asked for in.
     pub form: Form,
+    /// Whether Flask's reserved identity entries are the session's identity (the engine
+    /// has a revocation store) rather than entries like any other.
+    #[cfg_attr(
+        not(feature = "flask"),
+        expect(dead_code, reason = "only Flask's codec keeps the identity in entries")
+    )]
+    pub identity_entries: bool,
 }
 
 /// What a verified token said about itself.
@@ -55,6 +66,10 @@ pub(crate) struct Meta {
 pub(crate) struct Opened {
     pub entries: Entries,
     pub meta: Meta,
+    /// The session's identity: signed into it, or derived from its write when it was
+    /// written without one; `None` where the format carries none (Flask's without a
+    /// revocation store).
+    pub identity: Option<Ident>,
 }
 
 /// Judges the signed timestamps of a verified session against the clock, for every format:

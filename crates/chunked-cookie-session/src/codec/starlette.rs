@@ -77,6 +77,7 @@ impl Codec for StarletteCodec {
         Ok(Opened {
             entries: session_from_json(json, input)?,
             meta,
+            identity: None,
         })
     }
 }

@@ -254,6 +254,13 @@ impl ConfigError {
                             s(Setting::Partitioned)
                         );
                     }
+                    Some(Setting::Revocation) => {
+                        text += &format!(
+                            ", as long as the store given as {} keeps revocations (build it with \
+                             this lifetime)",
+                            s(Setting::Revocation)
+                        );
+                    }
                     Some(other) => text += &format!(" (as {} is)", s(*other)),
                     None => {}
                 }

@@ -24,6 +24,7 @@ use crate::csrf::{self, Rejection};
 use crate::engine::SessionEngine;
 use crate::error::SaveError;
 use crate::outcome::{Outcome, ResponseInfo};
+use crate::revocation::MAX_USER_AGENT_LEN;
 use crate::session::Session;
 
 /// The plain-text body of the default 500 that replaces a successful response whose session
@@ -88,8 +89,14 @@ impl<R> Adapter<R> {
             .finish_non_exhaustive()
     }
 
-    /// Loads the request's session from the raw bytes of every `Cookie` field.
-    pub(crate) fn load<'a>(&self, fields: impl IntoIterator<Item = &'a [u8]>) -> Session {
+    /// Loads the request's session from the raw bytes of every `Cookie` field, and hands
+    /// it the `User-Agent` for the device registry (when the engine's revocation store has
+    /// one: the session keeps at most its first 512 bytes, cut at a character).
+    pub(crate) fn load<'a>(
+        &self,
+        fields: impl IntoIterator<Item = &'a [u8]>,
+        user_agent: Option<&[u8]>,
+    ) -> Session {
         // A field that is not UTF-8 cannot hold our (ASCII) cookies, but the cookies beside
         // ours in it are no reason to drop the whole field. `from_utf8` checks ASCII a word
         // at a time; `from_utf8_lossy` walks every byte, several microseconds for a 5 KB
@@ -101,7 +108,19 @@ impl<R> Adapter<R> {
                 Err(_) => String::from_utf8_lossy(field),
             })
             .collect();
-        self.engine.load(fields.iter().map(|field| &**field))
+        let session = self.engine.load(fields.iter().map(|field| &**field));
+        let registry = self
+            .engine
+            .revocation()
+            .is_some_and(|store| store.registry_enabled());
+        if let Some(user_agent) = user_agent
+            && registry
+        {
+            // Cut before it is copied: a hostile header can be as long as the server allows.
+            let bytes = &user_agent[..user_agent.len().min(MAX_USER_AGENT_LEN + 3)];
+            session.set_user_agent(&String::from_utf8_lossy(bytes));
+        }
+        session
     }
 
     /// The engine's verdict on a response of `status` (whose handler set `Cache-Control`

@@ -190,6 +190,27 @@ impl Identity {
         }
     }
 
+    /// An identity from parts already checked (a subject read from a signed session, or
+    /// set through [`check_subject`]).
+    pub(crate) const fn from_parts(
+        session_id: SessionId,
+        created: u64,
+        subject: Option<Box<str>>,
+        expires_at: u64,
+    ) -> Identity {
+        Identity {
+            session_id,
+            created,
+            subject,
+            expires_at,
+        }
+    }
+
+    /// The subject, taken out (the identity is done with).
+    pub(crate) fn into_subject(self) -> Option<Box<str>> {
+        self.subject
+    }
+
     /// The same identity bound to a subject.
     ///
     /// # Errors

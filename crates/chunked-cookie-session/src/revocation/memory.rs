@@ -181,6 +181,10 @@ impl Revocation for MemoryRevocation {
         }
     }
 
+    fn registry_enabled(&self) -> bool {
+        self.registry.is_some()
+    }
+
     fn devices(&self, subject: &str) -> Pending<Vec<Device>> {
         let Some(registry) = &self.registry else {
             return Pending::ready(Err(RevocationError::RegistryDisabled));
@@ -213,6 +217,10 @@ impl Revocation for MemoryRevocation {
 
     fn freshness(&self) -> Freshness {
         Freshness::Local
+    }
+
+    fn max_lifetime(&self) -> Duration {
+        Duration::from_secs(self.mirror.lifetime_secs())
     }
 
     fn stats(&self) -> RevocationStats {

@@ -59,6 +59,11 @@ impl Mirror {
         }
     }
 
+    /// The longest a session can live, in seconds: no entry is kept longer.
+    pub(crate) const fn lifetime_secs(&self) -> u64 {
+        self.lifetime_secs
+    }
+
     fn shard(&self, id: &SessionId) -> &RwLock<HashMap<SessionId, u64>> {
         &self.ids[usize::from(id.first_byte()) % SHARDS]
     }

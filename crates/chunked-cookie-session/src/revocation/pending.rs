@@ -43,6 +43,13 @@ pub enum RevocationError {
     /// sessions not created yet.
     #[error("a time to revoke sessions before must not be in the future")]
     FutureEpoch,
+    /// The engine has no revocation store (`EngineOptions::revocation`, or
+    /// `SessionEngine::with_revocation`).
+    #[error("no revocation store is configured for this engine")]
+    NotConfigured,
+    /// The session is bound to no subject, so there is no subject to sign out.
+    #[error("the session is bound to no subject")]
+    NoSubject,
     /// The store's worker has stopped (the store was dropped).
     #[error("the revocation store has shut down")]
     Closed,

@@ -1,6 +1,7 @@
 //! The interface every revocation store offers the engine and the application.
 
 use std::fmt;
+use std::time::Duration;
 
 use super::identity::{Identity, SessionId};
 use super::pending::Pending;
@@ -78,6 +79,10 @@ pub trait Revocation: Send + Sync + fmt::Debug {
     /// it) when the queue is full.
     fn record(&self, identity: &Identity, last_seen: u64, user_agent: &str);
 
+    /// Whether the device registry is on: the engine keeps each request's user agent for
+    /// [`record`](Self::record) only then.
+    fn registry_enabled(&self) -> bool;
+
     /// The subject's sessions the registry knows, most recently seen first, without the
     /// revoked and expired ones.
     fn devices(&self, subject: &str) -> Pending<Vec<Device>>;
@@ -88,6 +93,12 @@ pub trait Revocation: Send + Sync + fmt::Debug {
 
     /// How current the store's view is (for readiness probes and logs).
     fn freshness(&self) -> Freshness;
+
+    /// The longest a session may live for this store (its `lifetime` setting): no
+    /// revocation is kept longer. An engine whose sessions live longer would see
+    /// revocations forgotten while the sessions they name still live, so an engine refuses
+    /// such a store.
+    fn max_lifetime(&self) -> Duration;
 
     /// The store's counters and sizes.
     fn stats(&self) -> RevocationStats;

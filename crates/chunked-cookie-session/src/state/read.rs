@@ -3,7 +3,7 @@
 
 use super::session_state::{Rules, State};
 use crate::chunk::{self, ChunkSet, Incoming, Joined};
-use crate::codec::{self, Entries, Form, Meta, OpenInput, TokenInfo};
+use crate::codec::{self, Entries, Form, Ident, Meta, OpenInput, Opened, TokenInfo};
 use crate::reason::LoadReason;
 
 /// What decoding the request's cookies produced.
@@ -21,10 +21,12 @@ pub(super) struct Decoded {
     pub(super) kept: ChunkSet,
     /// Read from the previous engine of this index, whose session was persistent or not.
     pub(super) migrated: Option<(usize, bool)>,
+    /// The verified session's identity, where the format carries one.
+    pub(super) identity: Option<Ident>,
 }
 
 impl Decoded {
-    fn empty(reason: LoadReason, debris: ChunkSet) -> Decoded {
+    pub(super) fn empty(reason: LoadReason, debris: ChunkSet) -> Decoded {
         Decoded {
             entries: Entries::default(),
             reason,
@@ -32,17 +34,19 @@ impl Decoded {
             debris,
             kept: ChunkSet::EMPTY,
             migrated: None,
+            identity: None,
         }
     }
 
-    fn valid(entries: Entries, meta: Meta, debris: ChunkSet) -> Decoded {
+    fn valid(opened: Opened, debris: ChunkSet) -> Decoded {
         Decoded {
-            entries,
+            entries: opened.entries,
             reason: LoadReason::Valid,
-            meta: Some(meta),
+            meta: Some(opened.meta),
             debris,
             kept: ChunkSet::EMPTY,
             migrated: None,
+            identity: opened.identity,
         }
     }
 }
@@ -72,6 +76,7 @@ impl State {
                     debris: self.incoming.present(),
                     kept: ChunkSet::EMPTY,
                     migrated: Some((index, meta.persistent)),
+                    identity: old.identity,
                 };
             }
             signed_elsewhere |= old.reason == LoadReason::BadSignature
@@ -101,6 +106,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
         now,
         config: &rules.config,
         form,
+        identity_entries: rules.carries_identity(),
     };
     let layout = rules.layout();
     let limit = rules.chunk_limit();
@@ -122,7 +128,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
     if let [chunk0] = firsts[..] {
         // The common case, one candidate: one join, one verification.
         return match open(chunk0) {
-            Ok((opened, debris)) => Decoded::valid(opened.entries, opened.meta, debris),
+            Ok((opened, debris)) => Decoded::valid(opened, debris),
             Err(reason) => Decoded::empty(reason, present.minus(spared(reason, chunk0))),
         };
     }
@@ -165,9 +171,7 @@ fn decode_with(rules: &Rules, incoming: &Incoming, now: u64, form: Form) -> Deco
     }
     if let Some(chunk0) = winner {
         return match held.map_or_else(|| open(chunk0), Ok) {
-            Ok((opened, debris)) => {
-                Decoded::valid(opened.entries, opened.meta, debris.minus(unverified))
-            }
+            Ok((opened, debris)) => Decoded::valid(opened, debris.minus(unverified)),
             Err(reason) => Decoded::empty(reason, ChunkSet::EMPTY),
         };
     }

@@ -14,6 +14,7 @@ use crate::error::SaveError;
 use crate::pyvalue::{EntryError, PyValue};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
+use crate::revocation::{Identity, Revocation, SessionId};
 
 /// The entry that holds the session's CSRF token (see `crate::csrf`): the one entry the
 /// state knows by name, since [`State::renew`] drops it.
@@ -23,11 +24,14 @@ pub(crate) const CSRF_KEY: &str = "_csrf";
 /// too large: a host-only and a Domain copy of a session, say, with room for a third.
 const TWIN_SETS: usize = 3;
 
-/// The configuration and the wire format: everything an engine and its sessions share.
-#[derive(Debug)]
+/// The configuration, the wire format and the revocation store: everything an engine and
+/// its sessions share.
+#[derive(Debug, Clone)]
 pub(crate) struct Rules {
     pub(crate) config: SessionConfig,
-    pub(crate) format: Format,
+    pub(crate) format: Arc<Format>,
+    /// The store every verified session is checked against, if the engine has one.
+    pub(crate) revocation: Option<Arc<dyn Revocation>>,
 }
 
 impl Rules {
@@ -37,7 +41,17 @@ impl Rules {
         if let Some(lifetime) = format.policy().lifetime {
             config.lifetime = lifetime;
         }
-        Rules { config, format }
+        Rules {
+            config,
+            format: Arc::new(format),
+            revocation: None,
+        }
+    }
+
+    /// Whether the sessions carry an identity: always for the native formats, with a
+    /// revocation store for Flask's.
+    pub(crate) fn carries_identity(&self) -> bool {
+        self.policy().carries_identity || self.revocation.is_some()
     }
 
     pub(crate) fn layout(&self) -> &Layout {
@@ -111,6 +125,16 @@ pub(crate) struct State {
     pub(super) kept: ChunkSet,
     /// The persistence this request chose, if it chose.
     pub(super) persistent: Option<bool>,
+    /// The session's id and when it was created (µs): read with the session, or drawn
+    /// when first needed (`identity.rs`).
+    pub(super) id: Option<(SessionId, u64)>,
+    /// The subject the session is bound to.
+    pub(super) subject: Option<Box<str>>,
+    /// A verified session the revocation store could not vouch for
+    /// (`revocation-unavailable`): what ending the session still revokes.
+    pub(super) unvouched: Option<Identity>,
+    /// The user agent the adapter saw, for the device registry (kept only with a store).
+    pub(super) user_agent: Option<Box<str>>,
 }
 
 /// What has happened to one request's session so far.
@@ -152,6 +176,10 @@ impl State {
             debris: ChunkSet::EMPTY,
             kept: ChunkSet::EMPTY,
             persistent: None,
+            id: None,
+            subject: None,
+            unvouched: None,
+            user_agent: None,
         }
     }
 
@@ -170,6 +198,7 @@ impl State {
         }
         self.marks.loaded = true;
         let decoded = self.decode();
+        let decoded = self.judge_revocation(decoded);
         decoded
             .reason
             .log(self.incoming.bytes(), self.incoming.header_len());
@@ -178,6 +207,10 @@ impl State {
         self.meta = decoded.meta;
         self.debris = decoded.debris;
         self.kept = decoded.kept;
+        if let Some(identity) = decoded.identity {
+            self.id = Some((identity.id, identity.created));
+            self.subject = identity.subject;
+        }
         if let Some((index, persistent)) = decoded.migrated {
             // A session read from a previous format is new to this one: written now, with
             // a lifetime of its own, in the same response that deletes the old cookies.
@@ -318,10 +351,12 @@ impl State {
         old
     }
 
+    /// Removes every entry and the subject (a logout by `clear` leaves no user behind).
     pub(crate) fn clear(&mut self) {
         self.ensure_loaded();
-        self.marks.modified |= !self.entries.is_empty();
+        self.marks.modified |= !self.entries.is_empty() || self.subject.is_some();
         self.entries = Entries::default();
+        self.subject = None;
     }
 
     /// Ends the session without decoding it: whatever came in is deleted. Entries written
@@ -333,18 +368,22 @@ impl State {
         self.entries = Entries::default();
         self.meta = None;
         self.persistent = None;
+        self.id = None;
+        self.subject = None;
+        self.unvouched = None;
         self.marks.purged = true;
         self.marks.modified = true;
     }
 
     /// The next write starts a new absolute lifetime (and, as every write does, a new
-    /// generation id); the CSRF token goes, so one planted before a login is worthless
-    /// after it.
+    /// generation id) under a new session id (the subject stays); the CSRF token goes, so
+    /// one planted before a login is worthless after it.
     pub(crate) fn renew(&mut self) {
         self.ensure_loaded();
         if self.entries.map().contains_key(CSRF_KEY) {
             self.entries.map_mut().remove(CSRF_KEY);
         }
+        self.id = None;
         self.marks.renewed = true;
         self.marks.modified = true;
     }

@@ -56,12 +56,11 @@ impl State {
     /// Only a purge deletes the cookies of a session that verified without being loaded
     /// (`ambiguous`); a response that writes nothing deletes only what reading proved to be
     /// debris (see `LoadReason::proves_dead`).
-    pub(crate) fn write(&self, now: u64) -> Result<Written, SaveError> {
+    pub(crate) fn write(&mut self, now: u64) -> Result<Written, SaveError> {
         if !self.loaded() {
             return Ok(Written::default());
         }
-        let rules = &*self.rules;
-        let config = &rules.config;
+        let overflow = self.rules.config.overflow;
         let present = self.incoming.present();
         // Another session's cookies: only the application's purge ends them.
         let kept = if self.is_purged() {
@@ -70,7 +69,7 @@ impl State {
             self.kept
         };
         let purge_all = || present.union(ChunkSet::single(0)).minus(kept);
-        if self.is_modified() && self.held_entries().is_empty() {
+        if self.is_modified() && self.holds_nothing() {
             let doomed = if self.is_purged() {
                 purge_all()
             } else {
@@ -84,8 +83,9 @@ impl State {
         if !self.is_modified() && !self.rewrite_due(now) {
             // Nothing to write; only debris to clean: the chunks past the joined count after
             // a success, and after a rejection the cookies reading proved dead, when the
-            // cookies are this format's own (see `Policy::clears_rejected`).
-            let debris = match (self.reason().is_rejection(), rules.policy().clears_rejected) {
+            // cookies are this format's own (see `Policy::clears_rejected`) or revoked
+            // (`revoke.rs`).
+            let debris = match (self.reason().is_rejection(), self.clears_refused()) {
                 (true, false) => ChunkSet::EMPTY,
                 _ => self.debris(),
             };
@@ -100,7 +100,7 @@ impl State {
                 written.cookies.extend(sets);
                 Ok(written)
             }
-            Err(err @ SaveError::Overflow { .. }) if config.overflow == OverflowPolicy::Clear => {
+            Err(err @ SaveError::Overflow { .. }) if overflow == OverflowPolicy::Clear => {
                 tracing::warn!(error = %err, "session over budget; deleting it (OverflowPolicy::Clear)");
                 Ok(self.removals(purge_all(), Some(0)))
             }
@@ -124,9 +124,8 @@ impl State {
     }
 
     /// How big the session would be if written now, whatever the overflow policy.
-    pub(crate) fn measure(&self) -> Result<Sizes, SaveError> {
-        let config = &self.rules.config;
-        let (cookie_line, chunks) = if self.held_entries().is_empty() {
+    pub(crate) fn measure(&mut self) -> Result<Sizes, SaveError> {
+        let (cookie_line, chunks) = if self.holds_nothing() {
             (0, 0)
         } else {
             let (sets, cookie_line) = self.encode(self.now())?;
@@ -135,7 +134,7 @@ impl State {
         Ok(Sizes {
             cookie_line,
             chunks,
-            max_size: config.max_size,
+            max_size: self.rules.config.max_size,
             max_chunks: self.rules.chunk_limit(),
         })
     }
@@ -181,7 +180,8 @@ impl State {
     /// Seals the session and splits it (through the format: prepare, plan, seal, split):
     /// the `Set-Cookie` value of every chunk, and the bytes they take in the client's
     /// `Cookie` header.
-    fn encode(&self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
+    fn encode(&mut self, now: u64) -> Result<(Vec<SetCookie>, usize), SaveError> {
+        let identity = self.identity_for_write()?;
         let rules = &*self.rules;
         let config = &rules.config;
         let layout = rules.layout();
@@ -202,6 +202,7 @@ impl State {
                 persistent,
                 issued_at: now,
                 expires_at,
+                identity: identity.as_ref(),
             },
             config,
             &Limits {

@@ -29,9 +29,10 @@ pub struct Naming {
 /// What a token looks like, and how a reader finds its chunks.
 #[derive(Debug, Clone, Copy)]
 pub enum Wire {
-    /// The native v1 envelope: `base64url(header[33] || nonce || body || tag)`. Chunk 0
-    /// opens with the header, whose third byte is the chunk count; characters 4..16 are the
-    /// generation id, which every later chunk repeats first.
+    /// The native envelope: `base64url(header[33] || nonce || body || tag)`, the body
+    /// opening with the session's identity (version 2). Chunk 0 opens with the header,
+    /// whose third byte is the chunk count; characters 4..16 are the generation id, which
+    /// every later chunk repeats first.
     Envelope {
         encrypted: bool,
         nonce_len: usize,
@@ -47,6 +48,10 @@ pub enum Wire {
 }
 
 pub use test_support::forge::HEADER_LEN;
+
+/// Bytes of the identity that opens a native (version 2) plaintext, for a session bound to
+/// no subject: the id (16), its creation time (8), the subject's length (2).
+pub const IDENTITY_LEN: usize = 26;
 use test_support::forge::{Header, PREFIX, PREFIX_LEN};
 
 /// The secret of the native key numbered `byte`.
@@ -307,12 +312,12 @@ impl Fixture {
     }
 
     /// The token length of a session whose JSON is `json_len` bytes, written uncompressed
-    /// (at a timestamp of four bytes, for Flask).
+    /// (bound to no subject; at a timestamp of four bytes, for Flask).
     pub fn plain_token_len(&self, json_len: usize) -> usize {
         match self.wire {
             Wire::Envelope {
                 nonce_len, tag_len, ..
-            } => b64_len(HEADER_LEN + nonce_len + json_len + tag_len),
+            } => b64_len(HEADER_LEN + nonce_len + IDENTITY_LEN + json_len + tag_len),
             Wire::Itsdangerous => b64_len(json_len) + 1 + b64_len(4) + 1 + b64_len(20),
         }
     }

@@ -21,6 +21,8 @@
 //! | `features` | the native formats' verdicts and bytes, the same in every build | signed, private |
 //! | `settings` | keys in every base64 spelling, key errors, ASCII Path and Domain | signed, private, flask-chunked; keys: once |
 //! | `tamper` | every flipped bit, swapped, missing, foreign and renamed chunks; random values | signed, private; random values: every format |
+//! | `identity` | the session id across writes and renewals, the subject, version 1 sessions gaining an id, what the cookie shows of it; Flask's reserved entries | signed, private, flask-chunked; version 1, what it shows: signed, private |
+//! | `revocation` | logout, sign-out-everywhere, break glass, exact order within a second, the device registry and the user agent, through the engine with the memory store; a store that cannot vouch (Redis stopped) | signed, private, flask-chunked; version 1: signed, private |
 //! | `signed_format` | the worked examples of docs/FORMAT.md, recomputed from primitives | signed |
 //! | `private_format` | an independent reader, confidentiality, the compression policy, no reading across formats, fresh nonces | private |
 //!
@@ -77,11 +79,13 @@ mod check;
 mod clock;
 mod features;
 mod hostile;
+mod identity;
 mod limits;
 mod outcome;
 mod purge;
 mod reasons;
 mod renew;
+mod revocation;
 mod roundtrip;
 mod settings;
 mod tamper;

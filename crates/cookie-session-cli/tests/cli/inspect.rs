@@ -81,7 +81,7 @@ fn inspect_without_a_key_shows_the_outside() {
     let key_id = Key::from_base64(&key).expect("a key").id().to_string();
     let header_line = line("header");
     assert!(
-        header_line.contains("version 1") && header_line.contains("signed"),
+        header_line.contains("version 2") && header_line.contains("signed"),
         "{header_line}"
     );
     assert!(table.contains(&format!("key id {key_id}")), "{table}");
@@ -167,7 +167,7 @@ fn inspect_json_holds_every_figure() {
     assert_eq!(limits, [(8192, true), (16384, true)]);
     let token = &outside["token"];
     assert_eq!(token["kind"], "native");
-    assert_eq!(token["version"], 1);
+    assert_eq!(token["version"], 2);
     assert_eq!(token["encrypted"], false);
     assert_eq!(token["persistent"], false);
     assert_eq!(token["chunk_count"], 2);

@@ -24,4 +24,6 @@ LoadReason = Literal[
     "too-large",
     "ambiguous",
     "foreign-key",
+    "revoked",
+    "revocation-unavailable",
 ]

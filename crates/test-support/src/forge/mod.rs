@@ -1,6 +1,6 @@
 //! The session formats rebuilt from their documents with the primitives, never through the
 //! library, for tests and fuzz checks to seal what the engine never would and to read what
-//! it wrote: the native v1 formats of docs/FORMAT.md (re-exported here), and Flask's
+//! it wrote: the native formats of docs/FORMAT.md, versions 1 and 2 (re-exported here), and Flask's
 //! cookie as itsdangerous signs it ([`flask`]).
 
 pub mod flask;

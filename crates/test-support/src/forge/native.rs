@@ -1,10 +1,12 @@
-//! The native v1 formats (docs/FORMAT.md), signed and private, rebuilt from primitives
-//! (hkdf, hmac, sha2, chacha20poly1305, base64, flate2) by following the document, never
-//! through the library. Sealing makes tokens the engine never would (a deflate bomb or
-//! absurd nesting behind a valid tag, a forged chunk count, a chosen generation, unknown
-//! flags); reading joins a session's cookies by the naming rule, checks the header, the
-//! key id and the tag, decrypts and inflates, so a test can hold what the engine wrote to
-//! the document byte for byte.
+//! The native formats (docs/FORMAT.md), versions 1 and 2, signed and private, rebuilt from
+//! primitives (hkdf, hmac, sha2, chacha20poly1305, base64, flate2) by following the
+//! document, never through the library. Sealing makes tokens the engine never would (a
+//! deflate bomb or absurd nesting behind a valid tag, a forged chunk count, a chosen
+//! generation, unknown flags, a version 1 session without an identity, a chosen
+//! identity); reading joins a session's cookies by the naming rule, checks the header, the
+//! key id and the tag, decrypts and inflates, and splits a version 2 plaintext into its
+//! identity and its JSON, so a test can hold what the engine wrote to the document byte
+//! for byte.
 //!
 //! ```
 //! use test_support::forge::{FLAG_COMPRESSED, Forger, raw_deflate};
@@ -40,6 +42,11 @@ pub const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 pub const MAC_DOMAIN: &[u8] = b"chunked-cookie-session v1";
 /// What the private format's associated data opens with.
 pub const AAD_DOMAIN: &[u8] = b"chunked-cookie-session v1 private";
+
+/// The first version: the plaintext is the JSON alone.
+pub const VERSION_1: u8 = 1;
+/// The version the engine writes: the plaintext opens with the session's identity.
+pub const VERSION_2: u8 = 2;
 
 /// Header flag: the body is raw deflate.
 pub const FLAG_COMPRESSED: u8 = 1;
@@ -99,9 +106,11 @@ pub fn derive(secret: &[u8]) -> Derived {
     out
 }
 
-/// The 33-byte header (version 1, the reserved last byte zero).
+/// The 33-byte header (the reserved last byte zero).
 #[derive(Debug, Clone, Copy)]
 pub struct Header {
+    /// [`VERSION_1`] or [`VERSION_2`] (or any byte, to forge what a reader refuses).
+    pub version: u8,
     /// `FLAG_*` bits.
     pub flags: u8,
     /// How many chunks the token says it spans.
@@ -123,6 +132,7 @@ impl Header {
         assert!(bytes.len() >= HEADER_LEN, "a header is 33 bytes");
         let u64_at = |at: usize| u64::from_be_bytes(bytes[at..at + 8].try_into().expect("8"));
         Header {
+            version: bytes[0],
             flags: bytes[1],
             chunk_count: bytes[2],
             generation: bytes[3..12].try_into().expect("9 bytes"),
@@ -140,7 +150,7 @@ impl Header {
     /// The header's bytes.
     pub fn bytes(&self) -> [u8; HEADER_LEN] {
         let mut out = [0u8; HEADER_LEN];
-        out[0] = 1;
+        out[0] = self.version;
         out[1] = self.flags;
         out[2] = self.chunk_count;
         out[3..12].copy_from_slice(&self.generation);
@@ -148,6 +158,52 @@ impl Header {
         out[16..24].copy_from_slice(&self.issued_at.to_be_bytes());
         out[24..32].copy_from_slice(&self.expires_at.to_be_bytes());
         out
+    }
+}
+
+/// What a version 2 session carries for revocation (FORMAT.md, section 11).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionIdentity {
+    /// The session id's 16 bytes.
+    pub id: [u8; 16],
+    /// When the id was created, in microseconds since the Unix epoch.
+    pub created: u64,
+    /// The subject, if the session is bound to one.
+    pub subject: Option<String>,
+}
+
+impl SessionIdentity {
+    /// `id || u64be(created) || u16be(len(subject)) || subject`.
+    pub fn bytes(&self) -> Vec<u8> {
+        let subject = self.subject.as_deref().unwrap_or_default();
+        let mut out = self.id.to_vec();
+        out.extend_from_slice(&self.created.to_be_bytes());
+        out.extend_from_slice(
+            &u16::try_from(subject.len())
+                .expect("a short subject")
+                .to_be_bytes(),
+        );
+        out.extend_from_slice(subject.as_bytes());
+        out
+    }
+
+    /// The identity at the start of a version 2 plaintext, and the JSON after it.
+    pub fn split(plaintext: &[u8]) -> (SessionIdentity, &[u8]) {
+        assert!(plaintext.len() >= 26, "an identity is at least 26 bytes");
+        let len = usize::from(u16::from_be_bytes([plaintext[24], plaintext[25]]));
+        let subject = &plaintext[26..26 + len];
+        let identity = SessionIdentity {
+            id: plaintext[..16].try_into().expect("16 bytes"),
+            created: u64::from_be_bytes(plaintext[16..24].try_into().expect("8 bytes")),
+            subject: (len > 0)
+                .then(|| String::from_utf8(subject.to_vec()).expect("a UTF-8 subject")),
+        };
+        (identity, &plaintext[26 + len..])
+    }
+
+    /// The id as the library writes it: 22 characters of base64url.
+    pub fn id_text(&self) -> String {
+        encode(&self.id)
     }
 }
 
@@ -296,8 +352,11 @@ pub struct Opened {
     pub header: Header,
     /// The private format's nonce.
     pub nonce: Option<[u8; NONCE_LEN]>,
-    /// The body as sealed: the JSON, or its raw deflate stream when the header says so.
+    /// The body as sealed: the plaintext (the identity, in version 2, then the JSON or its
+    /// raw deflate stream when the header says so).
     pub body: Vec<u8>,
+    /// The identity a version 2 plaintext opens with.
+    pub identity: Option<SessionIdentity>,
     /// The session's JSON.
     pub json: Vec<u8>,
 }
@@ -328,10 +387,11 @@ impl Forger {
         if self.encrypted { FLAG_ENCRYPTED } else { 0 }
     }
 
-    /// A header with `flags` beside the format's own, the fixed [`GENERATION`] and a
-    /// 14-day lifetime.
+    /// A version 1 header with `flags` beside the format's own, the fixed [`GENERATION`]
+    /// and a 14-day lifetime.
     pub fn header(&self, flags: u8, count: u8, issued_at: u64) -> Header {
         Header {
+            version: VERSION_1,
             flags: flags | self.own_flags(),
             chunk_count: count,
             generation: GENERATION,
@@ -357,14 +417,19 @@ impl Forger {
     }
 
     /// Opens a token as the document says a reader does, and panics where the reader
-    /// would refuse it: version 1, no unknown flag, the reserved byte zero, this format's
-    /// encrypted flag, this key's id; then the tag (or the AEAD) verifies, and a body
-    /// flagged compressed inflates.
+    /// would refuse it: version 1 or 2, no unknown flag, the reserved byte zero, this
+    /// format's encrypted flag, this key's id; then the tag (or the AEAD) verifies, a
+    /// version 2 plaintext gives up its identity, and a payload flagged compressed inflates.
     pub fn open(&self, token: &str) -> Opened {
         let raw = decode(token);
         let (head, sealed) = raw.split_at(HEADER_LEN);
         let header = Header::parse(head);
-        assert_eq!((head[0], head[32]), (1, 0), "version 1, reserved byte zero");
+        assert!(
+            matches!(head[0], VERSION_1 | VERSION_2),
+            "version 1 or 2, not {}",
+            head[0]
+        );
+        assert_eq!(head[32], 0, "reserved byte zero");
         assert_eq!(header.flags & !7, 0, "no unknown flag");
         assert_eq!(
             header.flags & FLAG_ENCRYPTED,
@@ -394,11 +459,17 @@ impl Forger {
             assert_eq!(mac, want, "the tag verifies");
             (None, body.to_vec())
         };
+        let (identity, payload) = if header.version == VERSION_2 {
+            let (identity, payload) = SessionIdentity::split(&body);
+            (Some(identity), payload)
+        } else {
+            (None, body.as_slice())
+        };
         let mut json = Vec::new();
         if header.flags & FLAG_COMPRESSED == 0 {
-            json.clone_from(&body);
+            json.extend_from_slice(payload);
         } else {
-            flate2::read::DeflateDecoder::new(body.as_slice())
+            flate2::read::DeflateDecoder::new(payload)
                 .read_to_end(&mut json)
                 .expect("a raw deflate stream");
         }
@@ -406,6 +477,7 @@ impl Forger {
             header,
             nonce,
             body,
+            identity,
             json,
         }
     }
@@ -420,9 +492,37 @@ impl Forger {
         self.open(token).json
     }
 
-    /// A session of `count` chunks, as `Cookie` pairs.
+    /// A version 1 session of `count` chunks, as `Cookie` pairs: `body` is the JSON, or
+    /// its raw deflate when `flags` say so.
     pub fn seal(&self, flags: u8, count: u8, issued_at: u64, body: &[u8]) -> Vec<(String, String)> {
         let header = self.header(flags, count, issued_at).bytes();
         chunks(&self.token(&header, body), &self.name, usize::from(count))
+    }
+
+    /// A version 2 session of `count` chunks holding `identity` and `json`, as `Cookie`
+    /// pairs; the JSON (never the identity) deflated when `flags` say so.
+    pub fn seal_v2(
+        &self,
+        flags: u8,
+        count: u8,
+        issued_at: u64,
+        identity: &SessionIdentity,
+        json: &[u8],
+    ) -> Vec<(String, String)> {
+        let header = Header {
+            version: VERSION_2,
+            ..self.header(flags, count, issued_at)
+        };
+        let mut plaintext = identity.bytes();
+        if flags & FLAG_COMPRESSED == 0 {
+            plaintext.extend_from_slice(json);
+        } else {
+            plaintext.extend_from_slice(&raw_deflate(json));
+        }
+        chunks(
+            &self.token(&header.bytes(), &plaintext),
+            &self.name,
+            usize::from(count),
+        )
     }
 }

@@ -14,12 +14,14 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::identity;
 use super::json::{dump_python, load_python};
 use super::payload;
 use super::settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use super::signer::{self, Signer};
 use crate::chunk::{Count, Deadline, Layout};
 use crate::codec::entries::Entries;
+use crate::codec::identity::Ident;
 use crate::codec::policy::{PersistenceEntry, Policy, Rewrite};
 use crate::codec::shared::{Meta, OpenInput, Opened, SealInput, check_clock};
 use crate::codec::wire::Codec;
@@ -119,6 +121,7 @@ impl Codec for FlaskCodec {
                 unless_sealed_by: None,
                 persistent_each_request: self.refresh_each_request,
             },
+            carries_identity: false,
         }
     }
 
@@ -130,8 +133,8 @@ impl Codec for FlaskCodec {
     /// would refuse is refused here, before anything is written.
     fn prepare(&self, input: &SealInput<'_>, config: &SessionConfig) -> Result<String, SaveError> {
         let json = match input.entries.held_python() {
-            Some(python) => python_json(python, input.persistent)?,
-            None => tagged_json(input.map(), input.persistent)?,
+            Some(python) => python_json(python, input.persistent, input.identity)?,
+            None => tagged_json(input.map(), input.persistent, input.identity)?,
         };
         if json.len() > config.max_decoded_size {
             return Err(SaveError::TooLarge {
@@ -166,9 +169,22 @@ impl Codec for FlaskCodec {
         // the same allowances as every format.
         check_clock(&meta, input)?;
         let json = payload::decode(unsigned.payload, input.config.max_decoded_size)?;
-        let entries = Entries::from_python(load_python(&json)?);
+        let mut python = load_python(&json)?;
+        let identity = if input.identity_entries {
+            Some(match identity::take(&mut python)? {
+                Some(identity) => identity,
+                None => identity::derived(token, unsigned.timestamp),
+            })
+        } else {
+            None
+        };
+        let entries = Entries::from_python(python);
         meta.persistent = persistent_in(&entries).unwrap_or(false);
-        Ok(Opened { entries, meta })
+        Ok(Opened {
+            entries,
+            meta,
+            identity,
+        })
     }
 }
 
@@ -176,42 +192,56 @@ impl Codec for FlaskCodec {
 /// untagging as reading does, and what is written is the form Flask itself would write for
 /// the Python value read back: an entry Flask would refuse is refused here, before anything
 /// is written. A permanent session says so in its `_permanent` entry, as Flask's setter
-/// writes it.
-fn tagged_json(map: &Map<String, Value>, persistent: bool) -> Result<String, SaveError> {
+/// writes it; an identity, in its reserved entries (which replace any entries of theirs).
+fn tagged_json(
+    map: &Map<String, Value>,
+    persistent: bool,
+    identity: Option<&Ident>,
+) -> Result<String, SaveError> {
+    let kept = |key: &str| identity.is_none() || !identity::is_reserved(key);
     // A session written as one entry with a tag-like key is escaped as a whole
     // (`{" di": {"<key>__": ...}}`), one more object around that entry.
-    let written = map.len() + usize::from(persistent && !map.contains_key(PERMANENT_KEY));
+    let written = map.keys().filter(|key| kept(key)).count()
+        + usize::from(persistent && !map.contains_key(PERMANENT_KEY))
+        + identity.map_or(0, |identity| identity::entries(identity).len());
     let escaped = written == 1 && map.keys().any(|key| pyvalue::is_tag_key(key));
     let enclosing = 1 + usize::from(escaped);
     // Every entry, `_permanent` included, is read as Flask reads it (which refuses what
     // Flask would refuse), and the Python values are written as Flask writes them.
     let python = map
         .iter()
+        .filter(|(key, _)| kept(key))
         .map(|(key, value)| {
             let python =
                 pyvalue::python_value(value, enclosing).map_err(|err| entry_error(key, err))?;
             Ok((key.clone(), python))
         })
         .collect::<Result<Vec<_>, SaveError>>()?;
-    python_json(&python, persistent)
+    python_json(&python, persistent, identity)
 }
 
 /// The session's JSON straight from Python values, which need no untagging: what Python
 /// holds is what Flask would read back. Only the nesting limit can refuse them.
-fn python_json(python: &[(String, PyValue)], persistent: bool) -> Result<String, SaveError> {
+fn python_json(
+    python: &[(String, PyValue)],
+    persistent: bool,
+    identity: Option<&Ident>,
+) -> Result<String, SaveError> {
     const TRUE: PyValue = PyValue::Bool(true);
-    let mut entries: Vec<(&str, &PyValue)> = Vec::with_capacity(python.len() + 1);
+    let reserved = identity.map(identity::entries).unwrap_or_default();
+    let mut entries: Vec<(&str, &PyValue)> = Vec::with_capacity(python.len() + 4);
     let mut permanent = None;
     for (key, value) in python {
         if persistent && key == PERMANENT_KEY {
             permanent = Some(value).filter(|value| value.is_truthy());
-        } else {
+        } else if identity.is_none() || !identity::is_reserved(key) {
             entries.push((key, value));
         }
     }
     if persistent {
         entries.push((PERMANENT_KEY, permanent.unwrap_or(&TRUE)));
     }
+    entries.extend(reserved.iter().map(|(key, value)| (*key, value)));
     dump_python(entries).map_err(|entry| SaveError::TooDeep {
         entry,
         limit: MAX_NESTING,
@@ -244,6 +274,7 @@ mod tests {
             persistent,
             issued_at: 1_700_000_000,
             expires_at: 0,
+            identity: None,
         };
         let token = codec
             .prepare(&input, &SessionConfig::default())
@@ -285,6 +316,7 @@ mod tests {
             persistent: true,
             issued_at: 1_700_000_000,
             expires_at: 0,
+            identity: None,
         };
         let token = codec
             .prepare(&input, &SessionConfig::default())

@@ -1,9 +1,11 @@
 //! Flask's format (feature `flask`), bottom up: `settings` (what a Flask app configures),
 //! `signer` (itsdangerous's timestamp signature), `payload` (zlib and base64url), `json`
 //! (the session's JSON in Flask's dialect), `values` (Rust types whose serde form is a
-//! tag), and `codec` (the format itself). The Python values underneath are `crate::pyvalue`.
+//! tag), `identity` (the reserved entries that carry a session's identity), and `codec`
+//! (the format itself). The Python values underneath are `crate::pyvalue`.
 
 mod codec;
+mod identity;
 mod json;
 mod payload;
 mod settings;

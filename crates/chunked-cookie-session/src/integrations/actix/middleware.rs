@@ -9,7 +9,7 @@ use std::rc::Rc;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, VARY};
+use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, USER_AGENT, VARY};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::engine::SessionEngine;
@@ -176,10 +176,11 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let fields = request.headers().get_all(COOKIE);
+        let user_agent = request.headers().get(USER_AGENT).map(HeaderValue::as_bytes);
         let session = self
             .middleware
             .adapter
-            .load(fields.map(HeaderValue::as_bytes));
+            .load(fields.map(HeaderValue::as_bytes), user_agent);
         request.extensions_mut().insert(session.clone());
         let service = Rc::clone(&self.service);
         let middleware = self.middleware.clone();

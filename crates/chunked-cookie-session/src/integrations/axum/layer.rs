@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use ::axum::BoxError;
 use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::extract::FromRequestParts;
-use ::axum::http::header::{CACHE_CONTROL, COOKIE, VARY};
+use ::axum::http::header::{CACHE_CONTROL, COOKIE, USER_AGENT, VARY};
 use ::axum::http::request::Parts;
 use ::axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
@@ -181,7 +181,11 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let fields = request.headers().get_all(COOKIE).iter();
-        let session = self.layer.adapter.load(fields.map(HeaderValue::as_bytes));
+        let user_agent = request.headers().get(USER_AGENT).map(HeaderValue::as_bytes);
+        let session = self
+            .layer
+            .adapter
+            .load(fields.map(HeaderValue::as_bytes), user_agent);
         request.extensions_mut().insert(session.clone());
         let mut inner = take_ready(&mut self.inner);
         let layer = self.layer.clone();

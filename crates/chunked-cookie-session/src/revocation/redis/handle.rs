@@ -23,7 +23,7 @@ use super::super::store::Revocation;
 use super::super::verdict::{Freshness, Policy, Verdict};
 use super::shared::{MAX_PENDING_RECORDS, MAX_PENDING_WRITES, Settings, Shared};
 use super::wire::Keys;
-use super::{follow, write};
+use super::{follow, job, write};
 
 /// Revocation shared by a fleet through Redis 7 (or Valkey): each process answers
 /// [`check`](Revocation::check) from its own in-memory mirror, never from the network.
@@ -58,7 +58,7 @@ use super::{follow, write};
 /// ```
 pub struct RedisRevocation {
     shared: Arc<Shared>,
-    jobs: Sender<write::Job>,
+    jobs: Sender<job::Job>,
 }
 
 /// The settings of a [`RedisRevocation`], checked by [`connect`](RedisRevocationBuilder::connect).
@@ -127,7 +127,7 @@ impl RedisRevocation {
         &self,
         revoke: Revoke,
         keep_until: u64,
-        reply: impl FnOnce(super::super::pending::Answer<T>) -> write::Reply,
+        reply: impl FnOnce(super::super::pending::Answer<T>) -> job::Reply,
     ) -> Pending<T> {
         let counters = &self.shared.counters;
         let pending = counters.pending_writes.fetch_add(1, Ordering::Relaxed);
@@ -142,7 +142,7 @@ impl RedisRevocation {
             deadline,
             RevocationError::Unconfirmed(self.shared.settings.write_timeout),
         );
-        let job = write::Job::Write {
+        let job = job::Job::Write {
             revoke,
             keep_until,
             reply: Some(reply(answer)),
@@ -359,7 +359,7 @@ impl Revocation for RedisRevocation {
         }
         let revoke = Revoke::Session { id, until };
         self.apply_here(&revoke, now);
-        self.submit(revoke, until, write::Reply::Done)
+        self.submit(revoke, until, job::Reply::Done)
     }
 
     fn revoke_subject(&self, subject: &str) -> Pending<u64> {
@@ -375,7 +375,7 @@ impl Revocation for RedisRevocation {
         self.apply_here(&revoke, now);
         let keep_until = (epoch / 1_000_000).saturating_add(self.shared.settings.lifetime_secs);
         self.submit(revoke, keep_until, |answer| {
-            write::Reply::Epoch(answer, epoch)
+            job::Reply::Epoch(answer, epoch)
         })
     }
 
@@ -387,7 +387,7 @@ impl Revocation for RedisRevocation {
         let revoke = Revoke::Everyone { epoch: before };
         self.apply_here(&revoke, now);
         let keep_until = (before / 1_000_000).saturating_add(self.shared.settings.lifetime_secs);
-        self.submit(revoke, keep_until, write::Reply::Done)
+        self.submit(revoke, keep_until, job::Reply::Done)
     }
 
     fn record(&self, identity: &Identity, last_seen: u64, user_agent: &str) {
@@ -404,7 +404,7 @@ impl Revocation for RedisRevocation {
             bump(&counters.registry_drops);
             return;
         }
-        let job = write::Job::Record {
+        let job = job::Job::Record {
             subject: subject.into(),
             device: Device::seen(identity, last_seen, cut_user_agent(user_agent)),
         };
@@ -414,6 +414,10 @@ impl Revocation for RedisRevocation {
             return;
         }
         bump(&counters.registry_records);
+    }
+
+    fn registry_enabled(&self) -> bool {
+        self.registry_on()
     }
 
     fn devices(&self, subject: &str) -> Pending<Vec<Device>> {
@@ -426,7 +430,7 @@ impl Revocation for RedisRevocation {
         let bound = self.shared.settings.write_timeout;
         let deadline = Instant::now() + bound;
         let (answer, waiting) = Pending::waiting(deadline, RevocationError::TimedOut(bound));
-        let job = write::Job::List {
+        let job = job::Job::List {
             subject: subject.into(),
             answer: Some(answer),
             deadline,
@@ -447,7 +451,7 @@ impl Revocation for RedisRevocation {
         let bound = self.shared.settings.write_timeout;
         let deadline = Instant::now() + bound;
         let (answer, waiting) = Pending::waiting(deadline, RevocationError::TimedOut(bound));
-        let job = write::Job::RevokeDevice {
+        let job = job::Job::RevokeDevice {
             subject: subject.into(),
             id,
             answer: Some(answer),
@@ -461,6 +465,10 @@ impl Revocation for RedisRevocation {
 
     fn freshness(&self) -> Freshness {
         self.shared.freshness()
+    }
+
+    fn max_lifetime(&self) -> Duration {
+        Duration::from_secs(self.shared.settings.lifetime_secs)
     }
 
     fn stats(&self) -> RevocationStats {

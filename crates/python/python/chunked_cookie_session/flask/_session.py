@@ -56,8 +56,8 @@ class ChunkedCookieSession(SecureCookieSession):
     #: Why the incoming session was accepted or refused, by the engine's names:
     #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``, ``too-many-chunks``,
     #: ``bad-signature``, ``unknown-key``, ``expired``, ``idle-expired``, ``malformed``,
-    #: ``too-large``, ``ambiguous``, ``foreign-key`` (the type
-    #: :data:`~chunked_cookie_session.flask.LoadReason`).
+    #: ``too-large``, ``ambiguous``, ``foreign-key``, ``revoked``,
+    #: ``revocation-unavailable`` (the type :data:`~chunked_cookie_session.flask.LoadReason`).
     load_reason: LoadReason = "no-session"
     #: ``"flask"`` or ``"flask-chunked"`` when the session was read from a cookie of the
     #: previous format (it is written in the configured one by this response).

@@ -49,6 +49,8 @@ SPELLING = Spelling(
         "max_chunks": "CHUNKED_SESSION_MAX_CHUNKS",
         "lifetime": "PERMANENT_SESSION_LIFETIME",
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
+        # The revocation store (issue 18: the Python package reads it next).
+        "revocation": "CHUNKED_SESSION_REVOCATION",
     },
     advice={
         "key": MAKE_A_KEY,
