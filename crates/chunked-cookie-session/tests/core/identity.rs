@@ -70,7 +70,7 @@ fn the_id_stays_across_writes_and_a_renewal_replaces_it(f: &Fixture) {
     let fourth = load_jar(&engine, &jar, NOW + 30);
     assert_eq!(fourth.id().expect("an id"), renewed);
     if f.is_native() {
-        let chunk0 = jar.get("session").expect("chunk 0");
+        let chunk0 = jar.get(f.base()).expect("chunk 0");
         assert_eq!(
             decode(chunk0)[0],
             VERSION_2,
@@ -172,10 +172,10 @@ fn a_session_bound_to_a_subject_alone_is_written(f: &Fixture) {
 
 fn a_version_1_session_loads_and_gains_its_id_at_the_next_write(f: &Fixture) {
     let engine = f.engine(SessionConfig::default());
-    let forger = for_fixture(f, 1, "session");
+    let forger = for_fixture(f, 1, f.base());
     let pairs = forger.seal(0, 1, NOW, br#"{"user":"ada"}"#);
     assert_eq!(decode(&pairs[0].1)[0], 1, "version 1");
-    let cookie = format!("session={}", pairs[0].1);
+    let cookie = format!("{}={}", f.base(), pairs[0].1);
     let session = engine.load_at([cookie.as_str()], NOW + 1);
     assert_eq!(session.load_reason(), LoadReason::Valid);
     assert_eq!(
@@ -247,7 +247,7 @@ fn what_the_cookie_shows_of_the_identity(f: &Fixture) {
     let id = session.id().expect("an id");
     assert_eq!(&bytes[33..49] == id.as_bytes(), signed, "{}", f.name);
     // The key holder's reader finds it where the document says.
-    let opened = for_fixture(f, 1, "session").open(value);
+    let opened = for_fixture(f, 1, f.base()).open(value);
     let identity = opened.identity.expect("version 2");
     assert_eq!(identity.subject.as_deref(), Some(SUBJECT));
     assert_eq!(identity.id_text(), id.to_string());

@@ -69,7 +69,7 @@ fn assert_revoked(f: &Fixture, engine: &SessionEngine, jar: &Jar) {
     let mut after = jar.clone();
     respond(f, engine.config(), &mut after, &outcome);
     assert!(
-        our_names(f, &after, "session").is_empty(),
+        our_names(f, &after, f.base()).is_empty(),
         "{}: the revoked cookies are deleted: {outcome:?}",
         f.name
     );
@@ -93,7 +93,7 @@ fn logout_revokes_every_copy_and_every_write(f: &Fixture) {
         .wait()
         .expect("the memory store confirms at once");
     finish(f, &engine, &logout, &mut jar);
-    assert!(our_names(f, &jar, "session").is_empty(), "logged out");
+    assert!(our_names(f, &jar, f.base()).is_empty(), "logged out");
 
     assert_revoked(f, &engine, &copied);
     assert_revoked(f, &engine, &earlier);
@@ -312,7 +312,7 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
     assert_eq!(session.revoke().wait(), Err(RevocationError::NotConfigured));
     finish(f, &engine, &session, &mut jar);
     assert!(
-        our_names(f, &jar, "session").is_empty(),
+        our_names(f, &jar, f.base()).is_empty(),
         "purged all the same"
     );
     assert_eq!(
@@ -344,9 +344,9 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
 
 fn a_version_1_session_logged_out_refuses_its_copies(f: &Fixture) {
     let engine = revocable(f, MemoryRevocation::new());
-    let forger = for_fixture(f, 1, "session");
+    let forger = for_fixture(f, 1, f.base());
     let pairs = forger.seal(0, 1, unix_now(), br#"{"user":"ada"}"#);
-    let cookie = format!("session={}", pairs[0].1);
+    let cookie = format!("{}={}", f.base(), pairs[0].1);
     let logout = engine.load([cookie.as_str()]);
     assert_eq!(logout.load_reason(), LoadReason::Valid);
     logout.revoke().wait().expect("confirmed");
@@ -428,7 +428,7 @@ mod unavailable {
         ));
         let copy_of_bob = bob.clone();
         finish(f, &engine, &logout, &mut bob);
-        assert!(our_names(f, &bob, "session").is_empty());
+        assert!(our_names(f, &bob, f.base()).is_empty());
 
         server.restart();
         wait_until("the mirror is fresh again", || {

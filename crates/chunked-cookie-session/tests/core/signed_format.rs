@@ -128,7 +128,11 @@ fn worked_example_v2_matches_the_document() {
 fn engine_accepts_the_worked_example_v2_and_writes_its_like() {
     let values: std::collections::HashMap<_, _> = example_v2().into_iter().collect();
     let key = Key::from_secret(&secret()).expect("32 bytes");
-    let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(key));
+    let config = SessionConfig::builder()
+        .name("session")
+        .build()
+        .expect("valid");
+    let engine = SessionEngine::signed(config, KeyRing::new(key));
     let cookie = format!("session={}", values["v2 token"]);
     let session = engine.load_at([cookie.as_str()], ISSUED_AT + 60);
     assert_eq!(session.load_reason(), LoadReason::Valid);
