@@ -50,9 +50,10 @@ pub enum LoadReason {
     /// one of them perhaps tossed in from a sibling subdomain or set for a longer `Path`.
     /// Neither is used and neither is deleted.
     Ambiguous,
-    /// The session's cookie is not in this engine's format, but looks like a Flask session
-    /// (a format this engine migrates from) whose signature no secret of this server
-    /// verifies: most likely signed with another `SECRET_KEY`. It is left in place.
+    /// The session's cookie is not in this engine's format, but looks like a session of an
+    /// itsdangerous-signed format this engine migrates from (Flask's, Starlette's) whose
+    /// signature no secret of this server verifies: most likely signed with another
+    /// `SECRET_KEY`. It is left in place.
     ForeignKey,
     /// The session verified, but it was revoked (logout, sign-out-everywhere, break
     /// glass): the response deletes its cookies.
@@ -153,8 +154,8 @@ impl LoadReason {
                  subdomain or for a longer Path?); neither is used, neither is deleted"
             }
             LoadReason::ForeignKey => {
-                "the cookie looks like a Flask session signed with another secret key (is \
-                 SECRET_KEY the one that signed it?); it is left in place"
+                "the cookie looks like a Flask session signed with another secret key (or a \
+                 Starlette one; is SECRET_KEY the one that signed it?); it is left in place"
             }
             LoadReason::Revoked => "the session was revoked (logout or sign-out-everywhere)",
             LoadReason::RevocationUnavailable => {
