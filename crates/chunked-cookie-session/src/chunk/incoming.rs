@@ -2,9 +2,8 @@
 
 use std::ops::Range;
 
-use cookie::Cookie;
-
 use super::layout::Layout;
+use super::pairs::pairs;
 use super::set::ChunkSet;
 
 /// Our cookies from one request, indexed by chunk.
@@ -43,9 +42,9 @@ impl Incoming {
         for (nth, field) in fields.into_iter().enumerate() {
             let joint = if nth == 0 { 0 } else { 2 };
             incoming.header_len = incoming.header_len.saturating_add(field.len() + joint);
-            for cookie in Cookie::split_parse(field).flatten() {
-                let pair = cookie.name().len() + 1 + cookie.value().len();
-                let Some(index) = layout.index_of(base, cookie.name(), limit) else {
+            for (name, value) in pairs(field) {
+                let pair = name.len() + 1 + value.len();
+                let Some(index) = layout.index_of(base, name, limit) else {
                     incoming.others.0 += 1;
                     incoming.others.1 = incoming.others.1.saturating_add(pair);
                     continue;
@@ -54,7 +53,7 @@ impl Incoming {
                     incoming.first_pairs.push((index, pair));
                 }
                 incoming.present.insert(index);
-                let value = cookie.value_trimmed();
+                let value = trim_quotes(value);
                 if incoming.over_cap || value.is_empty() {
                     continue;
                 }
@@ -63,6 +62,10 @@ impl Incoming {
                     incoming.text = String::new();
                     incoming.entries = Vec::new();
                     continue;
+                }
+                if incoming.text.is_empty() {
+                    // One allocation for the values of ours this field holds at most.
+                    incoming.text.reserve(field.len().min(hard_cap));
                 }
                 let start = incoming.text.len();
                 incoming.text.push_str(value);
@@ -116,6 +119,14 @@ impl Incoming {
     /// what a client's or proxy's header limit is held against.
     pub(crate) fn header_len(&self) -> usize {
         self.header_len
+    }
+}
+
+/// A value without the double quotes around it, as `cookie::Cookie::value_trimmed` gives it.
+fn trim_quotes(value: &str) -> &str {
+    match value.as_bytes() {
+        [b'"', .., b'"'] => &value[1..value.len() - 1],
+        _ => value,
     }
 }
 

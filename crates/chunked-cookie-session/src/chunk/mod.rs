@@ -8,6 +8,7 @@
 mod incoming;
 mod join;
 mod layout;
+mod pairs;
 mod set;
 mod split;
 
