@@ -55,6 +55,16 @@ for features in "" axum actix private flask starlette django tower-sessions acti
     --lib --tests -- -D warnings
 done
 
+# Every public item's documentation builds without a warning (a broken link among them),
+# with no feature, each feature alone and all of them, as docs.rs builds it.
+for features in "" axum actix private flask tower-sessions actix-flash redis starlette django; do
+  step "rustdoc, chunked-cookie-session with features [${features}]"
+  RUSTDOCFLAGS="-D warnings" cargo doc -p chunked-cookie-session --no-deps --no-default-features \
+    ${features:+--features "$features"}
+done
+step "rustdoc, chunked-cookie-session with every feature"
+RUSTDOCFLAGS="-D warnings" cargo doc -p chunked-cookie-session --no-deps --all-features
+
 step "tests, chunked-cookie-session with no features"
 cargo test -p chunked-cookie-session --no-default-features
 

@@ -39,14 +39,15 @@
 //!
 //! | feature | adds |
 //! |---|---|
-//! | `axum` | a tower layer and a `Session` extractor for axum 0.8 |
-//! | `tower-sessions` | [`tower_sessions`]: `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8, encrypted; implies `axum` and `private` |
-//! | `actix` | middleware and a `Session` extractor for actix-web 4 |
-//! | `actix-flash` | [`actix_flash`]: a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session; implies `actix` |
+//! | `axum` | a tower layer, a `Session` extractor and a CSRF guard for axum 0.8 (module `axum`) |
+//! | `tower-sessions` | `tower_sessions::Session` (0.14) on chunked cookies, for axum-login 0.17–0.18 and axum-messages 0.8, encrypted (module `tower_sessions`); implies `axum` and `private` |
+//! | `actix` | middleware, a `Session` extractor and a CSRF guard for actix-web 4 (module `actix`) |
+//! | `actix-flash` | a `FlashMessageStore` for actix-web-flash-messages 0.5 on the session (module `actix_flash`); implies `actix` |
 //! | `private` | the encrypted format (XChaCha20-Poly1305) |
-//! | `flask` | Flask's session cookie format, stock and chunked |
-//! | `starlette` | taking over the sessions of Starlette's `SessionMiddleware` ([`EngineOptions::starlette_takeover`]; read only); implies `flask` |
-//! | `django` | taking over the sessions of Django's `signed_cookies` backend ([`EngineOptions::django_takeover`]; read only); implies `flask` |
+//! | `flask` | Flask's session cookie format, stock and chunked (module `flask`) |
+//! | `starlette` | taking over the sessions of Starlette's `SessionMiddleware` (`EngineOptions::starlette_takeover`; read only); implies `flask` |
+//! | `django` | taking over the sessions of Django's `signed_cookies` backend (`EngineOptions::django_takeover`; read only); implies `flask` |
+//! | `redis` | `revocation::RedisRevocation`: revocations shared by a fleet through Redis 7 or Valkey |
 //!
 //! Without a feature: [`csrf`], per-session CSRF tokens for every adapter.
 //!
@@ -55,8 +56,12 @@
 //! Every request carries the whole session in its `Cookie` header, so the practical
 //! ceiling is the header limit of the proxies in front of the application (8 KiB per
 //! header line for nginx and Apache by default). The default budget, 7 KiB, fits behind
-//! them; docs/DEPLOYMENT.md lists the settings a larger budget needs. A session cannot be
-//! revoked on the server before it expires: see docs/SECURITY.md.
+//! them; docs/DEPLOYMENT.md lists the settings a larger budget needs.
+//!
+//! A cookie session cannot be taken back from the client, but it can be refused: with a
+//! [`revocation`] store (in memory, or shared across a fleet through Redis), logout,
+//! sign-out-everywhere and break glass refuse every copy of the cookies, at the cost of a
+//! memory lookup per request. See docs/REVOCATION.md.
 #![forbid(unsafe_code)]
 
 // The layers, from the top: the adapters translate HTTP; the engine holds the write rules;

@@ -31,12 +31,12 @@ pub enum WireFormat {
     Flask,
     /// The cookie of Starlette's `SessionMiddleware` (feature `starlette`): read, to take
     /// its sessions over, never written. Only a migration's previous format (see
-    /// [`EngineOptions::starlette_takeover`]).
+    /// [`EngineOptions::starlette_takeover`](crate::EngineOptions::starlette_takeover)).
     #[cfg(feature = "starlette")]
     Starlette,
     /// The cookie of Django's `signed_cookies` session backend (feature `django`): read, to
     /// take its sessions over, never written. Only a migration's previous format (see
-    /// [`EngineOptions::django_takeover`]).
+    /// [`EngineOptions::django_takeover`](crate::EngineOptions::django_takeover)).
     #[cfg(feature = "django")]
     Django,
 }

@@ -161,7 +161,7 @@ impl SessionConfigBuilder {
     /// `SESSION_REFRESH_EACH_REQUEST` does, so its cookies (and the idle timer) are renewed
     /// at every visit; its absolute deadline stays (default off: a read session is written
     /// again once [`refresh_after`](Self::refresh_after) has passed). A Flask engine takes
-    /// this from [`FlaskSettings`](crate::flask::FlaskSettings) instead.
+    /// this from `flask::FlaskSettings` instead.
     pub fn refresh_each_request(mut self, refresh: bool) -> Self {
         self.config.refresh_each_request = refresh;
         self
