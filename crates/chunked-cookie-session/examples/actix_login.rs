@@ -19,8 +19,12 @@
 //! - login: check the CSRF token and the password, then [`Session::renew`] (a new
 //!   generation id and lifetime, and the anonymous page's CSRF token dropped) and store the
 //!   user's id;
-//! - logout: [`Session::purge`], every cookie deleted; the flash message sent after it
-//!   starts a fresh session in the same response.
+//! - logout: [`Session::revoke`]: the session is revoked (the engine has a revocation
+//!   store, `shared::engine`), so a copy of its cookies taken before is refused after it,
+//!   and every cookie is deleted; the flash message sent after it starts a fresh session
+//!   in the same response;
+//! - log out everywhere: [`Session::revoke_everywhere`], every session of the user (the
+//!   login binds it with [`Session::set_subject`]), on every device.
 //!
 //! The tests in `tests/ecosystem` drive this very application over 127.0.0.1, with the
 //! same login scenario as `axum_login.rs`; `shared/` holds what the two examples share.
@@ -186,6 +190,11 @@ async fn login(session: Session, form: web::Form<LoginForm>) -> actix_web::Resul
     // anonymous page's CSRF token gone.
     session.renew();
     session.insert(USER_ID, user.id)?;
+    // The user the session belongs to, for "log out everywhere" (an opaque id, not the
+    // name: the subject travels with the session).
+    session
+        .set_subject(user.id.to_string())
+        .map_err(actix_web::error::ErrorInternalServerError)?;
     session.insert("recent", shared::recent_documents())?;
     FlashMessage::success(format!("Welcome, {}!", user.name)).send();
     Ok(see_other("/protected"))
@@ -230,9 +239,27 @@ async fn logout(_user: CurrentUser, session: Session, form: web::Form<CsrfForm>)
     if !csrf::verify(&session, &form.csrf_token) {
         return forged();
     }
-    session.purge();
+    // Revoked on this server before the call returns; the answer says whether Redis, in a
+    // fleet, confirmed it. Either way the logout goes on (logged when not confirmed).
+    if let Err(err) = session.revoke().await {
+        tracing::warn!("logout: {err}");
+    }
     FlashMessage::info("You have been logged out.").send();
     see_other("/login")
+}
+
+async fn logout_everywhere(
+    _user: CurrentUser,
+    session: Session,
+    form: web::Form<CsrfForm>,
+) -> actix_web::Result<HttpResponse> {
+    if !csrf::verify(&session, &form.csrf_token) {
+        return Ok(forged());
+    }
+    // `?`: a session bound to no user answers 409; Redis not answering, 503.
+    session.revoke_everywhere().await?;
+    FlashMessage::info("You have been logged out on every device.").send();
+    Ok(see_other("/login"))
 }
 
 /// The application. `SessionMiddleware` is wrapped last, so it runs outside
@@ -258,6 +285,7 @@ pub fn app(
         .route("/api/me", web::get().to(me))
         .route("/whoami", web::get().to(whoami))
         .route("/logout", web::post().to(logout))
+        .route("/logout-everywhere", web::post().to(logout_everywhere))
 }
 
 fn main() -> std::io::Result<()> {

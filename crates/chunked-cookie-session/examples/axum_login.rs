@@ -21,6 +21,12 @@
 //! router.layer(MessagesManagerLayer).layer(auth).layer(sessions.layer())
 //! ```
 //!
+//! Logout holds: the engine has a revocation store (`shared::engine`), and the relay
+//! revokes the session when axum-login's `logout` flushes it (and the pre-login session
+//! when `login` cycles its id), so a copy of the cookies taken before logout is refused
+//! after it, with no code here. The login binds the session to the user
+//! ([`Session::set_subject`]), so "log out everywhere" ends every session of the user.
+//!
 //! The tests in `tests/ecosystem` drive this very router over 127.0.0.1, with the same
 //! login scenario as `actix_login.rs`; `shared/` holds what the two examples share.
 
@@ -35,7 +41,7 @@ use axum::{Extension, Router};
 use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
 use axum_messages::{Messages, MessagesManagerLayer};
 use chunked_cookie_session::tower_sessions::{TowerSessions, UnencryptedEngine};
-use chunked_cookie_session::{LoadReason, SessionEngine, csrf, generate_secret};
+use chunked_cookie_session::{LoadReason, Session, SessionEngine, csrf, generate_secret};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -160,6 +166,7 @@ pub fn app(engine: SessionEngine) -> Result<Router, UnencryptedEngine> {
     Ok(Router::new()
         .route("/protected", get(protected))
         .route("/logout", post(logout))
+        .route("/logout-everywhere", post(logout_everywhere))
         .route_layer(axum_login::login_required!(Backend, login_url = "/login"))
         .route("/", get(|| async { Redirect::to("/protected") }))
         .route("/login", get(login_page).post(login))
@@ -174,7 +181,12 @@ async fn login_page(auth: Auth, messages: Messages) -> Result<Html<String>, Resp
     Ok(Html(shared::login_page(&render(messages), &token)))
 }
 
-async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    mut auth: Auth,
+    session: Session,
+    messages: Messages,
+    Form(form): Form<LoginForm>,
+) -> Response {
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
         return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
@@ -190,9 +202,15 @@ async fn login(mut auth: Auth, messages: Messages, Form(form): Form<LoginForm>) 
         }
         Err(err) => return internal(err),
     };
-    // `login` cycles tower-sessions' id: a fresh session (new generation id, new
-    // lifetime), and the CSRF token of the anonymous page is dropped with it.
+    // `login` cycles tower-sessions' id: a fresh session (new session id, generation id
+    // and lifetime), the pre-login session revoked, and the CSRF token of the anonymous
+    // page dropped with it.
     if let Err(err) = auth.login(&user).await {
+        return internal(err);
+    }
+    // The user the session belongs to, for "log out everywhere" (an opaque id, not the
+    // name: the subject travels with the session).
+    if let Err(err) = session.set_subject(user.id.to_string()) {
         return internal(err);
     }
     if let Err(err) = auth
@@ -227,12 +245,35 @@ async fn logout(mut auth: Auth, messages: Messages, Form(form): Form<CsrfForm>) 
     if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
         return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
     }
-    // `logout` flushes the session: every cookie is deleted, and the flash message below
-    // starts a fresh session in the same response.
+    // `logout` flushes the session: it is revoked (a copy of its cookies is refused from
+    // now on), every cookie is deleted, and the flash message below starts a fresh
+    // session in the same response.
     if let Err(err) = auth.logout().await {
         return internal(err);
     }
     messages.info("You have been logged out.");
+    Redirect::to("/login").into_response()
+}
+
+async fn logout_everywhere(
+    mut auth: Auth,
+    session: Session,
+    messages: Messages,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !csrf::tower_verify(&auth.session, &form.csrf_token).await {
+        return (StatusCode::FORBIDDEN, shared::FORGED).into_response();
+    }
+    // Every session of the user created before now, on every device, this one included;
+    // then axum-login's own logout, so that its record is not written again afterwards.
+    if let Err(err) = session.revoke_everywhere().await {
+        // Revoked on this server whatever Redis said; logged, and the logout goes on.
+        tracing::warn!("log out everywhere: {err}");
+    }
+    if let Err(err) = auth.logout().await {
+        return internal(err);
+    }
+    messages.info("You have been logged out on every device.");
     Redirect::to("/login").into_response()
 }
 

@@ -12,7 +12,9 @@ use crate::error::{GetError, InsertError, SaveError};
 use crate::pyvalue::{InvalidEntry, PyValue};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
-use crate::revocation::{Identity, IdentityError, Pending, RevocationError, SessionId};
+use crate::revocation::{
+    Device, Identity, IdentityError, Pending, Revocation, RevocationError, SessionId,
+};
 use crate::state::{Sizes, State};
 
 /// A session: a JSON object of entries, read from the request's cookies and written back
@@ -692,6 +694,157 @@ impl Session {
         // Should no randomness be had now, the id is drawn at the write, later still.
         let _ = state.session_id();
         pending
+    }
+
+    /// "Sign out everywhere": revokes every session of this session's subject created
+    /// before now, this one included, and purges this one (the response deletes its
+    /// cookies). What [`SessionEngine::revoke_subject`](crate::SessionEngine::revoke_subject)
+    /// does, for the subject of the request's own session; the answer is the epoch
+    /// (microseconds) once the shared store confirmed it.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store,
+    /// [`RevocationError::NoSubject`] for a session bound to no subject (nothing is changed
+    /// then), and the store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let sign_in = |subject: &str| -> Result<String, Box<dyn std::error::Error>> {
+    ///     let session = engine.load(std::iter::empty());
+    ///     session.set_subject(subject)?;
+    ///     Ok(engine.save(&session)?.cookie_header())
+    /// };
+    /// let (laptop, phone) = (sign_in("ada")?, sign_in("ada")?);
+    ///
+    /// let session = engine.load([laptop.as_str()]);
+    /// session.revoke_everywhere().wait()?;
+    /// assert!(engine.save(&session)?.cookies.iter().all(|c| c.is_removal()));
+    /// assert_eq!(engine.load([laptop.as_str()]).load_reason(), LoadReason::Revoked);
+    /// assert_eq!(engine.load([phone.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_everywhere(&self) -> Pending<u64> {
+        let mut state = self.loaded();
+        let (store, subject) = match Self::store_and_subject(&state) {
+            Ok(found) => found,
+            Err(error) => return Pending::ready(Err(error)),
+        };
+        let pending = store.revoke_subject(&subject);
+        let _ = state.end();
+        pending
+    }
+
+    /// The sessions of this session's subject that the device registry knows, most
+    /// recently seen first, this one among them once it was written ("your devices").
+    /// What [`SessionEngine::devices`](crate::SessionEngine::devices) answers for the
+    /// subject of the request's own session.
+    ///
+    /// # Errors
+    ///
+    /// Through the [`Pending`]: [`RevocationError::NotConfigured`] without a store,
+    /// [`RevocationError::NoSubject`] for a session bound to no subject,
+    /// [`RevocationError::RegistryDisabled`] when the store's registry is off, and the
+    /// store's own errors.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_user_agent("Firefox/140.0");
+    /// session.set_subject("ada")?;
+    /// let cookies = engine.finish(&session, ResponseInfo::new(200)).cookie_header();
+    ///
+    /// let next = engine.load([cookies.as_str()]);
+    /// let devices = next.devices().wait()?;
+    /// assert_eq!(devices.len(), 1);
+    /// assert_eq!(devices[0].session_id, next.id()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn devices(&self) -> Pending<Vec<Device>> {
+        let state = self.loaded();
+        match Self::store_and_subject(&state) {
+            Ok((store, subject)) => {
+                drop(state);
+                store.devices(&subject)
+            }
+            Err(error) => Pending::ready(Err(error)),
+        }
+    }
+
+    /// "Sign out that device": revokes the session `id` if the device registry lists it
+    /// under this session's subject; `false` (and nothing revoked) otherwise, so a user can
+    /// only end their own sessions. What
+    /// [`SessionEngine::revoke_device`](crate::SessionEngine::revoke_device) does for the
+    /// subject of the request's own session. Given this session's own id, it is refused
+    /// from the next request on; [`revoke`](Self::revoke) also deletes its cookies now.
+    ///
+    /// # Errors
+    ///
+    /// As [`devices`](Self::devices).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::MemoryRevocation;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// let sign_in = |subject: &str| -> Result<String, Box<dyn std::error::Error>> {
+    ///     let session = engine.load(std::iter::empty());
+    ///     session.set_subject(subject)?;
+    ///     Ok(engine.finish(&session, ResponseInfo::new(200)).cookie_header())
+    /// };
+    /// let (laptop, phone, bobs) = (sign_in("ada")?, sign_in("ada")?, sign_in("bob")?);
+    /// let phone_id = engine.load([phone.as_str()]).id()?;
+    /// let bobs_id = engine.load([bobs.as_str()]).id()?;
+    ///
+    /// let session = engine.load([laptop.as_str()]);
+    /// assert!(!session.revoke_device(bobs_id).wait()?, "not Ada's");
+    /// assert!(session.revoke_device(phone_id).wait()?);
+    /// assert_eq!(engine.load([phone.as_str()]).load_reason(), LoadReason::Revoked);
+    /// assert_eq!(engine.load([laptop.as_str()]).load_reason(), LoadReason::Valid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn revoke_device(&self, id: SessionId) -> Pending<bool> {
+        let state = self.loaded();
+        match Self::store_and_subject(&state) {
+            Ok((store, subject)) => {
+                drop(state);
+                store.revoke_device(&subject, id)
+            }
+            Err(error) => Pending::ready(Err(error)),
+        }
+    }
+
+    /// The engine's store and the session's subject, or why there is none to act on.
+    fn store_and_subject(state: &State) -> Result<(Arc<dyn Revocation>, String), RevocationError> {
+        let store = state
+            .revocation()
+            .cloned()
+            .ok_or(RevocationError::NotConfigured)?;
+        let subject = state
+            .subject()
+            .map(str::to_owned)
+            .ok_or(RevocationError::NoSubject)?;
+        Ok((store, subject))
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use chunked_cookie_session::revocation::{Device, RevocationError, SessionId};
 use chunked_cookie_session::{Key, KeyRing, Session, SessionConfig, SessionEngine};
 use reqwest::header::{CACHE_CONTROL, COOKIE, HeaderValue, SET_COOKIE, VARY};
 use reqwest::{Client, StatusCode, Version};
@@ -93,6 +94,46 @@ mod axum_server {
                 }),
             )
             .route("/untouched", get(|| async { "hello" }))
+            .route(
+                "/login",
+                post(|session: Session, user: String| async move {
+                    session.renew();
+                    session.set_subject(user).expect("a subject");
+                    "signed in"
+                }),
+            )
+            .route(
+                "/id",
+                get(|session: Session| async move { session.id().expect("an id").to_string() }),
+            )
+            .route(
+                "/logout",
+                post(|session: Session| async move {
+                    session.revoke().await?;
+                    Ok::<_, RevocationError>("signed out")
+                }),
+            )
+            .route(
+                "/everywhere",
+                post(|session: Session| async move {
+                    let epoch = session.revoke_everywhere().await?;
+                    Ok::<_, RevocationError>(epoch.to_string())
+                }),
+            )
+            .route(
+                "/devices",
+                get(|session: Session| async move {
+                    let devices = session.devices().await?;
+                    Ok::<_, RevocationError>(device_ids(&devices))
+                }),
+            )
+            .route(
+                "/devices/{id}",
+                axum::routing::delete(|Path(id): Path<String>, session: Session| async move {
+                    let id: SessionId = id.parse()?;
+                    Ok::<_, RevocationError>(session.revoke_device(id).await?.to_string())
+                }),
+            )
             .route(
                 "/count/{key}",
                 get(|Path(key): Path<String>, session: Session| async move {
@@ -207,6 +248,47 @@ mod actix_server {
             )
             .route("/untouched", web::get().to(|| async { "hello" }))
             .route(
+                "/login",
+                web::post().to(|session: Session, user: String| async move {
+                    session.renew();
+                    session.set_subject(user).expect("a subject");
+                    "signed in"
+                }),
+            )
+            .route(
+                "/id",
+                web::get()
+                    .to(|session: Session| async move { session.id().expect("an id").to_string() }),
+            )
+            .route(
+                "/logout",
+                web::post().to(|session: Session| async move {
+                    session.revoke().await?;
+                    Ok::<_, actix_web::Error>("signed out")
+                }),
+            )
+            .route(
+                "/everywhere",
+                web::post().to(|session: Session| async move {
+                    let epoch = session.revoke_everywhere().await?;
+                    Ok::<_, actix_web::Error>(epoch.to_string())
+                }),
+            )
+            .route(
+                "/devices",
+                web::get().to(|session: Session| async move {
+                    let devices = session.devices().await?;
+                    Ok::<_, actix_web::Error>(device_ids(&devices))
+                }),
+            )
+            .route(
+                "/devices/{id}",
+                web::delete().to(|id: web::Path<String>, session: Session| async move {
+                    let id: SessionId = id.parse().map_err(RevocationError::from)?;
+                    Ok::<_, actix_web::Error>(session.revoke_device(id).await?.to_string())
+                }),
+            )
+            .route(
                 "/count/{key}",
                 web::get().to(|key: web::Path<String>, session: Session| async move {
                     let count: Option<u64> = session.get(&key)?;
@@ -299,6 +381,14 @@ mod actix_server {
                         )
         })
     }
+}
+
+/// The ids of a subject's devices, one per line, as the `/devices` routes answer.
+fn device_ids(devices: &[Device]) -> String {
+    devices
+        .iter()
+        .map(|device| format!("{}\n", device.session_id))
+        .collect()
 }
 
 /// A value with no JSON form: a map whose keys are not strings.
@@ -721,6 +811,202 @@ async fn save_errors_answer_500(base: String) {
         .expect("PUT");
     assert_eq!(stored.text().await.expect("text"), "stored");
     assert_eq!(get(&client, &base, "other").await["value"], "small");
+}
+
+/// A request with the client's own cookies (or the `cookie` header given instead): the
+/// status and the body.
+async fn call(
+    client: &Client,
+    method: reqwest::Method,
+    url: String,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
+    let mut request = client.request(method, url);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    let response = request.send().await.expect("a response");
+    (response.status(), response.text().await.expect("a body"))
+}
+
+/// Signs a fresh client in as `user`; returns it with the `Cookie` header it then sends.
+async fn signed_in(base: &str, user: &str) -> (Client, String) {
+    let client = Client::new();
+    let response = client
+        .post(format!("{base}/login"))
+        .body(user.to_owned())
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut jar = Jar::new();
+    jar.apply_headers(response.headers());
+    (client, jar.header())
+}
+
+/// The revocation calls a handler awaits, and their errors as the framework's responses:
+/// logout, sign-out-everywhere, the device list and signing one device out; without a
+/// subject `409`, an id that is not one `400`, another user's id `false`.
+async fn revocation_calls_answer_as_responses(base: String) {
+    use reqwest::Method;
+    let (laptop, laptop_cookie) = signed_in(&base, "ada").await;
+    let (phone, phone_cookie) = signed_in(&base, "ada").await;
+    let (bob, bob_cookie) = signed_in(&base, "bob").await;
+    let id_of = |cookie: &str| {
+        let (client, url, cookie) = (Client::new(), format!("{base}/id"), cookie.to_owned());
+        async move { call(&client, Method::GET, url, Some(&cookie)).await.1 }
+    };
+    let (laptop_id, phone_id, bob_id) = (
+        id_of(&laptop_cookie).await,
+        id_of(&phone_cookie).await,
+        id_of(&bob_cookie).await,
+    );
+    let load = |cookie: &str| {
+        let (client, url, cookie) = (Client::new(), format!("{base}/get/x"), cookie.to_owned());
+        async move {
+            let (_, body) = call(&client, Method::GET, url, Some(&cookie)).await;
+            serde_json::from_str::<Value>(&body).expect("JSON")["load"].clone()
+        }
+    };
+
+    // Ada's devices: her two sessions, not Bob's.
+    let (status, listed) = call(
+        &laptop,
+        Method::GET,
+        format!("{base}/devices"),
+        Some(&laptop_cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let mut ids: Vec<&str> = listed.lines().collect();
+    ids.sort_unstable();
+    let mut want = vec![laptop_id.as_str(), phone_id.as_str()];
+    want.sort_unstable();
+    assert_eq!(ids, want);
+
+    // Bob's id is not one of Ada's sessions; what is not an id is refused.
+    let url = format!("{base}/devices/{bob_id}");
+    let answer = call(&laptop, Method::DELETE, url, Some(&laptop_cookie)).await;
+    assert_eq!(answer, (StatusCode::OK, "false".to_owned()));
+    assert_eq!(load(&bob_cookie).await, "valid");
+    let url = format!("{base}/devices/not-an-id");
+    let (status, body) = call(&laptop, Method::DELETE, url, Some(&laptop_cookie)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("22 characters"), "{body}");
+
+    // The laptop signs the phone out.
+    let url = format!("{base}/devices/{phone_id}");
+    let answer = call(&laptop, Method::DELETE, url, Some(&laptop_cookie)).await;
+    assert_eq!(answer, (StatusCode::OK, "true".to_owned()));
+    assert_eq!(load(&phone_cookie).await, "revoked");
+    assert_eq!(load(&laptop_cookie).await, "valid");
+    let (_, listed) = call(
+        &laptop,
+        Method::GET,
+        format!("{base}/devices"),
+        Some(&laptop_cookie),
+    )
+    .await;
+    assert_eq!(listed.trim(), laptop_id);
+
+    // Bob signs out everywhere: the response deletes his cookies, a copy is refused.
+    let response = bob
+        .post(format!("{base}/everywhere"))
+        .header(COOKIE, &bob_cookie)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::OK);
+    let deleted = WireCookie::from_headers(response.headers());
+    assert!(
+        !deleted.is_empty() && deleted.iter().all(WireCookie::is_removal),
+        "{deleted:?}"
+    );
+    let epoch: u64 = response
+        .text()
+        .await
+        .expect("text")
+        .parse()
+        .expect("the epoch, in µs");
+    assert!(epoch > 1_700_000_000_000_000, "{epoch}");
+    assert_eq!(load(&bob_cookie).await, "revoked");
+
+    // Ada logs out on the laptop: the response deletes the cookies, a copy is refused.
+    let response = laptop
+        .post(format!("{base}/logout"))
+        .header(COOKIE, &laptop_cookie)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::OK);
+    let deleted = WireCookie::from_headers(response.headers());
+    assert!(
+        !deleted.is_empty() && deleted.iter().all(WireCookie::is_removal),
+        "{deleted:?}"
+    );
+    assert_eq!(load(&laptop_cookie).await, "revoked");
+
+    // Nobody logged in: no subject to list or sign out.
+    for (method, path) in [(Method::GET, "/devices"), (Method::POST, "/everywhere")] {
+        let (status, body) = call(&phone, method, format!("{base}{path}"), None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{path}: {body}");
+        assert!(body.contains("no subject"), "{body}");
+    }
+}
+
+/// Without a device registry the list answers `404`; without a revocation store at all,
+/// a revocation call answers `500` (the application's bug, said in its log).
+async fn revocation_calls_without_a_registry_or_a_store(base: String, store: bool) {
+    use reqwest::Method;
+    let (client, cookie) = signed_in(&base, "ada").await;
+    let (status, body) = call(
+        &client,
+        Method::GET,
+        format!("{base}/devices"),
+        Some(&cookie),
+    )
+    .await;
+    let (status_out, _) = call(
+        &client,
+        Method::POST,
+        format!("{base}/logout"),
+        Some(&cookie),
+    )
+    .await;
+    if store {
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(body.contains("no device registry"), "{body}");
+        assert_eq!(status_out, StatusCode::OK);
+    } else {
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert!(body.contains("no revocation store"), "{body}");
+        assert_eq!(status_out, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
+
+/// [`engine`] with a revocation store in memory, its device registry on or off.
+fn revocable_engine(registry: bool) -> SessionEngine {
+    let store = chunked_cookie_session::revocation::MemoryRevocation::builder();
+    let store = if registry { store.registry(10) } else { store };
+    engine()
+        .with_revocation(std::sync::Arc::new(store.build().expect("valid")))
+        .expect("lifetimes agree")
+}
+
+#[tokio::test]
+async fn revocation_calls_on_both_adapters() {
+    type Start = fn(SessionEngine) -> SocketAddr;
+    let adapters: [(&str, Start); 2] = [
+        ("axum", axum_server::start),
+        ("actix-web", actix_server::start),
+    ];
+    for (framework, start) in adapters {
+        eprintln!("{framework}");
+        let base = |engine| format!("http://{}", start(engine));
+        revocation_calls_answer_as_responses(base(revocable_engine(true))).await;
+        revocation_calls_without_a_registry_or_a_store(base(revocable_engine(false)), true).await;
+        revocation_calls_without_a_registry_or_a_store(base(engine()), false).await;
+    }
 }
 
 macro_rules! scenarios {

@@ -5,13 +5,16 @@
 //! messages that say what to do.
 
 mod report;
+mod revoke;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chunked_cookie_session::flask::MAX_CHUNKS as FLASK_MAX_CHUNKS;
+use chunked_cookie_session::revocation::{Identity, MemoryRevocation};
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, EngineOptions, Inspection, LoadReason, MAX_CHUNKS_CEILING,
     SessionEngine,
@@ -38,8 +41,13 @@ enum Command {
     /// Read a request's cookies; print the session as a JSON object, or why it was refused.
     Decode(DecodeArgs),
     /// Show what a request's session cookies hold from the outside (format, cookies and
-    /// their sizes, the header); with a key, also verify them and say the load reason.
+    /// their sizes, the header); with a key, also verify them and say the load reason and
+    /// the session's id, subject and creation time.
     Inspect(InspectArgs),
+    /// End sessions in a fleet's Redis revocation store: one session by id, every session
+    /// of a subject, or every session created before a time; print what was revoked and
+    /// the epoch used. Every server following that Redis refuses them within moments.
+    Revoke(revoke::RevokeArgs),
 }
 
 /// Which cookie, and which clock.
@@ -156,6 +164,9 @@ fn main() -> ExitCode {
         Command::Encode(args) => encode(&args),
         Command::Decode(args) => decode(&args),
         Command::Inspect(args) => inspect(&args),
+        Command::Revoke(args) => revoke::revoke(&args)
+            .map_err(Failure::Message)
+            .and_then(|line| emit(&line)),
     };
     match result {
         Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
@@ -304,30 +315,48 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
 fn inspect(args: &InspectArgs) -> Result<(), Failure> {
     let fields = cookie_input(&args.input)?;
     let fields = || fields.iter().map(String::as_str);
-    let (inspection, reason): (Inspection, Option<LoadReason>) = if args.session.format.has_key() {
-        let engine = reading_engine(&args.session, None, args.idle_timeout)?;
-        let session = engine.load_at(fields(), now(&args.session));
-        (
-            engine.inspector().inspect(fields()),
-            Some(session.load_reason()),
-        )
-    } else {
-        let format = &args.session.format;
-        let mut options = format.options(MissingKey::Refuse)?;
-        options.name.clone_from(&args.session.name);
-        options.max_chunks = Some(MAX_CHUNKS_CEILING);
-        let config = options
-            .config()
-            .map_err(|err| format.config_message(&err))?;
-        (
-            report::keyless_inspector(&config, &args.session.format).inspect(fields()),
-            None,
-        )
-    };
+    let (inspection, reason, identity): (Inspection, Option<LoadReason>, Option<Identity>) =
+        if args.session.format.has_key() {
+            let engine = identity_reading(reading_engine(&args.session, None, args.idle_timeout)?)?;
+            let session = engine.load_at(fields(), now(&args.session));
+            let reason = session.load_reason();
+            // Only a session that loaded has an identity of its own (asking another for one
+            // would draw a fresh id).
+            let identity = (reason == LoadReason::Valid)
+                .then(|| session.identity().ok())
+                .flatten();
+            (engine.inspector().inspect(fields()), Some(reason), identity)
+        } else {
+            let format = &args.session.format;
+            let mut options = format.options(MissingKey::Refuse)?;
+            options.name.clone_from(&args.session.name);
+            options.max_chunks = Some(MAX_CHUNKS_CEILING);
+            let config = options
+                .config()
+                .map_err(|err| format.config_message(&err))?;
+            (
+                report::keyless_inspector(&config, &args.session.format).inspect(fields()),
+                None,
+                None,
+            )
+        };
     let text = if args.json {
-        report::json(&inspection, reason, &args.session)
+        report::json(&inspection, reason, identity.as_ref(), &args.session)
     } else {
-        report::table(&inspection, reason, &args.session)
+        report::table(&inspection, reason, identity.as_ref(), &args.session)
     };
     emit(&text)
+}
+
+/// The engine with a revocation store that refuses nothing: Flask's format reads a
+/// session's identity from its reserved entries only when the engine has a store (the
+/// native formats always carry it).
+fn identity_reading(engine: SessionEngine) -> Result<SessionEngine, Failure> {
+    let store = MemoryRevocation::builder()
+        .lifetime(engine.config().lifetime())
+        .build()
+        .map_err(|err| err.to_string())?;
+    Ok(engine
+        .with_revocation(Arc::new(store))
+        .map_err(|err| err.to_string())?)
 }

@@ -8,11 +8,13 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use chunked_cookie_session::revocation::Identity;
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, EngineOptions, Inspection, Inspector, LoadReason, SessionConfig,
     TokenInfo, WireFormat,
 };
 use cookie_session_cli::options::{Format, FormatArgs, Layout};
+use cookie_session_cli::revocation::utc_micros;
 use serde_json::{Value, json};
 
 use crate::SessionArgs;
@@ -259,10 +261,61 @@ fn format_name(args: &SessionArgs) -> String {
     }
 }
 
+/// Whether the session's id was derived (a version 1 session, written before sessions
+/// carried one) rather than read.
+fn derived_id(inspection: &Inspection) -> bool {
+    matches!(&inspection.token, Some(TokenInfo::Native(header)) if header.version == 1)
+}
+
+/// The identity lines of the `inspect` table: the session's id, creation time and subject
+/// when it loaded, or why they are not shown.
+fn identity_lines(
+    out: &mut String,
+    inspection: &Inspection,
+    reason: Option<LoadReason>,
+    identity: Option<&Identity>,
+) {
+    match (identity, reason) {
+        (Some(identity), _) => {
+            let derived = if derived_id(inspection) {
+                " (derived: a version 1 session carries none; its next write carries this one)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "session id   {}{derived}", identity.session_id());
+            let _ = writeln!(
+                out,
+                "created      {} ({} µs)",
+                utc_micros(identity.created()),
+                identity.created()
+            );
+            match identity.subject() {
+                Some(subject) => {
+                    let _ = writeln!(out, "subject      \"{}\"", printable(subject));
+                }
+                None => out.push_str("subject      none\n"),
+            }
+        }
+        (None, Some(_)) if inspection.chunks.is_empty() => {}
+        (None, Some(reason)) => {
+            let _ = writeln!(
+                out,
+                "session id   none: the session was refused ({reason}), so it has no identity"
+            );
+        }
+        (None, None) if inspection.chunks.is_empty() => {}
+        (None, None) => out.push_str(
+            "session id   not shown: the id, subject and creation time are read with the key \
+             (inside the signed payload, or the encrypted one)\n",
+        ),
+    }
+}
+
 /// The human table of `inspect`.
 pub(crate) fn table(
     inspection: &Inspection,
     reason: Option<LoadReason>,
+    identity: Option<&Identity>,
     args: &SessionArgs,
 ) -> String {
     let mut out = String::new();
@@ -367,6 +420,7 @@ pub(crate) fn table(
              FLASK_SECRET_KEY or --secret-file) to verify\n",
         ),
     }
+    identity_lines(&mut out, inspection, reason, identity);
     out
 }
 
@@ -374,8 +428,18 @@ pub(crate) fn table(
 pub(crate) fn json(
     inspection: &Inspection,
     reason: Option<LoadReason>,
+    identity: Option<&Identity>,
     args: &SessionArgs,
 ) -> String {
+    let identity = identity.map_or(Value::Null, |identity| {
+        json!({
+            "session_id": identity.session_id().to_string(),
+            "created": identity.created(),
+            "created_utc": utc_micros(identity.created()),
+            "subject": identity.subject(),
+            "derived": derived_id(inspection),
+        })
+    });
     let token = match &inspection.token {
         Some(TokenInfo::Native(header)) => json!({
             "kind": "native",
@@ -425,6 +489,7 @@ pub(crate) fn json(
             .collect::<Vec<_>>(),
         "token": token,
         "load": reason.map(LoadReason::as_str),
+        "identity": identity,
     });
     format!("{}\n", json_text(&body.to_string()))
 }

@@ -1,6 +1,6 @@
 //! `playground`: a local web page and JSON API to watch chunked cookie sessions grow,
-//! shrink and break. Run it with `cargo run --release -p playground` and open
-//! <http://127.0.0.1:3000>.
+//! shrink and break, and to log in, log out and see copied cookies refused. Run it with
+//! `cargo run --release -p playground` and open <http://127.0.0.1:3000>.
 
 mod app;
 mod setup;
@@ -12,8 +12,8 @@ use cookie_session_cli::options::Format;
 
 fn main() -> ExitCode {
     let args = setup::Args::parse();
-    let engine = match setup::build_engine(&args) {
-        Ok(engine) => engine,
+    let (engine, revocations) = match setup::build_engine(&args) {
+        Ok(built) => built,
         Err(message) => {
             eprintln!("playground: {message}");
             return ExitCode::from(2);
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         let addr = listener.local_addr()?;
         // Scripts (the browser test among them) read this line to find the port.
         println!("playground listening on http://{addr}/");
-        axum::serve(listener, app::router(engine, body)).await
+        axum::serve(listener, app::router(engine, body, revocations)).await
     });
     match served {
         Ok(()) => ExitCode::SUCCESS,

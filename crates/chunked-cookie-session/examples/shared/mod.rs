@@ -1,12 +1,16 @@
 //! What the two login examples share (`axum_login.rs`, `actix_login.rs`): the engine, the
 //! user's data, and the pages, so that the two differ only where their frameworks do.
 
+use std::sync::Arc;
+
+use chunked_cookie_session::revocation::MemoryRevocation;
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, csrf};
 
 /// The engine of the examples: the encrypted format, so that what the session holds (the
 /// user's id, axum-login's `session_auth_hash`, the user's data) is the server's to read,
 /// not the client's; the key from `SESSION_KEY` (see `cookie-session keygen`), or a fresh
-/// one, which logs everyone out at every restart.
+/// one, which logs everyone out at every restart; and a revocation store, so that logout
+/// holds: a copy of the cookies taken before it is refused after it (docs/REVOCATION.md).
 ///
 /// # Panics
 ///
@@ -19,7 +23,25 @@ pub fn engine() -> SessionEngine {
             Key::generate()
         }
     };
-    SessionEngine::private(loopback_config(), KeyRing::new(key))
+    revocable(SessionEngine::private(loopback_config(), KeyRing::new(key)))
+}
+
+/// `engine` checking every session against a revocation store kept in this process's
+/// memory, which lives as long as the engine's sessions. One process needs no more; a
+/// fleet shares a `RedisRevocation` (feature `redis`) built the same way, with
+/// `RedisRevocation::builder(url).lifetime(..).connect()`.
+///
+/// # Panics
+///
+/// Never: the store is built with the engine's own lifetime.
+pub fn revocable(engine: SessionEngine) -> SessionEngine {
+    let store = MemoryRevocation::builder()
+        .lifetime(engine.config().lifetime())
+        .build()
+        .expect("the engine's lifetime is one a store keeps");
+    engine
+        .with_revocation(Arc::new(store))
+        .expect("the store keeps revocations as long as the sessions live")
 }
 
 /// The configuration of the examples. Plain HTTP on loopback: without `secure(false)` a
@@ -62,7 +84,9 @@ pub fn protected_page(flashes: &str, name: &str, documents: usize, token: &str) 
 {flashes}<h1>Hello, {name}</h1>
 <p>{documents} recent documents kept in your session.</p>
 <form method="post" action="/logout">
-<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>"#,
+<input type="hidden" name="{field}" value="{token}"><button>Log out</button></form>
+<form method="post" action="/logout-everywhere">
+<input type="hidden" name="{field}" value="{token}"><button>Log out everywhere</button></form>"#,
         name = escape(name),
         field = csrf::FORM_FIELD,
     )

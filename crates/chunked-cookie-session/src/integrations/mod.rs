@@ -24,7 +24,7 @@ use crate::csrf::{self, Rejection};
 use crate::engine::SessionEngine;
 use crate::error::SaveError;
 use crate::outcome::{Outcome, ResponseInfo};
-use crate::revocation::MAX_USER_AGENT_LEN;
+use crate::revocation::{MAX_USER_AGENT_LEN, RevocationError};
 use crate::session::Session;
 
 /// The plain-text body of the default 500 that replaces a successful response whose session
@@ -216,6 +216,69 @@ pub(crate) fn header_refused(name: &str) {
 pub(crate) fn take_ready<S: Clone>(service: &mut S) -> S {
     let fresh = service.clone();
     std::mem::replace(service, fresh)
+}
+
+/// How an adapter answers a [`RevocationError`] a handler's `?` returned: the status, a
+/// plain-text body that names nothing of the session or of Redis, and whether to add
+/// `Retry-After: 1`.
+///
+/// | error | status |
+/// |---|---|
+/// | `Unconfirmed` | 202: the revocation holds on this server and is queued for the others; the response still deletes the cookies of a revoked session |
+/// | `NoSubject` | 409: the session is bound to no subject (nobody is logged in) |
+/// | `RegistryDisabled` | 404: there is no device list |
+/// | `Identity`, `FutureEpoch` | 400: what was given is not an id, a subject or a past time |
+/// | `TimedOut`, `QueueFull`, `Closed`, `Store` | 503 with `Retry-After: 1`: Redis did not do it |
+/// | `NotConfigured` | 500: the engine has no revocation store (a bug of the application) |
+pub(crate) fn revocation_answer(error: &RevocationError) -> (u16, Cow<'static, str>, bool) {
+    match error {
+        RevocationError::Unconfirmed(_) => (
+            202,
+            "signed out on this server; the other servers hear of it once Redis confirms\n".into(),
+            false,
+        ),
+        RevocationError::NoSubject => (
+            409,
+            "this session is bound to no subject: nobody is logged in\n".into(),
+            false,
+        ),
+        RevocationError::RegistryDisabled => (404, "there is no device registry\n".into(), false),
+        RevocationError::Identity(_) | RevocationError::FutureEpoch => {
+            (400, format!("{error}\n").into(), false)
+        }
+        RevocationError::NotConfigured => {
+            (500, "no revocation store is configured\n".into(), false)
+        }
+        _ => (
+            503,
+            "the revocation store did not answer; try again\n".into(),
+            true,
+        ),
+    }
+}
+
+/// Logs a [`RevocationError`] a handler's `?` turned into a response of `status`, in the
+/// error's own words (which never carry a subject or the Redis password).
+pub(crate) fn log_revocation_answer(error: &RevocationError, status: u16) {
+    match status {
+        500 => tracing::error!("revocation call answering {status}: {error}"),
+        202 | 503 => tracing::warn!("revocation call answering {status}: {error}"),
+        _ => tracing::debug!("revocation call answering {status}: {error}"),
+    }
+}
+
+/// What a revocation the adapters make on their own (the tower-sessions relay's logout)
+/// leaves to say: nothing when it was confirmed or there is no store; else a log line, the
+/// revocation holding on this server either way.
+#[cfg(feature = "tower-sessions")]
+pub(crate) fn log_revocation(result: Result<(), RevocationError>) {
+    match result {
+        Ok(()) | Err(RevocationError::NotConfigured) => {}
+        Err(error @ RevocationError::Unconfirmed(_)) => {
+            tracing::warn!("session revoked on this server only for now: {error}");
+        }
+        Err(error) => tracing::error!("session revocation incomplete: {error}"),
+    }
 }
 
 /// Logs a [`SaveError`] a handler's `?` turned into a 500 (from

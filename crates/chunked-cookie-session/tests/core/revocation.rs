@@ -27,6 +27,7 @@ every_format!(
     signing_out_the_others_keeps_this_session,
     the_registry_hears_each_write_with_the_user_agent,
     without_a_store_nothing_is_checked_and_calls_say_so,
+    the_sessions_own_subject_signs_out_lists_and_revokes_devices,
 );
 native_formats!(a_version_1_session_logged_out_refuses_its_copies);
 
@@ -340,6 +341,69 @@ fn without_a_store_nothing_is_checked_and_calls_say_so(f: &Fixture) {
         }
     ));
     assert_eq!(err.settings(), [Setting::Lifetime, Setting::Revocation]);
+}
+
+/// What a handler does with the request's own session: sign its subject out everywhere
+/// (this session included, its cookies deleted), list the subject's devices and sign one
+/// out by id, never another subject's; a session bound to no subject changes nothing.
+fn the_sessions_own_subject_signs_out_lists_and_revokes_devices(f: &Fixture) {
+    let store = MemoryRevocation::builder()
+        .registry(10)
+        .build()
+        .expect("valid");
+    let engine = revocable(f, store);
+    let mut laptop = sign_in(f, &engine, "ada");
+    let phone = sign_in(f, &engine, "ada");
+    let bobs = sign_in(f, &engine, "bob");
+    let phone_id = load(&engine, &phone).id().expect("an id");
+    let bobs_id = load(&engine, &bobs).id().expect("an id");
+
+    let session = load(&engine, &laptop);
+    let mut listed: Vec<_> = session
+        .devices()
+        .wait()
+        .expect("listed")
+        .iter()
+        .map(|device| device.session_id)
+        .collect();
+    listed.sort_unstable();
+    let mut want = vec![session.id().expect("an id"), phone_id];
+    want.sort_unstable();
+    assert_eq!(listed, want, "{}", f.name);
+    assert_eq!(session.revoke_device(bobs_id).wait(), Ok(false));
+    assert_eq!(reason(&engine, &bobs), LoadReason::Valid);
+    assert_eq!(session.revoke_device(phone_id).wait(), Ok(true));
+    assert_revoked(f, &engine, &phone);
+    assert_eq!(reason(&engine, &laptop), LoadReason::Valid);
+
+    // Nobody signed in: nothing to list or sign out, and nothing changes.
+    let nobody = engine.load(std::iter::empty());
+    nobody.insert("cart", [1]).expect("insert");
+    assert_eq!(nobody.devices().wait(), Err(RevocationError::NoSubject));
+    assert_eq!(
+        nobody.revoke_everywhere().wait(),
+        Err(RevocationError::NoSubject)
+    );
+    assert_eq!(
+        nobody.get::<Vec<u8>>("cart").expect("a list"),
+        Some(vec![1])
+    );
+
+    // Everywhere: this session too, its cookies deleted by the response.
+    let copied = laptop.clone();
+    let session = load(&engine, &laptop);
+    let epoch = session.revoke_everywhere().wait().expect("confirmed");
+    assert!(epoch <= now_micros());
+    finish(f, &engine, &session, &mut laptop);
+    assert!(our_names(f, &laptop, f.base()).is_empty(), "{}", f.name);
+    assert_revoked(f, &engine, &copied);
+    assert_eq!(reason(&engine, &bobs), LoadReason::Valid);
+    let plain = f.engine(SessionConfig::default());
+    let session = load(&plain, &bobs);
+    assert_eq!(
+        session.devices().wait(),
+        Err(RevocationError::NotConfigured)
+    );
 }
 
 fn a_version_1_session_logged_out_refuses_its_copies(f: &Fixture) {

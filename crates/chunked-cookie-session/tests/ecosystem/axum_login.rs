@@ -86,3 +86,33 @@ async fn tower_sessions_id_cookie_never_reaches_the_client() {
     }
     assert!(!browser.cookie_header().contains(RELAY_COOKIE));
 }
+
+/// axum-login's `login` cycles tower-sessions' id, which the relay answers by revoking the
+/// pre-login session: whoever kept (or planted) the anonymous cookies holds a session
+/// refused as `revoked`, with no application code. (Its `logout` revokes the same way:
+/// `logout_refuses_the_cookies_copied_before_it`, in the login scenarios.)
+#[tokio::test]
+async fn login_revokes_the_pre_login_session() {
+    let addr = serve(crate::browser::revocable_engine());
+    let browser = Browser::new(addr);
+    let form = browser.navigate("/login").await;
+    let token = form.csrf_token();
+    let anonymous = crate::browser::copy_of(&browser, addr);
+    assert_eq!(anonymous.get("/whoami").await.json()["load"], "valid");
+
+    let page = browser
+        .post(
+            "/login",
+            &[
+                ("name", "ada"),
+                ("password", "lovelace"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, reqwest::StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(browser.get("/whoami").await.json()["user"], "ada");
+    let seen = anonymous.get("/whoami").await.json();
+    assert_eq!(seen["user"], serde_json::Value::Null);
+    assert_eq!(seen["load"], "revoked");
+}

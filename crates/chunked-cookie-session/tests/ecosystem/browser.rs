@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use chunked_cookie_session::revocation::MemoryRevocation;
 use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, TokenInfo};
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::HeaderMap;
@@ -14,6 +15,32 @@ use test_support::WireCookie;
 /// `Secure` cookie over http), in the encrypted format that `TowerSessions::new` takes.
 pub fn engine() -> SessionEngine {
     SessionEngine::private(loopback(), KeyRing::new(Key::generate()))
+}
+
+/// [`engine`] with a revocation store in this process's memory, as the examples' own
+/// engine has: logout holds.
+pub fn revocable_engine() -> SessionEngine {
+    let store = MemoryRevocation::builder()
+        .registry(10)
+        .build()
+        .expect("valid store settings");
+    engine()
+        .with_revocation(Arc::new(store))
+        .expect("the default lifetimes agree")
+}
+
+/// A browser holding a copy of `from`'s cookies, as whoever copied them would.
+pub fn copy_of(from: &Browser, addr: SocketAddr) -> Browser {
+    let copy = Browser::new(addr);
+    for pair in from
+        .cookie_header()
+        .split("; ")
+        .filter(|pair| !pair.is_empty())
+    {
+        let (name, value) = pair.split_once('=').expect("name=value");
+        copy.put_cookie(name, value);
+    }
+    copy
 }
 
 /// The same in the signed format: sessions a client can read.

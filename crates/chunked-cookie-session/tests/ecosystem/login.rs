@@ -1,4 +1,5 @@
-//! One login scenario, written once and run against both framework examples
+//! One login scenario (and logout that holds, with a revocation store), written once and
+//! run against both framework examples
 //! (examples/axum_login.rs on axum-login and axum-messages, examples/actix_login.rs on
 //! actix-web-flash-messages): the same routes, pages and forms, driven over 127.0.0.1.
 //!
@@ -11,7 +12,7 @@ use chunked_cookie_session::{SessionEngine, TokenInfo, csrf};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::browser::{Browser, Page, engine};
+use crate::browser::{Browser, Page, copy_of, engine, revocable_engine};
 
 /// Serves an example's application with `engine` on a free loopback port.
 pub type Serve = fn(SessionEngine) -> SocketAddr;
@@ -243,6 +244,96 @@ pub async fn a_forged_login_form_is_refused(serve: Serve) {
     assert_eq!(browser.get("/whoami").await.json()["user"], Value::Null);
 }
 
+/// Logout that holds: a copy of the cookies taken before logout (by malware, from a
+/// shared computer, out of a proxy's log) is refused after it, as `revoked`, and the
+/// response to it deletes them; the user logs in again and is in.
+pub async fn logout_refuses_the_cookies_copied_before_it(serve: Serve) {
+    let engine = revocable_engine();
+    let addr = serve(engine);
+    let browser = Browser::new(addr);
+    log_in(&browser).await;
+    assert_eq!(browser.get("/whoami").await.json()["user"], "ada");
+    let copied = copy_of(&browser, addr);
+    assert_eq!(
+        copied.get("/whoami").await.json()["user"],
+        "ada",
+        "a copy works"
+    );
+
+    let token = browser.navigate("/protected").await.csrf_token();
+    let page = browser.post("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location(), Some("/login"));
+
+    let page = copied.get("/whoami").await;
+    let seen = page.json();
+    assert_eq!(seen["user"], Value::Null, "the copy is logged out too");
+    assert_eq!(seen["load"], "revoked");
+    assert_eq!(
+        page.deleted(),
+        ["session", "session_1"],
+        "{:?}",
+        page.headers
+    );
+    assert_sent_to_login(&copied).await;
+    // Once more, as a replay would: still refused.
+    let again = copy_of(&copied, addr);
+    assert!(
+        again.cookie_header().is_empty(),
+        "the copy's cookies were deleted"
+    );
+
+    // The user's own browser holds the small session of the logout's flash message.
+    let who = browser.get("/whoami").await.json();
+    assert_eq!(who["user"], Value::Null);
+    assert_eq!(who["load"], "valid");
+    log_in(&browser).await;
+    assert_eq!(browser.get("/whoami").await.json()["user"], "ada");
+}
+
+/// "Log out everywhere" ends every session of the user, on every device, the one it was
+/// asked from included; a login right after it is a new session and stays in.
+pub async fn logout_everywhere_ends_every_session_of_the_user(serve: Serve) {
+    let addr = serve(revocable_engine());
+    let (laptop, phone) = (Browser::new(addr), Browser::new(addr));
+    log_in(&laptop).await;
+    log_in(&phone).await;
+    let laptop_copy = copy_of(&laptop, addr);
+
+    let token = laptop.navigate("/protected").await.csrf_token();
+    let page = laptop
+        .post("/logout-everywhere", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location(), Some("/login"));
+    let page = laptop.navigate("/login").await;
+    assert!(
+        page.body.contains("logged out on every device"),
+        "{}",
+        page.body
+    );
+    for (device, browser) in [("phone", &phone), ("a copy of the laptop's", &laptop_copy)] {
+        let seen = browser.get("/whoami").await.json();
+        assert_eq!(seen["user"], Value::Null, "{device}");
+        assert_eq!(seen["load"], "revoked", "{device}");
+    }
+
+    // Logging in again at once: a session created after the sign-out, kept.
+    log_in(&phone).await;
+    let seen = phone.get("/whoami").await.json();
+    assert_eq!(
+        (seen["user"].as_str(), seen["load"].as_str()),
+        (Some("ada"), Some("valid"))
+    );
+
+    // Without a token the form is refused and ends nothing.
+    let page = phone
+        .post("/logout-everywhere", &[("csrf_token", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert_eq!(phone.get("/whoami").await.json()["user"], "ada");
+}
+
 /// The example's own engine (the one `cargo run` serves) encrypts: logged in, the client
 /// holds a session it cannot read.
 pub async fn the_examples_sessions_travel_encrypted(serve: Serve, example_engine: SessionEngine) {
@@ -270,6 +361,8 @@ macro_rules! login_scenarios {
             login_changes_the_session_and_kills_the_anonymous_token,
             a_tampered_chunk_logs_the_user_out_with_a_reason,
             a_forged_login_form_is_refused,
+            logout_refuses_the_cookies_copied_before_it,
+            logout_everywhere_ends_every_session_of_the_user,
         );
     };
     ($serve:path; $($scenario:ident),* $(,)?) => {

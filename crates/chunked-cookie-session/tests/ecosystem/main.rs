@@ -2,7 +2,9 @@
 //! 127.0.0.1 driven by reqwest with a cookie store:
 //!
 //! - `login`: one login scenario (login, the protected page, flash messages read once,
-//!   logout, session fixation, a tampered chunk, forged forms) run against both examples:
+//!   logout, session fixation, a tampered chunk, forged forms; with a revocation store, a
+//!   cookie set copied before logout refused after it, and log out everywhere) run
+//!   against both examples:
 //! - `axum_login`: examples/axum_login.rs (axum-login 0.18 and axum-messages 0.8 on the
 //!   tower-sessions layer);
 //! - `tower`: the tower-sessions layer's own rules (budgets and the hook, mixed writes,

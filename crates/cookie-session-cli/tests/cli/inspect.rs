@@ -1,14 +1,16 @@
 //! `inspect` (what a session's cookies show from the outside, and with a key the load
-//! reason), `--idle-timeout`, and a reader that closes the pipe early.
+//! reason and the session's identity), `--idle-timeout`, and a reader that closes the pipe
+//! early.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use chunked_cookie_session::Key;
+use chunked_cookie_session::revocation::MemoryRevocation;
+use chunked_cookie_session::{EngineOptions, Key, WireFormat};
 use serde_json::Value;
 use test_support::Jar;
 
-use super::{BIN, NOW, cookie_header, keygen, noisy_session, run, stderr, stdout};
+use super::{BIN, NOW, cookie_header, keygen, noisy_session, run, run_with_env, stderr, stdout};
 
 const NOW_SECS: u64 = 1_700_000_000;
 /// The library's default lifetime: 14 days.
@@ -321,4 +323,113 @@ fn a_closed_pipe_ends_decode_quietly() {
         .output()
         .expect("bash runs");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
+}
+
+/// A session bound to `subject`, sealed by the library in `format` under `key`, and its
+/// `Cookie` header; with its id and creation time.
+fn bound_session(format: WireFormat, key: &str, subject: &str) -> (String, String, u64) {
+    let mut options = EngineOptions::new(format);
+    options.key = Some(key.into());
+    let engine = options.build().expect("an engine");
+    let session = engine.load(std::iter::empty());
+    session.set_subject(subject).expect("a subject");
+    session.insert("cart", 3).expect("insert");
+    let identity = session.identity().expect("an identity");
+    let header = engine.save(&session).expect("saved").cookie_header();
+    (
+        header,
+        identity.session_id().to_string(),
+        identity.created(),
+    )
+}
+
+/// With the key, `inspect` shows the session's id, subject and creation time (inside the
+/// signed payload, or the encrypted one); without it, it says they are read with the key;
+/// for a refused session, that there is none.
+#[test]
+fn inspect_shows_the_identity_with_the_key() {
+    let key = keygen();
+    for (format, name) in [
+        (WireFormat::Signed, "signed"),
+        (WireFormat::Private, "private"),
+    ] {
+        let (header, id, created) = bound_session(format, &key, "ada@example.com");
+        let with_key = [
+            "inspect", "--format", name, "--key", &key, "--cookie", &header,
+        ];
+        let table = stdout(&run(&with_key, ""));
+        let line = |label: &str| {
+            table
+                .lines()
+                .find(|line| line.starts_with(label))
+                .unwrap_or_else(|| panic!("no {label:?} line in\n{table}"))
+                .to_owned()
+        };
+        assert_eq!(line("session id"), format!("session id   {id}"), "{name}");
+        assert!(
+            line("created").contains(&format!("({created} µs)")),
+            "{table}"
+        );
+        assert!(
+            line("created").contains('T') && line("created").contains('Z'),
+            "{table}"
+        );
+        assert_eq!(line("subject"), "subject      \"ada@example.com\"");
+
+        let json: Value =
+            serde_json::from_str(&stdout(&run(&[&with_key[..], &["--json"]].concat(), "")))
+                .expect("JSON");
+        assert_eq!(json["identity"]["session_id"], id.as_str());
+        assert_eq!(json["identity"]["created"], created);
+        assert_eq!(json["identity"]["subject"], "ada@example.com");
+        assert_eq!(json["identity"]["derived"], false);
+
+        let outside = stdout(&run(
+            &["inspect", "--format", name, "--cookie", &header],
+            "",
+        ));
+        assert!(
+            outside.contains(
+                "session id   not shown: the id, subject and creation time are read with the key"
+            ),
+            "{outside}"
+        );
+        assert!(
+            !outside.contains(&id) && !outside.contains("ada@"),
+            "{outside}"
+        );
+        let wrong = keygen();
+        let refused = [
+            "inspect", "--format", name, "--key", &wrong, "--json", "--cookie", &header,
+        ];
+        let json: Value = serde_json::from_str(&stdout(&run(&refused, ""))).expect("JSON");
+        assert_eq!(json["load"], "unknown-key");
+        assert_eq!(json["identity"], Value::Null);
+    }
+}
+
+/// Flask's format carries the identity in reserved entries (written when the server has
+/// a revocation store); `inspect` reads them with the secret.
+#[test]
+fn inspect_reads_the_identity_of_a_flask_session() {
+    let secret = "a Flask secret key for the identity";
+    let mut options = EngineOptions::new(WireFormat::Flask);
+    options.secret_key = Some(zeroize::Zeroizing::new(secret.as_bytes().to_vec()));
+    let store = MemoryRevocation::builder()
+        .lifetime(options.session_lifetime())
+        .build()
+        .expect("a store");
+    options.revocation = Some(std::sync::Arc::new(store));
+    let engine = options.build().expect("an engine");
+    let session = engine.load(std::iter::empty());
+    session.set_subject("ada").expect("a subject");
+    let id = session.id().expect("an id").to_string();
+    let header = engine.save(&session).expect("saved").cookie_header();
+    let table = stdout(&run_with_env(
+        &["inspect", "--format", "flask", "--cookie", &header],
+        "",
+        &[("FLASK_SECRET_KEY", secret)],
+    ));
+    assert!(table.contains(&format!("session id   {id}")), "{table}");
+    assert!(table.contains("subject      \"ada\""), "{table}");
 }

@@ -1,8 +1,10 @@
 //! The `cookie-session` binary, run for real: keygen, encode and decode in every format
 //! (the Flask format against real Flask, in `flask.rs`), and their failures; what its
 //! messages say (`messages.rs`); where it reads cookies from, a real `curl -c` jar among
-//! them (`input.rs`); `inspect`, `--idle-timeout` and a closed pipe (`inspect.rs`); the
-//! client's cookie names and values escaped wherever they are printed (`terminal.rs`).
+//! them (`input.rs`); `inspect`, the session's identity, `--idle-timeout` and a closed pipe
+//! (`inspect.rs`); `revoke` against a real redis-server and a library engine on it
+//! (`revoke.rs`); the client's cookie names and values escaped wherever they are printed
+//! (`terminal.rs`).
 
 use std::io::{ErrorKind, Write};
 use std::process::{Command, Output, Stdio};
@@ -17,6 +19,7 @@ mod flask;
 mod input;
 mod inspect;
 mod messages;
+mod revoke;
 mod terminal;
 
 /// Runs the binary with `stdin` as its input, with no key from the environment.

@@ -50,7 +50,7 @@ async fn start_browser(profile: &Path) -> (ChildGuard, Client) {
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-dev-shm-usage",
-                "--window-size=1280,1200",
+                "--window-size=1280,1400",
                 format!("--user-data-dir={}", profile.display()),
             ],
         }
@@ -214,7 +214,7 @@ async fn check_step(
 
 #[tokio::test]
 async fn playground_in_chromium() {
-    let (_playground, base) = start_playground(&[]);
+    let (_playground, base) = start_playground(&["--registry"]);
     let profile = std::env::temp_dir().join(format!("playground-chromium-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).expect("a fresh Chromium profile directory");
@@ -239,9 +239,14 @@ async fn playground_in_chromium() {
     check_step(&client, Some(&thirty), 7..=10).await;
     let reason = load_reason(&client).await;
     assert_eq!(reason, "valid");
-    // Reload so the screenshot shows the session as a fresh visit reads it.
+    // Logged in, the session keeps its data under a new id, bound to the user.
+    log_in(&client, "ada").await;
+    check_step(&client, Some(&thirty), 7..=10).await;
+    // Reload so the screenshot shows the session as a fresh visit reads it, with the
+    // device list.
     client.refresh().await.expect("reload");
     wait_for_render(&client, 0).await;
+    wait_for_devices(&client, 1).await;
     let png = client.screenshot().await.expect("screenshot");
     let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs");
     std::fs::create_dir_all(&docs).expect("docs/");
@@ -257,6 +262,11 @@ async fn playground_in_chromium() {
 
     click(&client, "clear").await;
     check_step(&client, None, 0..=0).await;
+    assert_eq!(
+        text_of(&client, "subject").await,
+        "nobody",
+        "a purge unbinds the user"
+    );
 
     // A chunk lost in the browser: the next load is `missing-chunk`, the session is empty,
     // and that response deletes the rest.
@@ -296,6 +306,168 @@ async fn playground_in_chromium() {
         cookie_names(&client).await,
         BTreeSet::from(["session".to_owned()])
     );
+
+    client.close().await.expect("close the browser");
+    let _ = std::fs::remove_dir_all(&profile);
+}
+
+/// The text of the element `#id`.
+async fn text_of(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|err| panic!("#{id}: {err}"))
+        .text()
+        .await
+        .unwrap_or_else(|err| panic!("#{id} text: {err}"))
+}
+
+/// The page bumps `data-devices-rev` on `#app` once the device list is drawn after a
+/// render; waits until it has been drawn with `rows` rows.
+async fn wait_for_devices(client: &Client, rows: usize) {
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            let drawn = client
+                .find(Locator::Id("app"))
+                .await
+                .expect("#app")
+                .attr("data-devices-rev")
+                .await
+                .expect("data-devices-rev")
+                .is_some_and(|rev| rev != "0");
+            let found = client
+                .find_all(Locator::Css("#devices tbody tr"))
+                .await
+                .expect("device rows")
+                .len();
+            if drawn && found == rows {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("the device list never showed {rows} row(s)"));
+}
+
+/// Logs in as `user` through the page's form.
+async fn log_in(client: &Client, user: &str) {
+    let input = client
+        .find(Locator::Id("login-user"))
+        .await
+        .expect("#login-user");
+    input.clear().await.expect("clear #login-user");
+    input.send_keys(user).await.expect("type the user");
+    click(client, "login-submit").await;
+    assert_eq!(text_of(client, "subject").await, user);
+    let id = text_of(client, "session-id").await;
+    assert_eq!(id.len(), 22, "a session id: {id}");
+}
+
+/// The buttons of revocation, in a real browser: log in, the device list (and signing
+/// another device out from it), log out and the copied cookies refused, sign out
+/// everywhere; each checked against the browser's own cookie store and the API.
+#[tokio::test]
+async fn revocation_in_chromium() {
+    let key = chunked_cookie_session::generate_secret();
+    let (_playground, base) = crate::common::start_with_key(&key, &["--registry"]);
+    let profile =
+        std::env::temp_dir().join(format!("playground-revocation-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
+    std::fs::create_dir_all(&profile).expect("a fresh Chromium profile directory");
+    let (_driver, client) = start_browser(&profile).await;
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .expect("open the page");
+    wait_for_render(&client, 0).await;
+    assert_eq!(text_of(&client, "subject").await, "nobody");
+    assert_eq!(text_of(&client, "session-id").await, "none");
+    assert!(text_of(&client, "store").await.starts_with("memory"));
+
+    // Log in: the user and the session id on the page, one device: this one.
+    log_in(&client, "ada").await;
+    let id = text_of(&client, "session-id").await;
+    wait_for_devices(&client, 1).await;
+    let row = client
+        .find(Locator::Css("#devices tbody tr.current"))
+        .await
+        .expect("this session, marked");
+    assert_eq!(
+        row.attr("data-id").await.expect("data-id").as_deref(),
+        Some(id.as_str())
+    );
+    assert_eq!(
+        cookie_names(&client).await,
+        BTreeSet::from(["session".to_owned()])
+    );
+
+    // Ada on a phone (another client of the same playground): two devices; the browser
+    // signs the phone out from its list, and the phone is refused.
+    let mut phone = crate::common::Visitor::new("Safari/18.0 (phone)");
+    let phone_id = phone.login(&base, "ada").await["session_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    client.refresh().await.expect("reload");
+    wait_for_render(&client, 0).await;
+    wait_for_devices(&client, 2).await;
+    let before = revision(&client).await;
+    client
+        .find(Locator::Css(&format!(
+            "#devices tr[data-id='{phone_id}'] .revoke-device"
+        )))
+        .await
+        .expect("the phone's row")
+        .click()
+        .await
+        .expect("click Sign out");
+    wait_for_render(&client, before).await;
+    assert_eq!(phone.copy().load(&base).await, "revoked");
+    assert_eq!(load_reason(&client).await, "valid");
+    assert!(text_of(&client, "status").await.contains(&phone_id));
+
+    // Log out: the page shows nobody, the browser holds no cookie; the cookies copied
+    // before, put back, are refused as revoked, and that response deletes them.
+    let copied = client
+        .get_all_cookies()
+        .await
+        .expect("the browser's cookies");
+    assert!(!copied.is_empty());
+    click(&client, "logout").await;
+    assert_eq!(text_of(&client, "subject").await, "nobody");
+    assert!(text_of(&client, "status").await.contains("Logged out"));
+    assert!(cookie_names(&client).await.is_empty());
+    for cookie in copied {
+        client
+            .add_cookie(cookie)
+            .await
+            .expect("put a copied cookie back");
+    }
+    client.refresh().await.expect("reload");
+    wait_for_render(&client, 0).await;
+    assert_eq!(load_reason(&client).await, "revoked");
+    assert_eq!(text_of(&client, "subject").await, "nobody");
+    assert!(
+        cookie_names(&client).await.is_empty(),
+        "the revoked cookies are deleted"
+    );
+
+    // Sign out everywhere: logged in again here and on the phone, both end.
+    log_in(&client, "ada").await;
+    phone.login(&base, "ada").await;
+    let phone_copy = phone.copy();
+    click(&client, "sign-out-everywhere").await;
+    assert_eq!(text_of(&client, "subject").await, "nobody");
+    assert!(
+        text_of(&client, "status")
+            .await
+            .contains("Signed out everywhere")
+    );
+    assert!(cookie_names(&client).await.is_empty());
+    assert_eq!(phone_copy.copy().load(&base).await, "revoked");
+    let session = fetch_session(&client).await;
+    assert_eq!(session["subject"], Value::Null);
 
     client.close().await.expect("close the browser");
     let _ = std::fs::remove_dir_all(&profile);

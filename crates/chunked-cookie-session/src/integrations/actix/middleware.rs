@@ -9,14 +9,18 @@ use std::rc::Rc;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, USER_AGENT, VARY};
+use actix_web::http::header::{
+    CACHE_CONTROL, COOKIE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT, VARY,
+};
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
 use crate::integrations::{
-    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error, log_save_error,
+    Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error,
+    log_revocation_answer, log_save_error, revocation_answer,
 };
+use crate::revocation::RevocationError;
 use crate::session::Session;
 
 /// actix-web middleware that gives every request a [`Session`] and writes it back.
@@ -295,6 +299,75 @@ impl ResponseError for SaveError {
     fn error_response(&self) -> HttpResponse {
         log_save_error(self);
         plain_500(SAVE_FAILED)
+    }
+}
+
+/// `?` on an awaited revocation call in a handler ([`Session::revoke`],
+/// [`Session::revoke_everywhere`], [`Session::devices`], [`Session::revoke_device`], the
+/// engine's) answers with a plain-text status that says what happened: `202` when Redis
+/// did not confirm in time (the revocation holds on this server, is queued for the
+/// others, and the response still deletes a logged-out session's cookies), `409` for a
+/// session bound to no subject, `404` without a device registry, `400` for an id or
+/// subject that is not one, `503` (with `Retry-After`) when Redis did not answer, `500`
+/// when the engine has no store. docs/REVOCATION.md has the table.
+///
+/// `.await` the call: it suspends the task, never blocks the worker's thread.
+///
+/// # Example
+///
+/// ```
+/// use actix_web::web;
+/// use chunked_cookie_session::Session;
+/// use chunked_cookie_session::revocation::SessionId;
+///
+/// async fn logout(session: Session) -> actix_web::Result<&'static str> {
+///     session.revoke().await?; // every copy of the cookies is refused from now on
+///     Ok("bye")
+/// }
+///
+/// async fn sign_out_everywhere(session: Session) -> actix_web::Result<&'static str> {
+///     session.revoke_everywhere().await?;
+///     Ok("signed out on every device")
+/// }
+///
+/// async fn devices(session: Session) -> actix_web::Result<web::Json<Vec<String>>> {
+///     let devices = session.devices().await?;
+///     Ok(web::Json(devices.iter().map(|device| device.session_id.to_string()).collect()))
+/// }
+///
+/// async fn sign_out_device(
+///     session: Session,
+///     id: web::Path<String>,
+/// ) -> actix_web::Result<&'static str> {
+///     let id: SessionId = id.parse().map_err(chunked_cookie_session::revocation::RevocationError::from)?;
+///     match session.revoke_device(id).await? {
+///         true => Ok("signed out"),
+///         false => Ok("not one of your sessions"),
+///     }
+/// }
+///
+/// let _app = actix_web::App::new()
+///     .route("/logout", web::post().to(logout))
+///     .route("/sign-out-everywhere", web::post().to(sign_out_everywhere))
+///     .route("/devices", web::get().to(devices))
+///     .route("/devices/{id}", web::delete().to(sign_out_device));
+/// ```
+impl ResponseError for RevocationError {
+    fn status_code(&self) -> StatusCode {
+        let (status, _, _) = revocation_answer(self);
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, body, retry) = revocation_answer(self);
+        log_revocation_answer(self, status);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = HttpResponse::build(status);
+        response.content_type("text/plain; charset=utf-8");
+        if retry {
+            response.insert_header((RETRY_AFTER, "1"));
+        }
+        response.body(body.into_owned())
     }
 }
 

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use ::axum::BoxError;
 use ::axum::body::{Body, Bytes, HttpBody};
 use ::axum::extract::FromRequestParts;
-use ::axum::http::header::{CACHE_CONTROL, COOKIE, USER_AGENT, VARY};
+use ::axum::http::header::{CACHE_CONTROL, COOKIE, RETRY_AFTER, USER_AGENT, VARY};
 use ::axum::http::request::Parts;
 use ::axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use ::axum::response::{IntoResponse, Response};
@@ -19,8 +19,9 @@ use crate::engine::SessionEngine;
 use crate::error::{GetError, InsertError, SaveError};
 use crate::integrations::{
     Adapter, READ_FAILED, SAVE_FAILED, UPDATE_FAILED, copy_headers, log_entry_error,
-    log_save_error, take_ready,
+    log_revocation_answer, log_save_error, revocation_answer, take_ready,
 };
+use crate::revocation::RevocationError;
 use crate::session::Session;
 
 /// The future of the crate's axum services.
@@ -249,6 +250,72 @@ impl IntoResponse for SaveError {
     fn into_response(self) -> Response {
         log_save_error(&self);
         (StatusCode::INTERNAL_SERVER_ERROR, SAVE_FAILED).into_response()
+    }
+}
+
+/// `?` on an awaited revocation call in a handler ([`Session::revoke`],
+/// [`Session::revoke_everywhere`], [`Session::devices`], [`Session::revoke_device`], the
+/// engine's) answers with a plain-text status that says what happened: `202` when Redis
+/// did not confirm in time (the revocation holds on this server, is queued for the
+/// others, and the response still deletes a logged-out session's cookies), `409` for a
+/// session bound to no subject, `404` without a device registry, `400` for an id or
+/// subject that is not one, `503` (with `Retry-After`) when Redis did not answer, `500`
+/// when the engine has no store. docs/REVOCATION.md has the table.
+///
+/// `.await` the call: it suspends the task, never blocks the executor's thread.
+///
+/// # Example
+///
+/// ```
+/// use axum::Json;
+/// use axum::extract::Path;
+/// use chunked_cookie_session::Session;
+/// use chunked_cookie_session::revocation::{RevocationError, SessionId};
+///
+/// async fn logout(session: Session) -> Result<&'static str, RevocationError> {
+///     session.revoke().await?; // every copy of the cookies is refused from now on
+///     Ok("bye")
+/// }
+///
+/// async fn sign_out_everywhere(session: Session) -> Result<&'static str, RevocationError> {
+///     session.revoke_everywhere().await?;
+///     Ok("signed out on every device")
+/// }
+///
+/// async fn devices(session: Session) -> Result<Json<Vec<String>>, RevocationError> {
+///     let devices = session.devices().await?;
+///     Ok(Json(devices.iter().map(|device| device.session_id.to_string()).collect()))
+/// }
+///
+/// async fn sign_out_device(
+///     session: Session,
+///     Path(id): Path<String>,
+/// ) -> Result<&'static str, RevocationError> {
+///     let id: SessionId = id.parse()?; // 400 for what is not an id
+///     match session.revoke_device(id).await? {
+///         true => Ok("signed out"),
+///         false => Ok("not one of your sessions"),
+///     }
+/// }
+///
+/// let _router: axum::Router = axum::Router::new()
+///     .route("/logout", axum::routing::post(logout))
+///     .route("/sign-out-everywhere", axum::routing::post(sign_out_everywhere))
+///     .route("/devices", axum::routing::get(devices))
+///     .route("/devices/{id}", axum::routing::delete(sign_out_device));
+/// ```
+impl IntoResponse for RevocationError {
+    fn into_response(self) -> Response {
+        let (status, body, retry) = revocation_answer(&self);
+        log_revocation_answer(&self, status);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, body.into_owned()).into_response();
+        if retry {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
     }
 }
 

@@ -11,6 +11,14 @@
 //! [`InsertError`](crate::InsertError) and [`SaveError`](crate::SaveError) are responses, so
 //! `?` works on the session's methods, `check` and `try_insert_value` included.
 //!
+//! With a revocation store on the engine (docs/REVOCATION.md), handlers end sessions
+//! through the same [`Session`](crate::Session): `.await` [`revoke`](crate::Session::revoke)
+//! (logout), [`revoke_everywhere`](crate::Session::revoke_everywhere),
+//! [`devices`](crate::Session::devices) and [`revoke_device`](crate::Session::revoke_device)
+//! (the task waits, no thread blocks); [`RevocationError`](crate::revocation::RevocationError)
+//! is a response too (`202` unconfirmed, `409` no subject, `404` no registry, `400` not an
+//! id, `503` Redis silent).
+//!
 //! [`CsrfLayer`], installed inside the session layer, refuses with a 403 every request of
 //! an unsafe method that carries neither the `x-csrf-token` header nor the `csrf_token` form
 //! field with the session's token ([`csrf`](crate::csrf)).

@@ -25,14 +25,16 @@
 //! stack with the request's [`Session`](crate::Session) at hand; [`RelayStore`] answers tower-sessions'
 //! `load`, `save`, `create` and `delete` from that session: `load` hands it the entries,
 //! `save` applies what tower-sessions changed, `delete` (from `cycle_id` and `flush`) is
-//! [`Session::purge`](crate::Session::purge) and the `create` that follows writes the new record as a fresh
-//! session. The id cookie never leaves the server: the relay removes it from the response.
+//! [`Session::revoke`](crate::Session::revoke) (a purge and, when the engine has a
+//! revocation store, the end of every copy of the session's cookies) and the `create`
+//! that follows writes the new record as a fresh session. The id cookie never leaves the
+//! server: the relay removes it from the response.
 //!
 //! | tower-sessions | here |
 //! |---|---|
 //! | `Session::id()` | stable from one request to the next, kept in the session under [`ID_KEY`] once the session holds data; new after `cycle_id`, `None` after `flush`, and new for a record written after `flush` |
-//! | `cycle_id()` (axum-login's login) | a fresh session with the same data: new generation id, new lifetime, the CSRF token dropped |
-//! | `flush()` (axum-login's logout) | [`Session::purge`](crate::Session::purge): every cookie deleted, unless something is written afterwards (a flash message), which starts a fresh session |
+//! | `cycle_id()` (axum-login's login) | a fresh session with the same data: new session id, generation id and lifetime, the CSRF token dropped; with a revocation store the pre-login session is revoked |
+//! | `flush()` (axum-login's logout) | [`Session::revoke`](crate::Session::revoke): every cookie deleted, unless something is written afterwards (a flash message), which starts a fresh session; with a revocation store every copy of the logged-out session's cookies is refused from then on, with no application code |
 //! | a session rejected (tampered, expired, …) | an empty session; the reason is [`Session::load_reason`](crate::Session::load_reason) (the [`Session`](crate::Session) is a request extension, as under [`SessionLayer`](crate::axum::SessionLayer)) and a [`LoadReason`](crate::LoadReason) request extension |
 //! | `with_expiry`, `set_expiry` | no effect (warned once): lifetime, idle timeout and persistence are the [`SessionConfig`](crate::SessionConfig)'s |
 //! | `with_name`, `with_secure`, `with_same_site`, `with_path`, `with_domain`, `with_http_only` | no effect on the session cookies, which take their attributes from the configuration; `with_name`, `with_signed` and `with_private` break the relay and are refused loudly |

@@ -2,8 +2,9 @@
 //!
 //! The relay puts the request's session in a task-local [`Slot`] for the time the inner
 //! stack runs; [`RelayStore`] finds it there. `load` hands tower-sessions the entries,
-//! `save` applies what it changed, `delete` is [`Session::purge`], and the `create` that
-//! follows a delete writes the record as a fresh session under an id drawn afresh.
+//! `save` applies what it changed, `delete` is [`Session::revoke`] (a purge, and with a
+//! revocation store the end of every copy of the session), and the `create` that follows
+//! a delete writes the record as a fresh session under an id drawn afresh.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,6 +17,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::csrf::SESSION_KEY as CSRF_KEY;
+use crate::integrations::log_revocation;
+use crate::revocation::Pending;
 use crate::session::Session;
 
 /// The session entry that keeps tower-sessions' id between requests (22 characters), so
@@ -149,13 +152,17 @@ impl Slot {
         Ok(())
     }
 
-    fn delete(&self, id: Id) {
+    /// Ends the session: [`Session::revoke`] (a purge, and with a revocation store every
+    /// copy of its cookies refused from now on); the answer of the store, to await.
+    fn delete(&self, id: Id) -> Option<Pending<()>> {
         let mut state = self.state();
-        if state.id == Some(id) {
-            self.session.purge();
-            state.base.clear();
-            state.id = None;
+        if state.id != Some(id) {
+            return None;
         }
+        let revoked = self.session.revoke();
+        state.base.clear();
+        state.id = None;
+        Some(revoked)
     }
 
     /// Applies what tower-sessions changed since it last synchronized, and keeps its id
@@ -251,10 +258,15 @@ impl SessionStore for RelayStore {
         with_slot(|slot| slot.load(*session_id))
     }
 
+    /// `flush` (axum-login's `logout`) and `cycle_id` (its `login`) delete the session
+    /// they know: it is revoked, so a copy of its cookies taken before is refused. The
+    /// revocation holds on this server before the store answers; should Redis not confirm
+    /// it in time, that is logged and the call still succeeds (the logout happened here,
+    /// and the store keeps the revocation queued for the fleet).
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
-        with_slot(|slot| {
-            slot.delete(*session_id);
-            Ok(())
-        })
+        if let Some(revoked) = with_slot(|slot| Ok(slot.delete(*session_id)))? {
+            log_revocation(revoked.await);
+        }
+        Ok(())
     }
 }
