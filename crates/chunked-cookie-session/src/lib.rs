@@ -72,7 +72,6 @@ mod state;
 
 mod chunk;
 mod codec;
-#[cfg(feature = "flask")]
 mod pyvalue;
 
 mod clock;

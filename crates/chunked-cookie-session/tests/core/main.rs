@@ -16,6 +16,7 @@
 //! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
 //! | `limits` | what is written reads back: the inflate cap, nesting, a property test over random sessions | signed, private, flask-chunked |
 //! | `check` | `Session::check` without side effects, `try_insert_value` | signed, private, flask-chunked |
+//! | `plain_json` | plain JSON reads back as stored and is never a Flask tag to Python; the escape within the nesting limit; typed values | signed, private, flask-chunked |
 //! | `clock` | the clock-skew allowance, and cleanup of refused sessions only where they are ours | signed, private, flask-chunked |
 //! | `twins` | junk twins ahead of the genuine session, a host-only and Domain pair, junk in bulk | signed, private |
 //! | `features` | the native formats' verdicts and bytes, the same in every build | signed, private |
@@ -78,6 +79,7 @@ mod features;
 mod hostile;
 mod limits;
 mod outcome;
+mod plain_json;
 mod purge;
 mod reasons;
 mod renew;
