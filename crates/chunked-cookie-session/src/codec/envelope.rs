@@ -24,6 +24,7 @@ use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
+use super::wipe::Sink;
 use crate::chunk::{Count, Deadline, Layout};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
@@ -62,18 +63,22 @@ static BASE64: LazyLock<GeneralPurpose> =
 /// Appends the session's JSON to `out`, refused when a reader would refuse it: nested past
 /// [`MAX_NESTING`](crate::MAX_NESTING), or larger than a reader inflates. Entries held as
 /// Python values are written straight from them, as serde_json would write their map.
+/// With `wipe` set (a private session), every buffer the JSON outgrows is zeroed before
+/// it is freed.
 pub(crate) fn serialize_into(
     out: &mut Vec<u8>,
     input: &SealInput<'_>,
     config: &SessionConfig,
+    wipe: bool,
 ) -> Result<(), SaveError> {
     let start = out.len();
+    let mut sink = Sink::new(out, wipe);
     match input.entries.held_python() {
-        Some(python) => write_native(out, python)?,
+        Some(python) => write_native(&mut sink, python)?,
         None => {
             let map = input.map();
             check_nesting(map)?;
-            serde_json::to_writer(&mut *out, map).map_err(SaveError::Serialize)?;
+            serde_json::to_writer(&mut sink, map).map_err(SaveError::Serialize)?;
         }
     }
     let bytes = out.len() - start;
@@ -150,10 +155,12 @@ pub(crate) fn open_verified(
     };
     check_clock(&meta, input)?;
     let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(body, input.config.max_decoded_size)?;
-        if header.has(FLAG_ENCRYPTED) {
-            // A private session's plaintext is secret: wiped once parsed. A signed session's
-            // is not (the client holds it in the clear), so it costs no wiping.
+        // A private session's plaintext is secret: every buffer inflating outgrows is
+        // wiped, and the JSON once parsed. A signed session's is not (the client holds it
+        // in the clear), so it costs no wiping.
+        let secret = header.has(FLAG_ENCRYPTED);
+        let json = compress::inflate_capped(body, input.config.max_decoded_size, secret)?;
+        if secret {
             parse_entries(&zeroize::Zeroizing::new(json), input.form)?
         } else {
             parse_entries(&json, input.form)?

@@ -7,8 +7,8 @@
 //! layout, lifetime and rules); [`Format`] holds one behind one indirect call and owns the
 //! road from a session to its cookie values (prepare, plan, seal, split).
 //!
-//! Bottom up: `header`, `compress`, `shared` (what sealing takes and opening gives, the
-//! clock and nesting checks); `python_entries` (entries held as Python values, or nothing
+//! Bottom up: `header`, `wipe` (buffers that wipe what they outgrow), `compress`, `shared`
+//! (what sealing takes and opening gives, the clock and nesting checks); `python_entries` (entries held as Python values, or nothing
 //! in a build without them) and `entries`; `policy` and `wire` (what a format is);
 //! `envelope` and `native` (the native formats, with the sealers of `signed` and
 //! `private`); `flask`; `peek` (what a token shows without a key); and `format` on top.
@@ -32,6 +32,7 @@ mod python_entries;
 mod python_entries;
 mod shared;
 mod signed;
+mod wipe;
 mod wire;
 
 pub(crate) use entries::Entries;

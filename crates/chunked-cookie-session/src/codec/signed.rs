@@ -37,12 +37,13 @@ impl Sealer for Signed {
     const ENCRYPTED: bool = false;
     const OVERHEAD: usize = TAG_LEN;
     const TAG_LEN: usize = TAG_LEN;
+    const WIPES: bool = false;
 
     /// Serializes the session, deflating it when that pays (unless compression is off).
     fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
         // Room for the tag, which sealing appends in place.
         let mut json = Vec::with_capacity(512 + TAG_LEN);
-        envelope::serialize_into(&mut json, input, config)?;
+        envelope::serialize_into(&mut json, input, config, Self::WIPES)?;
         let mut flags = 0;
         let bytes = match config.compression {
             Compression::Auto | Compression::On => match envelope::compress(&json, TAG_LEN, config)

@@ -69,4 +69,4 @@ pub(crate) use text::{bytes_text, format_http_date, parse_http_date, parse_uuid,
 #[cfg(feature = "flask")]
 pub(crate) use untag::object_hook;
 #[cfg(feature = "flask")]
-pub(crate) use write::{write_object, write_string};
+pub(crate) use write::{Out, write_object, write_string};

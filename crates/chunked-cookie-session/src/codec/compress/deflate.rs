@@ -159,7 +159,7 @@ mod tests {
                 json.len() / 3
             };
             assert!(packed.len() < most, "{len}: {}", packed.len());
-            assert_eq!(inflate_capped(&packed, 1 << 20).unwrap(), json);
+            assert_eq!(inflate_capped(&packed, 1 << 20, false).unwrap(), json);
         }
     }
 
@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(Mode::of(&estimate), Mode::Huffman);
         let packed = deflate_if_smaller(&hex).unwrap();
         assert!(packed.len() < hex.len() * 55 / 100, "{}", packed.len());
-        assert_eq!(inflate_capped(&packed, 1 << 20).unwrap(), hex);
+        assert_eq!(inflate_capped(&packed, 1 << 20, false).unwrap(), hex);
     }
 
     #[test]
@@ -203,7 +203,7 @@ mod tests {
             packed.len(),
             text.len()
         );
-        assert_eq!(inflate_capped(&packed, 1 << 20).unwrap(), text);
+        assert_eq!(inflate_capped(&packed, 1 << 20, false).unwrap(), text);
     }
 
     #[test]

@@ -65,7 +65,9 @@ pub(crate) fn dump_python(entries: Vec<(&str, &PyValue)>) -> Result<String, Stri
         out.push_str("}}");
         return Ok(out);
     }
-    dump_object(entries, Dialect::Flask)
+    let mut out = String::with_capacity(256 + entries.len() * 32);
+    dump_object(&mut out, entries, Dialect::Flask)?;
+    Ok(out)
 }
 
 /// The JSON Flask's session serializer writes for a session holding `entries` in Flask's
