@@ -18,14 +18,15 @@ use base64::engine::Simd;
 use base64::engine::general_purpose::GeneralPurpose;
 use base64::engine::general_purpose::NO_PAD;
 use serde_json::{Map, Value};
+use zeroize::Zeroize;
 
-use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
+use super::compress::{self, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
 use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
 use super::wipe::Sink;
-use crate::chunk::{Count, Deadline, Layout};
+use crate::chunk::{self, Count, Deadline, Layout, Limits};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyRing};
@@ -91,17 +92,58 @@ pub(crate) fn serialize_into(
     Ok(())
 }
 
-/// Deflates `json` when that pays for itself or, when the token framed around it with a
-/// tag of `tag_len` bytes might not fit the budget uncompressed, whenever it saves anything.
-pub(crate) fn compress(json: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
-    if budget_is_tight(
-        header::base64_len(HEADER_LEN + json.len() + tag_len),
-        config,
-    ) {
-        deflate_any_saving(json)
-    } else {
-        deflate_if_smaller(json)
+/// Deflates `json` when the writer's rule says so (docs/FORMAT.md section 5), for a token
+/// that frames the body with `overhead` bytes besides the header, cut into cookies within
+/// `limits`:
+///
+/// - a session that fits one cookie uncompressed costs no cookie whatever is decided: it
+///   is deflated only when the cheap look expects that to pay, and the output kept only
+///   when it saves a quarter;
+/// - past one cookie (or over the budget) the writer is held to level 6, which only
+///   deflating tells: the output is kept when it saves a cookie, or more than 5 % of the
+///   bytes of `Cookie` header (or when the session fits only compressed). An output that
+///   spills into a cookie by less than 2 % of its length is deflated again with the
+///   longest search, which may save that cookie.
+///
+/// With `wipe` set (a private session), an output not kept is zeroed before it is freed.
+pub(crate) fn compress(
+    json: &[u8],
+    overhead: usize,
+    limits: &Limits<'_>,
+    wipe: bool,
+) -> Option<Vec<u8>> {
+    // The cookies and the bytes of `Cookie` header a body of `len` bytes takes.
+    let wire = |len: usize| {
+        chunk::plan(header::base64_len(HEADER_LEN + overhead + len), limits)
+            .ok()
+            .map(|plan| (plan.pieces.len(), plan.cookie_line))
+    };
+    let plain = wire(json.len());
+    if plain.is_some_and(|(cookies, _)| cookies <= 1) {
+        return deflate_if_smaller(json, wipe);
     }
+    let mut packed = deflate_past_one_cookie(json, wipe)?;
+    let cookies = |len: usize| wire(len).map_or(usize::MAX, |(cookies, _)| cookies);
+    if cookies(packed.len() * 49 / 50) < cookies(packed.len())
+        && let Some(longest) = deflate_longest(json, packed.len(), wipe)
+    {
+        if wipe {
+            packed.zeroize();
+        }
+        packed = longest;
+    }
+    let keep = match (plain, wire(packed.len())) {
+        (None, _) => true,
+        (Some((cookies, bytes)), Some((fewer, less))) => fewer < cookies || less * 20 < bytes * 19,
+        (Some(_), None) => false,
+    };
+    if keep {
+        return Some(packed);
+    }
+    if wipe {
+        packed.zeroize();
+    }
+    None
 }
 
 /// The token: `base64url(header || body)`, the body sealed (its tag appended in place).

@@ -10,6 +10,7 @@ use super::header::{self, FLAG_PERSISTENT, GENERATION_LEN, HEADER_LEN, Header};
 use super::policy::{Policy, Rewrite};
 use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};
+use crate::chunk::Limits;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::keys::{Key, KeyRing};
@@ -40,12 +41,17 @@ pub(crate) trait Sealer: std::fmt::Debug + Send + Sync + 'static {
     /// freed (the private format's). A signed session's the client holds in the clear.
     const WIPES: bool;
 
-    /// Serializes the session into the body this format seals.
+    /// Serializes the session into the body this format seals, its compression decided
+    /// for cookies cut within `limits`.
     ///
     /// # Errors
     ///
     /// A [`SaveError`] for a session no reader would accept back, or no randomness.
-    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError>;
+    fn body(
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        limits: &Limits<'_>,
+    ) -> Result<Body, SaveError>;
 
     /// Seals `body` in place under `header` and the cookie name, appending the tag.
     fn seal(key: &Key, name: &str, header: &[u8; HEADER_LEN], body: &mut Vec<u8>);
@@ -106,8 +112,9 @@ impl<S: Sealer> Codec for Native<S> {
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
+        limits: &Limits<'_>,
     ) -> Result<Prepared<'_, S>, SaveError> {
-        let body = S::body(input, config)?;
+        let body = S::body(input, config, limits)?;
         Ok(Prepared::new(body, self.keys.current(), input))
     }
 

@@ -25,6 +25,7 @@ use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN}
 use super::native::{Body, Native, Sealer};
 use super::shared::SealInput;
 use super::wipe;
+use crate::chunk::Limits;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::Key;
@@ -55,7 +56,11 @@ impl Sealer for Private {
 
     /// Serializes the session and draws the nonce; the body is `nonce || plaintext` until
     /// [`seal`](Sealer::seal) encrypts the plaintext in place.
-    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
+    fn body(
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        limits: &Limits<'_>,
+    ) -> Result<Body, SaveError> {
         let mut flags = FLAG_ENCRYPTED;
         // The nonce, then the JSON serialized right after it: the one buffer that `seal`
         // encrypts in place, appends the tag to and encodes; every buffer it outgrows on
@@ -75,7 +80,7 @@ impl Sealer for Private {
         // well secrets compress against attacker-chosen data.
         if config.compression == Compression::On
             && let Some(packed) =
-                envelope::compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, config)
+                envelope::compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, limits, Self::WIPES)
                     .map(Zeroizing::new)
         {
             body[NONCE_LEN..].zeroize();

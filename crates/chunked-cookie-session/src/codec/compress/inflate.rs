@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn caps_bombs_and_rejects_garbage() {
-        let bomb = deflate_if_smaller(&vec![0u8; 4 << 20]).unwrap();
+        let bomb = deflate_if_smaller(&vec![0u8; 4 << 20], false).unwrap();
         assert!(bomb.len() < 8 << 10);
         for wipe in [false, true] {
             assert_eq!(
@@ -160,7 +160,7 @@ mod tests {
                 Err(InflateError::TooLarge)
             );
             let exact = vec![b'x'; 1000];
-            let good = deflate_if_smaller(&exact).unwrap();
+            let good = deflate_if_smaller(&exact, false).unwrap();
             assert_eq!(inflate_capped(&good, 1000, wipe).unwrap(), exact);
             assert_eq!(
                 inflate_capped(&good, 999, wipe),
