@@ -102,7 +102,7 @@ pub(crate) fn serialize_into(
 /// - past one cookie (or over the budget) the writer is held to level 6, which only
 ///   deflating tells: the output is kept when it saves a cookie, or more than 5 % of the
 ///   bytes of `Cookie` header (or when the session fits only compressed). An output that
-///   spills into a cookie by less than 2 % of its length is deflated again with the
+///   spills into a cookie by less than a tenth of its length is deflated again with the
 ///   longest search, which may save that cookie.
 ///
 /// With `wipe` set (a private session), an output not kept is zeroed before it is freed.
@@ -124,7 +124,7 @@ pub(crate) fn compress(
     }
     let mut packed = deflate_past_one_cookie(json, wipe)?;
     let cookies = |len: usize| wire(len).map_or(usize::MAX, |(cookies, _)| cookies);
-    if cookies(packed.len() * 49 / 50) < cookies(packed.len())
+    if cookies(packed.len() * 10 / 11) < cookies(packed.len())
         && let Some(longest) = deflate_longest(json, packed.len(), wipe)
     {
         if wipe {

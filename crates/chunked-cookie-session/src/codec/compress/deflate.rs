@@ -32,12 +32,14 @@ enum Mode {
     Matches,
     /// Huffman coding of literals only: no match search, for data without repeats.
     Huffman,
-    /// zlib's lazy match search, which C zlib runs at level 6 and zlib-rs from level 7:
-    /// zlib-rs's level 6 sends up to 9 % more on sessions of many short repeats (a
-    /// profile's permissions), which past one cookie can cost one.
+    /// zlib's lazy match search, which C zlib runs at level 6 and zlib-rs from level 7
+    /// (zlib-rs's level 6 is zlib-ng's faster medium strategy, which sends up to 9 % more
+    /// than C zlib's level 6 on sessions of many short repeats, such as a profile's
+    /// permissions). For a session at a cookie's edge, where those bytes can cost a cookie.
     Lazy,
-    /// The same search at level 9, its longest: within a fraction of a percent of C zlib's
-    /// level 6 where level 7 can be half a percent over, for a session at a cookie's edge.
+    /// The same search at level 9, its longest, for the same sessions: each of the two
+    /// comes within a fraction of a percent of C zlib's level 6 where the other can be
+    /// one percent over.
     Longest,
 }
 
@@ -106,9 +108,9 @@ pub(crate) fn deflate_if_smaller(input: &[u8], wipe: bool) -> Option<Vec<u8>> {
 
 /// Compresses `input` with raw deflate whatever the estimate says, for a session that
 /// takes more than one cookie uncompressed (or does not fit at all): there the writer is
-/// held to zlib's level 6 (docs/FORMAT.md section 5), so the stream runs zlib's lazy
-/// match search, or Huffman coding alone where the whole input holds (almost) no repeated
-/// strings for matches to find. `None` when the output is not smaller at all.
+/// held to zlib's level 6 (docs/FORMAT.md section 5), so deflate runs at level 6, or with
+/// Huffman coding alone where the whole input holds (almost) no repeated strings for
+/// matches to find. `None` when the output is not smaller at all.
 pub(crate) fn deflate_past_one_cookie(input: &[u8], wipe: bool) -> Option<Vec<u8>> {
     if input.len() < 2 {
         return None;
@@ -116,16 +118,26 @@ pub(crate) fn deflate_past_one_cookie(input: &[u8], wipe: bool) -> Option<Vec<u8
     let mode = if repeats_throughout(input) < RARE_REPEATS {
         Mode::Huffman
     } else {
-        Mode::Lazy
+        Mode::Matches
     };
     deflate_raw(input, input.len() - 1, mode, wipe)
 }
 
-/// Compresses `input` with zlib's longest match search, kept when shorter than `limit`
-/// bytes: for a session whose output from [`deflate_past_one_cookie`] lies at a cookie's
-/// edge.
+/// Compresses `input` with zlib's lazy match search at levels 7 and 9, the shorter output
+/// kept when shorter than `limit` bytes: for a session whose output from
+/// [`deflate_past_one_cookie`] lies at a cookie's edge.
 pub(crate) fn deflate_longest(input: &[u8], limit: usize, wipe: bool) -> Option<Vec<u8>> {
-    deflate_raw(input, limit.checked_sub(1)?, Mode::Longest, wipe)
+    let lazy = deflate_raw(input, limit.checked_sub(1)?, Mode::Lazy, wipe);
+    let limit = lazy.as_ref().map_or(limit, Vec::len);
+    match deflate_raw(input, limit.checked_sub(1)?, Mode::Longest, wipe) {
+        Some(longest) => {
+            if wipe && let Some(mut lazy) = lazy {
+                lazy.zeroize();
+            }
+            Some(longest)
+        }
+        None => lazy,
+    }
 }
 
 /// Deflates `input` on this thread's stream for `mode` into at most `limit` bytes; `None`

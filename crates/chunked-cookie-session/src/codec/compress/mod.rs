@@ -20,7 +20,8 @@
 //! send (docs/FORMAT.md section 5), which only deflating tells:
 //! [`deflate_past_one_cookie`] compresses whatever the estimate says, at level 6, or with
 //! Huffman coding alone where a probe of the whole input finds (almost) no repeats; and
-//! [`deflate_longest`] tries the longest search when that output lies at a cookie's edge.
+//! [`deflate_longest`] tries zlib's own lazy search (levels 7 and 9) when that output lies
+//! at a cookie's edge.
 //!
 //! The native formats use zlib-rs through its own safe API, whatever the crate's features,
 //! so enabling `flask` (which switches flate2 to C zlib for Python's byte-exact output)
