@@ -20,7 +20,7 @@ use base64::engine::general_purpose::NO_PAD;
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
-use super::compress::{self, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
+use super::compress::{self, Packed, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
 use super::entries::Entries;
 use super::header::{self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header};
 use super::python_entries::{Form, read_native, write_native};
@@ -101,9 +101,9 @@ pub(crate) fn serialize_into(
 ///   when it saves a quarter;
 /// - past one cookie (or over the budget) the writer is held to level 6, which only
 ///   deflating tells: the output is kept when it saves a cookie, or more than 5 % of the
-///   bytes of `Cookie` header (or when the session fits only compressed). An output that
-///   spills into a cookie by less than a tenth of its length is deflated again with the
-///   longest search, which may save that cookie.
+///   bytes of `Cookie` header (or when the session fits only compressed). An output of
+///   the match search that spills into a cookie by less than 2 % of its length is
+///   deflated again with the longest search, which may save that cookie.
 ///
 /// With `wipe` set (a private session), an output not kept is zeroed before it is freed.
 pub(crate) fn compress(
@@ -122,9 +122,13 @@ pub(crate) fn compress(
     if plain.is_some_and(|(cookies, _)| cookies <= 1) {
         return deflate_if_smaller(json, wipe);
     }
-    let mut packed = deflate_past_one_cookie(json, wipe)?;
+    let Packed {
+        bytes: mut packed,
+        searched,
+    } = deflate_past_one_cookie(json, wipe)?;
     let cookies = |len: usize| wire(len).map_or(usize::MAX, |(cookies, _)| cookies);
-    if cookies(packed.len() * 10 / 11) < cookies(packed.len())
+    if searched
+        && cookies(packed.len() * 49 / 50) < cookies(packed.len())
         && let Some(longest) = deflate_longest(json, packed.len(), wipe)
     {
         if wipe {

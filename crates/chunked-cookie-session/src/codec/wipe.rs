@@ -11,10 +11,15 @@ use zeroize::Zeroize;
 
 /// Makes room for `more` bytes after `buffer`'s length, at least doubling its capacity when
 /// it must move; with `wipe` set, the block it leaves is zeroed first.
+#[inline]
 pub(crate) fn reserve(buffer: &mut Vec<u8>, more: usize, wipe: bool) {
-    if buffer.capacity() - buffer.len() >= more {
-        return;
+    if buffer.capacity() - buffer.len() < more {
+        grow(buffer, more, wipe);
     }
+}
+
+#[cold]
+fn grow(buffer: &mut Vec<u8>, more: usize, wipe: bool) {
     if !wipe {
         buffer.reserve(more);
         return;
@@ -38,6 +43,7 @@ impl<'a> Sink<'a> {
         Sink { buffer, wipe }
     }
 
+    #[inline]
     fn append(&mut self, bytes: &[u8]) {
         reserve(self.buffer, bytes.len(), self.wipe);
         self.buffer.extend_from_slice(bytes);
@@ -45,11 +51,13 @@ impl<'a> Sink<'a> {
 }
 
 impl io::Write for Sink<'_> {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.append(bytes);
         Ok(bytes.len())
     }
 
+    #[inline]
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.append(bytes);
         Ok(())
@@ -61,6 +69,7 @@ impl io::Write for Sink<'_> {
 }
 
 impl fmt::Write for Sink<'_> {
+    #[inline]
     fn write_str(&mut self, text: &str) -> fmt::Result {
         self.append(text.as_bytes());
         Ok(())

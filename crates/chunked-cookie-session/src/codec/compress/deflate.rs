@@ -35,11 +35,11 @@ enum Mode {
     /// zlib's lazy match search, which C zlib runs at level 6 and zlib-rs from level 7
     /// (zlib-rs's level 6 is zlib-ng's faster medium strategy, which sends up to 9 % more
     /// than C zlib's level 6 on sessions of many short repeats, such as a profile's
-    /// permissions). For a session at a cookie's edge, where those bytes can cost a cookie.
+    /// permissions): past one cookie, where those bytes can cost a cookie.
     Lazy,
-    /// The same search at level 9, its longest, for the same sessions: each of the two
-    /// comes within a fraction of a percent of C zlib's level 6 where the other can be
-    /// one percent over.
+    /// The same search at level 9, its longest, for a session whose output at level 7
+    /// lies at a cookie's edge: each of the two comes within a fraction of a percent of C
+    /// zlib's level 6 where the other can be one percent over.
     Longest,
 }
 
@@ -106,38 +106,40 @@ pub(crate) fn deflate_if_smaller(input: &[u8], wipe: bool) -> Option<Vec<u8>> {
     )
 }
 
+/// A deflated session past one cookie, and whether a longer search might shorten it.
+pub(crate) struct Packed {
+    pub(crate) bytes: Vec<u8>,
+    /// Matches were searched for (zlib's lazy search at level 7), so level 9 may find a
+    /// few more; Huffman coding alone leaves nothing for a search to find.
+    pub(crate) searched: bool,
+}
+
 /// Compresses `input` with raw deflate whatever the estimate says, for a session that
 /// takes more than one cookie uncompressed (or does not fit at all): there the writer is
-/// held to zlib's level 6 (docs/FORMAT.md section 5), so deflate runs at level 6, or with
-/// Huffman coding alone where the whole input holds (almost) no repeated strings for
-/// matches to find. `None` when the output is not smaller at all.
-pub(crate) fn deflate_past_one_cookie(input: &[u8], wipe: bool) -> Option<Vec<u8>> {
+/// held to zlib's level 6 (docs/FORMAT.md section 5), so deflate runs zlib's lazy match
+/// search, or Huffman coding alone where the whole input holds (almost) no repeated
+/// strings for matches to find. `None` when the output is not smaller at all.
+pub(crate) fn deflate_past_one_cookie(input: &[u8], wipe: bool) -> Option<Packed> {
     if input.len() < 2 {
         return None;
     }
-    let mode = if repeats_throughout(input) < RARE_REPEATS {
-        Mode::Huffman
-    } else {
-        Mode::Matches
-    };
-    deflate_raw(input, input.len() - 1, mode, wipe)
+    // Repeats the sample sees are there; where it sees none, the whole input is probed (the
+    // sample of a sign-in can fall on a JWT's random signature and miss its body).
+    let repeats =
+        estimate(input).repeats >= FEW_REPEATS || repeats_throughout(input) >= RARE_REPEATS;
+    let mode = if repeats { Mode::Lazy } else { Mode::Huffman };
+    let bytes = deflate_raw(input, input.len() - 1, mode, wipe)?;
+    Some(Packed {
+        bytes,
+        searched: mode == Mode::Lazy,
+    })
 }
 
-/// Compresses `input` with zlib's lazy match search at levels 7 and 9, the shorter output
-/// kept when shorter than `limit` bytes: for a session whose output from
-/// [`deflate_past_one_cookie`] lies at a cookie's edge.
+/// Compresses `input` with zlib's lazy match search at level 9, its longest, kept when
+/// shorter than `limit` bytes: for a session whose output from [`deflate_past_one_cookie`]
+/// lies at a cookie's edge.
 pub(crate) fn deflate_longest(input: &[u8], limit: usize, wipe: bool) -> Option<Vec<u8>> {
-    let lazy = deflate_raw(input, limit.checked_sub(1)?, Mode::Lazy, wipe);
-    let limit = lazy.as_ref().map_or(limit, Vec::len);
-    match deflate_raw(input, limit.checked_sub(1)?, Mode::Longest, wipe) {
-        Some(longest) => {
-            if wipe && let Some(mut lazy) = lazy {
-                lazy.zeroize();
-            }
-            Some(longest)
-        }
-        None => lazy,
-    }
+    deflate_raw(input, limit.checked_sub(1)?, Mode::Longest, wipe)
 }
 
 /// Deflates `input` on this thread's stream for `mode` into at most `limit` bytes; `None`
@@ -253,7 +255,7 @@ mod tests {
         // Random base64 carries six bits per byte: deflate saves about a quarter, which a
         // session past one cookie must not go without.
         let text = tokens(30_000);
-        let packed = deflate_past_one_cookie(&text, false).unwrap();
+        let packed = deflate_past_one_cookie(&text, false).unwrap().bytes;
         assert!(
             packed.len() < text.len() * 8 / 10,
             "{} of {}",

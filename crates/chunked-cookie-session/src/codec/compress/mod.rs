@@ -18,10 +18,11 @@
 //! That look serves a session that fits one cookie uncompressed, where whatever it decides
 //! costs no cookie. Past one cookie the writer is held to what deflate at level 6 would
 //! send (docs/FORMAT.md section 5), which only deflating tells:
-//! [`deflate_past_one_cookie`] compresses whatever the estimate says, at level 6, or with
-//! Huffman coding alone where a probe of the whole input finds (almost) no repeats; and
-//! [`deflate_longest`] tries zlib's own lazy search (levels 7 and 9) when that output lies
-//! at a cookie's edge.
+//! [`deflate_past_one_cookie`] compresses whatever the estimate says, with zlib's lazy
+//! match search (zlib-rs's level 7: its level 6 is zlib-ng's faster medium strategy, up to
+//! 9 % larger), or with Huffman coding alone where a probe of the whole input finds
+//! (almost) no repeats; [`deflate_longest`] tries level 9 when that output lies at a
+//! cookie's edge.
 //!
 //! The native formats use zlib-rs through its own safe API, whatever the crate's features,
 //! so enabling `flask` (which switches flate2 to C zlib for Python's byte-exact output)
@@ -36,7 +37,7 @@ mod inflate;
 #[cfg(test)]
 mod samples;
 
-pub(crate) use deflate::{deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
+pub(crate) use deflate::{Packed, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
 pub(crate) use inflate::inflate_capped;
 #[cfg(feature = "flask")]
 pub(crate) use inflate::inflate_prefix;
