@@ -290,12 +290,12 @@ impl SessionEngine {
     /// # Example
     ///
     /// ```
-    /// use chunked_cookie_session::flask::PyValue;
+    /// use chunked_cookie_session::flask::{PyValue, Tuple};
     /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
     ///
     /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
     /// let session = engine.load(std::iter::empty());
-    /// session.insert("pair", serde_json::json!({" t": [1, 2]}))?;
+    /// session.insert("pair", Tuple((1, 2)))?;
     /// let cookies = engine.save(&session)?.cookie_header();
     /// let python = engine.load_python([cookies.as_str()]).python_entries()?;
     /// assert_eq!(python[0].1, PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)]));

@@ -71,9 +71,9 @@ pub enum SaveError {
     /// In Flask's format, an entry that is not valid tagged JSON: Flask (and this crate)
     /// would refuse the whole cookie on the next request. `tag` is the tag whose payload is
     /// wrong (`" t"` tuple, `" b"` bytes, `" m"` Markup, `" u"` UUID, `" d"` datetime,
-    /// `" di"` escaped dict). A map whose keys come from users goes in a
-    /// `flask::Dict` (feature `flask`), which escapes them as Flask does. Nothing was
-    /// written.
+    /// `" di"` escaped dict). Plain JSON is never read as a tag, so only a typed value
+    /// of `flask` (feature `flask`) around content Flask refuses (`Tuple(5)`) meets this.
+    /// Nothing was written.
     InvalidFlaskEntry {
         /// The session entry.
         entry: String,
@@ -320,7 +320,8 @@ impl SaveError {
             ),
             SaveError::InvalidFlaskEntry { entry, tag } => format!(
                 "the entry {entry:?} is not valid in Flask's tagged JSON: the {tag:?} tag holds a \
-                 value Flask cannot read back; wrap maps whose keys come from users in flask::Dict"
+                 value Flask cannot read back (a typed value of flask, such as a Tuple, around \
+                 what its Python type cannot hold)"
             ),
             SaveError::Serialize(err) => format!("the session could not be serialized: {err}"),
             SaveError::Random => "the operating system's random number generator failed".to_owned(),

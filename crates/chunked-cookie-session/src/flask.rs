@@ -11,8 +11,10 @@
 //!
 //! The session holds each entry in Flask's tagged JSON, the form Flask's `TaggedJSONSerializer`
 //! writes, so an entry the Rust side never touches goes back to Flask exactly as it came.
-//! Plain JSON values (strings, numbers, booleans, null, lists, dicts) need nothing special.
-//! Python's other types have a Rust type here whose serde form is the tag:
+//! Plain JSON values (strings, numbers, booleans, null, lists, dicts) need nothing special,
+//! and stay plain JSON whatever their shape: an object spelled like a tag (`{" m": …}`) is
+//! a dict to Flask, escaped as Flask escapes it, never a tag. Python's other types have a
+//! Rust type here, a typed value, whose serde form is the tag:
 //!
 //! | Python | Rust | tagged JSON |
 //! |---|---|---|
@@ -22,7 +24,8 @@
 //! | `uuid.UUID` | [`Uuid`] (wraps `uuid::Uuid`) | `{" u": "<32 hex>"}` |
 //! | `datetime.datetime` | [`DateTime`] (wraps `time::OffsetDateTime`) | `{" d": "<HTTP date>"}` |
 //! | `float` (`nan`, `inf`) | [`Float`] | `NaN`, `Infinity` |
-//! | `dict` with one tag-like key | [`Dict<T>`] | `{" di": {"<key>__": ...}}` |
+//! | `dict` with one tag-like key | any map ([`Dict<T>`] too) | `{" di": {"<key>__": ...}}` |
+//! | any of them | [`PyValue`] | its tag |
 //! | `int` beyond 64 bits | [`BigInt`] | digits |
 //!
 //! # Python values

@@ -80,7 +80,6 @@ mod state;
 
 mod chunk;
 mod codec;
-#[cfg(feature = "flask")]
 mod pyvalue;
 
 mod clock;

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::{GetError, InsertError, SaveError};
 #[cfg(feature = "flask")]
 use crate::pyvalue::{InvalidEntry, PyValue};
+use crate::pyvalue::{escape, into_plain, plain, plain_map, to_stored};
 use crate::reason::LoadReason;
 use crate::request::RequestCookies;
 use crate::revocation::{
@@ -89,7 +90,7 @@ impl Session {
         self.loaded()
             .entries()
             .get(key)
-            .map(|value| T::deserialize(value).map_err(|err| GetError::new::<T>(key, err)))
+            .map(|value| T::deserialize(&*plain(value)).map_err(|err| GetError::new::<T>(key, err)))
             .transpose()
     }
 
@@ -104,11 +105,18 @@ impl Session {
     /// assert_eq!(session.get_value("n"), Some(serde_json::json!(1)));
     /// ```
     pub fn get_value(&self, key: &str) -> Option<Value> {
-        self.loaded().entries().get(key).cloned()
+        self.loaded()
+            .entries()
+            .get(key)
+            .map(|value| plain(value).into_owned())
     }
 
     /// Stores `value` under `key`, returning the previous value. Storing a value equal to
     /// the current one does not mark the session modified.
+    ///
+    /// The value is plain JSON, whatever its shape: Python reads back the same JSON (an
+    /// object `{" m": …}` is a dict, never a Flask tag). The typed values of
+    /// `chunked_cookie_session::flask` (feature `flask`) are how a Python type is stored.
     ///
     /// # Errors
     ///
@@ -123,11 +131,12 @@ impl Session {
     /// assert_eq!(session.insert("theme", "light").unwrap(), Some(serde_json::json!("dark")));
     /// ```
     pub fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<Option<Value>, InsertError> {
-        let value = serde_json::to_value(value).map_err(|err| InsertError::new(key, err))?;
-        Ok(self.insert_value(key, value))
+        let value = to_stored(&value).map_err(|err| InsertError::new(key, err))?;
+        Ok(self.raw().insert(key, value).map(into_plain))
     }
 
-    /// Stores a JSON value under `key`, returning the previous value.
+    /// Stores a JSON value under `key`, returning the previous value. The value is plain
+    /// JSON, as for [`insert`](Self::insert).
     ///
     /// # Example
     ///
@@ -138,7 +147,7 @@ impl Session {
     /// assert!(session.contains("flags"));
     /// ```
     pub fn insert_value(&self, key: &str, value: Value) -> Option<Value> {
-        self.raw().insert(key, value)
+        self.raw().insert(key, escape(value)).map(into_plain)
     }
 
     /// Stores a JSON value under `key` only if the session then still fits its budget, and
@@ -172,7 +181,38 @@ impl Session {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn try_insert_value(&self, key: &str, value: Value) -> Result<Option<Value>, SaveError> {
-        self.raw().insert_if_fits(key, value)
+        self.raw()
+            .insert_if_fits(key, escape(value))
+            .map(|previous| previous.map(into_plain))
+    }
+
+    /// [`try_insert_value`](Self::try_insert_value) for any serializable value, as
+    /// [`insert`](Self::insert) takes it (a typed Python value of
+    /// `chunked_cookie_session::flask` included).
+    ///
+    /// # Errors
+    ///
+    /// [`SaveError::Serialize`] when `value` cannot be represented as JSON; otherwise as
+    /// [`try_insert_value`](Self::try_insert_value).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # let engine = chunked_cookie_session::SessionEngine::signed(Default::default(), chunked_cookie_session::KeyRing::new(chunked_cookie_session::Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.try_insert("cart", vec![1, 2, 3])?;
+    /// assert_eq!(session.get::<Vec<u8>>("cart")?, Some(vec![1, 2, 3]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_insert<T: Serialize>(
+        &self,
+        key: &str,
+        value: T,
+    ) -> Result<Option<Value>, SaveError> {
+        let value = to_stored(&value).map_err(SaveError::Serialize)?;
+        self.raw()
+            .insert_if_fits(key, value)
+            .map(|previous| previous.map(into_plain))
     }
 
     /// Removes an entry, returning its value.
@@ -187,7 +227,7 @@ impl Session {
     /// assert_eq!(session.remove("a"), None);
     /// ```
     pub fn remove(&self, key: &str) -> Option<Value> {
-        self.raw().remove(key)
+        self.raw().remove(key).map(into_plain)
     }
 
     /// Removes an entry and reads it as `T`.
@@ -233,7 +273,7 @@ impl Session {
 
     /// A copy of every entry.
     pub fn entries(&self) -> Map<String, Value> {
-        self.loaded().entries().clone()
+        plain_map(self.loaded().entries())
     }
 
     /// How many entries the session holds.

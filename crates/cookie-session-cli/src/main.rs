@@ -221,19 +221,22 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     options.max_chunks = Some(args.max_chunks);
     let engine = options.build().map_err(|err| format.config_message(&err))?;
     let input = read_stdin()?;
-    let entries: Map<String, Value> = if format.format == Format::Flask {
-        // Python's JSON, with Flask's tags: NaN, Infinity and big ints included.
-        chunked_cookie_session::flask::from_json(&input).map_err(|_| {
-            "standard input is not a session in Flask's tagged JSON (a JSON object)".to_owned()
-        })?
-    } else {
-        serde_json::from_str(&input)
-            .map_err(|err| format!("standard input is not a JSON object: {err}"))?
-    };
     let now = now(&args.session);
     let session = engine.load_at(std::iter::empty(), now);
-    for (key, value) in entries {
-        session.insert_value(&key, value);
+    if format.format == Format::Flask {
+        // Python's JSON, with Flask's tags: NaN, Infinity and big ints included, each tag
+        // the Python value Flask reads from it.
+        let entries = chunked_cookie_session::flask::python_from_json(&input).map_err(|_| {
+            "standard input is not a session in Flask's tagged JSON (a JSON object)".to_owned()
+        })?;
+        session.set_python_entries(entries);
+    } else {
+        // Plain JSON: an object is an object whoever reads it, Python included.
+        let entries: Map<String, Value> = serde_json::from_str(&input)
+            .map_err(|err| format!("standard input is not a JSON object: {err}"))?;
+        for (key, value) in entries {
+            session.insert_value(&key, value);
+        }
     }
     if args.persistent {
         session.set_persistent(true);
@@ -301,8 +304,19 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             reason.describe()
         )));
     }
-    let entries = session.entries();
-    let text = if args.session.format.format == Format::Flask && !args.pretty {
+    let flask = args.session.format.format == Format::Flask;
+    // A Flask session is shown as Flask's tagged JSON (its tags are Python's types); a
+    // native one as the plain JSON the Rust API reads.
+    let entries: Map<String, Value> = if flask {
+        let python = session.python_entries().map_err(|err| err.to_string())?;
+        python
+            .into_iter()
+            .map(|(key, value)| (key, value.into_tagged()))
+            .collect()
+    } else {
+        session.entries()
+    };
+    let text = if flask && !args.pretty {
         chunked_cookie_session::flask::to_json(&entries)
     } else if args.pretty {
         serde_json::to_string_pretty(&Value::Object(entries)).map_err(|err| err.to_string())?

@@ -7,17 +7,20 @@
 //! - **native** (signed, private): the entries read back equal the entries written, value
 //!   for value; and the test kit's reader of docs/FORMAT.md ([`test_support::forge`],
 //!   built from the primitives, not the library) opens the cookies written into the same
-//!   entries, with the header the document describes: what the engine writes is the
+//!   entries as the document stores them (plain JSON, an object of one tag-like key
+//!   escaped), with the header the document describes: what the engine writes is the
 //!   documented format.
 //! - **Flask**: a Flask engine holds entries in Flask's tagged JSON and writes each in the
 //!   form Flask itself would write for the Python value it stands for (its canonical form):
 //!   `{" u": "1234…-…"}` is written as the dashless hex Flask writes, a `" di"` escape that
 //!   is not needed is dropped, `1E5` becomes `100000.0`. So what reads back is not `x` but
 //!   the canonical form of `x`, and that is computed here independently of the write path,
-//!   as what Flask's reader makes of `x`'s JSON: `flask::from_json(&flask::to_json(&x))`
-//!   (the entries written out as they stand, then read as Flask reads them, untagged and
-//!   tagged again). The properties are
-//!   - `load(save(x)) == from_json(to_json(x))`, and
+//!   as what Flask's reader makes of `x`'s JSON: `flask::from_json(&flask::to_json(&s))`,
+//!   where `s` is `x` as the document stores plain JSON (an object of one tag-like key
+//!   escaped: the entries are plain JSON, never tags), written out and read as Flask reads
+//!   it, untagged and tagged again. The properties are
+//!   - `load(save(x)) == plain(from_json(to_json(s)))` (the Rust API reads the escapes
+//!     undone), and
 //!   - `save(load(save(x))) == save(x)` byte for byte at the same clock (the token of a
 //!     Flask session depends only on its JSON and the time): the canonical form is a fixed
 //!     point of the writer.
@@ -32,6 +35,7 @@ use std::mem::discriminant;
 use arbitrary::{Arbitrary, Unstructured};
 use chunked_cookie_session::flask::{from_json, to_json};
 use chunked_cookie_session::{LoadReason, Map, Outcome, SaveError, SessionEngine, Value};
+use test_support::forge::entries;
 
 use crate::engines::{Budget, Format, NOW, engine};
 use crate::forge::{Forger, SECRETS};
@@ -75,11 +79,12 @@ pub fn check(data: &[u8]) {
         assert_eq!(got, map, "{format:?} read back other entries than it wrote");
         return read_as_documented(engine, format, &outcome, &map);
     }
-    let canonical = from_json(&to_json(&map)).unwrap_or_else(|reason| {
+    let canonical = from_json(&to_json(&entries::store(&map))).unwrap_or_else(|reason| {
         panic!("{format:?} wrote a session whose entries Flask reads as {reason}")
     });
     assert_eq!(
-        got, canonical,
+        got,
+        entries::plain(&canonical),
         "{format:?} read back other than Flask's form"
     );
     let rewritten = save(engine, &got).expect("the canonical form is written again");
@@ -120,7 +125,8 @@ fn read_as_documented(
     let json: Map<String, Value> =
         serde_json::from_slice(&opened.json).expect("the document's body is a JSON object");
     assert_eq!(
-        &json, map,
+        json,
+        entries::store(map),
         "{format:?}: the documented reader opens other entries"
     );
 }
@@ -160,10 +166,11 @@ fn check_refusal(format: Format, map: &Map<String, Value>, err: &SaveError) {
         err,
         SaveError::TooDeep { .. } | SaveError::InvalidFlaskEntry { .. }
     );
+    let stored = entries::store(map);
     let reader_refuses = if format.is_flask() {
-        from_json(&to_json(map)).is_err()
+        from_json(&to_json(&stored)).is_err()
     } else {
-        let text = serde_json::to_vec(map).expect("a map serializes");
+        let text = serde_json::to_vec(&stored).expect("a map serializes");
         serde_json::from_slice::<Map<String, Value>>(&text).is_err()
     };
     if structural {

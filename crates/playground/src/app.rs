@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use chunked_cookie_session::axum::SessionLayer;
+use chunked_cookie_session::flask::{self, EntryError, PyValue};
 use chunked_cookie_session::revocation::{Freshness, RevocationError, SessionId, check_subject};
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, LoadReason, SaveError, Session, SessionEngine,
@@ -78,28 +79,69 @@ async fn set(
     session: Session,
     body: Bytes,
 ) -> Response {
-    let python = || {
-        let text = std::str::from_utf8(&body).ok()?;
-        chunked_cookie_session::flask::value_from_json(text).ok()
-    };
-    // JSON that Flask's tags cannot read is still taken as plain JSON, so that the session
-    // itself refuses it, with the entry and the tag named (422 below).
-    let value = match app.body {
-        BodyJson::Python => python().or_else(|| serde_json::from_slice::<Value>(&body).ok()),
-        BodyJson::Plain => serde_json::from_slice::<Value>(&body).ok(),
-    };
-    let Some(value) = value else {
-        return error(
+    let bad_body = || {
+        error(
             StatusCode::BAD_REQUEST,
             json!({"error": "the body must be one JSON value, such as \"text\", 42 or {\"a\": 1}"}),
-        );
+        )
     };
     // A change that does not fit leaves the session, and so the client's cookies, as
     // they were.
-    match session.try_insert_value(&key, value) {
+    let inserted = match app.body {
+        // Flask's tagged JSON: each tag is the Python value Flask reads from it, stored as
+        // that value. A tag Flask cannot read is the client's mistake (422 below).
+        BodyJson::Python => match python_value(&body) {
+            Some(Ok(python)) => session.try_insert(&key, python),
+            Some(Err(err)) => return unreadable(&key, &err),
+            None => return bad_body(),
+        },
+        // Plain JSON, stored as it is: an object is an object, whatever its keys.
+        BodyJson::Plain => match serde_json::from_slice::<Value>(&body) {
+            Ok(value) => session.try_insert_value(&key, value),
+            Err(_) => return bad_body(),
+        },
+    };
+    match inserted {
         Ok(_) => view(&app, &session, session.load_reason()),
         Err(err) => refused(&err),
     }
+}
+
+/// The entries as the page shows them: Flask's tagged JSON in Flask mode (its tags are
+/// Python's types), the plain JSON the Rust API reads otherwise.
+fn entries(body: BodyJson, session: &Session) -> Value {
+    match (body, session.python_entries()) {
+        (BodyJson::Python, Ok(python)) => Value::Object(
+            python
+                .into_iter()
+                .map(|(key, value)| (key, value.into_tagged()))
+                .collect(),
+        ),
+        _ => Value::Object(session.entries()),
+    }
+}
+
+/// A body in Python's JSON with Flask's tags (big ints and `NaN` included), as the Python
+/// value Flask reads from it; the reason Flask could not read its tags; `None` for a body
+/// that is not JSON.
+fn python_value(body: &[u8]) -> Option<Result<PyValue, EntryError>> {
+    let text = std::str::from_utf8(body).ok()?;
+    if let Ok(tagged) = flask::value_from_json(text) {
+        return Some(PyValue::from_tagged(&tagged));
+    }
+    // JSON whose tags Flask cannot read: the reason, tag named.
+    let json: Value = serde_json::from_str(text).ok()?;
+    Some(PyValue::from_tagged(&json))
+}
+
+/// 422 for a body whose tags Flask cannot read, naming the entry and the tag.
+fn unreadable(key: &str, err: &EntryError) -> Response {
+    error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        json!({"error": format!(
+            "the entry {key:?} is not valid in Flask's tagged JSON: {err}. Nothing was changed."
+        )}),
+    )
 }
 
 async fn remove(
@@ -361,7 +403,7 @@ fn view_body(app: &AppState, session: &Session, reason: LoadReason) -> Value {
         .map(|store| freshness_name(store.freshness()));
     let config = engine.config();
     json!({
-        "entries": session.entries(),
+        "entries": entries(app.body, session),
         "load": reason.as_str(),
         "load_detail": reason.describe(),
         "session_id": session_id,

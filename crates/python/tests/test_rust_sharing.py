@@ -18,14 +18,15 @@ from chunked_cookie_session import keygen
 
 from conftest import EVERY_TYPE, LiveServer, make_app, noise, request, rust_binary, same
 
-#: How Flask's tagged JSON writes EVERY_TYPE, as the Rust side shows it.
-TAGGED = {
+#: How the Rust side shows EVERY_TYPE, as the plain JSON its API reads: a Python type as
+#: its tag, a dict as the dict it is (escaped on the wire, `{" di": {" t__": …}}`).
+SHOWN = {
     "tuple": {" t": [1, "two", {" t": [3.5, None]}, {" t": []}]},
     "bytes": {" b": "AAH+YmluYXJ5/w=="},
     "markup": {" m": "<b>hi</b> &amp; bye"},
     "uuid": {" u": "12345678123456781234567812345678"},
     "datetime": {" d": "Tue, 02 Jan 2024 03:04:05 GMT"},
-    "lone_tag": {" di": {" t__": "not a tuple"}},
+    "lone_tag": {" t": "not a tuple"},
     "int": -7,
     "bool": True,
 }
@@ -69,13 +70,13 @@ def test_a_flask_app_and_the_playground_share_one_jar(
 
     flask_side = live(app, jar)
 
-    # Flask writes every Python type; the playground reads them as Flask's tagged JSON.
+    # Flask writes every Python type; the playground shows them as the Rust API reads them.
     status, _, _ = flask_side.request("POST", "/types")
     assert status == 200
     status, body, _ = request(jar, "GET", playground + "/api/session")
     shown = json.loads(body)
     assert status == 200 and shown["load"] == "valid"
-    for name, tagged in TAGGED.items():
+    for name, tagged in SHOWN.items():
         assert shown["entries"][name] == tagged, name
 
     # The playground writes (a big entry, so several cookies); Flask reads that write,
@@ -89,11 +90,12 @@ def test_a_flask_app_and_the_playground_share_one_jar(
     status, body, _ = flask_side.request("GET", "/show")
     assert json.loads(body)["reason"] == "valid" and "notes" in json.loads(body)["keys"]
 
-    # A Python type the playground stores in Flask's tagged form arrives as that type.
+    # JSON the playground stores is plain JSON to Flask too, whatever its shape: a dict,
+    # never the tuple and bytes Flask's tags would make of it.
     tuple_value = json.dumps({" t": [1, {" b": "AP8="}]}).encode()
     request(jar, "PUT", playground + "/api/session/pair", tuple_value)
     status, body, _ = flask_side.request("GET", "/value/pair")
-    assert body == b"(1, b'\\x00\\xff')"
+    assert body == repr({" t": [1, {" b": "AP8="}]}).encode()
 
     # Flask shrinks it again; the playground reads one cookie.
     flask_side.request("POST", "/clear")
@@ -122,12 +124,12 @@ def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> 
         env=env, capture_output=True, text=True, check=True,
     ).stdout
     entries: dict[str, Any] = json.loads(decoded)
-    for name, tagged in TAGGED.items():
+    for name, tagged in SHOWN.items():
         assert entries[name] == tagged, name
 
     minted = subprocess.run(
         [str(tool), "encode", "--name", "session"],
-        # An int beyond 64 bits in the session map's own form (docs/FLASK.md).
+        # Plain JSON: shaped like Flask's tags or not, dicts to Flask (test_smuggled_tags.py).
         input=json.dumps({"user": "ada", "pair": {" t": [1, 2]}, "big": {" di": str(2**80)}}),
         env=env, capture_output=True, text=True, check=True,
     ).stdout.splitlines()
@@ -135,7 +137,7 @@ def test_the_command_line_tool_reads_and_writes_extension_sessions(key: str) -> 
     for line in minted:
         name, _, rest = line.partition("=")
         fresh.set_cookie(name, rest.split(";")[0])
-    assert fresh.get("/pair").text == repr(((1, 2), 2**80))
+    assert fresh.get("/pair").text == repr(({" t": [1, 2]}, {" di": str(2**80)}))
     assert keygen() != key
 
 

@@ -299,12 +299,24 @@ fn flashes(n: usize, rng: &mut Xorshift) -> Value {
 /// count and the bytes of `Cookie` header (docs/FORMAT.md section 6). The yardstick the
 /// writer's own compression decision is held to.
 pub fn level6_wire(json: &[u8], name: &str, attributes_len: usize) -> (usize, usize) {
+    level6_wire_framed(json, name, attributes_len, 32)
+}
+
+/// [`level6_wire`] for a native format whose token holds `overhead` bytes besides the
+/// header and the body: 32 for the signed format's tag, 40 for the private format's nonce
+/// and tag (docs/FORMAT.md section 10).
+pub fn level6_wire_framed(
+    json: &[u8],
+    name: &str,
+    attributes_len: usize,
+    overhead: usize,
+) -> (usize, usize) {
     use std::io::Write as _;
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
     encoder.write_all(json).expect("deflate into memory");
     let body = encoder.finish().expect("deflate into memory").len();
-    // header (33) || body || tag (32), unpadded base64url
-    let token = (4 * (33 + body + 32)).div_ceil(3);
+    // header (33) || body || overhead, unpadded base64url
+    let token = (4 * (33 + body + overhead)).div_ceil(3);
     fit(token, name, attributes_len)
 }
 

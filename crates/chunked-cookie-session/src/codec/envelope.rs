@@ -22,8 +22,9 @@ use base64::engine::Simd;
 use base64::engine::general_purpose::GeneralPurpose;
 use base64::engine::general_purpose::NO_PAD;
 use serde_json::{Map, Value};
+use zeroize::Zeroize;
 
-use super::compress::{self, budget_is_tight, deflate_any_saving, deflate_if_smaller};
+use super::compress::{self, Packed, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
 use super::entries::Entries;
 use super::header::{
     self, FLAG_COMPRESSED, FLAG_ENCRYPTED, FLAG_PERSISTENT, HEADER_LEN, Header, VERSION_1,
@@ -31,7 +32,8 @@ use super::header::{
 use super::identity::{Ident, created_estimate};
 use super::python_entries::{Form, read_native, write_native};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock, check_nesting};
-use crate::chunk::{Count, Deadline, Layout};
+use super::wipe::Sink;
+use crate::chunk::{self, Count, Deadline, Layout, Limits};
 use crate::config::{MAX_CHUNKS_CEILING, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::{Key, KeyRing};
@@ -69,22 +71,25 @@ static BASE64: LazyLock<GeneralPurpose> =
 /// Appends the session's plaintext to `out`: its identity, then its JSON, refused when a
 /// reader would refuse it: nested past [`MAX_NESTING`](crate::MAX_NESTING), or JSON larger
 /// than a reader inflates. Entries held as Python values are written straight from them, as
-/// serde_json would write their map.
+/// serde_json would write their map. With `wipe` set (a private session), every buffer the
+/// JSON outgrows is zeroed before it is freed.
 pub(crate) fn serialize_into(
     out: &mut Vec<u8>,
     input: &SealInput<'_>,
     config: &SessionConfig,
+    wipe: bool,
 ) -> Result<(), SaveError> {
     if let Some(identity) = input.identity {
         identity.write_into(out);
     }
     let start = out.len();
+    let mut sink = Sink::new(out, wipe);
     match input.entries.held_python() {
-        Some(python) => write_native(out, python)?,
+        Some(python) => write_native(&mut sink, python)?,
         None => {
             let map = input.map();
             check_nesting(map)?;
-            serde_json::to_writer(&mut *out, map).map_err(SaveError::Serialize)?;
+            serde_json::to_writer(&mut sink, map).map_err(SaveError::Serialize)?;
         }
     }
     let bytes = out.len() - start;
@@ -97,26 +102,76 @@ pub(crate) fn serialize_into(
     Ok(())
 }
 
-/// Deflates the JSON of a plaintext (after its identity) when that pays for itself or, when
-/// the token framed around it with a tag of `tag_len` bytes might not fit the budget
-/// uncompressed, whenever it saves anything; the new plaintext: the identity as it was,
-/// then the deflate stream.
-pub(crate) fn compress(plain: &[u8], tag_len: usize, config: &SessionConfig) -> Option<Vec<u8>> {
+/// Deflates the JSON of a plaintext (after its identity, which is never deflated) when the
+/// writer's rule says so (docs/FORMAT.md section 5), for a token that frames the plaintext
+/// with `overhead` bytes besides the header, cut into cookies within `limits`; the new
+/// plaintext is the identity as it was, then the deflate stream:
+///
+/// - a session that fits one cookie uncompressed costs no cookie whatever is decided: it
+///   is deflated only when the cheap look expects that to pay, and the output kept only
+///   when it saves a quarter;
+/// - past one cookie (or over the budget) the writer is held to level 6, which only
+///   deflating tells: the output is kept when it saves a cookie, or more than 5 % of the
+///   bytes of `Cookie` header (or when the session fits only compressed). An output of
+///   the match search that spills into a cookie by less than 2 % of its length is
+///   deflated again with the longest search, which may save that cookie.
+///
+/// With `wipe` set (a private session), an output not kept is zeroed before it is freed.
+pub(crate) fn compress(
+    plain: &[u8],
+    overhead: usize,
+    limits: &Limits<'_>,
+    wipe: bool,
+) -> Option<Vec<u8>> {
     let (identity, json) = plain.split_at(Ident::len_at(plain));
-    let packed = if budget_is_tight(
-        header::base64_len(HEADER_LEN + plain.len() + tag_len),
-        config,
-    ) {
-        deflate_any_saving(json)
-    } else {
-        deflate_if_smaller(json)
-    }?;
-    // A private session's deflate stream is secret: wiped once copied.
-    let packed = zeroize::Zeroizing::new(packed);
-    let mut out = Vec::with_capacity(identity.len() + packed.len() + tag_len);
+    let mut packed = compress_json(json, overhead + identity.len(), limits, wipe)?;
+    let mut out = Vec::with_capacity(identity.len() + packed.len() + overhead);
     out.extend_from_slice(identity);
     out.extend_from_slice(&packed);
+    if wipe {
+        packed.zeroize();
+    }
     Some(out)
+}
+
+/// [`compress`]'s decision on the JSON alone, framed with `overhead` bytes.
+fn compress_json(json: &[u8], overhead: usize, limits: &Limits<'_>, wipe: bool) -> Option<Vec<u8>> {
+    // The cookies and the bytes of `Cookie` header a body of `len` bytes takes.
+    let wire = |len: usize| {
+        chunk::plan(header::base64_len(HEADER_LEN + overhead + len), limits)
+            .ok()
+            .map(|plan| (plan.pieces.len(), plan.cookie_line))
+    };
+    let plain = wire(json.len());
+    if plain.is_some_and(|(cookies, _)| cookies <= 1) {
+        return deflate_if_smaller(json, wipe);
+    }
+    let Packed {
+        bytes: mut packed,
+        searched,
+    } = deflate_past_one_cookie(json, wipe)?;
+    let cookies = |len: usize| wire(len).map_or(usize::MAX, |(cookies, _)| cookies);
+    if searched
+        && cookies(packed.len() * 49 / 50) < cookies(packed.len())
+        && let Some(longest) = deflate_longest(json, packed.len(), wipe)
+    {
+        if wipe {
+            packed.zeroize();
+        }
+        packed = longest;
+    }
+    let keep = match (plain, wire(packed.len())) {
+        (None, _) => true,
+        (Some((cookies, bytes)), Some((fewer, less))) => fewer < cookies || less * 20 < bytes * 19,
+        (Some(_), None) => false,
+    };
+    if keep {
+        return Some(packed);
+    }
+    if wipe {
+        packed.zeroize();
+    }
+    None
 }
 
 /// The token: `base64url(header || body)`, the body sealed (its tag appended in place).
@@ -171,10 +226,12 @@ pub(crate) fn open_verified(
     check_clock(&meta, input)?;
     let (identity, payload) = identity_of(header, body, input)?;
     let entries = if header.has(FLAG_COMPRESSED) {
-        let json = compress::inflate_capped(payload, input.config.max_decoded_size)?;
-        if header.has(FLAG_ENCRYPTED) {
-            // A private session's plaintext is secret: wiped once parsed. A signed session's
-            // is not (the client holds it in the clear), so it costs no wiping.
+        // A private session's plaintext is secret: every buffer inflating outgrows is
+        // wiped, and the JSON once parsed. A signed session's is not (the client holds it
+        // in the clear), so it costs no wiping.
+        let secret = header.has(FLAG_ENCRYPTED);
+        let json = compress::inflate_capped(payload, input.config.max_decoded_size, secret)?;
+        if secret {
             parse_entries(&zeroize::Zeroizing::new(json), input.form)?
         } else {
             parse_entries(&json, input.form)?

@@ -151,7 +151,7 @@ fn encode<C: Codec>(
     config: &SessionConfig,
     limits: &Limits<'_>,
 ) -> Result<Encoded, SaveError> {
-    let prepared = codec.prepare(input, config)?;
+    let prepared = codec.prepare(input, config, limits)?;
     let plan = chunk::plan(prepared.token_len(), limits)?;
     let token = prepared.seal(plan.pieces.len(), limits.base);
     let values = chunk::split(&token, &plan, limits.layout.prefix(&token));

@@ -7,9 +7,9 @@
 //! layout, lifetime and rules); [`Format`] holds one behind one indirect call and owns the
 //! road from a session to its cookie values (prepare, plan, seal, split).
 //!
-//! Bottom up: `header`, `identity` (what a session carries for revocation), `compress`,
-//! `shared` (what sealing takes and opening gives, the clock and nesting checks);
-//! `python_entries` (entries held as Python values, or nothing
+//! Bottom up: `header`, `identity` (what a session carries for revocation), `wipe` (buffers
+//! that wipe what they outgrow), `compress`, `shared` (what sealing takes and opening gives,
+//! the clock and nesting checks); `python_entries` (entries held as Python values, or nothing
 //! in a build without them) and `entries`; `policy` and `wire` (what a format is);
 //! `envelope` and `native` (the native formats, with the sealers of `signed` and
 //! `private`); `flask`; `previous`, `starlette` and `django` (other frameworks' cookies,
@@ -42,6 +42,7 @@ mod shared;
 mod signed;
 #[cfg(feature = "starlette")]
 mod starlette;
+mod wipe;
 mod wire;
 
 pub(crate) use entries::Entries;

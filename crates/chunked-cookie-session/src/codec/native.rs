@@ -11,6 +11,7 @@ use super::identity::Ident;
 use super::policy::{Policy, Rewrite};
 use super::shared::{OpenInput, Opened, SealInput};
 use super::wire::{Codec, Sealable};
+use crate::chunk::Limits;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::keys::{Key, KeyRing};
@@ -37,13 +38,21 @@ pub(crate) trait Sealer: std::fmt::Debug + Send + Sync + 'static {
     const OVERHEAD: usize;
     /// Bytes sealing appends after the body.
     const TAG_LEN: usize;
+    /// Whether the plaintext is secret: every buffer that held it is zeroed before it is
+    /// freed (the private format's). A signed session's the client holds in the clear.
+    const WIPES: bool;
 
-    /// Serializes the session into the body this format seals.
+    /// Serializes the session into the body this format seals, its compression decided
+    /// for cookies cut within `limits`.
     ///
     /// # Errors
     ///
     /// A [`SaveError`] for a session no reader would accept back, or no randomness.
-    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError>;
+    fn body(
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        limits: &Limits<'_>,
+    ) -> Result<Body, SaveError>;
 
     /// Seals `body` in place under `header` and the cookie name, appending the tag.
     fn seal(key: &Key, name: &str, header: &[u8; HEADER_LEN], body: &mut Vec<u8>);
@@ -107,6 +116,7 @@ impl<S: Sealer> Codec for Native<S> {
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
+        limits: &Limits<'_>,
     ) -> Result<Prepared<'_, S>, SaveError> {
         let fresh;
         let input = match input.identity {
@@ -119,7 +129,7 @@ impl<S: Sealer> Codec for Native<S> {
                 }
             }
         };
-        let body = S::body(input, config)?;
+        let body = S::body(input, config, limits)?;
         Ok(Prepared::new(body, self.keys.current(), input))
     }
 
@@ -137,7 +147,7 @@ impl<S: Sealer> Codec for Native<S> {
 /// A session framed and ready to seal once the chunk count is known. The token length does
 /// not depend on the count, so the chunk layer plans before the format seals.
 #[derive(Debug)]
-pub(crate) struct Prepared<'k, S> {
+pub(crate) struct Prepared<'k, S: Sealer> {
     header: Header,
     body: Vec<u8>,
     token_len: usize,
@@ -174,17 +184,27 @@ impl<'k, S: Sealer> Prepared<'k, S> {
     }
 }
 
+/// A prepared session that is never sealed (its cookies did not fit, or the write was only
+/// measured) still holds the plaintext: wiped when it is secret.
+impl<S: Sealer> Drop for Prepared<'_, S> {
+    fn drop(&mut self) {
+        if S::WIPES {
+            zeroize::Zeroize::zeroize(&mut self.body);
+        }
+    }
+}
+
 impl<S: Sealer> Sealable for Prepared<'_, S> {
     fn token_len(&self) -> usize {
         self.token_len
     }
 
     /// Fills in the chunk count (at most 64, so it fits its byte), seals, and encodes.
-    fn seal(self, chunk_count: usize, name: &str) -> String {
+    fn seal(mut self, chunk_count: usize, name: &str) -> String {
         let mut header = self.header;
         header.chunk_count = u8::try_from(chunk_count).unwrap_or(u8::MAX);
         let header = header.to_bytes();
-        let mut body = self.body;
+        let mut body = std::mem::take(&mut self.body);
         S::seal(self.key, name, &header, &mut body);
         let token = envelope::assemble(&header, &body);
         debug_assert_eq!(token.len(), self.token_len);

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::wipe::Sink;
 use crate::error::SaveError;
 
 /// The form a reader gives the entries in: the JSON map, the only one in this build.
@@ -25,7 +26,7 @@ pub(crate) fn count(python: &PythonEntries) -> usize {
     match *python {}
 }
 
-pub(crate) fn write_native(_: &mut Vec<u8>, python: &PythonEntries) -> Result<(), SaveError> {
+pub(crate) fn write_native(_: &mut Sink<'_>, python: &PythonEntries) -> Result<(), SaveError> {
     match *python {}
 }
 

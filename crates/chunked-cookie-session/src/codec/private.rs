@@ -24,6 +24,8 @@ use super::envelope;
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
 use super::native::{Body, Native, Sealer};
 use super::shared::SealInput;
+use super::wipe;
+use crate::chunk::Limits;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::Key;
@@ -50,20 +52,26 @@ impl Sealer for Private {
     const ENCRYPTED: bool = true;
     const OVERHEAD: usize = NONCE_LEN + TAG_LEN;
     const TAG_LEN: usize = TAG_LEN;
+    const WIPES: bool = true;
 
     /// Serializes the session and draws the nonce; the body is `nonce || plaintext` until
     /// [`seal`](Sealer::seal) encrypts the plaintext in place.
-    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
+    fn body(
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        limits: &Limits<'_>,
+    ) -> Result<Body, SaveError> {
         let mut flags = FLAG_ENCRYPTED;
         // The nonce, then the JSON serialized right after it: the one buffer that `seal`
-        // encrypts in place, appends the tag to and encodes.
+        // encrypts in place, appends the tag to and encodes; every buffer it outgrows on
+        // the way is wiped, and so is the whole when it is not sealed after all.
         // One call to the operating system draws the write's generation id and its nonce.
         let mut random = [0u8; GENERATION_LEN + NONCE_LEN];
         getrandom::fill(&mut random).map_err(|_| SaveError::Random)?;
         let (generation, nonce) = random.split_at(GENERATION_LEN);
         let mut body = Vec::with_capacity(NONCE_LEN + 512 + TAG_LEN);
         body.extend_from_slice(nonce);
-        if let Err(err) = envelope::serialize_into(&mut body, input, config) {
+        if let Err(err) = envelope::serialize_into(&mut body, input, config, Self::WIPES) {
             body.zeroize();
             return Err(err);
         }
@@ -72,7 +80,7 @@ impl Sealer for Private {
         // well secrets compress against attacker-chosen data.
         if config.compression == Compression::On
             && let Some(packed) =
-                envelope::compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, config)
+                envelope::compress(&body[NONCE_LEN..], NONCE_LEN + TAG_LEN, limits, Self::WIPES)
                     .map(Zeroizing::new)
         {
             body[NONCE_LEN..].zeroize();
@@ -80,7 +88,7 @@ impl Sealer for Private {
             body.extend_from_slice(&packed);
             flags |= FLAG_COMPRESSED;
         }
-        body.reserve_exact(TAG_LEN);
+        wipe::reserve(&mut body, TAG_LEN, Self::WIPES);
         let mut id = [0u8; GENERATION_LEN];
         id.copy_from_slice(generation);
         Ok(Body {

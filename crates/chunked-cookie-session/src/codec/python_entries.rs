@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::wipe::Sink;
 use crate::config::MAX_NESTING;
 use crate::error::SaveError;
 use crate::pyvalue::{EntryError, PyValue, dump_native, load_native};
@@ -54,13 +55,11 @@ pub(crate) fn from_map(map: &Map<String, Value>) -> Result<PythonEntries, (Strin
 /// # Errors
 ///
 /// [`SaveError::TooDeep`] for an entry nested past [`MAX_NESTING`].
-pub(crate) fn write_native(out: &mut Vec<u8>, python: &PythonEntries) -> Result<(), SaveError> {
-    let json = dump_native(python).map_err(|entry| SaveError::TooDeep {
+pub(crate) fn write_native(out: &mut Sink<'_>, python: &PythonEntries) -> Result<(), SaveError> {
+    dump_native(out, python).map_err(|entry| SaveError::TooDeep {
         entry,
         limit: MAX_NESTING,
-    })?;
-    out.extend_from_slice(json.as_bytes());
-    Ok(())
+    })
 }
 
 /// A native session's JSON as Python values, when those are the form asked for; `None`

@@ -18,6 +18,7 @@ use super::envelope;
 use super::header::{self, FLAG_COMPRESSED, HEADER_LEN};
 use super::native::{Body, Native, Sealer};
 use super::shared::SealInput;
+use crate::chunk::Limits;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;
 use crate::keys::Key;
@@ -37,22 +38,28 @@ impl Sealer for Signed {
     const ENCRYPTED: bool = false;
     const OVERHEAD: usize = TAG_LEN;
     const TAG_LEN: usize = TAG_LEN;
+    const WIPES: bool = false;
 
     /// Serializes the session, deflating it when that pays (unless compression is off).
-    fn body(input: &SealInput<'_>, config: &SessionConfig) -> Result<Body, SaveError> {
+    fn body(
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        limits: &Limits<'_>,
+    ) -> Result<Body, SaveError> {
         // Room for the tag, which sealing appends in place.
         let mut json = Vec::with_capacity(512 + TAG_LEN);
-        envelope::serialize_into(&mut json, input, config)?;
+        envelope::serialize_into(&mut json, input, config, Self::WIPES)?;
         let mut flags = 0;
         let bytes = match config.compression {
-            Compression::Auto | Compression::On => match envelope::compress(&json, TAG_LEN, config)
-            {
-                Some(packed) => {
-                    flags |= FLAG_COMPRESSED;
-                    packed
+            Compression::Auto | Compression::On => {
+                match envelope::compress(&json, TAG_LEN, limits, Self::WIPES) {
+                    Some(packed) => {
+                        flags |= FLAG_COMPRESSED;
+                        packed
+                    }
+                    None => json,
                 }
-                None => json,
-            },
+            }
             Compression::Off => json,
         };
         let generation = header::new_generation()?;

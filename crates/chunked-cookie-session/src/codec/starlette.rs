@@ -18,6 +18,7 @@ use super::policy::Policy;
 use super::previous::{never_written, policy, session_from_json};
 use super::shared::{Meta, OpenInput, Opened, SealInput, check_clock};
 use super::wire::Codec;
+use crate::chunk::Limits;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::keys::KeyId;
@@ -52,7 +53,12 @@ impl Codec for StarletteCodec {
         policy(self.max_age)
     }
 
-    fn prepare(&self, _: &SealInput<'_>, _: &SessionConfig) -> Result<String, SaveError> {
+    fn prepare(
+        &self,
+        _: &SealInput<'_>,
+        _: &SessionConfig,
+        _: &Limits<'_>,
+    ) -> Result<String, SaveError> {
         Err(never_written("Starlette"))
     }
 

@@ -6,6 +6,7 @@ use std::fmt::Debug;
 
 use super::policy::Policy;
 use super::shared::{OpenInput, Opened, SealInput};
+use crate::chunk::Limits;
 use crate::config::SessionConfig;
 use crate::error::SaveError;
 use crate::reason::LoadReason;
@@ -21,6 +22,8 @@ pub(crate) trait Codec: Debug + Send + Sync + 'static {
     fn policy(&self) -> Policy;
 
     /// Serializes a session for sealing; every limit a reader enforces is checked here.
+    /// `limits` are those the token will be cut within, for a decision that depends on the
+    /// cookies a token takes (the native formats' compression).
     ///
     /// # Errors
     ///
@@ -29,6 +32,7 @@ pub(crate) trait Codec: Debug + Send + Sync + 'static {
         &self,
         input: &SealInput<'_>,
         config: &SessionConfig,
+        limits: &Limits<'_>,
     ) -> Result<Self::Prepared<'_>, SaveError>;
 
     /// Verifies and decodes one token, into entries of the form the input asks for.

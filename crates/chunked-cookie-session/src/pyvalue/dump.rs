@@ -2,37 +2,38 @@
 //! Python's json writes their tagged form (Flask's dialect), or as serde_json writes the
 //! session map's form of them, markers and all (the native dialect).
 
-use base64::Engine as _;
+use base64::display::Base64Display;
 use base64::engine::general_purpose::STANDARD;
 
 use super::model::{EntryError, PyValue};
 use super::read::Dialect;
 use super::tags::{BYTES, DATETIME, DICT, MARKUP, TUPLE, UUID, escaped_key};
-use super::text::{format_http_date, uuid_text};
-use super::write::{write_float, write_string, write_string_utf8};
+use super::text::{http_date, uuid_hex};
+use super::write::{Out, Stack, write_float, write_string, write_string_utf8};
 use crate::config::MAX_NESTING;
 
-/// The session object, keys sorted.
+/// Appends the session object, keys sorted; the key of the first entry nested past
+/// [`MAX_NESTING`] when one is.
 pub(crate) fn dump_object(
+    out: &mut impl Out,
     mut entries: Vec<(&str, &PyValue)>,
     dialect: Dialect,
-) -> Result<String, String> {
-    let mut out = String::with_capacity(256 + entries.len() * 32);
+) -> Result<(), String> {
     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
     out.push('{');
     for (i, (key, value)) in entries.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_text(&mut out, key, dialect);
+        write_text(out, key, dialect);
         out.push(':');
-        write_python(&mut out, value, 1, dialect).map_err(|_| (*key).to_owned())?;
+        write_python(out, value, 1, dialect).map_err(|_| (*key).to_owned())?;
     }
     out.push('}');
-    Ok(out)
+    Ok(())
 }
 
-fn write_text(out: &mut String, text: &str, dialect: Dialect) {
+fn write_text(out: &mut impl Out, text: &str, dialect: Dialect) {
     match dialect {
         Dialect::Flask => write_string(out, text),
         Dialect::Native => write_string_utf8(out, text),
@@ -44,14 +45,14 @@ fn write_text(out: &mut String, text: &str, dialect: Dialect) {
 /// it, with markers for the numbers a `serde_json::Value` cannot hold
 /// ([`Dialect::Native`]). Refuses a container that would open at [`MAX_NESTING`] or
 /// deeper, where every reader refuses it.
-pub(crate) fn write_python(
-    out: &mut String,
+pub(crate) fn write_python<O: Out>(
+    out: &mut O,
     value: &PyValue,
     depth: usize,
     dialect: Dialect,
 ) -> Result<(), EntryError> {
     /// Opens `{"<key>":` at `depth`.
-    fn open_tag(out: &mut String, key: &str, depth: usize) -> Result<(), EntryError> {
+    fn open_tag(out: &mut impl Out, key: &str, depth: usize) -> Result<(), EntryError> {
         if depth >= MAX_NESTING {
             return Err(EntryError::TooDeep);
         }
@@ -61,7 +62,7 @@ pub(crate) fn write_python(
         Ok(())
     }
     /// A marker: `{" di":"<text>"}`.
-    fn marker(out: &mut String, text: &str, depth: usize) -> Result<(), EntryError> {
+    fn marker(out: &mut impl Out, text: &str, depth: usize) -> Result<(), EntryError> {
         open_tag(out, DICT, depth)?;
         out.push('"');
         out.push_str(text);
@@ -69,7 +70,7 @@ pub(crate) fn write_python(
         Ok(())
     }
     fn items(
-        out: &mut String,
+        out: &mut impl Out,
         items: &[PyValue],
         depth: usize,
         dialect: Dialect,
@@ -93,7 +94,6 @@ pub(crate) fn write_python(
         PyValue::Bool(true) => out.push_str("true"),
         PyValue::Bool(false) => out.push_str("false"),
         PyValue::Int(n) => {
-            use std::fmt::Write as _;
             let _ = write!(out, "{n}");
         }
         PyValue::BigInt(n) if native && n.as_str().parse::<u64>().is_err() => {
@@ -101,9 +101,9 @@ pub(crate) fn write_python(
         }
         PyValue::BigInt(n) => out.push_str(n.as_str()),
         PyValue::Float(f) if native && !f.is_finite() => {
-            let mut word = String::new();
+            let mut word = Stack::<16>::new();
             write_float(&mut word, *f);
-            marker(out, &word, depth)?;
+            marker(out, word.as_str(), depth)?;
         }
         PyValue::Float(f) => write_float(out, *f),
         PyValue::Str(text) => write_text(out, text, dialect),
@@ -145,9 +145,7 @@ pub(crate) fn write_python(
         }
         PyValue::Bytes(raw) => {
             open_tag(out, BYTES, depth)?;
-            out.push('"');
-            STANDARD.encode_string(raw, out);
-            out.push_str("\"}");
+            let _ = write!(out, "\"{}\"}}", Base64Display::new(raw, &STANDARD));
         }
         PyValue::Markup(text) => {
             open_tag(out, MARKUP, depth)?;
@@ -156,15 +154,16 @@ pub(crate) fn write_python(
         }
         PyValue::Uuid(raw) => {
             open_tag(out, UUID, depth)?;
+            let hex = uuid_hex(raw);
             out.push('"');
-            out.push_str(&uuid_text(raw));
+            out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
             out.push_str("\"}");
         }
-        PyValue::DateTime(seconds) => match format_http_date(*seconds) {
+        PyValue::DateTime(seconds) => match http_date(*seconds) {
             Some(text) => {
                 open_tag(out, DATETIME, depth)?;
                 out.push('"');
-                out.push_str(&text);
+                out.push_str(text.as_str());
                 out.push_str("\"}");
             }
             None => out.push_str("null"),

@@ -5,16 +5,18 @@ use super::dump::dump_object;
 use super::model::PyValue;
 use super::read::{Dialect, parse_as};
 use super::untag::object_hook;
+use super::write::Out;
 
-/// The JSON a native format seals for a session holding `entries` (Python values, unique
-/// keys): what serde_json writes for their tagged forms as the session map holds them,
-/// markers and all, written straight from the values.
+/// Appends the JSON a native format seals for a session holding `entries` (Python values,
+/// unique keys): what serde_json writes for their tagged forms as the session map holds
+/// them, markers and all, written straight from the values into `out`.
 ///
 /// # Errors
 ///
-/// The key of the first entry nested past [`MAX_NESTING`].
-pub(crate) fn dump_native(entries: &[(String, PyValue)]) -> Result<String, String> {
+/// The key of the first entry nested past [`MAX_NESTING`](crate::MAX_NESTING).
+pub(crate) fn dump_native(out: &mut impl Out, entries: &[(String, PyValue)]) -> Result<(), String> {
     dump_object(
+        out,
         entries.iter().map(|(k, v)| (k.as_str(), v)).collect(),
         Dialect::Native,
     )

@@ -225,7 +225,10 @@ impl Parser<'_> {
             }
             self.at += 1;
         }
-        let mut out = String::with_capacity(self.at - start + 16);
+        // Room for the whole string at once: unescaped it is never longer than as written,
+        // and a buffer that grew would leave a copy of it in freed memory (a private
+        // session's plaintext).
+        let mut out = String::with_capacity(self.escaped_end() - start);
         out.push_str(&self.text[start..self.at]);
         loop {
             let run_start = self.at;
@@ -277,6 +280,20 @@ impl Parser<'_> {
                 _ => return Err(SyntaxError),
             }
         }
+    }
+
+    /// Where the string being read ends as written (its closing quote, or the end of the
+    /// text), escapes skipped over.
+    fn escaped_end(&self) -> usize {
+        let mut at = self.at;
+        while let Some(&b) = self.bytes.get(at) {
+            match b {
+                b'"' => return at,
+                b'\\' => at += 2,
+                _ => at += 1,
+            }
+        }
+        self.bytes.len()
     }
 
     fn array(&mut self, depth: usize) -> Result<PyValue, SyntaxError> {

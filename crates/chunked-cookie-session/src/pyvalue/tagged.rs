@@ -9,11 +9,14 @@
 //! would write: `{" u": "12345678-1234-…"}` becomes the dashless hex Flask writes, and a
 //! `" di"` whose key does not need the escape loses it.
 
+use serde::{Serialize, Serializer};
 use serde_json::{Number, Value};
 
 use super::marker::{Marker, int_value, marker, non_finite_marker};
 use super::model::{BigInt, EntryError, PyValue};
-use super::tags::{BYTES, BadTag, DATETIME, MARKUP, TUPLE, UUID, is_tag_key, one_entry, single};
+use super::plain::stored_object;
+use super::stored::Typed;
+use super::tags::{BYTES, BadTag, DATETIME, MARKUP, TUPLE, UUID, is_tag_key, single};
 use super::text::{bytes_text, format_http_date, uuid_text};
 use super::untag::untag;
 use crate::config::MAX_NESTING;
@@ -32,13 +35,9 @@ pub(crate) fn tag(value: PyValue) -> Value {
         }
         PyValue::Str(text) => Value::String(text),
         PyValue::List(items) => Value::Array(items.into_iter().map(tag).collect()),
-        PyValue::Dict(mut entries) => {
-            if entries.len() == 1 {
-                let (key, inner) = entries.remove(0);
-                one_entry(&key, tag(inner))
-            } else {
-                Value::Object(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
-            }
+        // A dict of one tag-like key is escaped, as Flask's `TagDict` does.
+        PyValue::Dict(entries) => {
+            stored_object(entries.into_iter().map(|(k, v)| (k, tag(v))).collect())
         }
         PyValue::Tuple(items) => single(TUPLE, Value::Array(items.into_iter().map(tag).collect())),
         PyValue::Bytes(raw) => single(BYTES, Value::String(bytes_text(&raw))),
@@ -182,6 +181,33 @@ impl PyValue {
     /// [`to_tagged`](Self::to_tagged), consuming the value.
     pub fn into_tagged(self) -> Value {
         tag(self)
+    }
+}
+
+/// A Python value is a typed value: inserted into a session
+/// ([`Session::insert`](crate::Session::insert)), it is stored as the Python value it is,
+/// and Python reads it back as such. To serde_json and every other serializer, it is its
+/// tagged JSON ([`PyValue::to_tagged`]).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::PyValue;
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("pair", PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)]))?;
+/// session.insert("plain", serde_json::json!({" t": [1, 2]}))?;
+/// let python = session.python_entries()?;
+/// assert_eq!(python[0].1, PyValue::Tuple(vec![PyValue::Int(1), PyValue::Int(2)]));
+/// let plain = PyValue::Dict(vec![(" t".into(), PyValue::List(vec![PyValue::Int(1), PyValue::Int(2)]))]);
+/// assert_eq!(python[1].1, plain);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Serialize for PyValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Typed(self.to_tagged()).serialize(serializer)
     }
 }
 

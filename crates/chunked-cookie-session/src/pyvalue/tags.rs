@@ -3,7 +3,8 @@
 //!
 //! Every format's session map holds Python values in this tagged form, exactly as Flask's
 //! `tag()` would write each entry, so the tags live here, below the codecs, rather than
-//! with the Flask format.
+//! with the Flask format; and in every build, with or without feature `flask`, since the
+//! plain JSON of the Rust API is stored escaped by the same rule (`plain.rs`).
 
 use serde_json::{Map, Value};
 
@@ -35,19 +36,12 @@ pub(crate) fn escaped_key(key: &str) -> Option<String> {
 }
 
 /// The key an escaped dict stands for: `key[:-2]`, counted in characters as Python slices.
+#[cfg(feature = "flask")]
 pub(crate) fn unescaped_key(key: &str) -> String {
     let mut chars = key.chars();
     chars.next_back();
     chars.next_back();
     chars.as_str().to_owned()
-}
-
-/// A dict of one entry, escaped by the `TagDict` rule when its key needs it.
-pub(crate) fn one_entry(key: &str, value: Value) -> Value {
-    match escaped_key(key) {
-        Some(escaped) => single(DICT, single(&escaped, value)),
-        None => single(key, value),
-    }
 }
 
 /// A one-key object.
@@ -58,5 +52,6 @@ pub(crate) fn single(key: &str, value: Value) -> Value {
 }
 
 /// A tag whose value Flask cannot turn back into a Python object.
+#[cfg(feature = "flask")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BadTag(pub(crate) &'static str);

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 
 use super::read::SyntaxError;
+use super::write::{Out as _, Stack};
 
 /// Python `bytes` as Flask tags them: standard base64 with padding.
 pub(crate) fn bytes_text(raw: &[u8]) -> String {
@@ -15,11 +16,16 @@ pub(crate) fn bytes_text(raw: &[u8]) -> String {
 
 /// A `uuid.UUID` as Flask tags it: its 32 lowercase hex digits.
 pub(crate) fn uuid_text(raw: &[u8; 16]) -> String {
+    String::from_utf8_lossy(&uuid_hex(raw)).into_owned()
+}
+
+/// The 32 lowercase hex digits of a UUID, on the stack.
+pub(crate) fn uuid_hex(raw: &[u8; 16]) -> [u8; 32] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(32);
-    for &byte in raw {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    let mut out = [0; 32];
+    for (pair, &byte) in out.chunks_exact_mut(2).zip(raw) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
     }
     out
 }
@@ -51,7 +57,12 @@ const MONTHS: [&str; 12] = [
 /// werkzeug's `http_date`: `Tue, 02 Jan 2024 03:04:05 GMT`. Python's datetime holds years
 /// 1 to 9999 only.
 pub(crate) fn format_http_date(seconds: i64) -> Option<String> {
-    fn two(out: &mut String, n: u8) {
+    http_date(seconds).map(|text| text.as_str().to_owned())
+}
+
+/// [`format_http_date`] on the stack.
+pub(crate) fn http_date(seconds: i64) -> Option<Stack<32>> {
+    fn two(out: &mut Stack<32>, n: u8) {
         out.push(char::from(b'0' + n / 10));
         out.push(char::from(b'0' + n % 10));
     }
@@ -59,7 +70,7 @@ pub(crate) fn format_http_date(seconds: i64) -> Option<String> {
     let year = u16::try_from(at.year())
         .ok()
         .filter(|y| (1..=9999).contains(y))?;
-    let mut out = String::with_capacity(29);
+    let mut out = Stack::new();
     out.push_str(WEEKDAYS[usize::from(at.weekday().number_days_from_monday())]);
     out.push_str(", ");
     two(&mut out, at.day());

@@ -4,11 +4,59 @@
 //! surrogate pairs, 0x7F included) and floats in Python's `repr`; and strings as serde_json
 //! writes them, for the native dialect.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde_json::Value;
 
 use super::marker::{Marker, marker};
+
+/// Where JSON text is written: a `String`, or (a native session's plaintext, in the codec)
+/// a buffer that wipes what it outgrows. Writing never fails.
+pub(crate) trait Out: fmt::Write {
+    fn push_str(&mut self, text: &str) {
+        let _ = self.write_str(text);
+    }
+
+    fn push(&mut self, ch: char) {
+        let _ = self.write_char(ch);
+    }
+}
+
+impl Out for String {}
+
+/// Text formatted on the stack, up to `N` bytes: a number's digits never pass through a
+/// heap block of their own, so none is left behind in freed memory.
+pub(crate) struct Stack<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Stack<N> {
+    pub(crate) fn new() -> Stack<N> {
+        Stack {
+            bytes: [0; N],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl<const N: usize> Out for Stack<N> {}
+
+impl<const N: usize> fmt::Write for Stack<N> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
 
 /// Appends `value` as Python's `json.dumps` would write it.
 pub(crate) fn write_value(out: &mut String, value: &Value) {
@@ -71,7 +119,7 @@ fn write_number(out: &mut String, text: &str) {
 }
 
 /// Python's `float.__repr__`, and the words `json.dumps` writes for non-finite floats.
-pub(crate) fn write_float(out: &mut String, value: f64) {
+pub(crate) fn write_float(out: &mut impl Out, value: f64) {
     if value.is_nan() {
         out.push_str("NaN");
         return;
@@ -88,16 +136,19 @@ pub(crate) fn write_float(out: &mut String, value: f64) {
         return;
     }
     // Rust's `{:e}` gives the shortest digits that round-trip, as Python's repr does; only
-    // the layout differs.
-    let sci = format!("{:e}", value.abs());
-    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let mut digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // the layout differs. At most 17 digits and a three-digit exponent.
+    let mut sci = Stack::<32>::new();
+    let _ = write!(sci, "{:e}", value.abs());
+    let (mantissa, exponent) = sci.as_str().split_once('e').unwrap_or((sci.as_str(), "0"));
+    let mut digits = Stack::<32>::new();
+    mantissa.split('.').for_each(|part| digits.push_str(part));
     let exponent: i32 = exponent.parse().unwrap_or(0);
-    if digits.len() >= 16
-        && let Some(even) = half_even_tie(value.abs(), &digits, exponent)
+    if digits.len >= 16
+        && let Some(even) = half_even_tie(value.abs(), digits.as_str(), exponent)
     {
         digits = even;
     }
+    let digits = digits.as_str();
     // Python's `decpt`: the value is 0.DIGITS times ten to it.
     let decpt = exponent + 1;
     let len = i32::try_from(digits.len()).unwrap_or(i32::MAX);
@@ -116,9 +167,9 @@ pub(crate) fn write_float(out: &mut String, value: f64) {
     } else if decpt <= 0 {
         out.push_str("0.");
         (0..-decpt).for_each(|_| out.push('0'));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else if decpt >= len {
-        out.push_str(&digits);
+        out.push_str(digits);
         (0..decpt - len).for_each(|_| out.push('0'));
         out.push_str(".0");
     } else {
@@ -133,24 +184,26 @@ pub(crate) fn write_float(out: &mut String, value: f64) {
 /// `…136.2` and `…136.3`), Python's `repr` takes the one ending in an even digit; Rust's
 /// formatter rounds the tie up. Only 16 or 17 digits can tie: shorter decimals are spaced
 /// wider than a double's precision, so at most one of them round-trips.
-fn half_even_tie(value: f64, digits: &str, exponent: i32) -> Option<String> {
+fn half_even_tie(value: f64, digits: &str, exponent: i32) -> Option<Stack<32>> {
     // The exact decimal expansion of a double has at most 767 significant digits.
-    let exact = format!("{value:.780e}");
-    let (mantissa, exact_exponent) = exact.split_once('e')?;
+    let mut exact = Stack::<800>::new();
+    write!(exact, "{value:.780e}").ok()?;
+    let (mantissa, exact_exponent) = exact.as_str().split_once('e')?;
     if exact_exponent.parse::<i32>().ok()? != exponent {
         return None;
     }
-    let exact_digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let mut exact_digits = mantissa.bytes().filter(u8::is_ascii_digit);
     let n = digits.len();
-    let tie =
-        exact_digits.get(n) == Some(&b'5') && exact_digits[n + 1..].iter().all(|&d| d == b'0');
+    let mut low = [0u8; 32];
+    for slot in low.get_mut(..n)? {
+        *slot = exact_digits.next()?;
+    }
+    let tie = exact_digits.next() == Some(b'5') && exact_digits.all(|d| d == b'0');
     if !tie {
         return None;
     }
-    let mut low = exact_digits[..n].to_vec();
-    let even = if low[n - 1].is_multiple_of(2) {
-        low
-    } else {
+    let low = &mut low[..n];
+    if !low[n - 1].is_multiple_of(2) {
         // low + 1 in the last place; the carry cannot run off the front, or the shorter
         // spelling would have round-tripped first.
         let mut at = n;
@@ -163,16 +216,21 @@ fn half_even_tie(value: f64, digits: &str, exponent: i32) -> Option<String> {
                 break;
             }
         }
-        low
-    };
-    let candidate = String::from_utf8(even).ok()?;
-    let check = format!("{}.{}e{exponent}", &candidate[..1], &candidate[1..]);
-    (check.parse::<f64>().ok()? == value).then(|| candidate.trim_end_matches('0').to_owned())
+    }
+    let candidate = std::str::from_utf8(low).ok()?;
+    let mut check = Stack::<48>::new();
+    write!(check, "{}.{}e{exponent}", &candidate[..1], &candidate[1..]).ok()?;
+    if check.as_str().parse::<f64>().ok()? != value {
+        return None;
+    }
+    let mut even = Stack::<32>::new();
+    even.push_str(candidate.trim_end_matches('0'));
+    Some(even)
 }
 
 /// A string as serde_json writes it: UTF-8, with `"`, `\\` and the control characters
 /// escaped.
-pub(crate) fn write_string_utf8(out: &mut String, text: &str) {
+pub(crate) fn write_string_utf8(out: &mut impl Out, text: &str) {
     out.push('"');
     let mut run = 0;
     for (at, byte) in text.bytes().enumerate() {
@@ -200,7 +258,7 @@ pub(crate) fn write_string_utf8(out: &mut String, text: &str) {
 }
 
 /// A string as `ensure_ascii` writes it.
-pub(crate) fn write_string(out: &mut String, text: &str) {
+pub(crate) fn write_string(out: &mut impl Out, text: &str) {
     out.push('"');
     let mut run = 0;
     for (at, ch) in text.char_indices() {

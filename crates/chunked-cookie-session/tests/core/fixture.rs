@@ -52,7 +52,7 @@ pub use test_support::forge::HEADER_LEN;
 /// Bytes of the identity that opens a native (version 2) plaintext, for a session bound to
 /// no subject: the id (16), its creation time (8), the subject's length (2).
 pub const IDENTITY_LEN: usize = 26;
-use test_support::forge::{Header, PREFIX, PREFIX_LEN};
+use test_support::forge::{Header, PREFIX, PREFIX_LEN, entries};
 
 /// The secret of the native key numbered `byte`.
 pub fn native_secret(byte: u8) -> [u8; 32] {
@@ -278,33 +278,43 @@ impl Fixture {
     /// The JSON the format serializes `map` to, in bytes.
     pub fn json_len(&self, map: &Map<String, Value>) -> usize {
         match self.wire {
-            Wire::Envelope { .. } => serde_json::to_vec(map).expect("serializable").len(),
+            Wire::Envelope { .. } => serde_json::to_vec(&entries::store(map))
+                .expect("serializable")
+                .len(),
             #[cfg(feature = "flask")]
-            Wire::Itsdangerous => chunked_cookie_session::flask::to_json(map).len(),
+            Wire::Itsdangerous => {
+                chunked_cookie_session::flask::to_json(&entries::store(map)).len()
+            }
             #[cfg(not(feature = "flask"))]
             Wire::Itsdangerous => unreachable!("no Flask fixture without the flask feature"),
         }
     }
 
-    /// What a reader makes of the JSON this format writes for `map`, computed apart from the
-    /// engine; `None` when a reader refuses it. The native formats write serde_json and
-    /// read it back with serde_json's own limits (nesting among them). Flask's format
-    /// reads `map` as Flask would (`from_json(to_json(map))`, the library's documented
+    /// What a reader makes of the JSON this format writes for the plain entries `map`, as
+    /// the Rust API reads it back, computed apart from the engine; `None` when a reader
+    /// refuses it. Every format stores `map` escaped (docs/FORMAT.md section 5: an object
+    /// of one tag-like key is `{" di": {"<key>__": …}}`, one level deeper), and the Rust API
+    /// reads the escape undone. The native formats write serde_json of that and read it
+    /// back with serde_json's own limits (nesting among them). Flask's format reads it as
+    /// Flask would (`from_json(to_json(stored))`, the library's documented
     /// canonicalization) and writes the form Flask itself writes for that, which must read
-    /// back as itself: Flask's form can nest deeper than what came in (`{" t": "ab"}` is
-    /// `{" t": ["a", "b"]}`), so it too is held to the reader's limits.
+    /// back as itself.
     pub fn reread(&self, map: &Map<String, Value>) -> Option<Map<String, Value>> {
+        let stored = entries::store(map);
         match self.wire {
             Wire::Envelope { .. } => {
-                serde_json::from_slice(&serde_json::to_vec(map).expect("serializable")).ok()
+                let text = serde_json::to_vec(&stored).expect("serializable");
+                serde_json::from_slice(&text)
+                    .ok()
+                    .map(|read| entries::plain(&read))
             }
             #[cfg(feature = "flask")]
             Wire::Itsdangerous => {
                 use chunked_cookie_session::flask::{from_json, to_json};
-                let canonical = from_json(&to_json(map)).ok()?;
+                let canonical = from_json(&to_json(&stored)).ok()?;
                 let again = from_json(&to_json(&canonical)).ok()?;
                 assert_eq!(again, canonical, "Flask's form is a fixed point");
-                Some(canonical)
+                Some(entries::plain(&canonical))
             }
             #[cfg(not(feature = "flask"))]
             Wire::Itsdangerous => unreachable!("no Flask fixture without the flask feature"),

@@ -16,6 +16,8 @@
 //! | `hostile` | crumbs, megabytes, odd names; forged payloads behind a valid tag | signed, private, flask-chunked; forged: signed, private |
 //! | `limits` | what is written reads back: the inflate cap, nesting, a property test over random sessions | signed, private, flask-chunked |
 //! | `check` | `Session::check` without side effects, `try_insert_value` | signed, private, flask-chunked |
+//! | `compression_rule` | every shape of session up to the budget: never more cookies than level-6 deflate, never 10 % more bytes past one cookie | signed (`Auto`), private (`On`) |
+//! | `plain_json` | plain JSON reads back as stored and is never a Flask tag to Python; the escape within the nesting limit; typed values | signed, private, flask-chunked |
 //! | `clock` | the clock-skew allowance, and cleanup of refused sessions only where they are ours | signed, private, flask-chunked |
 //! | `twins` | junk twins ahead of the genuine session, a host-only and Domain pair, a tossed genuine session (`ambiguous`), junk in bulk | signed, private |
 //! | `features` | the native formats' verdicts and bytes, the same in every build | signed, private |
@@ -77,11 +79,13 @@ mod support;
 mod bindings;
 mod check;
 mod clock;
+mod compression_rule;
 mod features;
 mod hostile;
 mod identity;
 mod limits;
 mod outcome;
+mod plain_json;
 mod purge;
 mod reasons;
 mod renew;

@@ -436,8 +436,8 @@ fn the_most_chunks_and_back(f: &Fixture) {
 fn every_size_up_to_a_40_kib_budget(f: &Fixture) {
     const BUDGET: usize = 40 * 1024;
     // The subject is where the chunk count steps, so the native formats write the text as
-    // it is: with compression on they deflate random text only once it no longer fits
-    // uncompressed, and the count drops there (`random_tokens_are_compressed_only_to_fit`).
+    // it is: with compression on they deflate random text once it no longer fits one
+    // cookie, and the count drops there (`random_tokens_are_compressed_only_past_one_cookie`).
     // Flask compresses whenever zlib saves two bytes, which keeps the count growing.
     let config = SessionConfig::builder()
         .max_size(BUDGET)

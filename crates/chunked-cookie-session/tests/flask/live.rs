@@ -178,7 +178,7 @@ mod rust_server {
                 session.clear();
                 "ok".to_owned()
             }
-            "/dump" => to_json(&session.entries()),
+            "/dump" => to_json(&crate::tagged(&session)),
             _ => "not found".to_owned(),
         };
         let finished = engine.finish(&session, ResponseInfo::new(200));

@@ -12,6 +12,7 @@
 //! - `hostile`: mutated payloads under a valid signature, judged as Flask judges them;
 //! - `validation`: entries Flask cannot read refused when written, naming entry and tag;
 //!   `flask::Dict`; random tag-like keys at every depth, both ways;
+//! - `smuggled`: plain JSON from Rust reaches Flask as dicts and lists, never as a tag;
 //! - `clocks`: cookies from a host whose clock runs ahead, and what a response that only
 //!   read a refused session leaves in the browser;
 //! - `live`: a Flask app and a Rust server sharing one cookie jar, in every layout.
@@ -28,10 +29,13 @@ mod logs;
 mod migration;
 mod python;
 mod rules;
+mod smuggled;
 mod validation;
 
-use chunked_cookie_session::flask::{FlaskLayout, FlaskSettings};
-use chunked_cookie_session::{Outcome, SaveError, SessionConfig, SessionEngine};
+use chunked_cookie_session::flask::{EntryError, FlaskLayout, FlaskSettings, PyValue};
+use chunked_cookie_session::{
+    MAX_NESTING, Outcome, SaveError, Session, SessionConfig, SessionEngine,
+};
 use serde_json::{Map, Value, json};
 use test_support::oracle::Oracle;
 
@@ -56,13 +60,38 @@ fn engine(layout: FlaskLayout) -> SessionEngine {
     SessionEngine::flask(config(), settings(SECRET).layout(layout))
 }
 
-/// A new session holding `entries`, written at `TS`.
+/// A new session holding `entries`, in Flask's tagged JSON (each entry the Python value
+/// Flask reads from it, stored as such), written at `TS`. An entry Flask could not read is
+/// refused as the write would refuse it.
 fn write(engine: &SessionEngine, entries: &Map<String, Value>) -> Result<Outcome, SaveError> {
     let session = engine.load_at(std::iter::empty(), TS);
     for (key, value) in entries {
-        session.insert_value(key, value.clone());
+        let python = PyValue::from_tagged(value).map_err(|err| match err {
+            EntryError::Tag(tag) => SaveError::InvalidFlaskEntry {
+                entry: key.clone(),
+                tag,
+            },
+            _ => SaveError::TooDeep {
+                entry: key.clone(),
+                limit: MAX_NESTING,
+            },
+        })?;
+        session
+            .insert(key, python)
+            .expect("a Python value serializes");
     }
     engine.save_at(&session, TS)
+}
+
+/// A session's entries in Flask's tagged JSON, the form Flask's serializer writes (the
+/// Rust API reads them as plain JSON, escapes undone).
+fn tagged(session: &Session) -> Map<String, Value> {
+    session
+        .python_entries()
+        .expect("entries Flask reads")
+        .into_iter()
+        .map(|(key, value)| (key, value.into_tagged()))
+        .collect()
 }
 
 /// The value of the one cookie a stock write sets.

@@ -138,7 +138,12 @@ fn an_entry_python_cannot_read_is_named() {
         KeyRing::new(Key::generate()),
     );
     let session = engine.load(std::iter::empty());
-    session.insert_value("bad", json!({" t": 5}));
+    // Plain JSON is never a tag: this is a dict.
+    session.insert_value("plain", json!({" t": 5}));
+    let plain = PyValue::Dict(vec![(" t".into(), PyValue::Int(5))]);
+    assert_eq!(session.python_entries().expect("a dict")[0].1, plain);
+    // A typed value around what Flask cannot read is named.
+    session.insert("bad", Tuple(5)).expect("serializes");
     let err = session.python_entries().expect_err("not a tuple");
     assert_eq!(err.key, "bad");
     assert_eq!(err.error, EntryError::Tag(" t"));
@@ -167,9 +172,11 @@ fn python_values_meet_the_nesting_limit_where_tagged_json_does() {
         for depth in MAX_NESTING / 2 - 3..MAX_NESTING + 2 {
             let (python, tagged) = nested(depth, tuple);
             let by_python = engine.load_at(std::iter::empty(), TS);
-            by_python.set_python_entries(vec![("deep".into(), python)]);
+            by_python.set_python_entries(vec![("deep".into(), python.clone())]);
             let by_tags = engine.load_at(std::iter::empty(), TS);
-            by_tags.insert_value("deep", tagged);
+            // The same value as a typed value of the Rust API: stored as its tagged JSON.
+            by_tags.insert("deep", python).expect("serializes");
+            assert_eq!(by_tags.get_value("deep"), Some(tagged));
             let (a, b) = (engine.save_at(&by_python, TS), engine.save_at(&by_tags, TS));
             match (&a, &b) {
                 (Ok(a), Ok(b)) => assert_eq!(a.cookie_header(), b.cookie_header()),

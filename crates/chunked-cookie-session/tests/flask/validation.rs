@@ -1,21 +1,23 @@
 //! Never write what neither side can read: an entry that is not valid tagged JSON is
 //! refused when written (`SaveError::InvalidFlaskEntry`, naming the entry and the tag) and
-//! nothing is written; what is written, real Flask reads, as the same session; and
-//! `flask::Dict` makes keys that come from users safe.
+//! nothing is written; what is written, real Flask reads, as the same session; and keys
+//! that come from users are safe, in a `flask::Dict` or not.
 //!
 //! Before issue 9, `{" t": 5}` in an entry was written without complaint; this crate then
 //! refused the cookie as `malformed`, and real Flask raised on it: a 500 on every request
-//! for the cookie's lifetime.
+//! for the cookie's lifetime. Since issue 17 plain JSON is never read as a tag (it is a
+//! dict to Flask: `smuggled.rs`), so only a typed value can hold a tag Flask cannot read.
 
 use std::collections::BTreeMap;
 
-use chunked_cookie_session::flask::{Dict, FlaskLayout, to_json};
+use chunked_cookie_session::flask::{Dict, FlaskLayout, Tuple, to_json};
 use chunked_cookie_session::{LoadReason, ResponseInfo, SaveError, SessionEngine};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use test_support::oracle::Oracle;
 use test_support::{Jar, Xorshift};
 
-use super::{SECRET, TS, engine, flask_loads, write};
+use super::{SECRET, TS, engine, flask_loads, tagged, write};
 
 /// Flask's verdict on a session written as this tagged JSON: its canonical JSON, or the
 /// exception's class.
@@ -31,59 +33,60 @@ fn entries(value: Value) -> Map<String, Value> {
     value.as_object().expect("an object").clone()
 }
 
-/// The playground's examples and a few more, with the tag each one misuses.
-const INVALID: [(&str, &str); 8] = [
-    (r#"{" t": 5}"#, " t"),
-    (r#"{" u": "not-a-uuid"}"#, " u"),
-    (r#"{" d": 5}"#, " d"),
-    (r#"{" b": 5}"#, " b"),
-    (r#"{" di": 5}"#, " di"),
-    (r#"{" b": "QQ"}"#, " b"),
-    (r#"{" d": [1]}"#, " d"),
-    (r#"{" di": {}}"#, " di"),
-];
+/// A typed value Flask cannot read (`tuple(5)` raises), buried in typed values.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Buried {
+    Bad(Tuple<Option<i32>>),
+    List(i32, Box<Buried>),
+    Dict(BTreeMap<&'static str, Buried>),
+    Tuple(Tuple<Vec<Buried>>),
+}
 
-/// `value` at `depth` levels below an entry: in lists, in dicts, in a tuple.
-fn buried(value: &Value, depth: usize) -> Value {
-    (0..depth).fold(value.clone(), |inner, level| match level % 3 {
-        0 => json!([1, inner]),
-        1 => json!({"a": inner, "b": 2}),
-        _ => json!({" t": [inner]}),
+/// `Tuple(5)`, or `Tuple(None)`, at `depth` levels below an entry: in lists, in dicts, in
+/// a tuple.
+fn buried(bad: Option<i32>, depth: usize) -> Buried {
+    (0..depth).fold(Buried::Bad(Tuple(bad)), |inner, level| match level % 3 {
+        0 => Buried::List(1, Box::new(inner)),
+        1 => Buried::Dict(BTreeMap::from([
+            ("a", inner),
+            ("b", Buried::Bad(Tuple(Some(2)))),
+        ])),
+        _ => Buried::Tuple(Tuple(vec![inner])),
     })
 }
 
-/// Each invalid value, as an entry and buried at every depth, is refused naming the entry
-/// and the tag, by `save`, `check` and `try_insert_value`; through `finish` nothing is
-/// written and the client keeps its previous session. Flask itself refuses each one.
+/// A typed value Flask cannot read, as an entry and buried at every depth, is refused
+/// naming the entry and the tag, by `save`, `check` and `try_insert`; through `finish`
+/// nothing is written and the client keeps its previous session. Flask itself refuses
+/// each one.
 #[test]
-fn invalid_tagged_entries_are_refused_naming_entry_and_tag() {
+fn invalid_typed_entries_are_refused_naming_entry_and_tag() {
     let mut oracle = Oracle::start();
     for layout in [FlaskLayout::Stock, FlaskLayout::Chunked] {
         let engine = engine(layout);
         let previous = entries(json!({"user": "alice"}));
         let jar = jar_of(&engine, &previous);
-        for (text, tag) in INVALID {
-            let bad: Value = serde_json::from_str(text).expect("JSON");
+        for bad in [Some(5), None] {
             for depth in [0, 1, 2, 3, 10, 60] {
-                let value = buried(&bad, depth);
-                let what = format!("{text} at depth {depth}");
+                let value = buried(bad, depth);
+                let what = format!("{bad:?} at depth {depth}");
                 // Flask cannot load it either.
-                let alone = to_json(&entries(json!({ "x": value })));
+                let stored = serde_json::to_value(&value).expect("serializes");
+                let alone = to_json(&entries(json!({ "x": stored })));
                 assert!(flask_check(&mut oracle, &alone).is_err(), "{what}");
 
                 let is_refusal = |err: &SaveError| {
-                    matches!(err, SaveError::InvalidFlaskEntry { entry, tag: t }
-                        if entry == "x" && *t == tag)
+                    matches!(err, SaveError::InvalidFlaskEntry { entry, tag }
+                        if entry == "x" && *tag == " t")
                 };
                 let session = engine.load_at([jar.header().as_str()], TS);
-                session.insert_value("x", value.clone());
+                session.insert("x", &value).expect("serializes");
                 let err = session.check().expect_err("refused");
                 assert!(is_refusal(&err), "{what}: {err:?}");
                 let message = err.to_string();
                 assert!(
-                    message.contains("\"x\"")
-                        && message.contains(&format!("{tag:?}"))
-                        && message.contains("flask::Dict"),
+                    message.contains("\"x\"") && message.contains("\" t\""),
                     "{message}"
                 );
                 let err = engine.save_at(&session, TS).expect_err("refused");
@@ -93,9 +96,7 @@ fn invalid_tagged_entries_are_refused_naming_entry_and_tag() {
                 assert!(finished.error_response().is_some_and(is_refusal), "{what}");
 
                 let session = engine.load_at([jar.header().as_str()], TS);
-                let err = session
-                    .try_insert_value("x", value.clone())
-                    .expect_err("refused");
+                let err = session.try_insert("x", &value).expect_err("refused");
                 assert!(is_refusal(&err), "{what}: {err:?}");
                 assert!(!session.is_modified() && session.entries() == previous);
             }
@@ -112,20 +113,23 @@ fn invalid_tagged_entries_are_refused_naming_entry_and_tag() {
 #[test]
 fn an_unreadable_permanent_flag_is_refused() {
     let engine = engine(FlaskLayout::Stock);
-    for flag in [
-        json!({" t": 5}),
-        json!([{" di": null}]),
-        json!({"a": {" u": "x"}}),
-    ] {
-        let result = write(
-            &engine,
-            &entries(json!({"user": "alice", "_permanent": flag})),
-        );
+    for depth in [0, 1, 2] {
+        let session = engine.load_at(std::iter::empty(), TS);
+        session.insert("user", "alice").expect("serializes");
+        session
+            .insert("_permanent", buried(Some(5), depth))
+            .expect("serializes");
+        let result = engine.save_at(&session, TS);
         assert!(
             matches!(&result, Err(SaveError::InvalidFlaskEntry { entry, .. }) if entry == "_permanent"),
-            "{flag}: {result:?}"
+            "depth {depth}: {result:?}"
         );
     }
+    // Plain JSON shaped like a tag is a dict, which is true.
+    let session = engine.load_at(std::iter::empty(), TS);
+    session.insert_value("_permanent", json!({" t": 5}));
+    let outcome = engine.save_at(&session, TS).expect("a dict");
+    assert!(outcome.cookies[0].line().contains("Expires="));
     // A truthy flag in a form Flask would write otherwise is written in Flask's form, and
     // reads back as it: permanent.
     let outcome = write(
@@ -149,7 +153,7 @@ fn an_unreadable_permanent_flag_is_refused() {
     assert!(!back.is_persistent());
 }
 
-/// A map whose keys come from users goes in a `flask::Dict`: any key, tag-like ones
+/// A map whose keys come from users, in a `flask::Dict` or not: any key, tag-like ones
 /// included, at any depth, is written so that Flask reads back exactly that dict. A
 /// session entry whose own key is tag-like needs nothing (the session is escaped whole).
 #[test]
@@ -170,6 +174,13 @@ fn flask_dict_makes_user_keys_safe() {
             .expect("insert");
         let outcome = engine.save_at(&session, TS).expect("valid");
         let cookie = outcome.cookies[0].value().to_owned();
+        // The same maps unwrapped: the same cookie.
+        let plain = engine.load_at(std::iter::empty(), TS);
+        plain.insert("prefs", &user_map).expect("insert");
+        let nested_plain = BTreeMap::from([(key.to_owned(), user_map.clone())]);
+        plain.insert("deeper", vec![nested_plain]).expect("insert");
+        let unwrapped = engine.save_at(&plain, TS).expect("valid");
+        assert_eq!(unwrapped.cookies[0].value(), cookie, "{key:?}");
         let flask = flask_loads(&mut oracle, &cookie, SECRET, &[], TS);
         assert_eq!(flask["ok"], json!(true), "{key:?}: {flask}");
         let repr = flask["repr"].as_str().expect("repr");
@@ -263,10 +274,11 @@ impl Objects {
 
 /// Differential, both ways, against real Flask:
 ///
-/// - Rust writes random objects with tag-like keys at every depth: whatever `save`
-///   accepts, Flask loads without error, as the session Flask itself reads from those
-///   entries (the same canonical JSON); whatever `save` refuses (naming the entry), Flask
-///   cannot load either, with two exceptions where Flask is more lenient than it needs
+/// - Rust writes random objects with tag-like keys at every depth, as Flask's tagged JSON
+///   (`PyValue::from_tagged`, stored as typed values): whatever is accepted, Flask loads
+///   without error, as the session Flask itself reads from those entries (the same
+///   canonical JSON); whatever is refused (naming the entry), Flask cannot load either,
+///   with two exceptions where Flask is more lenient than it needs
 ///   to be for anything Flask writes: it makes a `Markup` of any value (`{" m": [1]}` is
 ///   `Markup('[1]')`, Python's text of the list), where this crate takes only text,
 ///   numbers, booleans and null; and werkzeug reads a date from any falsy value as
@@ -297,7 +309,7 @@ fn differential_tag_like_keys_at_every_depth() {
                 // reads leniently is kept as spelled, so compare as Flask reads it).
                 let back = engine.load_at([outcome.cookie_header().as_str()], TS);
                 assert_eq!(back.load_reason(), LoadReason::Valid);
-                let rust = to_json(&back.entries());
+                let rust = to_json(&tagged(&back));
                 if rust != flask_json {
                     assert_eq!(flask_check(&mut oracle, &rust), Ok(flask_json.clone()));
                     assert!(rust.contains(r#"{" d":"#), "only dates are kept as spelled");
@@ -343,8 +355,8 @@ fn differential_tag_like_keys_at_every_depth() {
         tagged += usize::from(flask_json.contains("\" di\""));
         let session = stock.load_at([format!("session={cookie}").as_str()], TS);
         assert_eq!(session.load_reason(), LoadReason::Valid, "{flask_json}");
-        assert_eq!(to_json(&session.entries()), flask_json);
-        match write(&stock, &session.entries()) {
+        assert_eq!(to_json(&super::tagged(&session)), flask_json);
+        match write(&stock, &super::tagged(&session)) {
             Ok(outcome) => assert_eq!(outcome.cookies[0].value(), cookie),
             Err(SaveError::Overflow { .. }) => {}
             Err(other) => panic!("{other:?} for {flask_json}"),

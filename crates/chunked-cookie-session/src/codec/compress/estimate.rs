@@ -118,15 +118,28 @@ fn entropy(sample: &[u8]) -> f32 {
 /// earlier 4 bytes with the same hash: a lower bound on what deflate's match search finds,
 /// and cheap (no positions kept, the words themselves are compared).
 fn repeats(sample: &[u8]) -> u32 {
-    const HASH_BITS: u32 = 9;
+    repeats_in(sample, &mut [0u32; 1 << 9])
+}
+
+/// [`repeats`] over every position of `input`, with a table large enough that a string
+/// repeated several KiB later is still seen: what decides, past one cookie, whether level
+/// 6's matches have anything to find (a JWT's body, a token stored twice, that the sample
+/// of the cheap look passes over).
+pub(crate) fn repeats_throughout(input: &[u8]) -> u32 {
+    repeats_in(input, &mut [0u32; 1 << 12])
+}
+
+/// The count behind [`repeats`], with `seen` (zeroed, of a power of two entries) as its
+/// table.
+fn repeats_in(sample: &[u8], seen: &mut [u32]) -> u32 {
+    let hash_bits = seen.len().trailing_zeros();
     if sample.len() < 8 {
         return 0;
     }
     // The last word seen with each hash. JSON never holds four NUL bytes, so 0 is "none".
-    let mut seen = [0u32; 1 << HASH_BITS];
     let mut found = 0u32;
     let mut probe = |word: u32| {
-        let hash = (word.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize;
+        let hash = (word.wrapping_mul(0x9E37_79B1) >> (32 - hash_bits)) as usize;
         found += u32::from(seen[hash] == word);
         seen[hash] = word;
     };
@@ -146,8 +159,8 @@ fn repeats(sample: &[u8]) -> u32 {
             window[0], window[1], window[2], window[3],
         ]));
     }
-    let positions = u32::try_from(sample.len() - 3).unwrap_or(u32::MAX);
-    found * 1024 / positions
+    let share = u64::from(found) * 1024 / (sample.len() as u64 - 3);
+    u32::try_from(share).unwrap_or(1024)
 }
 
 /// Fixed-point scale of [`C_LOG2_C`]: 1.0 is `1 << 16`.

@@ -3,9 +3,11 @@
 
 use std::cell::RefCell;
 
+use zeroize::Zeroize;
 use zlib_rs::{Inflate, InflateFlush, Status};
 
 use super::deflate::WINDOW_BITS;
+use crate::codec::wipe;
 use crate::reason::LoadReason;
 
 thread_local! {
@@ -31,10 +33,18 @@ impl From<InflateError> for LoadReason {
 }
 
 /// Inflates a raw deflate stream that must end exactly where `input` ends, refusing to
-/// produce more than `cap` bytes.
-pub(crate) fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, InflateError> {
-    let (out, consumed) = inflate_prefix(input, cap, false)?;
+/// produce more than `cap` bytes. With `wipe` set (a private session), every buffer the
+/// output outgrows, and the output of a stream refused, is zeroed before it is freed.
+pub(crate) fn inflate_capped(
+    input: &[u8],
+    cap: usize,
+    wipe: bool,
+) -> Result<Vec<u8>, InflateError> {
+    let (mut out, consumed) = inflate(input, cap, false, wipe)?;
     if consumed != input.len() {
+        if wipe {
+            out.zeroize();
+        }
         return Err(InflateError::Malformed);
     }
     Ok(out)
@@ -43,10 +53,20 @@ pub(crate) fn inflate_capped(input: &[u8], cap: usize) -> Result<Vec<u8>, Inflat
 /// Inflates the stream at the start of `input` (zlib-framed when `zlib` is set), refusing
 /// to produce more than `cap` bytes; returns the output and how many input bytes the
 /// stream took.
+#[cfg(feature = "flask")]
 pub(crate) fn inflate_prefix(
     input: &[u8],
     cap: usize,
     zlib: bool,
+) -> Result<(Vec<u8>, usize), InflateError> {
+    inflate(input, cap, zlib, false)
+}
+
+fn inflate(
+    input: &[u8],
+    cap: usize,
+    zlib: bool,
+    wipe: bool,
 ) -> Result<(Vec<u8>, usize), InflateError> {
     INFLATE.with(|stream| match stream.try_borrow_mut() {
         Ok(mut slot) => {
@@ -57,9 +77,9 @@ pub(crate) fn inflate_prefix(
                 }
                 slot @ None => slot.insert(Inflate::new(zlib, WINDOW_BITS)),
             };
-            inflate_once(stream, input, cap)
+            inflate_once(stream, input, cap, wipe)
         }
-        Err(_) => inflate_once(&mut Inflate::new(zlib, WINDOW_BITS), input, cap),
+        Err(_) => inflate_once(&mut Inflate::new(zlib, WINDOW_BITS), input, cap, wipe),
     })
 }
 
@@ -69,9 +89,35 @@ fn inflate_once(
     stream: &mut Inflate,
     input: &[u8],
     cap: usize,
+    wipe: bool,
 ) -> Result<(Vec<u8>, usize), InflateError> {
+    let mut out = vec![
+        0;
+        input
+            .len()
+            .saturating_mul(4)
+            .clamp(64, cap.saturating_add(1))
+    ];
+    match run(stream, input, cap, &mut out, wipe) {
+        Ok(read) => Ok((out, read)),
+        Err(err) => {
+            if wipe {
+                out.zeroize();
+            }
+            Err(err)
+        }
+    }
+}
+
+/// The loop of [`inflate_once`] into `out`; how many input bytes the stream took.
+fn run(
+    stream: &mut Inflate,
+    input: &[u8],
+    cap: usize,
+    out: &mut Vec<u8>,
+    wipe: bool,
+) -> Result<usize, InflateError> {
     let limit = cap.saturating_add(1);
-    let mut out = vec![0; input.len().saturating_mul(4).clamp(64, limit)];
     loop {
         let read = usize::try_from(stream.total_in()).map_err(|_| InflateError::Malformed)?;
         let written = usize::try_from(stream.total_out()).map_err(|_| InflateError::Malformed)?;
@@ -85,13 +131,12 @@ fn inflate_once(
         match status {
             Status::StreamEnd => {
                 out.truncate(written);
-                let read =
-                    usize::try_from(stream.total_in()).map_err(|_| InflateError::Malformed)?;
-                return Ok((out, read));
+                return usize::try_from(stream.total_in()).map_err(|_| InflateError::Malformed);
             }
             // The output is full: grow it, up to one byte past the cap.
             _ if written == out.len() => {
                 let grown = out.len().saturating_mul(2).min(limit);
+                wipe::reserve(out, grown - out.len(), wipe);
                 out.resize(grown, 0);
             }
             // Room to spare and not done: the input ended mid-stream.
@@ -107,26 +152,34 @@ mod tests {
 
     #[test]
     fn caps_bombs_and_rejects_garbage() {
-        let bomb = deflate_if_smaller(&vec![0u8; 4 << 20]).unwrap();
+        let bomb = deflate_if_smaller(&vec![0u8; 4 << 20], false).unwrap();
         assert!(bomb.len() < 8 << 10);
-        assert_eq!(inflate_capped(&bomb, 1 << 20), Err(InflateError::TooLarge));
-        let exact = vec![b'x'; 1000];
-        let good = deflate_if_smaller(&exact).unwrap();
-        assert_eq!(inflate_capped(&good, 1000).unwrap(), exact);
-        assert_eq!(inflate_capped(&good, 999), Err(InflateError::TooLarge));
-        assert_eq!(
-            inflate_capped(b"\xff\xff\xff", 1 << 20),
-            Err(InflateError::Malformed)
-        );
-        assert_eq!(
-            inflate_capped(&good[..good.len() - 2], 1 << 20),
-            Err(InflateError::Malformed)
-        );
-        let mut trailing = good.clone();
-        trailing.push(0);
-        assert_eq!(
-            inflate_capped(&trailing, 1 << 20),
-            Err(InflateError::Malformed)
-        );
+        for wipe in [false, true] {
+            assert_eq!(
+                inflate_capped(&bomb, 1 << 20, wipe),
+                Err(InflateError::TooLarge)
+            );
+            let exact = vec![b'x'; 1000];
+            let good = deflate_if_smaller(&exact, false).unwrap();
+            assert_eq!(inflate_capped(&good, 1000, wipe).unwrap(), exact);
+            assert_eq!(
+                inflate_capped(&good, 999, wipe),
+                Err(InflateError::TooLarge)
+            );
+            assert_eq!(
+                inflate_capped(b"\xff\xff\xff", 1 << 20, wipe),
+                Err(InflateError::Malformed)
+            );
+            assert_eq!(
+                inflate_capped(&good[..good.len() - 2], 1 << 20, wipe),
+                Err(InflateError::Malformed)
+            );
+            let mut trailing = good.clone();
+            trailing.push(0);
+            assert_eq!(
+                inflate_capped(&trailing, 1 << 20, wipe),
+                Err(InflateError::Malformed)
+            );
+        }
     }
 }

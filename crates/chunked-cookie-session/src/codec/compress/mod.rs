@@ -15,8 +15,14 @@
 //! `KEEP_NUM`/`KEEP_DEN` of it. Without repeats the stream runs Huffman-only (no match
 //! search); with them, level 6, as before.
 //!
-//! A session that would not fit its budget uncompressed is another matter: then any saving
-//! is worth having, and [`deflate_any_saving`] compresses whatever the estimate says.
+//! That look serves a session that fits one cookie uncompressed, where whatever it decides
+//! costs no cookie. Past one cookie the writer is held to what deflate at level 6 would
+//! send (docs/FORMAT.md section 5), which only deflating tells:
+//! [`deflate_past_one_cookie`] compresses whatever the estimate says, with zlib's lazy
+//! match search (zlib-rs's level 7: its level 6 is zlib-ng's faster medium strategy, up to
+//! 9 % larger), or with Huffman coding alone where a probe of the whole input finds
+//! (almost) no repeats; [`deflate_longest`] tries level 9 when that output lies at a
+//! cookie's edge.
 //!
 //! The native formats use zlib-rs through its own safe API, whatever the crate's features,
 //! so enabling `flask` (which switches flate2 to C zlib for Python's byte-exact output)
@@ -31,7 +37,7 @@ mod inflate;
 #[cfg(test)]
 mod samples;
 
-pub(crate) use deflate::{budget_is_tight, deflate_any_saving, deflate_if_smaller};
+pub(crate) use deflate::{Packed, deflate_if_smaller, deflate_longest, deflate_past_one_cookie};
 pub(crate) use inflate::inflate_capped;
 #[cfg(feature = "flask")]
 pub(crate) use inflate::inflate_prefix;

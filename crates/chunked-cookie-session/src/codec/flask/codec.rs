@@ -19,7 +19,7 @@ use super::json::{dump_python, load_python};
 use super::payload;
 use super::settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use super::signer::{self, Signer};
-use crate::chunk::{Count, Deadline, Layout};
+use crate::chunk::{Count, Deadline, Layout, Limits};
 use crate::codec::entries::Entries;
 use crate::codec::identity::Ident;
 use crate::codec::policy::{PersistenceEntry, Policy, Rewrite};
@@ -131,7 +131,12 @@ impl Codec for FlaskCodec {
     /// Every entry goes through the same untagging as reading does, and what is written is
     /// the form Flask itself would write for the Python value read back: an entry Flask
     /// would refuse is refused here, before anything is written.
-    fn prepare(&self, input: &SealInput<'_>, config: &SessionConfig) -> Result<String, SaveError> {
+    fn prepare(
+        &self,
+        input: &SealInput<'_>,
+        config: &SessionConfig,
+        _: &Limits<'_>,
+    ) -> Result<String, SaveError> {
         let json = match input.entries.held_python() {
             Some(python) => python_json(python, input.persistent, input.identity)?,
             None => tagged_json(input.map(), input.persistent, input.identity)?,
@@ -266,6 +271,15 @@ mod tests {
     use super::super::json::load_session;
     use super::*;
 
+    /// Flask's token does not depend on the cookies it is cut into.
+    const LIMITS: Limits<'static> = Limits {
+        layout: &STOCK,
+        base: "session",
+        attributes_len: 0,
+        max_chunks: 1,
+        max_size: 4096,
+    };
+
     fn sealed_json(entries: &str, persistent: bool) -> String {
         let codec = FlaskCodec::new(&FlaskSettings::new("k").expect("a secret"));
         let map = Entries::from_map(load_session(entries.as_bytes()).expect("accepted"));
@@ -277,7 +291,7 @@ mod tests {
             identity: None,
         };
         let token = codec
-            .prepare(&input, &SessionConfig::default())
+            .prepare(&input, &SessionConfig::default(), &LIMITS)
             .expect("valid entries");
         let payload = token.split('.').next().expect("a payload");
         let raw = payload::decode(payload, 1 << 20).expect("base64");
@@ -319,7 +333,7 @@ mod tests {
             identity: None,
         };
         let token = codec
-            .prepare(&input, &SessionConfig::default())
+            .prepare(&input, &SessionConfig::default(), &LIMITS)
             .expect("a valid entry");
         let payload = token.rsplitn(3, '.').nth(2).expect("a payload");
         assert!(payload.starts_with('.'), "compressed");

@@ -65,12 +65,16 @@ pub(crate) fn dump_python(entries: Vec<(&str, &PyValue)>) -> Result<String, Stri
         out.push_str("}}");
         return Ok(out);
     }
-    dump_object(entries, Dialect::Flask)
+    let mut out = String::with_capacity(256 + entries.len() * 32);
+    dump_object(&mut out, entries, Dialect::Flask)?;
+    Ok(out)
 }
 
-/// The JSON Flask's session serializer writes for a session holding `entries` (tagged
-/// JSON, as [`Session::entries`](crate::Session::entries) returns them for a Flask engine):
-/// keys sorted, compact, ASCII-only, floats as Python writes them.
+/// The JSON Flask's session serializer writes for a session holding `entries` in Flask's
+/// tagged JSON (as [`from_json`] reads them, or [`PyValue::to_tagged`] makes them): keys
+/// sorted, compact, ASCII-only, floats as Python writes them. The tags in `entries` are
+/// written as tags: this is Flask's JSON, not a session's plain entries (a session's whole
+/// JSON is [`python_to_json`] of [`Session::python_entries`](crate::Session::python_entries)).
 ///
 /// # Example
 ///
@@ -128,8 +132,9 @@ pub fn python_from_json(text: &str) -> Result<Vec<(String, PyValue)>, LoadReason
 }
 
 /// Reads one value written in Python's JSON (`NaN`, `Infinity` and ints of any size
-/// allowed, Flask's tags read) into the tagged form a session entry holds: what a Flask
-/// engine's session takes with [`Session::insert_value`](crate::Session::insert_value).
+/// allowed, Flask's tags read) into Flask's tagged form of it. A session takes that form
+/// as plain JSON (a tag in it is a dict); [`PyValue::from_tagged`] makes it the Python
+/// value, which a session stores as such.
 ///
 /// # Errors
 ///

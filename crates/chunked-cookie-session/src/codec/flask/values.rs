@@ -1,23 +1,30 @@
 //! Rust types for Python's values in a Flask session, whose serde form is Flask's tag.
+//!
+//! Each is a typed value: its serde form is its tag, marked as typed (`pyvalue/stored.rs`),
+//! so a session stores it as the Python value it is, while plain JSON of the same shape is
+//! stored escaped and stays plain JSON. To serde_json and every other serializer the mark
+//! is invisible: the serde form is the tagged JSON.
 
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
-use serde::ser::{self, SerializeMap, Serializer};
+use serde::ser::{self, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::pyvalue::{self, BigInt, python_b64decode};
+use crate::pyvalue::{self, BigInt, Typed, python_b64decode, to_stored};
 
-/// One tag: `{KEY: value}` and nothing else.
-struct Tagged<'a, T: ?Sized>(&'static str, &'a T);
+/// A typed value of one tag, `{KEY: value}`.
+fn tagged<S: Serializer>(serializer: S, key: &str, value: Value) -> Result<S::Ok, S::Error> {
+    let mut map = Map::new();
+    map.insert(key.to_owned(), value);
+    Typed(Value::Object(map)).serialize(serializer)
+}
 
-impl<T: Serialize + ?Sized> Serialize for Tagged<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(self.0, self.1)?;
-        map.end()
-    }
+/// The stored form of a typed value's content: plain JSON inside it escaped as anywhere
+/// else.
+fn stored<T: Serialize + ?Sized, E: ser::Error>(value: &T) -> Result<Value, E> {
+    to_stored(value).map_err(E::custom)
 }
 
 /// Reads `{KEY: value}` for one expected key.
@@ -51,7 +58,7 @@ pub struct Tuple<T>(pub T);
 
 impl<T: Serialize> Serialize for Tuple<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(pyvalue::TUPLE, &self.0).serialize(serializer)
+        tagged(serializer, pyvalue::TUPLE, stored(&self.0)?)
     }
 }
 
@@ -76,7 +83,8 @@ pub struct Bytes(pub Vec<u8>);
 
 impl Serialize for Bytes {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(pyvalue::BYTES, &pyvalue::bytes_text(&self.0)).serialize(serializer)
+        let text = pyvalue::bytes_text(&self.0);
+        tagged(serializer, pyvalue::BYTES, Value::String(text))
     }
 }
 
@@ -105,7 +113,7 @@ pub struct Markup(pub String);
 
 impl Serialize for Markup {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(pyvalue::MARKUP, &self.0).serialize(serializer)
+        tagged(serializer, pyvalue::MARKUP, Value::String(self.0.clone()))
     }
 }
 
@@ -138,7 +146,8 @@ impl From<uuid::Uuid> for Uuid {
 
 impl Serialize for Uuid {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Tagged(pyvalue::UUID, &pyvalue::uuid_text(self.0.as_bytes())).serialize(serializer)
+        let text = pyvalue::uuid_text(self.0.as_bytes());
+        tagged(serializer, pyvalue::UUID, Value::String(text))
     }
 }
 
@@ -178,7 +187,7 @@ impl Serialize for DateTime {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let text = pyvalue::format_http_date(self.0.unix_timestamp())
             .ok_or_else(|| ser::Error::custom("Python datetimes hold years 1 to 9999 only"))?;
-        Tagged(pyvalue::DATETIME, &text).serialize(serializer)
+        tagged(serializer, pyvalue::DATETIME, Value::String(text))
     }
 }
 
@@ -219,10 +228,7 @@ impl Serialize for Float {
         if self.0.is_finite() {
             serializer.serialize_f64(self.0)
         } else {
-            let Value::Object(marker) = pyvalue::non_finite_marker(self.0) else {
-                return Err(ser::Error::custom("non-finite marker"));
-            };
-            marker.serialize(serializer)
+            Typed(pyvalue::non_finite_marker(self.0)).serialize(serializer)
         }
     }
 }
@@ -279,7 +285,7 @@ impl<'de> Deserialize<'de> for Float {
 
 impl Serialize for BigInt {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        pyvalue::int_value(self.as_str().to_owned()).serialize(serializer)
+        Typed(pyvalue::int_value(self.as_str().to_owned())).serialize(serializer)
     }
 }
 
@@ -296,8 +302,10 @@ impl<'de> Deserialize<'de> for BigInt {
 }
 
 /// A dict that may have a single key spelled like one of Flask's tags (`" t"`, `" di"`,
-/// …). Flask escapes such a dict as `{" di": {"<key>__": value}}` so it is not mistaken
-/// for a tag; wrap a map in `Dict` when its keys are not under your control. Reading
+/// …), in Flask's tagged JSON: Flask escapes such a dict as `{" di": {"<key>__": value}}`
+/// so it is not mistaken for a tag. A session does the same for every plain map it is
+/// given, wrapped or not, so `Dict` is not needed there; it is the escaped form to
+/// serde_json and every other serializer (to build Flask's tagged JSON by hand). Reading
 /// accepts both the escaped and the plain form.
 ///
 /// # Example
@@ -316,14 +324,8 @@ pub struct Dict<T>(pub T);
 
 impl<T: Serialize> Serialize for Dict<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let value = serde_json::to_value(&self.0).map_err(ser::Error::custom)?;
-        match value {
-            Value::Object(map) if map.len() == 1 => {
-                let (key, inner) = map.into_iter().next().unwrap_or_default();
-                pyvalue::one_entry(&key, inner).serialize(serializer)
-            }
-            other => other.serialize(serializer),
-        }
+        // Stored, a map of one tag-like key is escaped, as any plain map is.
+        Typed(stored(&self.0)?).serialize(serializer)
     }
 }
 
