@@ -111,9 +111,10 @@ fn takes_over_random_sessions(previous: WireFormat, framework: &str, name: &str,
             session.is_modified(),
             "a taken-over session is written anew"
         );
+        // The Rust API reads plain JSON: the tagged form with Flask's escape undone.
         assert_eq!(
             session.entries(),
-            from_json(&tagged).expect("Flask's JSON"),
+            test_support::forge::entries::plain(&from_json(&tagged).expect("Flask's JSON")),
             "{tagged}"
         );
         // The Python binding reads it as Python values, the same ones.
