@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import _settings
+from .._revocation import store_settings
 from .._settings import MAKE_A_KEY, Settings, Spelling
 
 if TYPE_CHECKING:
@@ -25,6 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_MIGRATE": True,
     "CHUNKED_SESSION_MIGRATE_NAME": None,
     "CHUNKED_SESSION_FLASK_SALT": "cookie-session",
+    "CHUNKED_SESSION_REVOCATION": None,
+    "CHUNKED_SESSION_REGISTRY": False,
+    "CHUNKED_SESSION_REVOCATION_NAMESPACE": None,
+    "CHUNKED_SESSION_REVOCATION_POLICY": None,
+    "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND": None,
+    "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT": None,
+    "CHUNKED_SESSION_REVOCATION_TIMEOUT": None,
 }
 
 #: Flask's name for each of the library's settings, and its advice when one is missing (or,
@@ -49,7 +57,6 @@ SPELLING = Spelling(
         "max_chunks": "CHUNKED_SESSION_MAX_CHUNKS",
         "lifetime": "PERMANENT_SESSION_LIFETIME",
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
-        # The revocation store (issue 18: the Python package reads it next).
         "revocation": "CHUNKED_SESSION_REVOCATION",
     },
     advice={
@@ -59,6 +66,14 @@ SPELLING = Spelling(
             "CHUNKED_SESSION_FORMAT 'flask' signs with it: set app.secret_key (the Flask "
             "app's own key), e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
         ),
+    },
+    extra={
+        "registry": "CHUNKED_SESSION_REGISTRY",
+        "namespace": "CHUNKED_SESSION_REVOCATION_NAMESPACE",
+        "policy": "CHUNKED_SESSION_REVOCATION_POLICY",
+        "staleness_bound": "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND",
+        "startup_wait": "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT",
+        "timeout": "CHUNKED_SESSION_REVOCATION_TIMEOUT",
     },
 )
 
@@ -99,6 +114,16 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
         expires_date=True,
         migrate_from=TAKEOVERS if app.config["CHUNKED_SESSION_MIGRATE"] else (),
         migrate_name=app.config["CHUNKED_SESSION_MIGRATE_NAME"],
+        revocation=store_settings(
+            SPELLING,
+            revocation=app.config["CHUNKED_SESSION_REVOCATION"],
+            registry=app.config["CHUNKED_SESSION_REGISTRY"],
+            namespace=app.config["CHUNKED_SESSION_REVOCATION_NAMESPACE"],
+            policy=app.config["CHUNKED_SESSION_REVOCATION_POLICY"],
+            staleness_bound=app.config["CHUNKED_SESSION_REVOCATION_STALENESS_BOUND"],
+            startup_wait=app.config["CHUNKED_SESSION_REVOCATION_STARTUP_WAIT"],
+            timeout=app.config["CHUNKED_SESSION_REVOCATION_TIMEOUT"],
+        ),
     )
 
 
