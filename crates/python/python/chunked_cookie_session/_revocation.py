@@ -12,6 +12,7 @@ fork copies no thread.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 from collections.abc import Mapping
@@ -384,6 +385,26 @@ class RevocableSession:
         :meth:`devices`): ``False`` when the registry does not list it for this subject (a
         user can only sign out their own devices). Raises as :meth:`devices` does."""
         return self._revocable().revoke_device(session_id)
+
+
+    # For async handlers: the same calls, waiting for Redis on a worker thread rather than
+    # on the event loop.
+
+    async def arevoke(self) -> None:
+        """:meth:`revoke`, awaited: the wait for Redis runs on a worker thread."""
+        await asyncio.to_thread(self.revoke)
+
+    async def arevoke_others(self) -> datetime:
+        """:meth:`revoke_others`, awaited."""
+        return await asyncio.to_thread(self.revoke_others)
+
+    async def adevices(self) -> list[Device]:
+        """:meth:`devices`, awaited."""
+        return await asyncio.to_thread(self.devices)
+
+    async def arevoke_device(self, session_id: str) -> bool:
+        """:meth:`revoke_device`, awaited."""
+        return await asyncio.to_thread(self.revoke_device, session_id)
 
 
 def _close_at_exit() -> None:
