@@ -179,7 +179,8 @@ pub(crate) fn obtain(settings: &StoreSettings, lifetime: Duration) -> Result<Obt
 }
 
 /// Waits, at most `timeout` seconds, until the revocations this process's stores queued
-/// for Redis are written, then lets the stores go (their threads stop once no engine holds
+/// for Redis are written (not at all for a store out of touch with Redis), then lets the
+/// stores go (their threads stop once no engine holds
 /// them, at the latest when the process ends). Returns how many were still waiting: they
 /// apply in this process only. `atexit` calls it.
 #[pyfunction]
@@ -202,12 +203,13 @@ pub(crate) fn close_stores(py: Python<'_>, timeout: f64) -> PyResult<u64> {
     })
 }
 
-/// How many revocations `store` still has waiting for Redis once they are all written or
-/// `deadline` has passed.
+/// How many revocations `store` still has waiting for Redis once they are all written,
+/// `deadline` has passed, or the store is out of touch with Redis (nothing would be
+/// written then).
 fn flush(store: &dyn Revocation, deadline: Instant) -> u64 {
     loop {
         let pending = store.stats().pending_writes;
-        if pending == 0 || Instant::now() >= deadline {
+        if pending == 0 || Instant::now() >= deadline || !store.freshness().is_fresh() {
             return pending;
         }
         std::thread::sleep(Duration::from_millis(5));

@@ -128,17 +128,19 @@ def _app(app: Optional[Flask]) -> Flask:
     return found
 
 
-# Flask-Login: login_user() renews the session and binds it to the user; logout_user()
-# revokes it. Its signals carry the app as their sender; the receivers act only when the
+# Flask-Login: login_user() (and a sign-in from the remember-me cookie) renews the session
+# and binds it to the user; logout_user() revokes it. Its signals carry the app as their sender; the receivers act only when the
 # app's session is this extension's with a revocation store.
 
 
 def _follow_flask_login(app: Flask) -> None:
     try:
-        from flask_login import user_logged_in, user_logged_out
+        from flask_login import user_loaded_from_cookie, user_logged_in, user_logged_out
     except ImportError:  # Flask-Login is not installed: nothing to follow
         return
     user_logged_in.connect(_logged_in, app, weak=False)
+    # A user signed in again from the remember-me cookie starts a session bound to them.
+    user_loaded_from_cookie.connect(_logged_in, app, weak=False)
     user_logged_out.connect(_logged_out, app, weak=False)
 
 
