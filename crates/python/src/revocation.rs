@@ -109,6 +109,16 @@ impl StoreSettings {
         let cap = self
             .registry
             .then(|| self.registry_cap.unwrap_or(DEFAULT_REGISTRY_CAP));
+        // Read for either store, so a misspelt policy is refused before Redis is in use.
+        let policy = self
+            .policy
+            .as_ref()
+            .map(|policy| {
+                policy
+                    .parse::<Policy>()
+                    .map_err(|_| StoreError::Policy(policy.clone()))
+            })
+            .transpose()?;
         if self.is_memory() {
             let mut builder = MemoryRevocation::builder().lifetime(lifetime);
             if let Some(cap) = cap {
@@ -133,10 +143,7 @@ impl StoreSettings {
         if let Some(ms) = self.timeout_ms {
             builder = builder.write_timeout(Duration::from_millis(ms));
         }
-        if let Some(policy) = &self.policy {
-            let policy: Policy = policy
-                .parse()
-                .map_err(|_| StoreError::Policy(policy.clone()))?;
+        if let Some(policy) = policy {
             builder = builder.policy(policy);
         }
         if let Some(cap) = cap {

@@ -7,6 +7,21 @@ from ._reasons import LoadReason
 from ._settings import Settings, Spelling
 
 __version__: str
+__all__ = [
+    "Cookie",
+    "Engine",
+    "Handle",
+    "Outcome",
+    "SaveFailure",
+    "Sizes",
+    "Store",
+    "__version__",
+    "check_key",
+    "close_stores",
+    "keygen",
+    "load_reasons",
+    "setting_codes",
+]
 
 def keygen() -> str:
     """A new key: 32 random bytes in base64url, as `python -m chunked_cookie_session keygen`
@@ -133,7 +148,7 @@ class Engine:
     spells them. `ValueError` for a `spelling` code or a `migrate_from` name the library
     does not know, `TypeError` for a value of the wrong type."""
 
-    def __init__(self, settings: Settings, spelling: Spelling) -> None: ...
+    def __new__(cls, settings: Settings, spelling: Spelling) -> Engine: ...
     is_flask: Final[bool]
     max_size: Final[int]
     store: Final[Optional[Store]]
