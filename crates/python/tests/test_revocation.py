@@ -231,6 +231,8 @@ def flask_login_app(**config: Any) -> flask.Flask:
         if order == "purge-first":
             current_session().purge()
         flask_login.logout_user()
+        if order == "purge-after":
+            current_session().purge()
         return "out"
 
     @app.get("/who")
@@ -246,7 +248,7 @@ def flask_login_app(**config: Any) -> flask.Flask:
     return app
 
 
-@pytest.mark.parametrize("order", ["logout-only", "purge-first"])
+@pytest.mark.parametrize("order", ["logout-only", "purge-first", "purge-after"])
 def test_flask_login_revokes_at_logout_with_no_app_code(order: str) -> None:
     app = flask_login_app(CHUNKED_SESSION_REVOCATION="memory")
     anonymous = app.test_client()
@@ -270,11 +272,18 @@ def test_flask_login_revokes_at_logout_with_no_app_code(order: str) -> None:
     rv = client.post(f"/sign-out/{order}")
     assert rv.status_code == 200
     assert "session" in deletions(rv)
-    assert client.get_cookie("remember_token") is None  # the remember-me cookie is gone
-    assert client.get("/who").json["user"] is None
-    # The session cookies copied before the logout are refused.
+    # The session cookies copied before the logout are refused, whatever the order.
     rv = stolen.get("/who")
     assert rv.json == {"user": None, "reason": "revoked", "subject": None}
+    if order == "purge-after":
+        # The documented pitfall holds with revocation too: purge() after logout_user()
+        # drops Flask-Login's mark, the remember-me cookie stays and signs the user in
+        # again (in a new session, bound to the user).
+        assert client.get_cookie("remember_token") is not None
+        assert client.get("/who").json == {"user": "ada", "reason": "no-session", "subject": "ada"}
+        return
+    assert client.get_cookie("remember_token") is None  # the remember-me cookie is gone
+    assert client.get("/who").json["user"] is None
 
 
 def test_flask_login_without_revocation_is_left_alone() -> None:
