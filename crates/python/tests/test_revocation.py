@@ -7,7 +7,11 @@ test_revocation_redis.py; Starlette and Django in test_revocation_frameworks.py.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import flask
@@ -461,3 +465,50 @@ def test_session_identity_as_python_sees_it() -> None:
     after = client.get("/identity").json
     assert after["subject"] == "ada" and after["id"] != first["id"]  # renewed at login
     assert client.get("/identity").json == after  # the same across requests
+
+
+EXIT_SCRIPT = """
+import sys
+from conftest import make_app
+from chunked_cookie_session.flask import RevocationUnconfirmed, current_session
+
+app = make_app(
+    CHUNKED_SESSION_REVOCATION=sys.argv[1],
+    CHUNKED_SESSION_REVOCATION_STARTUP_WAIT=0,
+    CHUNKED_SESSION_REVOCATION_TIMEOUT=0.05,
+)
+
+@app.post("/in")
+def sign_in():
+    current_session().subject = "ada"
+    return "in"
+
+@app.post("/out")
+def sign_out():
+    try:
+        current_session().revoke()
+    except RevocationUnconfirmed:
+        return "queued"
+    return "revoked"
+
+client = app.test_client()
+client.post("/in")
+print(client.post("/out").text, flush=True)
+"""
+
+
+def test_revocations_queued_at_exit_are_reported() -> None:
+    """At exit the package waits (boundedly) for queued revocations and says how many
+    never reached Redis."""
+    here = Path(__file__).parent
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, f"redis://127.0.0.1:{closed_port()}/0"],
+        capture_output=True,
+        text=True,
+        cwd=here,
+        env={**os.environ, "PYTHONPATH": str(here)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "queued"
+    assert "1 revocations were still waiting for Redis at exit" in done.stderr
