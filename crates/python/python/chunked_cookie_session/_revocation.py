@@ -18,10 +18,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import urlsplit
 
-from ._errors import ConfigurationError, RevocationUnconfirmed
+from ._errors import ConfigurationError, RevocationError, RevocationUnconfirmed
 from ._native import Store, close_stores
 
 if TYPE_CHECKING:
@@ -34,6 +34,21 @@ log = logging.getLogger("chunked_cookie_session")
 #: names ``revocation``): the keys of a :class:`~chunked_cookie_session._settings.Spelling`'s
 #: ``extra`` names.
 STORE_SETTINGS = ("registry", "namespace", "staleness_bound", "startup_wait", "timeout", "policy")
+
+#: The store's settings as Flask and Django name them, by code (a ``Spelling``'s ``extra``),
+#: and with their defaults (``None``: the library's).
+SETTING_NAMES: dict[str, str] = {
+    "registry": "CHUNKED_SESSION_REGISTRY",
+    "namespace": "CHUNKED_SESSION_REVOCATION_NAMESPACE",
+    "policy": "CHUNKED_SESSION_REVOCATION_POLICY",
+    "staleness_bound": "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND",
+    "startup_wait": "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT",
+    "timeout": "CHUNKED_SESSION_REVOCATION_TIMEOUT",
+}
+SETTING_DEFAULTS: dict[str, Any] = {
+    "CHUNKED_SESSION_REVOCATION": None,
+    **{name: False if code == "registry" else None for code, name in SETTING_NAMES.items()},
+}
 
 #: How long, at most, the process waits at exit for queued revocations to reach Redis.
 EXIT_WAIT = 2.0
@@ -141,6 +156,15 @@ def store_settings(
         startup_wait_ms=millis(names.get("startup_wait", "startup_wait"), startup_wait),
         timeout_ms=millis(names.get("timeout", "timeout"), timeout),
         policy=policy,  # type: ignore[arg-type]  # checked above
+    )
+
+
+def named_store_settings(spelling: Spelling, setting: Callable[[str], object]) -> Optional[StoreSettings]:
+    """:func:`store_settings` from settings read by their Flask and Django names."""
+    return store_settings(
+        spelling,
+        revocation=setting("CHUNKED_SESSION_REVOCATION"),
+        **{code: setting(name) for code, name in SETTING_NAMES.items()},
     )
 
 
@@ -405,6 +429,18 @@ class RevocableSession:
     async def arevoke_device(self, session_id: str) -> bool:
         """:meth:`revoke_device`, awaited."""
         return await asyncio.to_thread(self.revoke_device, session_id)
+
+
+def revoke_quietly(session: RevocableSession, what: str) -> None:
+    """Revokes a session for a framework's logout, which must not fail for it: Redis out of
+    reach is a warning (the revocation holds here and stays queued), any other failure an
+    error; the session is ended either way."""
+    try:
+        session.revoke()
+    except RevocationUnconfirmed as err:
+        log.warning("%s: %s", what, err)
+    except RevocationError as err:
+        log.error("%s: the session was ended but not revoked: %s", what, err)
 
 
 def _close_at_exit() -> None:

@@ -14,7 +14,7 @@ from django.core.signals import setting_changed
 
 from .. import _settings
 from .._native import Engine
-from .._revocation import store_settings
+from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
 from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
 
 #: The engine's own settings and their defaults.
@@ -28,13 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_COOKIE_PARTITIONED": False,
     "CHUNKED_SESSION_MIGRATE": True,
     "CHUNKED_SESSION_MIGRATE_NAME": None,
-    "CHUNKED_SESSION_REVOCATION": None,
-    "CHUNKED_SESSION_REGISTRY": False,
-    "CHUNKED_SESSION_REVOCATION_NAMESPACE": None,
-    "CHUNKED_SESSION_REVOCATION_POLICY": None,
-    "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND": None,
-    "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT": None,
-    "CHUNKED_SESSION_REVOCATION_TIMEOUT": None,
+    **SETTING_DEFAULTS,
 }
 
 #: Django's name for each of the library's settings.
@@ -59,14 +53,7 @@ SPELLING = Spelling(
         "revocation": "CHUNKED_SESSION_REVOCATION",
     },
     advice={"key": f"the session is signed with this key: {MAKE_A_KEY}"},
-    extra={
-        "registry": "CHUNKED_SESSION_REGISTRY",
-        "namespace": "CHUNKED_SESSION_REVOCATION_NAMESPACE",
-        "policy": "CHUNKED_SESSION_REVOCATION_POLICY",
-        "staleness_bound": "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND",
-        "startup_wait": "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT",
-        "timeout": "CHUNKED_SESSION_REVOCATION_TIMEOUT",
-    },
+    extra=SETTING_NAMES,
 )
 
 #: One engine per set of settings.
@@ -116,16 +103,7 @@ def read() -> Settings:
         expires_date=True,
         migrate_from=TAKEOVER if setting("CHUNKED_SESSION_MIGRATE") and secret else (),
         migrate_name=setting("CHUNKED_SESSION_MIGRATE_NAME"),
-        revocation=store_settings(
-            SPELLING,
-            revocation=setting("CHUNKED_SESSION_REVOCATION"),
-            registry=setting("CHUNKED_SESSION_REGISTRY"),
-            namespace=setting("CHUNKED_SESSION_REVOCATION_NAMESPACE"),
-            policy=setting("CHUNKED_SESSION_REVOCATION_POLICY"),
-            staleness_bound=setting("CHUNKED_SESSION_REVOCATION_STALENESS_BOUND"),
-            startup_wait=setting("CHUNKED_SESSION_REVOCATION_STARTUP_WAIT"),
-            timeout=setting("CHUNKED_SESSION_REVOCATION_TIMEOUT"),
-        ),
+        revocation=named_store_settings(SPELLING, setting),
     )
 
 

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING, Any, Optional
 
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
 
-from .._errors import RevocationError, RevocationUnconfirmed
 from .._failures import not_saved
 from .._reasons import LoadReason
 from .._request import SessionSize, finish, measure, open_session
-from .._revocation import RevocableSession
+from .._revocation import RevocableSession, revoke_quietly
 from . import _settings
 
 if TYPE_CHECKING:
     from .._native import Handle, Outcome, Store
-
-log = logging.getLogger("chunked_cookie_session")
 
 
 class SessionStore(RevocableSession, SessionBase):
@@ -160,12 +156,7 @@ class SessionStore(RevocableSession, SessionBase):
         if self._revocation is None or self.load_reason == "no-session":
             super().flush()
             return
-        try:
-            self.revoke()
-        except RevocationUnconfirmed as err:
-            log.warning("session flushed: %s", err)
-        except RevocationError as err:
-            log.error("session flushed but not revoked: %s", err)
+        revoke_quietly(self, "session flushed")
         self._session_key = None
 
     async def aflush(self) -> None:

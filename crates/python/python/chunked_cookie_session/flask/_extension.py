@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import warnings
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Optional
@@ -10,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Optional
 from flask import current_app, has_request_context
 from flask.globals import request_ctx
 
-from .._errors import RevocationError, RevocationUnconfirmed
-from .._revocation import Device, RevocationStore
+from .._errors import RevocationError
+from .._revocation import Device, RevocationStore, revoke_quietly
 from . import _settings
 from ._errors import SessionBudgetWarning, not_saved
 from ._interface import ChunkedSessionInterface
@@ -19,8 +18,6 @@ from ._session import ChunkedCookieSession
 
 if TYPE_CHECKING:
     from flask import Flask, Response
-
-log = logging.getLogger("chunked_cookie_session")
 
 #: Where ``init_app`` registers the extension: ``app.extensions["chunked_session"]``.
 EXTENSION_KEY = "chunked_session"
@@ -171,12 +168,7 @@ def _logged_out(sender: Flask, user: Any = None, **_: Any) -> None:
     # logout_user() left its mark for the remember-me cookie's deletion (which its
     # after_request hook acts on): the revocation ends the session, not the mark.
     remember = session.get("_remember")
-    try:
-        session.revoke()
-    except RevocationUnconfirmed as err:
-        log.warning("logout: %s", err)
-    except RevocationError as err:
-        log.error("logout: the session was ended but not revoked: %s", err)
+    revoke_quietly(session, "logout")
     if remember is not None:
         session["_remember"] = remember
 

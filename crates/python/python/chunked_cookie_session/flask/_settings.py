@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import _settings
-from .._revocation import store_settings
+from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
 from .._settings import MAKE_A_KEY, Settings, Spelling
 
 if TYPE_CHECKING:
@@ -26,13 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_MIGRATE": True,
     "CHUNKED_SESSION_MIGRATE_NAME": None,
     "CHUNKED_SESSION_FLASK_SALT": "cookie-session",
-    "CHUNKED_SESSION_REVOCATION": None,
-    "CHUNKED_SESSION_REGISTRY": False,
-    "CHUNKED_SESSION_REVOCATION_NAMESPACE": None,
-    "CHUNKED_SESSION_REVOCATION_POLICY": None,
-    "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND": None,
-    "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT": None,
-    "CHUNKED_SESSION_REVOCATION_TIMEOUT": None,
+    **SETTING_DEFAULTS,
 }
 
 #: Flask's name for each of the library's settings, and its advice when one is missing (or,
@@ -67,14 +61,7 @@ SPELLING = Spelling(
             "app's own key), e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
         ),
     },
-    extra={
-        "registry": "CHUNKED_SESSION_REGISTRY",
-        "namespace": "CHUNKED_SESSION_REVOCATION_NAMESPACE",
-        "policy": "CHUNKED_SESSION_REVOCATION_POLICY",
-        "staleness_bound": "CHUNKED_SESSION_REVOCATION_STALENESS_BOUND",
-        "startup_wait": "CHUNKED_SESSION_REVOCATION_STARTUP_WAIT",
-        "timeout": "CHUNKED_SESSION_REVOCATION_TIMEOUT",
-    },
+    extra=SETTING_NAMES,
 )
 
 #: The previous formats read when ``CHUNKED_SESSION_MIGRATE`` is on: stock Flask's cookie,
@@ -114,16 +101,7 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
         expires_date=True,
         migrate_from=TAKEOVERS if app.config["CHUNKED_SESSION_MIGRATE"] else (),
         migrate_name=app.config["CHUNKED_SESSION_MIGRATE_NAME"],
-        revocation=store_settings(
-            SPELLING,
-            revocation=app.config["CHUNKED_SESSION_REVOCATION"],
-            registry=app.config["CHUNKED_SESSION_REGISTRY"],
-            namespace=app.config["CHUNKED_SESSION_REVOCATION_NAMESPACE"],
-            policy=app.config["CHUNKED_SESSION_REVOCATION_POLICY"],
-            staleness_bound=app.config["CHUNKED_SESSION_REVOCATION_STALENESS_BOUND"],
-            startup_wait=app.config["CHUNKED_SESSION_REVOCATION_STARTUP_WAIT"],
-            timeout=app.config["CHUNKED_SESSION_REVOCATION_TIMEOUT"],
-        ),
+        revocation=named_store_settings(SPELLING, lambda name: app.config[name]),
     )
 
 
