@@ -70,7 +70,7 @@ class RedisServer:
             try:
                 if self.command("PING") == "PONG":
                     return
-            except OSError:
+            except (OSError, RuntimeError):  # not listening yet, or LOADING its file
                 time.sleep(0.02)
         pytest.fail("redis-server did not answer PING within 10 s", pytrace=False)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -301,10 +303,15 @@ def test_flask_login_without_revocation_is_left_alone() -> None:
     assert stolen.get("/who").json["user"] == "ada"  # no store: a copy still works
 
 
-def test_a_logout_the_store_cannot_confirm_still_ends_the_session(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_logout_the_store_cannot_confirm_still_ends_the_session(
+    caplog: pytest.LogCaptureFixture, closed_port: int
+) -> None:
     """logout_user() never fails for the revocation: Redis out of reach is a warning."""
     app = flask_login_app(
-        CHUNKED_SESSION_REVOCATION=f"redis://127.0.0.1:{closed_port()}/0",
+        CHUNKED_SESSION_REVOCATION=f"redis://127.0.0.1:{closed_port}/0",
+        # The store keeps trying that port until the tests end: should a Redis ever listen
+        # there, what it writes stays under a name of its own.
+        CHUNKED_SESSION_REVOCATION_NAMESPACE=f"unreachable-{keygen()[:12]}",
         CHUNKED_SESSION_REVOCATION_STARTUP_WAIT=0,
         CHUNKED_SESSION_REVOCATION_TIMEOUT=0.05,
         CHUNKED_SESSION_REVOCATION_POLICY="fail-open",
@@ -318,10 +325,13 @@ def test_a_logout_the_store_cannot_confirm_still_ends_the_session(caplog: pytest
     assert any("Redis did not confirm" in r.getMessage() for r in caplog.records), caplog.text
 
 
-def closed_port() -> int:
-    from redis_server import free_port
-
-    return free_port()
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port where nothing listens, and nothing can start listening during the
+    test (another test run's redis-server included): bound, never listened on."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 # Errors, each the package's, saying what to do.
@@ -497,12 +507,12 @@ print(client.post("/out").text, flush=True)
 """
 
 
-def test_revocations_queued_at_exit_are_reported() -> None:
+def test_revocations_queued_at_exit_are_reported(closed_port: int) -> None:
     """At exit the package waits (boundedly) for queued revocations and says how many
     never reached Redis."""
     here = Path(__file__).parent
     done = subprocess.run(
-        [sys.executable, "-c", EXIT_SCRIPT, f"redis://127.0.0.1:{closed_port()}/0"],
+        [sys.executable, "-c", EXIT_SCRIPT, f"redis://127.0.0.1:{closed_port}/0"],
         capture_output=True,
         text=True,
         cwd=here,
