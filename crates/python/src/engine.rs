@@ -1,5 +1,8 @@
 //! Engines built from the package's settings, and the handle of one request's session.
 
+use std::sync::{Mutex, PoisonError};
+
+use chunked_cookie_session::revocation::{Identity, Pending, RevocationError};
 use chunked_cookie_session::{Key, LoadReason, ResponseInfo, Session, SessionEngine};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -8,6 +11,7 @@ use pyo3::types::{PyDict, PyString};
 use crate::convert;
 use crate::no_panic;
 use crate::outcome::{Outcome, Sizes};
+use crate::revocation::{self, Advice, DeviceRow, Store};
 use crate::settings::{EngineSettings, Spelling};
 
 fn value_error(err: impl std::fmt::Display) -> PyErr {
@@ -69,6 +73,10 @@ pub(crate) struct Engine {
     migrations: Vec<&'static str>,
     /// How the framework spells the settings its errors name.
     spelling: Spelling,
+    /// What revocation errors advise, in the framework's words.
+    advice: Advice,
+    /// The revocation store, if the settings name one.
+    store: Option<Py<Store>>,
 }
 
 #[pymethods]
@@ -80,11 +88,18 @@ impl Engine {
     fn new(py: Python<'_>, settings: EngineSettings, spelling: Spelling) -> PyResult<Engine> {
         no_panic(|| {
             let built = settings.build(py, &spelling)?;
+            let advice = Advice::new(&spelling);
+            let store = built
+                .store
+                .map(|obtained| Py::new(py, Store::new(&obtained, advice.clone())))
+                .transpose()?;
             Ok(Engine {
                 inner: built.engine,
                 flask: built.flask,
                 migrations: built.migrations,
                 spelling,
+                advice,
+                store,
             })
         })
     }
@@ -100,6 +115,19 @@ impl Engine {
     #[getter]
     fn max_size(&self) -> usize {
         self.inner.config().max_size()
+    }
+
+    /// The revocation store sessions are checked against, or `None`.
+    #[getter]
+    fn store(&self, py: Python<'_>) -> Option<Py<Store>> {
+        self.store.as_ref().map(|store| store.clone_ref(py))
+    }
+
+    /// The revocation store, or the package's `RevocationError` (`not-configured`) saying
+    /// which setting turns it on.
+    fn required_store(&self, py: Python<'_>) -> PyResult<Py<Store>> {
+        self.store(py)
+            .ok_or_else(|| self.advice.error(py, &RevocationError::NotConfigured))
     }
 
     /// The name of the cookie holding chunk `index`, or `None` past the most chunks.
@@ -128,6 +156,7 @@ impl Engine {
         Ok(Handle {
             session,
             engine: slf.clone().unbind(),
+            ended: Mutex::new(None),
         })
     }
 }
@@ -146,6 +175,10 @@ pub(crate) struct Handle {
     session: Session,
     /// The engine that opened it.
     engine: Py<Engine>,
+    /// The identity of the session the request carried, kept when `purge` ended it with a
+    /// revocation store configured, so a `revoke` later in the request still revokes it
+    /// (Flask-Login's logout after the session was purged).
+    ended: Mutex<Option<Identity>>,
 }
 
 impl Handle {
@@ -153,6 +186,21 @@ impl Handle {
     fn locked<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&Session) -> R + Send) -> PyResult<R> {
         let session = &self.session;
         py.detach(move || no_panic(|| Ok(f(session))))
+    }
+
+    /// The package's exception for a revocation error, in the framework's words.
+    fn raise(&self, py: Python<'_>, error: &RevocationError) -> PyErr {
+        self.engine.get().advice.error(py, error)
+    }
+
+    /// The session's subject, checked before a registry call: the registry is asked only
+    /// about sessions bound to one (with no store, the store's absence is the error).
+    fn bound_subject(&self, py: Python<'_>) -> PyResult<String> {
+        if self.engine.get().store.is_none() {
+            return Err(self.raise(py, &RevocationError::NotConfigured));
+        }
+        self.locked(py, Session::subject)?
+            .ok_or_else(|| self.raise(py, &RevocationError::NoSubject))
     }
 }
 
@@ -239,15 +287,125 @@ impl Handle {
     }
 
     /// Ends the session: every cookie the request carried is deleted, whatever happens to
-    /// the session later in the request.
+    /// the session later in the request. With a revocation store, a `revoke` later in the
+    /// request still revokes the session the request carried.
     fn purge(&self, py: Python<'_>) -> PyResult<()> {
-        self.locked(py, Session::purge)
+        let keep = self.engine.get().store.is_some();
+        let ended = &self.ended;
+        self.locked(py, move |session| {
+            if keep
+                && session.load_reason() == LoadReason::Valid
+                && let Ok(identity) = session.identity()
+            {
+                *ended.lock().unwrap_or_else(PoisonError::into_inner) = Some(identity);
+            }
+            session.purge();
+        })
     }
 
     /// The next write starts a new absolute lifetime under a new generation id: call it
     /// when privileges change (at login).
     fn renew(&self, py: Python<'_>) -> PyResult<()> {
         self.locked(py, Session::renew)
+    }
+
+    /// The session's id (22 characters of base64url): the same in every write of the
+    /// session, replaced by `renew`. A session without one yet draws it now.
+    #[getter]
+    fn session_id(&self, py: Python<'_>) -> PyResult<String> {
+        let id = self.locked(py, Session::id)?;
+        id.map(|id| id.to_string())
+            .map_err(|error| self.raise(py, &error.into()))
+    }
+
+    /// When the session's id was created, in microseconds since the Unix epoch.
+    #[getter]
+    fn created(&self, py: Python<'_>) -> PyResult<u64> {
+        self.locked(py, Session::created)?
+            .map_err(|error| self.raise(py, &error.into()))
+    }
+
+    /// The subject the session is bound to, if any.
+    #[getter]
+    fn subject(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.locked(py, Session::subject)
+    }
+
+    /// Binds the session to `subject` (1 to 256 bytes, no control character), or unbinds
+    /// it (`None`); a change is written by the response.
+    fn set_subject(&self, py: Python<'_>, subject: Option<String>) -> PyResult<()> {
+        let set = self.locked(py, move |session| match subject {
+            Some(subject) => session.set_subject(subject),
+            None => {
+                session.clear_subject();
+                Ok(())
+            }
+        })?;
+        set.map_err(|error| self.raise(py, &error.into()))
+    }
+
+    /// The request's `User-Agent`, which the device registry records with the session's
+    /// writes (kept only when the registry is on).
+    fn set_user_agent(&self, py: Python<'_>, user_agent: &str) -> PyResult<()> {
+        let user_agent = user_agent.to_owned();
+        self.locked(py, move |session| session.set_user_agent(&user_agent))
+    }
+
+    /// Logout: revokes this session (every copy, every write) and purges it. Waits for
+    /// Redis to confirm, at most the store's bound, with the GIL released.
+    fn revoke(&self, py: Python<'_>) -> PyResult<()> {
+        let store = self
+            .engine
+            .get()
+            .store
+            .as_ref()
+            .map(|store| store.get().shared());
+        let session = &self.session;
+        let ended = &self.ended;
+        let result = py.detach(move || {
+            no_panic(|| {
+                // Both calls are made before either is waited for: one bound for both.
+                let this = session.revoke();
+                let earlier = ended.lock().unwrap_or_else(PoisonError::into_inner).take();
+                let earlier: Option<Pending<()>> = earlier
+                    .zip(store)
+                    .map(|(identity, store)| store.revoke(&identity));
+                let mut result = this.wait();
+                if let Some(earlier) = earlier {
+                    let confirmed = earlier.wait();
+                    if matches!(result, Ok(()) | Err(RevocationError::NotConfigured)) {
+                        result = confirmed;
+                    }
+                }
+                Ok(result)
+            })
+        })?;
+        result.map_err(|error| self.raise(py, &error))
+    }
+
+    /// Signs out every other session of this session's subject (those created before now)
+    /// and renews this one, which stays signed in; the answer is the epoch (µs).
+    fn revoke_others(&self, py: Python<'_>) -> PyResult<u64> {
+        let pending = self.locked(py, Session::revoke_others)?;
+        revocation::wait(py, pending)?.map_err(|error| self.raise(py, &error))
+    }
+
+    /// The device registry's sessions of this session's subject, most recently seen first.
+    fn devices(&self, py: Python<'_>) -> PyResult<Vec<DeviceRow>> {
+        let subject = self.bound_subject(py)?;
+        let pending = self.engine.get().inner.devices(&subject);
+        revocation::wait(py, pending)?
+            .map(revocation::device_rows)
+            .map_err(|error| self.raise(py, &error))
+    }
+
+    /// Revokes one of this session's subject's sessions by id: `False` when the registry
+    /// does not list it for the subject.
+    fn revoke_device(&self, py: Python<'_>, session_id: &str) -> PyResult<bool> {
+        let id = revocation::session_id(session_id).map_err(|error| self.raise(py, &error))?;
+        let subject = self.bound_subject(py)?;
+        let pending = self.engine.get().inner.revoke_device(&subject, id);
+        revocation::wait(py, pending)?.map_err(|error| self.raise(py, &error))
     }
 
     /// How big the session is on the wire as it stands, or why it would not be written.

@@ -16,6 +16,7 @@
 mod convert;
 mod engine;
 mod outcome;
+mod revocation;
 mod settings;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -48,10 +49,12 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<outcome::Cookie>()?;
     m.add_class::<outcome::Sizes>()?;
     m.add_class::<outcome::SaveFailure>()?;
+    m.add_class::<revocation::Store>()?;
     m.add_function(wrap_pyfunction!(engine::keygen, m)?)?;
     m.add_function(wrap_pyfunction!(engine::check_key, m)?)?;
     m.add_function(wrap_pyfunction!(engine::setting_codes, m)?)?;
     m.add_function(wrap_pyfunction!(engine::load_reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(revocation::close_stores, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

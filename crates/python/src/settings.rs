@@ -9,6 +9,7 @@
 //! `ConfigurationError` in the user's words, and a `SaveError` reads the same.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chunked_cookie_session::flask::FlaskLayout;
@@ -20,6 +21,9 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use zeroize::Zeroizing;
+
+use crate::no_panic;
+use crate::revocation::{self, Obtained, StoreSettings};
 
 pyo3::import_exception!(chunked_cookie_session._errors, ConfigurationError);
 
@@ -138,6 +142,8 @@ pub(crate) struct EngineSettings {
     expires_date: bool,
     migrate_from: Vec<String>,
     migrate_name: Option<String>,
+    /// The revocation store, if any (`StoreSettings`).
+    revocation: Option<StoreSettings>,
 }
 
 /// A built engine and what Python asks of it besides.
@@ -146,6 +152,8 @@ pub(crate) struct Built {
     pub(crate) flask: bool,
     /// The name of each previous format, in the order of the engine's migrations.
     pub(crate) migrations: Vec<&'static str>,
+    /// The revocation store the engine checks sessions against.
+    pub(crate) store: Option<Obtained>,
 }
 
 /// The previous formats `names` asks to take sessions over from. The names are the
@@ -171,17 +179,35 @@ fn takeovers(names: &[String]) -> PyResult<Vec<(&'static str, Takeover)>> {
 
 impl EngineSettings {
     /// Builds the engine, raising the package's `ConfigurationError` in `spelling`'s words.
-    pub(crate) fn build(self, py: Python<'_>, spelling: &Spelling) -> PyResult<Built> {
+    ///
+    /// With store settings, the engine gets the process's store for them, built first if
+    /// this process has none yet (a Redis store waits for its first sync, at most its
+    /// start-up wait, with the GIL released).
+    pub(crate) fn build(mut self, py: Python<'_>, spelling: &Spelling) -> PyResult<Built> {
         let takeovers = takeovers(&self.migrate_from)?;
-        self.translate(&takeovers)
-            .and_then(|(options, migrations)| {
-                Ok(Built {
-                    engine: options.build()?,
-                    flask: options.format == WireFormat::Flask,
-                    migrations,
-                })
-            })
-            .map_err(|err| spelling.config_error(py, &err))
+        let revocation = self.revocation.take();
+        let (mut options, migrations) = self
+            .translate(&takeovers)
+            .map_err(|err| spelling.config_error(py, &err))?;
+        let store = match revocation {
+            None => None,
+            Some(settings) => {
+                let lifetime = options.session_lifetime();
+                let obtained = py
+                    .detach(move || no_panic(|| Ok(revocation::obtain(&settings, lifetime))))?
+                    .map_err(|err| err.raise(py, spelling))?;
+                options.revocation = Some(Arc::clone(&obtained.store));
+                Some(obtained)
+            }
+        };
+        Ok(Built {
+            engine: options
+                .build()
+                .map_err(|err| spelling.config_error(py, &err))?,
+            flask: options.format == WireFormat::Flask,
+            migrations,
+            store,
+        })
     }
 
     /// The library's options, field for field, with the take-overs asked for.
@@ -231,6 +257,7 @@ impl EngineSettings {
 struct SpellingArg {
     names: HashMap<String, String>,
     advice: HashMap<String, String>,
+    extra: HashMap<String, String>,
 }
 
 /// The framework's spelling of the settings.
@@ -238,6 +265,9 @@ struct SpellingArg {
 pub(crate) struct Spelling {
     names: HashMap<Setting, String>,
     advice: HashMap<Setting, String>,
+    /// The binding's own settings, which the library has no [`Setting`] for (the
+    /// revocation store's), by their codes.
+    extra: HashMap<String, String>,
 }
 
 impl<'py> FromPyObject<'_, 'py> for Spelling {
@@ -259,6 +289,7 @@ impl<'py> FromPyObject<'_, 'py> for Spelling {
         Ok(Spelling {
             names: by_setting(arg.names)?,
             advice: by_setting(arg.advice)?,
+            extra: arg.extra,
         })
     }
 }
@@ -284,6 +315,14 @@ impl Spelling {
             .unwrap_or_else(|| setting.code().to_owned())
     }
 
+    /// The framework's name of one of the binding's own settings, or its code.
+    pub(crate) fn extra(&self, code: &str) -> String {
+        self.extra
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
     /// Each setting spelled.
     pub(crate) fn spell_all(&self, settings: Vec<Setting>) -> Vec<String> {
         settings.into_iter().map(|s| self.spell(s)).collect()
@@ -302,17 +341,39 @@ impl Spelling {
             (Some(advice), "invalid-key") => message = format!("{message}; {advice}"),
             _ => {}
         }
+        let codes = settings.iter().map(|s| s.code().to_owned()).collect();
+        self.raise_configuration(py, &message, err.code(), self.spell_all(settings), codes)
+    }
+
+    /// The package's `ConfigurationError` for a setting of the binding's own (the
+    /// revocation store's), which the library's `ConfigError` does not name.
+    pub(crate) fn configuration_error(
+        &self,
+        py: Python<'_>,
+        message: &str,
+        code: &str,
+        setting: (&str, String),
+    ) -> PyErr {
+        let (setting_code, name) = setting;
+        self.raise_configuration(py, message, code, vec![name], vec![setting_code.to_owned()])
+    }
+
+    fn raise_configuration(
+        &self,
+        py: Python<'_>,
+        message: &str,
+        code: &str,
+        settings: Vec<String>,
+        codes: Vec<String>,
+    ) -> PyErr {
         let raised = || -> PyResult<PyErr> {
             let kwargs = PyDict::new(py);
-            kwargs.set_item("code", err.code())?;
-            kwargs.set_item("settings", self.spell_all(settings.clone()))?;
-            kwargs.set_item(
-                "setting_codes",
-                settings.iter().map(|s| s.code()).collect::<Vec<_>>(),
-            )?;
+            kwargs.set_item("code", code)?;
+            kwargs.set_item("settings", settings)?;
+            kwargs.set_item("setting_codes", codes)?;
             let error = py
                 .get_type::<ConfigurationError>()
-                .call((message.as_str(),), Some(&kwargs))?;
+                .call((message,), Some(&kwargs))?;
             Ok(PyErr::from_value(error))
         };
         raised().unwrap_or_else(|failed| failed)

@@ -82,6 +82,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # The revocation stores the tests built are let go now, while the streams pytest
+    # captured are open: the package's exit hook (tested in a process of its own, in
+    # test_revocation.py) would log into a handler of Django's test settings holding one.
+    from chunked_cookie_session._native import close_stores
+
+    close_stores(0)
+
+
 @pytest.fixture
 def key() -> str:
     return keygen()

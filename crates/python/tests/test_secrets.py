@@ -25,7 +25,7 @@ from werkzeug.local import LocalProxy
 
 import chunked_cookie_session
 import chunked_cookie_session.flask as ccs_flask
-from chunked_cookie_session import _errors, _native, _settings, keygen
+from chunked_cookie_session import _errors, _native, _revocation, _settings, keygen
 from chunked_cookie_session.flask import (
     ChunkedCookieSession,
     ChunkedSession,
@@ -47,6 +47,7 @@ MODULES: list[ModuleType] = [
     _native,
     _settings,
     _errors,
+    _revocation,
     ccs_flask,
     flask_errors,
     flask_settings,
@@ -196,6 +197,10 @@ def secret_app(secrets: Secrets, fmt: str, raw: bool) -> Flask:
         CHUNKED_SESSION_KEY=secrets.key_bytes if raw else secrets.key_text,
         CHUNKED_SESSION_OLD_KEYS=[secrets.old_text, secrets.old_bytes],
         CHUNKED_SESSION_MAX_SIZE=8 * 1024,
+        # The revocation store and the device registry (the Redis URL's password has a
+        # test of its own, in test_revocation.py).
+        CHUNKED_SESSION_REVOCATION="memory",
+        CHUNKED_SESSION_REGISTRY=True,
     )
     ChunkedSession(app)
     return app
@@ -222,7 +227,8 @@ def test_no_repr_shows_a_key_or_secret(fmt: str, raw: bool) -> None:
     def fill(n: int) -> str:
         flask.session["blob"] = noise(n)
         session = flask.session._get_current_object()  # type: ignore[attr-defined]
-        kept.extend([session, session.check(), session._handle.check()])  # type: ignore[attr-defined]
+        session.subject = "ada"
+        kept.extend([session, session.check(), session._handle.check(), session.store])  # type: ignore[attr-defined]
         return "ok"
 
     @app.post("/object")
@@ -233,6 +239,7 @@ def test_no_repr_shows_a_key_or_secret(fmt: str, raw: bool) -> None:
     @app.get("/read")
     def read() -> str:
         kept.append(flask.session.get("blob"))
+        kept.extend(flask.session.devices())  # type: ignore[attr-defined]
         return "ok"
 
     @app.get("/boom")
@@ -292,6 +299,7 @@ def test_no_repr_shows_a_key_or_secret(fmt: str, raw: bool) -> None:
     with app.test_request_context():
         settings = flask_settings.read(app.session_interface, app)
     reporter.reach(settings, "settings")
+    reporter.reach(settings.revocation, "store settings")
     reporter.reach(flask_settings.SPELLING, "spelling")
     assert not reporter.leaks, "\n".join(reporter.leaks)
 

@@ -74,6 +74,15 @@ def test_the_typed_app_runs() -> None:
     assert client.get("/hello").text == "welcome back, ada (None)"
     client.set_cookie("session", "garbage")
     assert client.get("/hello").text == "your session was refused, None (None)"
+    # The revocation calls, typed as the app uses them.
+    assert client.post("/password").text == "no-subject"
+    bound = client.post("/bind/typed-ada").json
+    assert bound["subject"] == "typed-ada" and len(bound["id"]) == 22
+    # The device listed before was this session under its old id, signed out with the
+    # others; the renewed session is recorded by this response's write.
+    assert client.post("/password").text.endswith(" 0")
+    assert client.get("/store").json["kind"] == "memory"
+    assert client.post("/revoke").text == "signed out everywhere"
 
 
 def test_current_session_is_the_extensions_session() -> None:
@@ -148,3 +157,16 @@ def test_help_points_to_docs_in_the_installed_package() -> None:
         for path in ("docs/", ".md", "crates/", "src/"):
             assert path not in text, f"{where} names {path!r}: {text[:200]}"
     assert os.path.isdir(os.path.dirname(chunked_cookie_session.__file__))
+
+
+def test_the_native_stubs_match_the_module() -> None:
+    """`_native.pyi` says exactly what the compiled module has (mypy's stubtest)."""
+    import chunked_cookie_session as package
+
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "chunked_cookie_session._native"],
+        capture_output=True,
+        text=True,
+        cwd=Path(package.__file__).parent.parent,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -6,9 +6,31 @@ middleware for Starlette and FastAPI
 :class:`chunked_cookie_session.starlette.ChunkedSessionMiddleware`, the Django middleware
 :class:`chunked_cookie_session.django.ChunkedSessionMiddleware`.
 :func:`keygen` makes a key (``python -m chunked_cookie_session keygen`` prints one).
+With revocation on (``"memory"`` or a Redis URL, in each framework's settings), sessions
+can be ended on the server: :class:`RevocationStore` is the store, and
+:class:`RevocationError` what its calls raise.
 """
 
-from ._errors import ChunkedSessionError, ConfigurationError, EngineError
+from ._errors import (
+    ChunkedSessionError,
+    ConfigurationError,
+    EngineError,
+    InvalidRevocation,
+    RevocationError,
+    RevocationUnconfirmed,
+)
 from ._native import __version__, keygen
+from ._revocation import Device, RevocationStore
 
-__all__ = ["ChunkedSessionError", "ConfigurationError", "EngineError", "__version__", "keygen"]
+__all__ = [
+    "ChunkedSessionError",
+    "ConfigurationError",
+    "Device",
+    "EngineError",
+    "InvalidRevocation",
+    "RevocationError",
+    "RevocationStore",
+    "RevocationUnconfirmed",
+    "__version__",
+    "keygen",
+]

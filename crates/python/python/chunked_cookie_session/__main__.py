@@ -10,6 +10,7 @@ from typing import Optional
 
 from . import __version__
 from ._native import check_key, keygen, setting_codes
+from ._revocation import STORE_SETTINGS
 
 #: Where each framework names the settings, and the extra that installs the framework.
 FRAMEWORKS = {
@@ -92,9 +93,11 @@ def main(argv: Optional[list[str]] = None) -> int:
             file=sys.stderr,
         )
         return 1
-    width = max(len(code) for code in setting_codes())
-    for code in setting_codes():
-        print(f"{code:<{width}}  {spelling.names.get(code, '(not a setting of this framework)')}")
+    codes = [*setting_codes(), *STORE_SETTINGS]
+    names = {**spelling.names, **spelling.extra}
+    width = max(len(code) for code in codes)
+    for code in codes:
+        print(f"{code:<{width}}  {names.get(code, '(not a setting of this framework)')}")
     return 0
 
 

@@ -7,6 +7,21 @@ from ._reasons import LoadReason
 from ._settings import Settings, Spelling
 
 __version__: str
+__all__ = [
+    "Cookie",
+    "Engine",
+    "Handle",
+    "Outcome",
+    "SaveFailure",
+    "Sizes",
+    "Store",
+    "__version__",
+    "check_key",
+    "close_stores",
+    "keygen",
+    "load_reasons",
+    "setting_codes",
+]
 
 def keygen() -> str:
     """A new key: 32 random bytes in base64url, as `python -m chunked_cookie_session keygen`
@@ -19,6 +34,10 @@ def check_key(text: str) -> None:
 def load_reasons() -> list[str]:
     """Every reason a session is accepted or refused, by the library's names, in its
     order: what `LoadReason` lists."""
+
+def close_stores(timeout: float) -> int:
+    """Waits, at most `timeout` seconds, for the revocations this process's stores queued
+    for Redis, then lets the stores go; returns how many were still waiting."""
 
 def setting_codes() -> list[str]:
     """Every setting's stable code (`max_size`, `same_site`, ...): the keys of a
@@ -68,6 +87,21 @@ class Outcome:
     replace_response: Final[bool]
 
 @final
+class Store:
+    """A revocation store (the library's memory or Redis store), shared by every engine
+    built with the same store settings in this process."""
+
+    kind: Final[str]
+    registry: Final[bool]
+    def revoke_session(self, session_id: str, expires_at: Optional[int] = None) -> None: ...
+    def revoke_subject(self, subject: str) -> int: ...
+    def revoke_everyone_before(self, before: int) -> None: ...
+    def devices(self, subject: str) -> list[tuple[str, int, int, str, int]]: ...
+    def revoke_device(self, subject: str, session_id: str) -> bool: ...
+    def freshness(self) -> tuple[str, Optional[float]]: ...
+    def stats(self) -> list[tuple[str, int]]: ...
+
+@final
 class Handle:
     """One request's session on the Rust side."""
 
@@ -86,6 +120,15 @@ class Handle:
     ) -> None: ...
     def purge(self) -> None: ...
     def renew(self) -> None: ...
+    session_id: Final[str]
+    created: Final[int]
+    subject: Final[Optional[str]]
+    def set_subject(self, subject: Optional[str]) -> None: ...
+    def set_user_agent(self, user_agent: str) -> None: ...
+    def revoke(self) -> None: ...
+    def revoke_others(self) -> int: ...
+    def devices(self) -> list[tuple[str, int, int, str, int]]: ...
+    def revoke_device(self, session_id: str) -> bool: ...
     def check(self) -> Sizes: ...
     def finish(
         self,
@@ -105,8 +148,10 @@ class Engine:
     spells them. `ValueError` for a `spelling` code or a `migrate_from` name the library
     does not know, `TypeError` for a value of the wrong type."""
 
-    def __init__(self, settings: Settings, spelling: Spelling) -> None: ...
+    def __new__(cls, settings: Settings, spelling: Spelling) -> Engine: ...
     is_flask: Final[bool]
     max_size: Final[int]
+    store: Final[Optional[Store]]
+    def required_store(self) -> Store: ...
     def chunk_name(self, index: int) -> Optional[str]: ...
     def open(self, cookie_header: Optional[str] = None) -> Handle: ...

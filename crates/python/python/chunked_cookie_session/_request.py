@@ -58,6 +58,14 @@ def asgi_cookie_header(headers: Iterable[Sequence[bytes]]) -> Optional[str]:
     return fields[0] if len(fields) == 1 else "; ".join(fields)
 
 
+def asgi_user_agent(headers: Iterable[Sequence[bytes]]) -> str:
+    """The ``User-Agent`` of an ASGI request (empty when it has none)."""
+    for name, value in headers:
+        if name.lower() == b"user-agent":
+            return value.decode("latin-1")
+    return ""
+
+
 @dataclass(frozen=True)
 class SessionSize:
     """What a session's ``check()`` reports."""

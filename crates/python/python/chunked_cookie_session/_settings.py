@@ -10,13 +10,19 @@ and a refused value comes back as :class:`ConfigurationError` in the framework's
 
 from __future__ import annotations
 
+import math
+import os
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
-from typing import NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, NamedTuple, Optional, Union
 
 from ._errors import ConfigurationError
 from ._native import Engine
+
+if TYPE_CHECKING:
+    from ._revocation import StoreSettings
 
 #: A key of the native formats: base64 text (what ``python -m chunked_cookie_session
 #: keygen`` prints) or 32 or more raw random bytes (``os.urandom(32)``).
@@ -80,6 +86,9 @@ class Settings:
     migrate_from: tuple[str, ...] = ()
     #: The cookie name those sessions used, when it is not ``name``.
     migrate_name: Optional[str] = None
+    #: The revocation store sessions are checked against (``None``: no revocation). The
+    #: store is built once per value in a process and shared by every engine naming it.
+    revocation: Optional[StoreSettings] = None
 
     def __repr__(self) -> str:
         # Keys and secrets are never shown, in logs or tracebacks: only whether they are set.
@@ -113,16 +122,27 @@ class Spelling(NamedTuple):
     #: Code -> what to do when that setting is required and missing, or holds a key that
     #: cannot be used.
     advice: Mapping[str, str]
+    #: The framework's names of the package's own settings, which the library's setting
+    #: codes do not cover (the revocation store's: ``registry``, ``namespace``,
+    #: ``staleness_bound``, ``startup_wait``, ``timeout``, ``policy``).
+    extra: Mapping[str, str] = {}
 
 
 class EngineCache:
     """One engine per set of settings, built with a framework's spelling. Settings rarely
-    change, but tests change them often: past ``size`` values, the cache starts afresh."""
+    change, but tests change them often: past ``size`` values, the cache starts afresh.
+    (The revocation stores are kept apart, per store settings: a new engine shares the
+    process's store.) A child of ``fork`` starts afresh, with stores of its own."""
 
     def __init__(self, spelling: Spelling, size: int = 64) -> None:
         self.spelling = spelling
         self._size = size
         self._engines: dict[Settings, Engine] = {}
+        _CACHES.add(self)
+
+    def clear(self) -> None:
+        """Forgets every engine."""
+        self._engines.clear()
 
     def engine(self, settings: Settings) -> Engine:
         """The engine for ``settings``. Raises :class:`ConfigurationError` naming the
@@ -140,6 +160,31 @@ class EngineCache:
                 raise
             raise wrong from None
         return found
+
+
+#: Every engine cache, to empty in a child of ``fork``: its engines hold their parent's
+#: revocation stores, whose threads a fork does not copy.
+_CACHES: weakref.WeakSet[EngineCache] = weakref.WeakSet()
+
+#: How many forks this process descends from since the package was imported: an engine
+#: kept outside a cache (the Starlette middleware's) is built again when it changes.
+_forks = 0
+
+
+def forks() -> int:
+    """How many times this process was forked from the one that imported the package."""
+    return _forks
+
+
+def _after_fork() -> None:
+    global _forks
+    _forks += 1
+    for cache in list(_CACHES):
+        cache.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 #: The settings a framework hands over as it reads them, and the type each takes: checked
@@ -219,6 +264,26 @@ def seconds(name: str, value: object) -> Optional[int]:
     if whole < 0:
         raise ConfigurationError(
             f"{name} is {whole} seconds: a duration cannot be negative",
+            code="out-of-range",
+            settings=(name,),
+        )
+    return whole
+
+
+def millis(name: str, value: object) -> Optional[int]:
+    """A duration (a ``timedelta`` or a number of seconds, fractions too) in whole
+    milliseconds, or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        whole = value // timedelta(milliseconds=1)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        whole = round(value * 1000)
+    else:
+        raise _type_error(name, value, "a timedelta or a number of seconds")
+    if whole < 0 or whole >= 2**63:
+        raise ConfigurationError(
+            f"{name} is {value} seconds: a duration cannot be negative (or that long)",
             code="out-of-range",
             settings=(name,),
         )

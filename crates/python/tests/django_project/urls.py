@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import alogout, authenticate, get_user_model, login, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path
@@ -142,7 +142,45 @@ def whoami(request: HttpRequest) -> JsonResponse:
     )
 
 
+# Revocation (with CHUNKED_SESSION_REVOCATION set): logout() revokes, login() binds the
+# subject; the session's own methods.
+
+
+@csrf_exempt
+async def async_sign_out(request: HttpRequest) -> HttpResponse:
+    await alogout(request)
+    return HttpResponse("out")
+
+
+def identity(request: HttpRequest) -> JsonResponse:
+    session: Any = request.session
+    valid = session.load_reason == "valid"
+    return JsonResponse(
+        {
+            "user": request.user.get_username() if request.user.is_authenticated else None,
+            "reason": session.load_reason,
+            "subject": session.subject,
+            "session_id": session.session_id if valid else None,
+        }
+    )
+
+
+@csrf_exempt
+def everywhere(request: HttpRequest) -> JsonResponse:
+    request.session.revoke_others()  # type: ignore[attr-defined]
+    return JsonResponse({"ok": True})
+
+
+def devices(request: HttpRequest) -> JsonResponse:
+    listed = request.session.devices()  # type: ignore[attr-defined]
+    return JsonResponse({"devices": [[d.session_id, d.user_agent] for d in listed]})
+
+
 urlpatterns = [
+    path("async-sign-out", async_sign_out),
+    path("identity", identity),
+    path("everywhere", everywhere),
+    path("devices", devices),
     path("blob/<int:n>", blob),
     path("show", show),
     path("set/<str:name>", set_value),

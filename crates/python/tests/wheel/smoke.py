@@ -6,7 +6,8 @@ django extras) and nothing else of the workspace, on a PATH without cargo or rus
 
 Checks: no Rust toolchain in reach; the package imported is the installed one; the wheel
 and the sdist carry the license files and complete metadata; one request round trip in
-each of Flask, Starlette and Django, with a session over several cookies; and
+each of Flask, Starlette and Django, with a session over several cookies (and in Flask a
+logout revoking it); and
 `python -m chunked_cookie_session --help`.
 """
 
@@ -60,10 +61,15 @@ def check_installed_package(wheel: Path, sdist: Path) -> None:
 def flask_round_trip(key: str) -> None:
     import flask
 
-    from chunked_cookie_session.flask import ChunkedSession
+    from chunked_cookie_session.flask import ChunkedSession, current_session
 
     app = flask.Flask("smoke")
-    app.config.update(CHUNKED_SESSION_KEY=key, CHUNKED_SESSION_MAX_SIZE=40 * 1024)
+    app.config.update(
+        CHUNKED_SESSION_KEY=key,
+        CHUNKED_SESSION_MAX_SIZE=40 * 1024,
+        # The revocation store compiled into the wheel.
+        CHUNKED_SESSION_REVOCATION="memory",
+    )
     ChunkedSession(app)
 
     @app.post("/write")
@@ -75,10 +81,22 @@ def flask_round_trip(key: str) -> None:
     def read() -> str:
         return f"{flask.session.load_reason} {len(flask.session.get('big', ''))}"
 
+    @app.post("/logout")
+    def logout() -> str:
+        current_session().revoke()
+        return "bye"
+
     client = app.test_client()
     rv = client.post("/write")
     assert len(rv.headers.getlist("Set-Cookie")) >= 2, rv.headers
     assert client.get("/read").text == f"valid {len(BIG)}"
+
+    # A copy of the cookies, refused after a logout.
+    copied = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    stolen = app.test_client(use_cookies=False)
+    assert stolen.get("/read", headers={"Cookie": copied}).text == f"valid {len(BIG)}"
+    client.post("/logout")
+    assert stolen.get("/read", headers={"Cookie": copied}).text == "revoked 0"
 
 
 def starlette_round_trip(key: str) -> None:

@@ -54,7 +54,9 @@ class ChunkedSessionMiddleware(SessionMiddleware):
         else:
             header = request.META.get("HTTP_COOKIE")
         request.session = SessionStore(
-            request.COOKIES.get(django_settings.SESSION_COOKIE_NAME), cookie_header=header
+            request.COOKIES.get(django_settings.SESSION_COOKIE_NAME),
+            cookie_header=header,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -14,6 +14,7 @@ from django.core.signals import setting_changed
 
 from .. import _settings
 from .._native import Engine
+from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
 from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
 
 #: The engine's own settings and their defaults.
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_COOKIE_PARTITIONED": False,
     "CHUNKED_SESSION_MIGRATE": True,
     "CHUNKED_SESSION_MIGRATE_NAME": None,
+    **SETTING_DEFAULTS,
 }
 
 #: Django's name for each of the library's settings.
@@ -48,8 +50,10 @@ SPELLING = Spelling(
         "max_chunks": "CHUNKED_SESSION_MAX_CHUNKS",
         "lifetime": "SESSION_COOKIE_AGE",
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
+        "revocation": "CHUNKED_SESSION_REVOCATION",
     },
     advice={"key": f"the session is signed with this key: {MAKE_A_KEY}"},
+    extra=SETTING_NAMES,
 )
 
 #: One engine per set of settings.
@@ -99,11 +103,13 @@ def read() -> Settings:
         expires_date=True,
         migrate_from=TAKEOVER if setting("CHUNKED_SESSION_MIGRATE") and secret else (),
         migrate_name=setting("CHUNKED_SESSION_MIGRATE_NAME"),
+        revocation=named_store_settings(SPELLING, setting),
     )
 
 
-#: The settings in force and their engine, until a setting changes.
-_current: Optional[tuple[Settings, Engine]] = None
+#: The settings in force and their engine, until a setting changes (or the process is
+#: forked: a child builds its own revocation store), and the forks they were read after.
+_current: Optional[tuple[Settings, Engine, int]] = None
 
 
 def current() -> tuple[Settings, Engine]:
@@ -112,10 +118,10 @@ def current() -> tuple[Settings, Engine]:
     them again next time)."""
     global _current
     found = _current
-    if found is None:
+    if found is None or found[2] != _settings.forks():
         settings = read()
-        found = _current = (settings, ENGINES.engine(settings))
-    return found
+        found = _current = (settings, ENGINES.engine(settings), _settings.forks())
+    return found[0], found[1]
 
 
 def _forget(**_: Any) -> None:

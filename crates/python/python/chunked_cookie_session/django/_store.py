@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Optional
 
 from django.conf import settings as django_settings
@@ -11,13 +12,14 @@ from django.utils.module_loading import import_string
 from .._failures import not_saved
 from .._reasons import LoadReason
 from .._request import SessionSize, finish, measure, open_session
+from .._revocation import RevocableSession, revoke_quietly
 from . import _settings
 
 if TYPE_CHECKING:
-    from .._native import Handle, Outcome
+    from .._native import Handle, Outcome, Store
 
 
-class SessionStore(SessionBase):
+class SessionStore(RevocableSession, SessionBase):
     """``request.session``: a real ``SessionBase``, so everything written for Django's
     sessions (``django.contrib.auth``'s ``login()`` and ``logout()``, the ``messages``
     framework's session storage, ``set_expiry``, the test client) works unchanged. The
@@ -26,12 +28,23 @@ class SessionStore(SessionBase):
 
     Besides Django's API: ``load_reason``, ``migrated_from``, :meth:`check`,
     :meth:`renew` and :meth:`purge`. ``cycle_key()`` is :meth:`renew`; ``flush()`` ends
-    the session and deletes every cookie it had."""
+    the session and deletes every cookie it had.
+
+    With revocation on (``CHUNKED_SESSION_REVOCATION``): ``session_id``, ``created``,
+    ``subject`` (``login()`` binds it to the user's primary key), :meth:`revoke`,
+    :meth:`revoke_others`, :meth:`devices`, :meth:`revoke_device`; and ``flush()``
+    (``logout()`` calls it) revokes the session it ends."""
 
     #: The entries once loaded (Django's attribute: absent until then).
     _session_cache: dict[str, Any]
 
-    def __init__(self, session_key: Optional[str] = None, *, cookie_header: Optional[str] = None):
+    def __init__(
+        self,
+        session_key: Optional[str] = None,
+        *,
+        cookie_header: Optional[str] = None,
+        user_agent: Optional[str] = None,
+    ):
         # SessionBase.__init__, but for its serializer, which only encode() and decode()
         # use: looked up when they do (see below), not at every request.
         self._session_key = session_key
@@ -48,11 +61,15 @@ class SessionStore(SessionBase):
         # The settings the session was opened with: its cookies' attributes.
         self._cookie_settings = settings
         self._handle: Handle = opened.handle
+        self._revocation: Optional[Store] = engine.store
+        if self._revocation is not None and self._revocation.registry and user_agent:
+            self._handle.set_user_agent(user_agent)
         self._entries: Optional[dict[str, Any]] = opened.entries
         #: Why the incoming session was accepted or refused, by the engine's names:
         #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``,
         #: ``too-many-chunks``, ``bad-signature``, ``unknown-key``, ``expired``,
-        #: ``idle-expired``, ``malformed``, ``too-large``.
+        #: ``idle-expired``, ``malformed``, ``too-large``, ``ambiguous``, ``foreign-key``,
+        #: ``revoked``, ``revocation-unavailable``.
         self.load_reason: LoadReason = opened.reason
         #: ``"django"`` when the session was read from a cookie of Django's
         #: ``signed_cookies`` backend (this response writes it in the configured format).
@@ -131,6 +148,23 @@ class SessionStore(SessionBase):
     async def adelete(self, session_key: Optional[str] = None) -> None:
         self.delete(session_key)
 
+    def flush(self) -> None:
+        """Ends the session (``logout()`` calls it), deleting every cookie it had; with
+        revocation on, revokes it first, so a copy of its cookies is refused too. Should
+        Redis not confirm in time, the revocation holds in this process and stays queued
+        (a warning is logged); the session ends all the same."""
+        if self._revocation is None or self.load_reason == "no-session":
+            super().flush()
+            return
+        revoke_quietly(self, "session flushed")
+        self._session_key = None
+
+    async def aflush(self) -> None:
+        if self._revocation is None:
+            await super().aflush()
+        else:
+            await asyncio.to_thread(self.flush)
+
     def save(self, must_create: bool = False) -> None:
         """Decides the session's cookies now, as a successful response would write them,
         and makes ``session_key`` the first one's value (what the test client's
@@ -177,6 +211,23 @@ class SessionStore(SessionBase):
         self._handle.renew()
         self.modified = True
 
+    # What RevocableSession needs.
+
+    def _revocable(self) -> Handle:
+        return self._handle
+
+    def _revocation_store(self) -> Optional[Store]:
+        return self._revocation
+
+    def _ended(self) -> None:
+        self._session_cache = {}
+        self._entries = None
+        self.accessed = True
+        self.modified = True
+
+    def _changed(self) -> None:
+        self.modified = True
+
     # What the response carries.
 
     def _replace(self) -> None:
@@ -192,3 +243,20 @@ class SessionStore(SessionBase):
         if write or self.modified or handle.rewrite_due():
             self._replace()
         return finish(handle, status, accessed=accessed, cache_control=cache_control, vary=vary)
+
+
+def _bind_subject(sender: Any, request: Any = None, user: Any = None, **_: Any) -> None:
+    """``django.contrib.auth``'s ``login()``: with revocation on, the session (renewed by
+    ``login()`` already) is bound to the user's primary key."""
+    session = getattr(request, "session", None)
+    if isinstance(session, SessionStore) and session._revocation is not None and user is not None:
+        session.subject = str(user.pk)
+
+
+def _follow_auth() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_bind_subject, dispatch_uid="chunked_cookie_session.django.subject")
+
+
+_follow_auth()

@@ -41,6 +41,33 @@ Settings (``app.config``; ``init_app`` sets each default with ``setdefault``):
     The cookie name those old sessions used.
 ``CHUNKED_SESSION_FLASK_SALT`` (``"cookie-session"``)
     The itsdangerous salt of Flask's format.
+``CHUNKED_SESSION_REVOCATION`` (``None``: off)
+    Revocable sessions: ``"memory"`` (this process only) or a Redis URL
+    (``redis://[:PASSWORD@]HOST:PORT[/DB]``, shared by every server of the app). Every
+    request checks its session against this process's copy of the revocations, never the
+    network. ``session.revoke()`` logs out for good, ``session.revoke_others()`` signs the
+    user out everywhere else; with Flask-Login, ``logout_user()`` revokes and
+    ``login_user()`` binds the session to the user.
+``CHUNKED_SESSION_REGISTRY`` (``False``)
+    The device registry: ``True`` (20 sessions kept per user) or the number to keep;
+    ``session.devices()`` lists the user's sessions, ``session.revoke_device(id)`` signs
+    one out.
+``CHUNKED_SESSION_REVOCATION_NAMESPACE`` (``None``: ``"chunked-session"``)
+    Redis: the prefix of the store's keys and channel (one per application sharing a
+    Redis).
+``CHUNKED_SESSION_REVOCATION_POLICY`` (``None``: ``"fail-closed"``)
+    Redis: what a session the store does not know as revoked gets once the store has not
+    heard from Redis for the staleness bound: ``"fail-closed"`` (refused, as
+    ``revocation-unavailable``, its cookies kept) or ``"fail-open"`` (accepted, warned
+    about).
+``CHUNKED_SESSION_REVOCATION_STALENESS_BOUND`` (``None``: 10 seconds)
+    Redis: that bound (seconds or a ``timedelta``; 0.1 s to 1 hour).
+``CHUNKED_SESSION_REVOCATION_STARTUP_WAIT`` (``None``: 5 seconds)
+    Redis: how long the app's start waits for its first sync with Redis (at most 5
+    minutes); the policy answers until it completes.
+``CHUNKED_SESSION_REVOCATION_TIMEOUT`` (``None``: 2 seconds)
+    Redis: how long a revocation waits for Redis to confirm it (0.01 to 60 s), after which
+    it raises ``RevocationUnconfirmed`` (it holds in this process and stays queued).
 
 Flask's ``SESSION_COOKIE_*``, ``PERMANENT_SESSION_LIFETIME``,
 ``SESSION_REFRESH_EACH_REQUEST``, ``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS`` are honoured
@@ -48,6 +75,8 @@ as Flask honours them. A session that does not fit is never written: the respons
 app's answer to :class:`SessionTooLarge` (a 500 by default).
 """
 
+from .._errors import InvalidRevocation, RevocationError, RevocationUnconfirmed
+from .._revocation import Device, RevocationStore
 from ._errors import (
     ChunkedSessionError,
     ConfigurationError,
@@ -68,8 +97,13 @@ __all__ = [
     "ChunkedSessionError",
     "ChunkedSessionInterface",
     "ConfigurationError",
+    "Device",
     "EngineError",
+    "InvalidRevocation",
     "LoadReason",
+    "RevocationError",
+    "RevocationStore",
+    "RevocationUnconfirmed",
     "SessionBudgetWarning",
     "SessionNotSaved",
     "SessionSize",

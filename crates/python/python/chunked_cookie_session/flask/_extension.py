@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Optional
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Optional
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask.globals import request_ctx
 
+from .._errors import RevocationError
+from .._revocation import Device, RevocationStore, revoke_quietly
 from . import _settings
 from ._errors import SessionBudgetWarning, not_saved
 from ._interface import ChunkedSessionInterface
@@ -42,6 +45,12 @@ class ChunkedSession:
     ``flask.session`` stays Flask's session object, with more (see
     :class:`ChunkedCookieSession`). The settings, their defaults and what they do:
     ``help(chunked_cookie_session.flask)``.
+
+    With revocation on (``CHUNKED_SESSION_REVOCATION``), the methods below reach the app's
+    revocation store (the current app's, or ``app``'s); a session's own methods
+    (``revoke()``, ``revoke_others()``, ``devices()``) cover the signed-in user. With
+    Flask-Login installed, ``login_user()`` renews the session and binds it to the user's
+    ``get_id()``, and ``logout_user()`` revokes it: no code needed.
     """
 
     def __init__(self, app: Optional[Flask] = None) -> None:
@@ -68,6 +77,100 @@ class ChunkedSession:
         # cookies; an overflow then becomes the app's own error response, which
         # save_session (called last, its return value ignored) could not do.
         app.after_request(_finish_session)
+        _follow_flask_login(app)
+
+    def store(self, app: Optional[Flask] = None) -> Optional[RevocationStore]:
+        """The revocation store of ``app`` (default: the current app), or ``None`` when
+        revocation is off."""
+        engine = self.interface.engine(_app(app))
+        store = None if engine is None else engine.store
+        return None if store is None else RevocationStore(store)
+
+    def _required_store(self, app: Optional[Flask]) -> RevocationStore:
+        engine = self.interface.engine(_app(app))
+        if engine is None:  # Flask's format without a SECRET_KEY: no session at all
+            raise RevocationError(
+                "the app has no session: Flask's format needs a SECRET_KEY", code="not-configured"
+            )
+        return RevocationStore(engine.required_store())
+
+    def revoke_subject(self, subject: str, app: Optional[Flask] = None) -> datetime:
+        """Signs ``subject`` out everywhere (an admin's action, a password reset by
+        e-mail): every session bound to it and created before now is refused, on every
+        server sharing the store. Returns the instant used. Raises
+        :class:`~chunked_cookie_session.RevocationError` (``not-configured`` without a
+        store) and :class:`~chunked_cookie_session.RevocationUnconfirmed` when Redis does
+        not confirm in time (the revocation holds here and stays queued)."""
+        return self._required_store(app).revoke_subject(subject)
+
+    def revoke_everyone_before(self, when: datetime, app: Optional[Flask] = None) -> None:
+        """Break glass: every session created before ``when`` is refused."""
+        self._required_store(app).revoke_everyone_before(when)
+
+    def devices(self, subject: str, app: Optional[Flask] = None) -> list[Device]:
+        """``subject``'s sessions the device registry knows (``CHUNKED_SESSION_REGISTRY``),
+        most recently seen first."""
+        return self._required_store(app).devices(subject)
+
+    def revoke_device(self, subject: str, session_id: str, app: Optional[Flask] = None) -> bool:
+        """Signs out one of ``subject``'s sessions by its id: ``False`` when the registry
+        does not list it for that subject."""
+        return self._required_store(app).revoke_device(subject, session_id)
+
+
+def _app(app: Optional[Flask]) -> Flask:
+    if app is not None:
+        return app
+    found: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return found
+
+
+# Flask-Login: login_user() (and a sign-in from the remember-me cookie) renews the session
+# and binds it to the user; logout_user() revokes it. Its signals carry the app as their sender; the receivers act only when the
+# app's session is this extension's with a revocation store.
+
+
+def _follow_flask_login(app: Flask) -> None:
+    try:
+        from flask_login import user_loaded_from_cookie, user_logged_in, user_logged_out
+    except ImportError:  # Flask-Login is not installed: nothing to follow
+        return
+    user_logged_in.connect(_logged_in, app, weak=False)
+    # A user signed in again from the remember-me cookie starts a session bound to them.
+    user_loaded_from_cookie.connect(_logged_in, app, weak=False)
+    user_logged_out.connect(_logged_out, app, weak=False)
+
+
+def _revocable_session() -> Optional[ChunkedCookieSession]:
+    """The request's session when it is the extension's and revocation is on."""
+    if not has_request_context():
+        return None
+    session = request_ctx.session
+    if isinstance(session, ChunkedCookieSession) and session._revocation is not None:
+        return session
+    return None
+
+
+def _logged_in(sender: Flask, user: Any = None, **_: Any) -> None:
+    session = _revocable_session()
+    if session is None:
+        return
+    session.renew()
+    user_id = None if user is None else user.get_id()
+    if user_id is not None:
+        session.subject = str(user_id)
+
+
+def _logged_out(sender: Flask, user: Any = None, **_: Any) -> None:
+    session = _revocable_session()
+    if session is None:
+        return
+    # logout_user() left its mark for the remember-me cookie's deletion (which its
+    # after_request hook acts on): the revocation ends the session, not the mark.
+    remember = session.get("_remember")
+    revoke_quietly(session, "logout")
+    if remember is not None:
+        session["_remember"] = remember
 
 
 def _warn_past_server_limits(interface: ChunkedSessionInterface, app: Flask, stacklevel: int) -> None:

@@ -66,6 +66,12 @@ class ChunkedSessionInterface(SessionInterface):
                 data.setdefault("_permanent", True)
         session = self.session_class(data)
         session._handle = handle
+        store = engine.store
+        if store is not None:
+            session._revocation = store
+            if store.registry:
+                # What the device registry records with the session's writes.
+                handle.set_user_agent(request.user_agent.string)
         session.load_reason = reason
         if reason == "valid":
             session.migrated_from = handle.migrated_from

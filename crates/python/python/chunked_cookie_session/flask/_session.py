@@ -10,11 +10,12 @@ from flask.globals import request_ctx
 from flask.sessions import SecureCookieSession
 
 from .._reasons import LoadReason
+from .._revocation import RevocableSession
 
 if TYPE_CHECKING:
     from flask import Flask
 
-    from .._native import Handle, Outcome
+    from .._native import Handle, Outcome, Store
 
 
 def json_default(app: Flask) -> Callable[[Any], Any]:
@@ -49,9 +50,13 @@ class SessionSize:
     message: Optional[str] = None
 
 
-class ChunkedCookieSession(SecureCookieSession):
+class ChunkedCookieSession(RevocableSession, SecureCookieSession):
     """Flask's usual session (a dict that tracks ``modified`` and ``accessed``, with
-    ``permanent``), kept by the Rust engine, with what that engine knows besides."""
+    ``permanent``), kept by the Rust engine, with what that engine knows besides: why it
+    was accepted or refused, its size, renewal and purging, and, with revocation on
+    (``CHUNKED_SESSION_REVOCATION``), its identity (``session_id``, ``created``,
+    ``subject``), logout that holds (:meth:`revoke`), sign-out-everywhere
+    (:meth:`revoke_others`) and the user's devices."""
 
     #: Why the incoming session was accepted or refused, by the engine's names:
     #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``, ``too-many-chunks``,
@@ -64,6 +69,8 @@ class ChunkedCookieSession(SecureCookieSession):
     migrated_from: Optional[str] = None
 
     _handle: Optional[Handle] = None
+    #: The engine's revocation store, if any.
+    _revocation: Optional[Store] = None
     #: The response an outcome was decided for, and that outcome.
     _finished: Optional[tuple[Any, Outcome]] = None
 
@@ -100,7 +107,9 @@ class ChunkedCookieSession(SecureCookieSession):
     def purge(self) -> None:
         """Ends the session: empties it, and the response deletes every session cookie
         the request carried. What the view stores afterwards is a fresh session, which
-        inherits nothing from the old one."""
+        inherits nothing from the old one. It revokes nothing (:meth:`revoke` does); a
+        :meth:`revoke` later in the request still revokes the session the request
+        carried."""
         if self._handle is not None:
             self._handle.purge()
         self.clear()
@@ -112,6 +121,25 @@ class ChunkedCookieSession(SecureCookieSession):
         cookie of the old one."""
         if self._handle is not None:
             self._handle.renew()
+        self.modified = True
+
+
+    # What RevocableSession needs.
+
+    def _revocable(self) -> Handle:
+        handle = self._handle
+        if handle is None:
+            raise RuntimeError("this session is not kept by ChunkedSession")
+        return handle
+
+    def _revocation_store(self) -> Optional[Store]:
+        return self._revocation
+
+    def _ended(self) -> None:
+        self.clear()
+        self.modified = True
+
+    def _changed(self) -> None:
         self.modified = True
 
 

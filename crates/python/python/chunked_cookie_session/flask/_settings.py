@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import _settings
+from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
 from .._settings import MAKE_A_KEY, Settings, Spelling
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "CHUNKED_SESSION_MIGRATE": True,
     "CHUNKED_SESSION_MIGRATE_NAME": None,
     "CHUNKED_SESSION_FLASK_SALT": "cookie-session",
+    **SETTING_DEFAULTS,
 }
 
 #: Flask's name for each of the library's settings, and its advice when one is missing (or,
@@ -49,7 +51,6 @@ SPELLING = Spelling(
         "max_chunks": "CHUNKED_SESSION_MAX_CHUNKS",
         "lifetime": "PERMANENT_SESSION_LIFETIME",
         "idle_timeout": "CHUNKED_SESSION_IDLE_TIMEOUT",
-        # The revocation store (issue 18: the Python package reads it next).
         "revocation": "CHUNKED_SESSION_REVOCATION",
     },
     advice={
@@ -60,6 +61,7 @@ SPELLING = Spelling(
             "app's own key), e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
         ),
     },
+    extra=SETTING_NAMES,
 )
 
 #: The previous formats read when ``CHUNKED_SESSION_MIGRATE`` is on: stock Flask's cookie,
@@ -99,6 +101,7 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
         expires_date=True,
         migrate_from=TAKEOVERS if app.config["CHUNKED_SESSION_MIGRATE"] else (),
         migrate_name=app.config["CHUNKED_SESSION_MIGRATE_NAME"],
+        revocation=named_store_settings(SPELLING, lambda name: app.config[name]),
     )
 
 

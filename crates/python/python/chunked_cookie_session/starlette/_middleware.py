@@ -8,9 +8,10 @@ from collections.abc import Awaitable, MutableMapping
 from datetime import timedelta
 from typing import Any, Callable, Optional, Union
 
+from .. import _settings as _shared
 from .._failures import SessionNotSaved, not_saved
 from .._native import Engine, Outcome
-from .._request import asgi_cookie_header, finish, open_session
+from .._request import asgi_cookie_header, asgi_user_agent, finish, open_session
 from . import _settings
 from ._session import ChunkedCookieSession
 
@@ -42,6 +43,12 @@ class ChunkedSessionMiddleware:
     - ``legacy_secret_key``: the ``secret_key`` Starlette's ``SessionMiddleware`` signed
       with; its sessions (cookie ``legacy_cookie``, default ``session_cookie``) are taken
       over and written anew in this format.
+    - ``revocation``: ``"memory"`` or a Redis URL, to end sessions on the server
+      (``request.session.revoke()``, ``revoke_others()``); ``registry``: the device
+      registry (``True``, or the sessions kept per user); Redis only:
+      ``revocation_namespace``, ``revocation_policy`` (``"fail-closed"`` or
+      ``"fail-open"``), ``revocation_staleness_bound``, ``revocation_startup_wait`` and
+      ``revocation_timeout`` (seconds or ``timedelta``).
 
     ``max_age`` is the session's absolute lifetime from its first write; ``None`` gives
     cookies that end with the browser session (the lifetime is then 14 days). Raises
@@ -67,6 +74,13 @@ class ChunkedSessionMiddleware:
         idle_timeout: Optional[Union[int, timedelta]] = None,
         legacy_secret_key: object = None,
         legacy_cookie: Optional[str] = None,
+        revocation: Optional[str] = None,
+        registry: Union[bool, int] = False,
+        revocation_namespace: Optional[str] = None,
+        revocation_policy: Optional[str] = None,
+        revocation_staleness_bound: Optional[Union[float, timedelta]] = None,
+        revocation_startup_wait: Optional[Union[float, timedelta]] = None,
+        revocation_timeout: Optional[Union[float, timedelta]] = None,
     ) -> None:
         self.app = app
         settings = _settings.read(
@@ -85,9 +99,19 @@ class ChunkedSessionMiddleware:
             idle_timeout=idle_timeout,
             legacy_secret_key=legacy_secret_key,
             legacy_cookie=legacy_cookie,
+            revocation=revocation,
+            registry=registry,
+            revocation_namespace=revocation_namespace,
+            revocation_policy=revocation_policy,
+            revocation_staleness_bound=revocation_staleness_bound,
+            revocation_startup_wait=revocation_startup_wait,
+            revocation_timeout=revocation_timeout,
         )
-        #: The engine, built once: the arguments do not change.
+        #: The engine, built once: the arguments do not change (built again in a child of
+        #: a fork, whose revocation store must be its own).
         self.engine: Engine = _settings.ENGINES.engine(settings)
+        self._settings = settings
+        self._forks = _shared.forks()
         self._permanent = max_age is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -95,13 +119,22 @@ class ChunkedSessionMiddleware:
         if kind != "http" and kind != "websocket":
             await self.app(scope, receive, send)
             return
-        opened = open_session(self.engine, asgi_cookie_header(scope.get("headers", ())))
+        if self._forks != _shared.forks():
+            self.engine = _settings.ENGINES.engine(self._settings)
+            self._forks = _shared.forks()
+        engine = self.engine
+        headers = scope.get("headers", ())
+        opened = open_session(engine, asgi_cookie_header(headers))
+        store = engine.store
+        if store is not None and store.registry:
+            opened.handle.set_user_agent(asgi_user_agent(headers))
         session = ChunkedCookieSession(
             opened.entries,
             opened.handle,
             permanent=self._permanent,
             load_reason=opened.reason,
             migrated_from=opened.migrated_from,
+            store=store,
         )
         scope["session"] = session
         if kind == "websocket":  # no response headers to carry cookies

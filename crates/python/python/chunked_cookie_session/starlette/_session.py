@@ -6,20 +6,31 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .._reasons import LoadReason
 from .._request import SessionSize, measure
+from .._revocation import RevocableSession
 
 if TYPE_CHECKING:
-    from .._native import Handle
+    from .._native import Handle, Store
 
 
-class ChunkedCookieSession(dict[str, Any]):
+class ChunkedCookieSession(RevocableSession, dict[str, Any]):
     """A dict, as Starlette's session is, that tracks what Starlette's does: ``accessed``
     (``request.session`` was read; the response then varies on ``Cookie``) and
     ``modified`` (an entry was set, removed or the session cleared; the response then
     writes it). As with Starlette's, a change inside a stored value (appending to a list
     kept in the session) is not seen: store the value again. Besides: ``load_reason``,
-    ``migrated_from``, :meth:`check`, :meth:`renew` and :meth:`purge`."""
+    ``migrated_from``, :meth:`check`, :meth:`renew` and :meth:`purge`; with revocation on
+    (the middleware's ``revocation`` argument), ``session_id``, ``created``, ``subject``,
+    :meth:`revoke`, :meth:`revoke_others`, :meth:`devices` and :meth:`revoke_device`."""
 
-    __slots__ = ("_handle", "_permanent", "accessed", "load_reason", "migrated_from", "modified")
+    __slots__ = (
+        "_handle",
+        "_permanent",
+        "_revocation",
+        "accessed",
+        "load_reason",
+        "migrated_from",
+        "modified",
+    )
 
     def __init__(
         self,
@@ -29,10 +40,12 @@ class ChunkedCookieSession(dict[str, Any]):
         permanent: bool = True,
         load_reason: LoadReason = "no-session",
         migrated_from: Optional[str] = None,
+        store: Optional[Store] = None,
     ) -> None:
         super().__init__(entries)
         self._handle = handle
         self._permanent = permanent
+        self._revocation = store
         #: The handler read ``request.session``.
         self.accessed = False
         #: An entry was set or removed: the response writes the session.
@@ -40,7 +53,8 @@ class ChunkedCookieSession(dict[str, Any]):
         #: Why the incoming session was accepted or refused, by the engine's names:
         #: ``no-session``, ``valid``, ``missing-chunk``, ``stale-chunk``,
         #: ``too-many-chunks``, ``bad-signature``, ``unknown-key``, ``expired``,
-        #: ``idle-expired``, ``malformed``, ``too-large``.
+        #: ``idle-expired``, ``malformed``, ``too-large``, ``ambiguous``, ``foreign-key``,
+        #: ``revoked``, ``revocation-unavailable``.
         self.load_reason: LoadReason = load_reason
         #: ``"starlette"`` when the session was read from a cookie of Starlette's
         #: ``SessionMiddleware`` (this response writes it in the configured format).
@@ -116,4 +130,18 @@ class ChunkedCookieSession(dict[str, Any]):
         anew, with a new lifetime and a new generation id, replacing every cookie of the
         old one."""
         self._kept().renew()
+        self.mark_modified()
+
+    # What RevocableSession needs.
+
+    def _revocable(self) -> Handle:
+        return self._kept()
+
+    def _revocation_store(self) -> Optional[Store]:
+        return self._revocation
+
+    def _ended(self) -> None:
+        self.clear()
+
+    def _changed(self) -> None:
         self.mark_modified()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Optional, Union
 
 from .. import _settings
+from .._revocation import store_settings
 from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
 
 #: Starlette's ``SessionMiddleware`` default lifetime: 14 days, in seconds.
@@ -31,8 +32,17 @@ SPELLING = Spelling(
         "max_chunks": "max_chunks",
         "lifetime": "max_age",
         "idle_timeout": "idle_timeout",
+        "revocation": "revocation",
     },
     advice={"key": f"ChunkedSessionMiddleware(key=...) signs the session with it: {MAKE_A_KEY}"},
+    extra={
+        "registry": "registry",
+        "namespace": "revocation_namespace",
+        "policy": "revocation_policy",
+        "staleness_bound": "revocation_staleness_bound",
+        "startup_wait": "revocation_startup_wait",
+        "timeout": "revocation_timeout",
+    },
 )
 
 #: One engine per set of arguments: apps made in a loop (tests) share them.
@@ -71,6 +81,13 @@ def read(
     idle_timeout: Seconds,
     legacy_secret_key: object,
     legacy_cookie: Optional[str],
+    revocation: object = None,
+    registry: object = False,
+    revocation_namespace: object = None,
+    revocation_policy: object = None,
+    revocation_staleness_bound: object = None,
+    revocation_startup_wait: object = None,
+    revocation_timeout: object = None,
 ) -> Settings:
     """The settings the arguments describe. Raises
     :class:`~chunked_cookie_session.ConfigurationError` for a key or a duration of a type
@@ -100,4 +117,14 @@ def read(
         idle_timeout=_settings.seconds("idle_timeout", idle_timeout),
         migrate_from=TAKEOVER if legacy is not None else (),
         migrate_name=legacy_cookie,
+        revocation=store_settings(
+            SPELLING,
+            revocation=revocation,
+            registry=registry,
+            namespace=revocation_namespace,
+            policy=revocation_policy,
+            staleness_bound=revocation_staleness_bound,
+            startup_wait=revocation_startup_wait,
+            timeout=revocation_timeout,
+        ),
     )
