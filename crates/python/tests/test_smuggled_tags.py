@@ -33,10 +33,12 @@ SMUGGLED: dict[str, Any] = {
 
 
 def minted(fmt: str, key: str, entries: dict[str, Any]) -> list[tuple[str, str]]:
-    """The cookies `cookie-session encode` writes for `entries` (name, value)."""
+    """The cookies `cookie-session encode` writes for `entries` (name, value), under the
+    extension's cookie name (Flask's `SESSION_COOKIE_NAME`) rather than the tool's native
+    default, `__Host-session`."""
     tool = rust_binary("cookie-session", "cookie-session-cli")
     lines = subprocess.run(
-        [str(tool), "encode", "--format", fmt],
+        [str(tool), "encode", "--format", fmt, "--name", "session"],
         input=json.dumps(entries),
         env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, check=True,
@@ -101,7 +103,7 @@ def test_a_dict_shaped_like_a_tag_reaches_rust_and_comes_back(key: str) -> None:
     header = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
     tool = rust_binary("cookie-session", "cookie-session-cli")
     decoded = subprocess.run(
-        [str(tool), "decode", "--cookie", header],
+        [str(tool), "decode", "--name", "session", "--cookie", header],
         env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, check=True,
     ).stdout
