@@ -63,6 +63,9 @@
 //! sign-out-everywhere and break glass refuse every copy of the cookies, at the cost of a
 //! memory lookup per request. See docs/REVOCATION.md.
 #![forbid(unsafe_code)]
+// On docs.rs (nightly, `--cfg docsrs`), each feature-gated item is marked with the
+// features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The layers, from the top: the adapters translate HTTP; the engine holds the write rules;
 // the session handle and its state (the read rules) below it; then the chunk layer and the
