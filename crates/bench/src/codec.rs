@@ -6,12 +6,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use crate::data::{Kind, SIZES, kib};
-use crate::floor;
 use crate::jar::{self, Jar};
 use crate::measure::{Contender, Slot};
 use crate::project::{self, Format};
-use crate::python;
 use crate::report::{Results, layout};
+use crate::{floor, python};
 
 /// The floor's row.
 pub const FLOOR: &str = "floor";

@@ -1,10 +1,10 @@
 //! Every call the harness makes into chunked-cookie-session, in one place, so a change of
 //! the library's API is adapted here and nowhere else.
 
-#[cfg(feature = "flask")]
-use chunked_cookie_session::flask::FlaskLayout;
 use std::sync::Arc;
 
+#[cfg(feature = "flask")]
+use chunked_cookie_session::flask::FlaskLayout;
 use chunked_cookie_session::revocation::Revocation;
 use chunked_cookie_session::{
     BROWSER_NAME_VALUE_LIMIT, Compression, EngineOptions, LoadReason, Outcome, ResponseInfo,

@@ -15,13 +15,12 @@ use chunked_cookie_session::revocation::{
     Identity, MemoryRevocation, Policy, RedisRevocation, Revocation, Scope, SessionId, Verdict,
     now_micros,
 };
+#[cfg(feature = "heap")]
+use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
 use test_support::redis::RedisServer;
 
 use crate::measure::{self, Contender, Plan, Slot};
 use crate::report::layout;
-
-#[cfg(feature = "heap")]
-use peakmem_alloc::{INSTRUMENTED_SYSTEM, PeakMemAlloc, PeakMemAllocTrait};
 
 /// With `--features heap` the whole bench binary counts its allocations (a few
 /// nanoseconds per allocation: leave it off for the other sections' figures).

@@ -300,6 +300,7 @@ fn decode(token: &str) -> Option<[u8; TOKEN_BYTES]> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
 pub async fn tower_token(
     session: &::tower_sessions::Session,
 ) -> Result<String, ::tower_sessions::session::Error> {
@@ -348,6 +349,7 @@ pub async fn tower_token(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[cfg(feature = "tower-sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
 pub async fn tower_verify(session: &::tower_sessions::Session, submitted: &str) -> bool {
     match session.get_value(SESSION_KEY).await {
         Ok(Some(Value::String(expected))) => matches(&expected, submitted),

@@ -105,6 +105,7 @@ impl SessionEngine {
     /// assert_eq!(session.get::<String>("idp_token").unwrap().unwrap(), "do-not-show-the-user");
     /// ```
     #[cfg(feature = "private")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "private")))]
     pub fn private(config: SessionConfig, keys: KeyRing) -> SessionEngine {
         SessionEngine::with_format(config.with_native_name(), Format::private(keys))
     }
@@ -135,6 +136,7 @@ impl SessionEngine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn flask(config: SessionConfig, settings: crate::flask::FlaskSettings) -> SessionEngine {
         SessionEngine::with_format(config, Format::flask(&settings))
     }
@@ -302,12 +304,14 @@ impl SessionEngine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn load_python<'a>(&self, cookie_fields: impl IntoIterator<Item = &'a str>) -> Session {
         self.load_form(cookie_fields, unix_now(), Form::Python)
     }
 
     /// [`load_python`](Self::load_python) with an explicit clock, in Unix seconds.
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn load_python_at<'a>(
         &self,
         cookie_fields: impl IntoIterator<Item = &'a str>,

@@ -60,6 +60,7 @@ impl Inspector {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn flask(config: &SessionConfig, layout: crate::flask::FlaskLayout) -> Inspector {
         Inspector::of(&config.name, config, crate::codec::flask::layout_of(layout))
     }

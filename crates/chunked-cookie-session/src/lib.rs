@@ -97,11 +97,8 @@ mod setting;
 mod wire_format;
 
 #[cfg(feature = "flask")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 pub mod flask;
-
-/// The JSON types the session's entries are held in (`Value`, `Map`), re-exported so a
-/// signature needs no guess at serde_json's version.
-pub use serde_json::{self, Map, Value};
 
 pub use clock::unix_now;
 pub use config::{
@@ -113,23 +110,30 @@ pub use cookies::SetCookie;
 pub use engine::SessionEngine;
 pub use error::{GetError, InsertError, SaveError};
 #[cfg(feature = "flask")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 pub use inspect::FlaskToken;
 pub use inspect::{InspectedChunk, Inspection, Inspector, NativeHeader, TokenInfo};
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub use integrations::actix;
+#[cfg(feature = "actix-flash")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix-flash")))]
+pub use integrations::actix_flash;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use integrations::axum;
+#[cfg(feature = "tower-sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
+pub use integrations::tower_sessions;
 pub use keys::{Key, KeyError, KeyId, KeyRing, MAX_SECRET_LEN, MIN_SECRET_LEN, generate_secret};
 pub use options::{EngineOptions, KeyMaterial};
 pub use outcome::{CACHE_CONTROL_PRIVATE, HeldCookie, Outcome, ResponseInfo};
 pub use reason::{LoadReason, UnknownReason};
 pub use request::RequestCookies;
+/// The JSON types the session's entries are held in (`Value`, `Map`), re-exported so a
+/// signature needs no guess at serde_json's version.
+pub use serde_json::{self, Map, Value};
 pub use session::Session;
 pub use setting::{Setting, Vocabulary};
 pub use state::Sizes;
 pub use wire_format::WireFormat;
-
-#[cfg(feature = "actix")]
-pub use integrations::actix;
-#[cfg(feature = "actix-flash")]
-pub use integrations::actix_flash;
-#[cfg(feature = "axum")]
-pub use integrations::axum;
-#[cfg(feature = "tower-sessions")]
-pub use integrations::tower_sessions;

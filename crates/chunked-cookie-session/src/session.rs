@@ -949,6 +949,7 @@ impl Session {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn with_python_entries<R>(
         &self,
         f: impl FnOnce(&[(String, PyValue)]) -> R,
@@ -967,6 +968,7 @@ impl Session {
     ///
     /// As [`with_python_entries`](Self::with_python_entries).
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn python_entries(&self) -> Result<Vec<(String, PyValue)>, InvalidEntry> {
         self.with_python_entries(<[(String, PyValue)]>::to_vec)
     }
@@ -993,6 +995,7 @@ impl Session {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn set_python_entries(&self, entries: Vec<(String, PyValue)>) {
         self.raw().set_python_entries(entries);
     }

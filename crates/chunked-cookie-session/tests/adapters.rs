@@ -45,7 +45,6 @@ fn report(session: &Session, key: &str, cookie_fields: &[String]) -> String {
 }
 
 mod axum_server {
-    use super::*;
     use axum::Router;
     use axum::extract::Path;
     use axum::http::{HeaderMap, StatusCode};
@@ -53,6 +52,8 @@ mod axum_server {
     use axum::routing::{get, post, put};
     use chunked_cookie_session::axum::SessionLayer;
     use chunked_cookie_session::{GetError, InsertError, SaveError};
+
+    use super::*;
 
     async fn set(Path(key): Path<String>, session: Session, body: String) -> &'static str {
         session.insert(&key, body).expect("a string is JSON");
@@ -208,9 +209,10 @@ mod axum_server {
 }
 
 mod actix_server {
-    use super::*;
     use actix_web::{App, HttpRequest, HttpResponse, web};
     use chunked_cookie_session::actix::SessionMiddleware;
+
+    use super::*;
 
     fn fields(request: &HttpRequest) -> Vec<String> {
         request

@@ -25,11 +25,10 @@ use arbitrary::{Arbitrary, Unstructured};
 use chunked_cookie_session::{SaveError, Session, SessionEngine};
 
 use crate::engines::{Budget, Format, Limits, NOW, chunk_limit, engine};
-use crate::forge;
 use crate::generate::fields::{self, Utf8};
 use crate::generate::json;
-use crate::heap;
 use crate::response::check_outcome;
+use crate::{forge, heap};
 
 /// The most heap one load may hold at once under a budget's limits, from what the reader
 /// keeps and builds:

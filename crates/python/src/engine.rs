@@ -8,11 +8,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert;
-use crate::no_panic;
 use crate::outcome::{Outcome, Sizes};
 use crate::revocation::{self, Advice, DeviceRow, Store};
 use crate::settings::{EngineSettings, Spelling};
+use crate::{convert, no_panic};
 
 fn value_error(err: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(err.to_string())

@@ -5,6 +5,7 @@
 //! session is bound to a subject, so every check looks at all three scopes. The check reads
 //! the process's memory only: no request goes to Redis.
 
+use std::hint::black_box;
 use std::process::Command;
 use std::sync::Arc;
 
@@ -12,8 +13,6 @@ use chunked_cookie_session::revocation::{
     MemoryRevocation, RedisRevocation, Revocation, SessionId, now_micros,
 };
 use test_support::redis::RedisServer;
-
-use std::hint::black_box;
 
 use super::{READ_KEY, READ_VALUE, Scenario, USER_AGENT};
 use crate::data::request_session;

@@ -50,6 +50,7 @@ pub(crate) use envelope::LAYOUT as NATIVE_LAYOUT;
 pub(crate) use format::Format;
 pub(crate) use identity::Ident;
 #[cfg(feature = "flask")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 pub use peek::FlaskToken;
 pub(crate) use peek::token_info;
 pub use peek::{NativeHeader, TokenInfo};

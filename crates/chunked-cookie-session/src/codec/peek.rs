@@ -61,6 +61,7 @@ pub struct NativeHeader {
 
 /// A Flask token's outside, unverified.
 #[cfg(feature = "flask")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FlaskToken {

@@ -20,11 +20,10 @@ use chacha20poly1305::aead::AeadInOut;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::envelope;
 use super::header::{FLAG_COMPRESSED, FLAG_ENCRYPTED, GENERATION_LEN, HEADER_LEN};
 use super::native::{Body, Native, Sealer};
 use super::shared::SealInput;
-use super::wipe;
+use super::{envelope, wipe};
 use crate::chunk::Limits;
 use crate::config::{Compression, SessionConfig};
 use crate::error::SaveError;

@@ -8,12 +8,16 @@
 //! ([`Submitted`], [`form_token`]), the bodies of the answers they make, and the logging.
 
 #[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
 #[cfg(feature = "actix-flash")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix-flash")))]
 pub mod actix_flash;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[cfg(feature = "tower-sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
 pub mod tower_sessions;
 
 use std::borrow::Cow;

@@ -94,15 +94,19 @@ pub struct EngineOptions {
     pub old_keys: Vec<KeyMaterial>,
     /// Flask's format: the application's `SECRET_KEY` (a text key is its UTF-8 bytes).
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub secret_key: Option<Zeroizing<Vec<u8>>>,
     /// Flask's format: `SECRET_KEY_FALLBACKS`, oldest first.
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fallback_secrets: Vec<Zeroizing<Vec<u8>>>,
     /// Flask's format: the signing salt (Flask's default `cookie-session` when `None`).
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub salt: Option<Vec<u8>>,
     /// Flask's format: one cookie (stock) or the recipe's `session:0`, `session:1`, ….
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub layout: FlaskLayout,
     /// The name of the first cookie; `None`: the format's default, `__Host-session` for the
     /// native formats where the attributes allow the prefix (`Secure`, `Path=/`, no

@@ -37,6 +37,7 @@ impl EngineOptions {
     /// assert!(options.build().is_ok());
     /// ```
     #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn flask_takeover(&self, layout: FlaskLayout, name: &str) -> Option<EngineOptions> {
         let own_name = self.name.as_deref().unwrap_or(FLASK_NAME);
         let own = self.format.is_flask() && self.layout == layout && own_name == name;
@@ -88,6 +89,7 @@ impl EngineOptions {
     /// assert!(options.build().is_ok());
     /// ```
     #[cfg(feature = "starlette")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "starlette")))]
     pub fn starlette_takeover(&self, name: &str) -> Option<EngineOptions> {
         self.previous(WireFormat::Starlette, name)
     }
@@ -114,6 +116,7 @@ impl EngineOptions {
     /// assert!(options.build().is_ok());
     /// ```
     #[cfg(feature = "django")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "django")))]
     pub fn django_takeover(&self, name: &str) -> Option<EngineOptions> {
         self.previous(WireFormat::Django, name)
     }

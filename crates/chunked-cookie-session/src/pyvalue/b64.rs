@@ -1,10 +1,9 @@
 //! Python's lenient base64, as itsdangerous and Flask's tagged JSON read it (itsdangerous
 //! keeps the same in `encoding.py`).
 
-use base64::Engine as _;
-use base64::alphabet;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use base64::{Engine as _, alphabet};
 
 /// Python's lenient base64 decoding. With `url_safe`, itsdangerous's `base64_decode`:
 /// non-ASCII dropped, padded to a multiple of four, `-_` read as `+/`. Then, in both

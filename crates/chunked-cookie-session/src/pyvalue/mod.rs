@@ -41,9 +41,6 @@ mod untag;
 #[cfg(feature = "flask")]
 mod write;
 
-pub(crate) use plain::{escape, into_plain, plain, plain_map};
-pub(crate) use stored::to_stored;
-
 #[cfg(feature = "flask")]
 pub(crate) use b64::python_b64decode;
 #[cfg(feature = "flask")]
@@ -51,15 +48,18 @@ pub(crate) use dump::{dump_object, write_python};
 #[cfg(feature = "flask")]
 pub(crate) use marker::{Marker, int_value, marker, non_finite_marker};
 #[cfg(feature = "flask")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 pub use model::{BigInt, BigIntError, EntryError, InvalidEntry, PyValue, UtcTime};
 #[cfg(feature = "flask")]
 pub(crate) use native::{dump_native, load_native};
+pub(crate) use plain::{escape, into_plain, plain, plain_map};
 #[cfg(any(feature = "starlette", feature = "django"))]
 pub(crate) use read::plain_dict;
 #[cfg(feature = "flask")]
 pub(crate) use read::{Dialect, parse};
 #[cfg(feature = "flask")]
 pub(crate) use stored::Typed;
+pub(crate) use stored::to_stored;
 #[cfg(feature = "flask")]
 pub(crate) use tagged::{python_value, tag, truthy};
 #[cfg(feature = "flask")]

@@ -53,8 +53,9 @@ pub(crate) fn now_secs() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::collections::HashSet;
+
+    use super::*;
 
     #[test]
     fn values_strictly_increase_on_one_thread() {

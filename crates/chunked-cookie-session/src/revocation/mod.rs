@@ -59,6 +59,7 @@ pub use options::{
 };
 pub use pending::{Pending, PendingFuture, RevocationError};
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::{RedisRevocation, RedisRevocationBuilder};
 pub use registry::{DEFAULT_REGISTRY_CAP, Device, MAX_REGISTRY_CAP, MAX_USER_AGENT_LEN};
 pub use stats::RevocationStats;

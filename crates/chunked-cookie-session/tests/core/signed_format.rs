@@ -253,8 +253,9 @@ fn engine_accepts_the_worked_example() {
 /// `session`, under the default attributes.
 #[test]
 fn chunking_example_matches_the_document() {
-    use super::support::{NOW, check_outcome, pad_to, session_with};
     use chunked_cookie_session::Compression;
+
+    use super::support::{NOW, check_outcome, pad_to, session_with};
 
     let config = SessionConfig::builder()
         .name("session")

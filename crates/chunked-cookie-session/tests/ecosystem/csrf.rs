@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use chunked_cookie_session::{Session, SessionEngine, csrf};
 use reqwest::StatusCode;
 use serde::Deserialize;
-
 use test_support::serve;
 
 use crate::browser::{Browser, engine};

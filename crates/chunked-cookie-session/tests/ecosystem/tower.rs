@@ -13,9 +13,8 @@ use chunked_cookie_session::tower_sessions::{
 use chunked_cookie_session::{SaveError, Session, SessionEngine, csrf};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tower_sessions::Session as TowerSession;
-
 use test_support::serve;
+use tower_sessions::Session as TowerSession;
 
 use crate::browser::{Browser, engine, signed_engine};
 

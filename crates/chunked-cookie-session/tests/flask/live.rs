@@ -15,11 +15,12 @@ use test_support::flask_app::FlaskApp;
 use super::{SALT, SECRET, config, settings};
 
 mod rust_server {
-    use super::*;
     use axum::Router;
     use axum::body::Body;
     use axum::extract::State;
     use axum::http::{HeaderMap, Response, Uri};
+
+    use super::*;
 
     /// The Rust side's entries, the mirror of `RUST_VALUES` in apps.py.
     pub(super) fn rust_values(session: &Session) {

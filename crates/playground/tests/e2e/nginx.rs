@@ -19,7 +19,6 @@ use chunked_cookie_session::SessionConfig;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Client, RequestBuilder, StatusCode, Url};
 use serde_json::Value;
-
 use test_support::{ChildGuard, PATIENCE, free_port, noise};
 
 use crate::common::start_playground;

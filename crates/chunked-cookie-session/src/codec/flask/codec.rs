@@ -14,11 +14,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use super::identity;
 use super::json::{dump_python, load_python};
-use super::payload;
 use super::settings::{FlaskLayout, FlaskSettings, MAX_CHUNKS};
 use super::signer::{self, Signer};
+use super::{identity, payload};
 use crate::chunk::{Count, Deadline, Layout, Limits};
 use crate::codec::entries::Entries;
 use crate::codec::identity::Ident;

@@ -186,10 +186,9 @@ pub fn python_to_json(entries: &[(String, PyValue)]) -> Result<String, InvalidEn
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::config::MAX_NESTING;
     use crate::pyvalue::python_value;
-
-    use super::*;
 
     fn canonical(json: &str) -> Result<String, LoadReason> {
         from_json(json).map(|map| to_json(&map))
