@@ -1,5 +1,6 @@
 """Shared pieces of the extension's tests: apps, keys, Set-Cookie reading, a live server on
-127.0.0.1 and a cookie-jar client for it, and the Rust binaries of the workspace."""
+127.0.0.1 and a cookie-jar client for it, the Rust binaries of the workspace and the
+playground, and the frameworks' source distributions their own tests come from."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import math
 import os
 import subprocess
 import sys
+import tarfile
 import threading
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from http.cookiejar import CookieJar
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -227,6 +231,50 @@ def rust_binary(name: str, package: str) -> Path:
     if not path.exists():
         subprocess.run(["cargo", "build", "-q", "-p", package], cwd=ROOT, check=True)
     return path
+
+
+@contextmanager
+def playground(key: str, max_size: int) -> Iterator[str]:
+    """The workspace's playground in the native signed format with ``key`` and a budget
+    of ``max_size`` bytes, on 127.0.0.1; yields its URL."""
+    binary = rust_binary("playground", "playground")
+    child = subprocess.Popen(
+        [str(binary), "--addr", "127.0.0.1:0", "--format", "signed", "--max-size", str(max_size)],
+        env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.startswith("playground listening on "), line
+        yield line.split()[-1].rstrip("/")
+    finally:
+        child.kill()
+        child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
+
+
+def sdist(project: str, probe: str) -> Path:
+    """The source distribution of the installed ``project`` (``flask``, ``starlette``,
+    ``django``), unpacked into .venv/cache/<project>-sdist; pip fetches it at the first
+    run. ``probe``, a file of the tree, says whether an earlier run unpacked it."""
+    version = metadata.version(project)
+    cache = ROOT / ".venv" / "cache" / f"{project}-sdist"
+    tree = cache / f"{project}-{version}"
+    if (tree / probe).exists():
+        return tree
+    cache.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "--no-binary", ":all:", "--dest", str(cache), f"{project}=={version}"],
+        check=True,
+    )
+    with tarfile.open(cache / f"{project}-{version}.tar.gz") as archive:
+        archive.extractall(cache, filter="data") if sys.version_info >= (3, 12) else archive.extractall(cache)
+    return tree
 
 
 def import_test_support_apps() -> Any:

@@ -427,35 +427,6 @@ class Gunicorn:
         return out or ""
 
 
-# The Rust playground ----------------------------------------------------------------------
-
-
-@contextmanager
-def playground(key: str) -> Iterator[str]:
-    """The workspace's playground in the native signed format with ``key``, on
-    127.0.0.1; yields its URL."""
-    from conftest import rust_binary
-
-    binary = rust_binary("playground", "playground")
-    child = subprocess.Popen(
-        [str(binary), "--addr", "127.0.0.1:0", "--format", "signed", "--max-size", str(BUDGET)],
-        env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        assert line.startswith("playground listening on "), line
-        yield line.split()[-1].rstrip("/")
-    finally:
-        child.kill()
-        child.wait()
-        if child.stdout is not None:
-            child.stdout.close()
-
-
 __all__ = [
     "BUDGET",
     "DJANGO_USER",
@@ -471,7 +442,6 @@ __all__ = [
     "django_own_sessions",
     "django_setup",
     "free_port",
-    "playground",
     "starlette_app",
 ]
 

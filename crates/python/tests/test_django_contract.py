@@ -14,35 +14,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tarfile
-from importlib import metadata
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import sdist
 
 HERE = Path(__file__).parent / "django_contract"
-CACHE = ROOT / ".venv" / "cache" / "django-sdist"
-
-
-def django_sources() -> Path:
-    """Django's source distribution for the installed version, unpacked."""
-    version = metadata.version("django")
-    tree = CACHE / f"django-{version}"
-    if (tree / "tests" / "sessions_tests" / "tests.py").exists():
-        return tree
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--no-binary", ":all:", "--dest", str(CACHE), f"django=={version}"],
-        check=True,
-    )
-    with tarfile.open(CACHE / f"django-{version}.tar.gz") as archive:
-        archive.extractall(CACHE, filter="data") if sys.version_info >= (3, 12) else archive.extractall(CACHE)
-    return tree
 
 
 def test_djangos_own_session_tests() -> None:
-    tree = django_sources()
+    tree = sdist("django", "tests/sessions_tests/tests.py")
     result = subprocess.run(
         [sys.executable, "runtests.py", "--settings=test_sqlite", "--parallel=1", "-v", "2",
          "-k", "Chunked", "chunked_sessions_contract", "sessions_tests"],

@@ -10,41 +10,20 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
-
-from importlib import metadata
 
 import pytest
 
-from conftest import ROOT
+from conftest import sdist
 
 HERE = Path(__file__).parent / "flask_contract"
-CACHE = ROOT / ".venv" / "cache" / "flask-sdist"
-
-
-def flask_sources() -> Path:
-    """Flask's source distribution for the installed version, unpacked."""
-    version = metadata.version("flask")
-    tree = CACHE / f"flask-{version}"
-    if (tree / "tests" / "conftest.py").exists():
-        return tree
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--no-binary", ":all:", "--dest", str(CACHE), f"flask=={version}"],
-        check=True,
-    )
-    with tarfile.open(CACHE / f"flask-{version}.tar.gz") as archive:
-        archive.extractall(CACHE, filter="data") if sys.version_info >= (3, 12) else archive.extractall(CACHE)
-    return tree
 
 
 @pytest.mark.parametrize(
     ("fmt", "passed", "skipped"), [("flask", 24, 0), ("signed", 21, 3), ("private", 21, 3)]
 )
 def test_flasks_own_session_tests(fmt: str, passed: int, skipped: int) -> None:
-    tree = flask_sources()
+    tree = sdist("flask", "tests/conftest.py")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "flask_contract", "-p", "no:cacheprovider",
          f"@{HERE / 'session_tests.txt'}"],

@@ -15,7 +15,7 @@ import pytest
 
 from chunked_cookie_session import keygen
 
-from conftest import noise
+from conftest import noise, playground
 from frameworks import (
     BUDGET,
     DjangoClient,
@@ -24,7 +24,6 @@ from frameworks import (
     HttpDriver,
     StarletteClient,
     Uvicorn,
-    playground,
     starlette_app,
 )
 
@@ -258,7 +257,7 @@ def test_migration_from_the_frameworks_own_cookie_keeps_the_user(stack: Stack) -
 
 def test_a_playground_session_is_read_and_written_back(live_stack: Stack) -> None:
     key = keygen()
-    with playground(key) as rust:
+    with playground(key, BUDGET) as rust:
         client = live_stack.app(key, cookie="session")
         jar = client.jar()
         rust_side = HttpDriver("playground", rust, jar)

@@ -17,6 +17,7 @@ import pytest
 from chunked_cookie_session import keygen
 
 from conftest import EVERY_TYPE, LiveServer, make_app, noise, request, rust_binary, same
+from conftest import playground as serve_playground
 
 #: How the Rust side shows EVERY_TYPE, as the plain JSON its API reads: a Python type as
 #: its tag, a dict as the dict it is (escaped on the wire, `{" di": {" t__": …}}`).
@@ -34,24 +35,8 @@ SHOWN = {
 
 @pytest.fixture
 def playground(key: str) -> Iterator[str]:
-    binary = rust_binary("playground", "playground")
-    child = subprocess.Popen(
-        [str(binary), "--addr", "127.0.0.1:0", "--format", "signed", "--max-size", "40960"],
-        env={"SESSION_KEY": key, "PATH": "/usr/bin:/bin"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        line = child.stdout.readline()
-        assert line.startswith("playground listening on "), line
-        yield line.split()[-1].rstrip("/")
-    finally:
-        child.kill()
-        child.wait()
-        if child.stdout is not None:
-            child.stdout.close()
+    with serve_playground(key, 40 * 1024) as url:
+        yield url
 
 
 def test_a_flask_app_and_the_playground_share_one_jar(

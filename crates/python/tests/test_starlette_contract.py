@@ -13,38 +13,18 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tarfile
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import sdist
 
 HERE = Path(__file__).parent / "starlette_contract"
-CACHE = ROOT / ".venv" / "cache" / "starlette-sdist"
-
-
-def starlette_sources() -> Path:
-    """Starlette's source distribution for the installed version, unpacked."""
-    version = metadata.version("starlette")
-    tree = CACHE / f"starlette-{version}"
-    if (tree / "tests" / "middleware" / "test_session.py").exists():
-        return tree
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-         "--no-deps", "--no-binary", ":all:", "--dest", str(CACHE), f"starlette=={version}"],
-        check=True,
-    )
-    with tarfile.open(CACHE / f"starlette-{version}.tar.gz") as archive:
-        archive.extractall(CACHE, filter="data") if sys.version_info >= (3, 12) else archive.extractall(CACHE)
-    return tree
 
 
 @pytest.mark.parametrize("fmt", ["signed", "private"])
 def test_starlettes_own_session_tests(fmt: str) -> None:
-    tree = starlette_sources()
+    tree = sdist("starlette", "tests/middleware/test_session.py")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rx", "-p", "starlette_contract", "-p", "no:cacheprovider",
          "tests/middleware/test_session.py"],

@@ -23,7 +23,6 @@ Operations:
 """
 
 import datetime as dt
-import json
 import math
 import random
 import string
@@ -31,12 +30,17 @@ import struct
 import sys
 import uuid
 import zlib
+from pathlib import Path
 
 import itsdangerous.encoding
 import itsdangerous.timed
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
+
+# oracle_loop.py lies in the folder above this script's.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+from oracle_loop import serve  # noqa: E402
 
 CLOCK = {"now": 0}
 itsdangerous.timed.TimestampSigner.get_timestamp = lambda self: CLOCK["now"]
@@ -316,16 +320,5 @@ OPS = {
 }
 
 
-def main():
-    for line in sys.stdin:
-        req = json.loads(line)
-        try:
-            answer = OPS[req["op"]](req)
-        except Exception as e:
-            answer = {"oracle_error": f"{type(e).__name__}: {e}"}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    serve(OPS)

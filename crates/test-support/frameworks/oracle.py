@@ -27,12 +27,17 @@ import json
 import random
 import string
 import sys
+from pathlib import Path
 
 import django
 import itsdangerous.timed
 from django.conf import settings
 from flask.json.tag import TaggedJSONSerializer
 from starlette.middleware.sessions import SessionMiddleware
+
+# oracle_loop.py lies in the folder above this script's.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
+from oracle_loop import serve  # noqa: E402
 
 CLOCK = {"now": 0}
 itsdangerous.timed.TimestampSigner.get_timestamp = lambda self: CLOCK["now"]
@@ -194,16 +199,5 @@ OPS = {
 }
 
 
-def main():
-    for line in sys.stdin:
-        req = json.loads(line)
-        try:
-            answer = OPS[req["op"]](req)
-        except Exception as e:
-            answer = {"oracle_error": f"{type(e).__name__}: {e}"}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    serve(OPS)

@@ -1,7 +1,8 @@
 //! Real Flask as an oracle: `flask/oracle.py` answers serializer questions with Flask's
 //! own session serializer (itsdangerous and Flask's tagged JSON), one JSON request and one
 //! JSON answer per line. Its header lists the operations. `frameworks/oracle.py` does the
-//! same with real Starlette and Django, for the take-overs of their session cookies.
+//! same with real Starlette and Django, for the take-overs of their session cookies. Both
+//! run the loop of `oracle_loop.py`, in the folder above theirs.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from werkzeug.exceptions import InternalServerError
 
 from .._errors import ChunkedSessionError, ConfigurationError, EngineError
+from .._failures import FailureDetails, SizeDetails, choose
 from .._native import SaveFailure
 
 __all__ = [
@@ -28,45 +27,27 @@ class SessionBudgetWarning(UserWarning):
     (``warnings.filterwarnings("ignore", category=SessionBudgetWarning)``)."""
 
 
-class SessionNotSaved(ChunkedSessionError, InternalServerError):
+class SessionNotSaved(ChunkedSessionError, InternalServerError, FailureDetails):
     """The session could not be written, so nothing was: the client keeps the cookies it
     had. An HTTP 500 whose page says only that; register
     ``@app.errorhandler(SessionNotSaved)`` (or one of its subclasses, or 500) to answer
-    otherwise. :attr:`message` has the details for logs."""
+    otherwise. :attr:`message` has the details for logs (the settings by their Flask names:
+    ``CHUNKED_SESSION_MAX_SIZE``, ...)."""
 
     description = "The session could not be saved."
 
     def __init__(self, failure: SaveFailure) -> None:
         super().__init__()
-        #: ``overflow``, ``too-large``, ``too-deep``, ``invalid-entry``, ...
-        self.kind: str = failure.kind
-        #: The engine's sentence: sizes and the settings to change, by their Flask names.
-        self.message: str = failure.message
-        #: The settings that govern the limit hit (``CHUNKED_SESSION_MAX_SIZE``, ...).
-        self.settings: tuple[str, ...] = tuple(failure.settings)
-        #: The entry at fault, for ``too-deep`` and ``invalid-entry``.
-        self.entry: Optional[str] = failure.entry
+        self._record(failure)
 
 
-class SessionTooLarge(SessionNotSaved):
+class SessionTooLarge(SessionNotSaved, SizeDetails):
     """The session does not fit in ``CHUNKED_SESSION_MAX_SIZE`` (or its JSON is larger
     than a reader inflates). Nothing was written."""
 
     description = "The session is too large to be saved."
 
-    def __init__(self, failure: SaveFailure) -> None:
-        super().__init__(failure)
-        #: Bytes of ``Cookie`` header the session would need.
-        self.needed: Optional[int] = failure.needed
-        #: The budget it did not fit in.
-        self.limit: Optional[int] = failure.limit
-        #: How many cookies it would need, and the most allowed.
-        self.cookies: Optional[int] = failure.chunks
-        self.max_cookies: Optional[int] = failure.max_chunks
-
 
 def not_saved(failure: SaveFailure) -> SessionNotSaved:
     """The exception for a failed write."""
-    if failure.kind in ("overflow", "too-large"):
-        return SessionTooLarge(failure)
-    return SessionNotSaved(failure)
+    return choose(failure, SessionNotSaved, SessionTooLarge)
