@@ -13,7 +13,8 @@ from flask import Flask
 from werkzeug.http import parse_date
 
 from chunked_cookie_session import _native, keygen
-from chunked_cookie_session._settings import Settings, Spelling
+from chunked_cookie_session._settings import Settings
+from chunked_cookie_session._spelling import Spelling
 from chunked_cookie_session.flask import (
     EXTENSION_KEY,
     ChunkedCookieSession,

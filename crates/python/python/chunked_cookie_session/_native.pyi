@@ -4,7 +4,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Optional, final
 
 from ._reasons import LoadReason
-from ._settings import Settings, Spelling
+from ._settings import Settings
+from ._spelling import Spelling
 
 __version__: str
 __all__ = [

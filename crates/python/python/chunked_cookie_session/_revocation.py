@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 
 from ._errors import ConfigurationError, RevocationError, RevocationUnconfirmed
 from ._native import Store, close_stores
+from ._values import millis
 
 if TYPE_CHECKING:
     from ._native import Handle
-    from ._settings import Spelling
+    from ._spelling import Spelling
 
 log = logging.getLogger("chunked_cookie_session")
 
@@ -127,8 +128,6 @@ def store_settings(
     :class:`~chunked_cookie_session.ConfigurationError`, naming the setting the framework's
     way, for a value of a type it cannot be; the values themselves are the library's to
     judge, when the engine is built."""
-    from ._settings import millis
-
     names: Mapping[str, str] = spelling.extra
     revocation_name = spelling.names.get("revocation", "revocation")
     on, cap = _registry(names.get("registry", "registry"), registry)

@@ -10,23 +10,19 @@ and a refused value comes back as :class:`ConfigurationError` in the framework's
 
 from __future__ import annotations
 
-import math
 import os
 import weakref
-from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from datetime import timedelta
-from typing import TYPE_CHECKING, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Optional
 
 from ._errors import ConfigurationError
 from ._native import Engine
+from ._spelling import Spelling
+from ._values import Key, type_error
 
 if TYPE_CHECKING:
     from ._revocation import StoreSettings
 
-#: A key of the native formats: base64 text (what ``python -m chunked_cookie_session
-#: keygen`` prints) or 32 or more raw random bytes (``os.urandom(32)``).
-Key = Union[str, bytes]
 
 #: How to make a key: every framework's advice when the key is missing or cannot be used
 #: (the library's messages say what a key must be, not how to make one).
@@ -111,23 +107,6 @@ def _hidden(value: object) -> str:
     return "None" if value is None else "(hidden)"
 
 
-class Spelling(NamedTuple):
-    """A framework's words for the library's settings, by their stable codes
-    (``_native.setting_codes()``: ``max_size``, ``same_site``, ...): every error the engine
-    raises or reports names settings this way. A setting the framework has no name for is
-    said by its code."""
-
-    #: Code -> the framework's name (``max_size`` -> ``CHUNKED_SESSION_MAX_SIZE``).
-    names: Mapping[str, str]
-    #: Code -> what to do when that setting is required and missing, or holds a key that
-    #: cannot be used.
-    advice: Mapping[str, str]
-    #: The framework's names of the package's own settings, which the library's setting
-    #: codes do not cover (the revocation store's: ``registry``, ``namespace``,
-    #: ``staleness_bound``, ``startup_wait``, ``timeout``, ``policy``).
-    extra: Mapping[str, str] = {}
-
-
 class EngineCache:
     """One engine per set of settings, built with a framework's spelling. Settings rarely
     change, but tests change them often: past ``size`` values, the cache starts afresh.
@@ -206,7 +185,7 @@ def _wrong_type(settings: Settings, spelling: Spelling) -> Optional[Configuratio
     for field, (expected, words) in _PLAIN_TYPES.items():
         value = getattr(settings, field)
         if not isinstance(value, expected):
-            return _type_error(spelling.names.get(field, field), value, words)
+            return type_error(spelling.names.get(field, field), value, words)
         if isinstance(value, int) and value < 0:
             return _negative(settings, spelling, field, value)
     return None
@@ -234,123 +213,3 @@ def _negative(settings: Settings, spelling: Spelling, field: str, value: int) ->
 # Readers of the values that are not handed over as they are: a value of another type is a
 # ConfigurationError naming the framework's setting; the values themselves are the
 # library's to judge.
-
-
-def _type_error(name: str, value: object, expected: str) -> ConfigurationError:
-    return ConfigurationError(
-        f"{name} is a {type(value).__name__}: it must be {expected}",
-        code="invalid-type",
-        settings=(name,),
-    )
-
-
-# A reader that refuses a value deletes it before it raises: a traceback keeps the locals of
-# each of its frames, and error reporters show them; a key of the wrong type (a list of
-# keys where one is expected) is still a key.
-
-_KEY_TYPES = "a str (base64) or bytes (32 or more random bytes)"
-
-
-def seconds(name: str, value: object) -> Optional[int]:
-    """A duration (a ``timedelta`` or a number of seconds) in whole seconds, or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        whole = int(value.total_seconds())
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        whole = int(value)
-    else:
-        raise _type_error(name, value, "a timedelta or a number of seconds")
-    if whole < 0:
-        raise ConfigurationError(
-            f"{name} is {whole} seconds: a duration cannot be negative",
-            code="out-of-range",
-            settings=(name,),
-        )
-    return whole
-
-
-def millis(name: str, value: object) -> Optional[int]:
-    """A duration (a ``timedelta`` or a number of seconds, fractions too) in whole
-    milliseconds, or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        whole = value // timedelta(milliseconds=1)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        whole = round(value * 1000)
-    else:
-        raise _type_error(name, value, "a timedelta or a number of seconds")
-    if whole < 0 or whole >= 2**63:
-        raise ConfigurationError(
-            f"{name} is {value} seconds: a duration cannot be negative (or that long)",
-            code="out-of-range",
-            settings=(name,),
-        )
-    return whole
-
-
-def secret(name: str, value: object) -> Optional[bytes]:
-    """A secret or a salt (text is its UTF-8 bytes), or ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    error = _type_error(name, value, "a str or bytes")
-    del value
-    raise error
-
-
-def secrets(name: str, value: object) -> tuple[bytes, ...]:
-    """A list of secrets (Flask's ``SECRET_KEY_FALLBACKS``); an empty one is ``b""``."""
-    if value is None:
-        return ()
-    error = _list_error(name, value, "secrets", "a str or bytes", (str, bytes, bytearray))
-    if error is None:
-        assert isinstance(value, (list, tuple))
-        return tuple(item.encode("utf-8") if isinstance(item, str) else bytes(item) for item in value)
-    del value
-    raise error
-
-
-def key(name: str, value: object) -> Optional[Key]:
-    """A key (base64 text or raw bytes), or ``None`` when it is empty or unset."""
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value) or None
-    if value is None:
-        return None
-    error = _type_error(name, value, _KEY_TYPES)
-    del value
-    raise error
-
-
-def keys(name: str, value: object) -> tuple[Key, ...]:
-    """A list of keys."""
-    if value is None:
-        return ()
-    error = _list_error(name, value, "keys", _KEY_TYPES, (str, bytes, bytearray))
-    if error is None:
-        assert isinstance(value, (list, tuple))
-        return tuple(item if isinstance(item, str) else bytes(item) or "" for item in value)
-    del value
-    raise error
-
-
-def _list_error(
-    name: str, value: object, what: str, expected: str, types: tuple[type, ...]
-) -> Optional[ConfigurationError]:
-    """Why `value` is not a list of `what` (each of `types`), if it is not."""
-    if isinstance(value, (str, bytes, bytearray)):
-        return ConfigurationError(
-            f"{name} is a list of {what}, not one", code="invalid-type", settings=(name,)
-        )
-    if not isinstance(value, (list, tuple)):
-        return _type_error(name, value, f"a list of {what}")
-    for i, item in enumerate(value):
-        if not isinstance(item, types):
-            return _type_error(f"{name}[{i}]", item, expected)
-    return None

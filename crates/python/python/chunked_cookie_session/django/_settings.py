@@ -12,10 +12,11 @@ from typing import Any, Optional
 from django.conf import settings as django_settings
 from django.core.signals import setting_changed
 
-from .. import _settings
+from .. import _settings, _values
 from .._native import Engine
 from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
-from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
+from .._settings import MAKE_A_KEY, EngineCache, Settings
+from .._spelling import Spelling
 
 #: The engine's own settings and their defaults.
 DEFAULTS: dict[str, Any] = {
@@ -74,7 +75,7 @@ def read() -> Settings:
     for a key, a secret or a duration of a type it cannot be; the engine cache names any
     other setting of the wrong type."""
     s = django_settings
-    secret = _settings.secret("SECRET_KEY", getattr(s, "SECRET_KEY", None) or None)
+    secret = _values.secret("SECRET_KEY", getattr(s, "SECRET_KEY", None) or None)
     same_site = s.SESSION_COOKIE_SAMESITE
     return Settings(
         format=setting("CHUNKED_SESSION_FORMAT"),
@@ -86,17 +87,17 @@ def read() -> Settings:
         # Django leaves the attribute out for False (or None).
         same_site=same_site or None,
         partitioned=bool(setting("CHUNKED_SESSION_COOKIE_PARTITIONED")),
-        key=_settings.key("CHUNKED_SESSION_KEY", setting("CHUNKED_SESSION_KEY")),
-        old_keys=_settings.keys("CHUNKED_SESSION_OLD_KEYS", setting("CHUNKED_SESSION_OLD_KEYS")),
+        key=_values.key("CHUNKED_SESSION_KEY", setting("CHUNKED_SESSION_KEY")),
+        old_keys=_values.keys("CHUNKED_SESSION_OLD_KEYS", setting("CHUNKED_SESSION_OLD_KEYS")),
         secret_key=secret,
         fallback_secrets=tuple(
-            _settings.secret("SECRET_KEY_FALLBACKS", k) or b""
+            _values.secret("SECRET_KEY_FALLBACKS", k) or b""
             for k in getattr(s, "SECRET_KEY_FALLBACKS", ()) or ()
         ),
         max_size=setting("CHUNKED_SESSION_MAX_SIZE"),
         max_chunks=setting("CHUNKED_SESSION_MAX_CHUNKS"),
-        lifetime=_settings.seconds("SESSION_COOKIE_AGE", s.SESSION_COOKIE_AGE),
-        idle_timeout=_settings.seconds(
+        lifetime=_values.seconds("SESSION_COOKIE_AGE", s.SESSION_COOKIE_AGE),
+        idle_timeout=_values.seconds(
             "CHUNKED_SESSION_IDLE_TIMEOUT", setting("CHUNKED_SESSION_IDLE_TIMEOUT")
         ),
         # Django writes Expires beside Max-Age.

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import _settings
+from .. import _values
 from .._revocation import SETTING_DEFAULTS, SETTING_NAMES, named_store_settings
-from .._settings import MAKE_A_KEY, Settings, Spelling
+from .._settings import MAKE_A_KEY, Settings
+from .._spelling import Spelling
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -85,16 +86,16 @@ def read(interface: SessionInterface, app: Flask) -> Settings:
         http_only=bool(interface.get_cookie_httponly(app)),
         same_site=interface.get_cookie_samesite(app),
         partitioned=bool(interface.get_cookie_partitioned(app)),
-        key=_settings.key("CHUNKED_SESSION_KEY", app.config["CHUNKED_SESSION_KEY"]),
-        old_keys=_settings.keys("CHUNKED_SESSION_OLD_KEYS", app.config["CHUNKED_SESSION_OLD_KEYS"]),
-        secret_key=_settings.secret("SECRET_KEY", app.secret_key),
-        fallback_secrets=_settings.secrets("SECRET_KEY_FALLBACKS", app.config["SECRET_KEY_FALLBACKS"]),
-        salt=_settings.secret("CHUNKED_SESSION_FLASK_SALT", app.config["CHUNKED_SESSION_FLASK_SALT"]),
+        key=_values.key("CHUNKED_SESSION_KEY", app.config["CHUNKED_SESSION_KEY"]),
+        old_keys=_values.keys("CHUNKED_SESSION_OLD_KEYS", app.config["CHUNKED_SESSION_OLD_KEYS"]),
+        secret_key=_values.secret("SECRET_KEY", app.secret_key),
+        fallback_secrets=_values.secrets("SECRET_KEY_FALLBACKS", app.config["SECRET_KEY_FALLBACKS"]),
+        salt=_values.secret("CHUNKED_SESSION_FLASK_SALT", app.config["CHUNKED_SESSION_FLASK_SALT"]),
         layout=app.config["CHUNKED_SESSION_FLASK_LAYOUT"],
         max_size=app.config["CHUNKED_SESSION_MAX_SIZE"],
         max_chunks=app.config["CHUNKED_SESSION_MAX_CHUNKS"],
-        lifetime=_settings.seconds("PERMANENT_SESSION_LIFETIME", app.permanent_session_lifetime),
-        idle_timeout=_settings.seconds(
+        lifetime=_values.seconds("PERMANENT_SESSION_LIFETIME", app.permanent_session_lifetime),
+        idle_timeout=_values.seconds(
             "CHUNKED_SESSION_IDLE_TIMEOUT", app.config["CHUNKED_SESSION_IDLE_TIMEOUT"]
         ),
         refresh_each_request=bool(app.config["SESSION_REFRESH_EACH_REQUEST"]),

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Optional, Union
 
-from .. import _settings
+from .. import _values
 from .._revocation import store_settings
-from .._settings import MAKE_A_KEY, EngineCache, Settings, Spelling
+from .._settings import MAKE_A_KEY, EngineCache, Settings
+from .._spelling import Spelling
 
 #: Starlette's ``SessionMiddleware`` default lifetime: 14 days, in seconds.
 DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
@@ -105,16 +106,16 @@ def read(
         http_only=True,
         same_site=same_site,
         partitioned=bool(partitioned),
-        key=_settings.key("key", _text(key)),
-        old_keys=_settings.keys(
+        key=_values.key("key", _text(key)),
+        old_keys=_values.keys(
             "old_keys",
             [_text(k) for k in old_keys] if isinstance(old_keys, (list, tuple)) else old_keys,
         ),
         secret_key=legacy,
         max_size=max_size,
         max_chunks=max_chunks,
-        lifetime=_settings.seconds("max_age", max_age),
-        idle_timeout=_settings.seconds("idle_timeout", idle_timeout),
+        lifetime=_values.seconds("max_age", max_age),
+        idle_timeout=_values.seconds("idle_timeout", idle_timeout),
         migrate_from=TAKEOVER if legacy is not None else (),
         migrate_name=legacy_cookie,
         revocation=store_settings(
