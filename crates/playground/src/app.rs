@@ -314,14 +314,8 @@ fn error(status: StatusCode, body: Value) -> Response {
 /// to inflate, not valid in Flask's tagged JSON). Either way the client's fault, and
 /// nothing was changed.
 fn refused(err: &SaveError) -> Response {
-    match *err {
-        SaveError::Overflow {
-            needed,
-            limit,
-            chunks,
-            max_chunks,
-            ..
-        } => error(
+    match (err.code(), err.needed(), err.limit(), err.chunks()) {
+        ("overflow", Some(needed), Some(limit), Some((chunks, max_chunks))) => error(
             StatusCode::PAYLOAD_TOO_LARGE,
             json!({
                 "error": format!(
@@ -334,9 +328,7 @@ fn refused(err: &SaveError) -> Response {
                 "max_chunks": max_chunks,
             }),
         ),
-        SaveError::InvalidFlaskEntry { .. }
-        | SaveError::TooDeep { .. }
-        | SaveError::TooLarge { .. } => error(
+        ("invalid-entry" | "too-deep" | "too-large", ..) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"error": format!("{err}. Nothing was changed.")}),
         ),
