@@ -5,7 +5,7 @@
 #[cfg(any(feature = "starlette", feature = "django"))]
 use std::time::Duration;
 
-use super::{EngineOptions, FLASK_NAME};
+use super::engine_options::{EngineOptions, FLASK_NAME};
 use crate::config::BROWSER_NAME_VALUE_LIMIT;
 #[cfg(any(feature = "starlette", feature = "django"))]
 use crate::config::ConfigError;

@@ -7,7 +7,7 @@ use chunked_cookie_session::{
 };
 use cookie_session_cli::options::Format;
 
-use super::{date, looks_like, name_list, printable};
+use super::shared::{date, looks_like, name_list, printable};
 use crate::SessionArgs;
 
 /// What the same cookies look like when read as the other family of formats, under the

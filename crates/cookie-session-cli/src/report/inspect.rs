@@ -7,7 +7,9 @@ use chunked_cookie_session::{BROWSER_NAME_VALUE_LIMIT, Inspection, LoadReason, T
 use cookie_session_cli::revocation::utc_micros;
 use serde_json::{Value, json};
 
-use super::{HEADER_LIMITS, date, format_name, json_text, looks_like, name_list, printable};
+use super::shared::{
+    HEADER_LIMITS, date, format_name, json_text, looks_like, name_list, printable,
+};
 use crate::SessionArgs;
 
 /// Whether the session's id was derived (a version 1 session, written before sessions
