@@ -8,15 +8,46 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// The length of a session id, in bytes: 128 random bits (96 is the least that would do).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{SESSION_ID_LEN, SessionId};
+///
+/// assert_eq!(SessionId::generate()?.as_bytes().len(), SESSION_ID_LEN);
+/// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+/// ```
 pub const SESSION_ID_LEN: usize = 16;
 
 /// The longest subject accepted, in bytes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{IdentityError, MAX_SUBJECT_LEN, check_subject};
+///
+/// assert!(check_subject(&"a".repeat(MAX_SUBJECT_LEN)).is_ok());
+/// let longer = "a".repeat(MAX_SUBJECT_LEN + 1);
+/// assert_eq!(check_subject(&longer), Err(IdentityError::SubjectTooLong(MAX_SUBJECT_LEN + 1)));
+/// ```
 pub const MAX_SUBJECT_LEN: usize = 256;
 
 /// The length of a session id written in base64url without padding.
 const SESSION_ID_TEXT_LEN: usize = 22;
 
 /// Why an identity, a session id or a subject was refused.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{Identity, IdentityError, SessionId};
+///
+/// assert_eq!("too-short".parse::<SessionId>(), Err(IdentityError::BadSessionId));
+/// let identity = Identity::new(SessionId::from_bytes([1; 16]), 0, 3600);
+/// let refused = identity.with_subject("").unwrap_err();
+/// assert_eq!(refused, IdentityError::EmptySubject);
+/// assert_eq!(refused.to_string(), "a subject must not be empty");
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdentityError {
@@ -64,6 +95,16 @@ impl SessionId {
     /// # Errors
     ///
     /// [`IdentityError::Random`] if the generator fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::SessionId;
+    ///
+    /// let (first, second) = (SessionId::generate()?, SessionId::generate()?);
+    /// assert_ne!(first, second);
+    /// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+    /// ```
     pub fn generate() -> Result<SessionId, IdentityError> {
         let mut bytes = [0u8; SESSION_ID_LEN];
         getrandom::fill(&mut bytes).map_err(|_| IdentityError::Random)?;
@@ -71,11 +112,30 @@ impl SessionId {
     }
 
     /// The id made of these bytes (as read back from a signed session).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::SessionId;
+    ///
+    /// let id = SessionId::from_bytes([0; 16]);
+    /// assert_eq!(id.to_string(), "AAAAAAAAAAAAAAAAAAAAAA");
+    /// ```
     pub const fn from_bytes(bytes: [u8; SESSION_ID_LEN]) -> SessionId {
         SessionId(bytes)
     }
 
     /// The id's bytes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::SessionId;
+    ///
+    /// let id = SessionId::generate()?;
+    /// assert_eq!(SessionId::from_bytes(*id.as_bytes()), id);
+    /// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+    /// ```
     pub const fn as_bytes(&self) -> &[u8; SESSION_ID_LEN] {
         &self.0
     }
@@ -181,6 +241,17 @@ pub struct Identity {
 
 impl Identity {
     /// An identity with no subject.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, SessionId, now_micros};
+    ///
+    /// let created = now_micros();
+    /// let identity = Identity::new(SessionId::generate()?, created, created / 1_000_000 + 60);
+    /// assert_eq!(identity.subject(), None);
+    /// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+    /// ```
     pub const fn new(session_id: SessionId, created: u64, expires_at: u64) -> Identity {
         Identity {
             session_id,
@@ -216,6 +287,17 @@ impl Identity {
     /// # Errors
     ///
     /// The subject is refused by [`check_subject`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, IdentityError, SessionId};
+    ///
+    /// let identity = Identity::new(SessionId::from_bytes([1; 16]), 0, 3600);
+    /// assert_eq!(identity.clone().with_subject("ada")?.subject(), Some("ada"));
+    /// assert_eq!(identity.with_subject("a\tb"), Err(IdentityError::SubjectControl));
+    /// # Ok::<(), IdentityError>(())
+    /// ```
     pub fn with_subject(mut self, subject: impl Into<String>) -> Result<Identity, IdentityError> {
         let subject = subject.into();
         check_subject(&subject)?;
@@ -224,21 +306,64 @@ impl Identity {
     }
 
     /// The session's id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, SessionId};
+    ///
+    /// let id = SessionId::generate()?;
+    /// assert_eq!(Identity::new(id, 0, 3600).session_id(), id);
+    /// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+    /// ```
     pub const fn session_id(&self) -> SessionId {
         self.session_id
     }
 
     /// When the id was created, in microseconds since the Unix epoch.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, SessionId, now_micros};
+    ///
+    /// let created = now_micros();
+    /// let identity = Identity::new(SessionId::from_bytes([1; 16]), created, 0);
+    /// assert_eq!(identity.created(), created);
+    /// assert!(identity.created() < now_micros());
+    /// ```
     pub const fn created(&self) -> u64 {
         self.created
     }
 
     /// The subject the session is bound to, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, SessionId};
+    ///
+    /// let identity = Identity::new(SessionId::from_bytes([1; 16]), 0, 3600);
+    /// assert_eq!(identity.subject(), None);
+    /// assert_eq!(identity.with_subject("user-42")?.subject(), Some("user-42"));
+    /// # Ok::<(), chunked_cookie_session::revocation::IdentityError>(())
+    /// ```
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_deref()
     }
 
     /// The session's absolute deadline, in Unix seconds.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Identity, SessionId, now_micros};
+    ///
+    /// let created = now_micros();
+    /// let deadline = created / 1_000_000 + 14 * 24 * 3600;
+    /// let identity = Identity::new(SessionId::from_bytes([1; 16]), created, deadline);
+    /// assert_eq!(identity.expires_at(), deadline);
+    /// ```
     pub const fn expires_at(&self) -> u64 {
         self.expires_at
     }

@@ -45,6 +45,21 @@ pub struct MemoryRevocation {
 }
 
 /// The settings of a [`MemoryRevocation`].
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::revocation::{MemoryRevocation, OptionsError, Revocation};
+///
+/// let store = MemoryRevocation::builder()
+///     .lifetime(Duration::from_secs(24 * 3600))
+///     .registry(5)
+///     .build()?;
+/// assert_eq!(store.max_lifetime(), Duration::from_secs(24 * 3600));
+/// assert!(store.registry_enabled());
+/// # Ok::<(), OptionsError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct MemoryRevocationBuilder {
     lifetime: Duration,
@@ -54,6 +69,17 @@ pub struct MemoryRevocationBuilder {
 impl MemoryRevocationBuilder {
     /// The longest a session can live (the engine's lifetime; default 14 days, at most
     /// 400 days): no revocation is kept longer.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation};
+    ///
+    /// let store = MemoryRevocation::builder().lifetime(Duration::from_secs(3600)).build()?;
+    /// assert_eq!(store.max_lifetime(), Duration::from_secs(3600));
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
         self
@@ -61,6 +87,16 @@ impl MemoryRevocationBuilder {
 
     /// Turns the device registry on, keeping at most `cap` sessions per subject (the most
     /// recently seen). Off by default.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation};
+    ///
+    /// assert!(MemoryRevocation::builder().registry(20).build()?.registry_enabled());
+    /// assert!(!MemoryRevocation::new().registry_enabled());
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn registry(mut self, cap: usize) -> Self {
         self.registry = Some(cap);
         self
@@ -71,6 +107,17 @@ impl MemoryRevocationBuilder {
     /// # Errors
     ///
     /// [`OptionsError`] for a lifetime or a cap out of range.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, OptionsError};
+    ///
+    /// assert!(MemoryRevocation::builder().build().is_ok());
+    /// let refused = MemoryRevocation::builder().lifetime(Duration::ZERO).build();
+    /// assert!(matches!(refused, Err(OptionsError::Duration { name: "lifetime", .. })));
+    /// ```
     pub fn build(self) -> Result<MemoryRevocation, OptionsError> {
         let lifetime = check_lifetime(self.lifetime)?;
         let registry = check_cap(self.registry)?;
@@ -90,6 +137,17 @@ impl Default for MemoryRevocation {
 
 impl MemoryRevocation {
     /// A store with the defaults: sessions of at most 14 days, no registry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation};
+    ///
+    /// let store = MemoryRevocation::new();
+    /// assert_eq!(store.max_lifetime(), Duration::from_secs(14 * 24 * 3600));
+    /// assert!(!store.registry_enabled());
+    /// ```
     pub fn new() -> MemoryRevocation {
         MemoryRevocation {
             mirror: Mirror::new(DEFAULT_LIFETIME.as_secs()),
@@ -99,6 +157,16 @@ impl MemoryRevocation {
     }
 
     /// The settings, to change before building.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// assert!(store.devices("ada").wait()?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn builder() -> MemoryRevocationBuilder {
         MemoryRevocationBuilder {
             lifetime: DEFAULT_LIFETIME,
@@ -109,6 +177,24 @@ impl MemoryRevocation {
     /// Drops every entry that can no longer catch a live session now, and returns how many
     /// went. Writes do it on their own at most once a minute; this is for tests and for an
     /// application that wants it on its own schedule.
+    ///
+    /// # Example
+    ///
+    /// A revocation of a session that can still be used stays:
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{
+    ///     Identity, MemoryRevocation, Revocation, SessionId, now_micros,
+    /// };
+    ///
+    /// let store = MemoryRevocation::new();
+    /// let created = now_micros();
+    /// let session = Identity::new(SessionId::generate()?, created, created / 1_000_000 + 3600);
+    /// store.revoke(&session).wait()?;
+    /// assert_eq!(store.prune(), 0);
+    /// assert!(!store.check(&session).accepts());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn prune(&self) -> usize {
         let now = now_secs();
         if let Some(registry) = &self.registry {

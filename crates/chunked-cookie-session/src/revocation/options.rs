@@ -5,25 +5,129 @@ use std::time::Duration;
 use super::registry::MAX_REGISTRY_CAP;
 
 /// The longest a session lives unless told otherwise: the engine's default lifetime.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{DEFAULT_LIFETIME, MemoryRevocation, Revocation};
+///
+/// assert_eq!(MemoryRevocation::new().max_lifetime(), DEFAULT_LIFETIME);
+/// ```
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
 
 /// The longest session lifetime accepted (the engine's own ceiling).
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::revocation::{MAX_LIFETIME, MemoryRevocation};
+///
+/// assert!(MemoryRevocation::builder().lifetime(MAX_LIFETIME).build().is_ok());
+/// let longer = MAX_LIFETIME + Duration::from_secs(1);
+/// assert!(MemoryRevocation::builder().lifetime(longer).build().is_err());
+/// ```
 pub const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 3600);
 
 /// How long a Redis store's mirror may go without hearing from Redis before the policy
 /// applies, by default.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::revocation::DEFAULT_STALENESS_BOUND;
+///
+/// assert_eq!(DEFAULT_STALENESS_BOUND, Duration::from_secs(10));
+/// #[cfg(feature = "redis")]
+/// {
+///     // What a Redis store's builder starts from (its Debug output shows the settings).
+///     let builder = chunked_cookie_session::revocation::RedisRevocation::builder("redis://db");
+///     assert!(format!("{builder:?}").contains("staleness_bound: 10s"));
+/// }
+/// ```
 pub const DEFAULT_STALENESS_BOUND: Duration = Duration::from_secs(10);
 
 /// How long a Redis store waits for its first sync at start-up, by default.
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::revocation::DEFAULT_STARTUP_WAIT;
+///
+/// assert_eq!(DEFAULT_STARTUP_WAIT, Duration::from_secs(5));
+/// #[cfg(feature = "redis")]
+/// {
+///     // What a Redis store's builder starts from (its Debug output shows the settings).
+///     let builder = chunked_cookie_session::revocation::RedisRevocation::builder("redis://db");
+///     assert!(format!("{builder:?}").contains("startup_wait: 5s"));
+/// }
+/// ```
 pub const DEFAULT_STARTUP_WAIT: Duration = Duration::from_secs(5);
 
 /// How long an admin call waits for Redis by default.
+///
+/// # Example
+///
+/// With feature `redis`: an admin call on a store whose Redis does not answer (nothing
+/// listens on port 1) ends after this long, the revocation applied in this process and
+/// queued for Redis.
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::revocation::DEFAULT_WRITE_TIMEOUT;
+///
+/// assert_eq!(DEFAULT_WRITE_TIMEOUT, Duration::from_secs(2));
+/// #[cfg(feature = "redis")]
+/// {
+///     use chunked_cookie_session::revocation::{RedisRevocation, Revocation, RevocationError};
+///
+///     let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+///         .startup_wait(Duration::ZERO)
+///         .connect()?;
+///     let answer = store.revoke_subject("ada").wait();
+///     assert_eq!(answer, Err(RevocationError::Unconfirmed(DEFAULT_WRITE_TIMEOUT)));
+/// }
+/// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+/// ```
 pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The key prefix and channel name of a Redis store by default.
+///
+/// # Example
+///
+/// With feature `redis` (connecting needs no server: an unreachable Redis is no error).
+///
+/// ```
+/// use chunked_cookie_session::revocation::DEFAULT_NAMESPACE;
+///
+/// assert_eq!(DEFAULT_NAMESPACE, "chunked-session");
+/// #[cfg(feature = "redis")]
+/// {
+///     use std::time::Duration;
+///     use chunked_cookie_session::revocation::RedisRevocation;
+///
+///     let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+///         .startup_wait(Duration::ZERO)
+///         .connect()?;
+///     assert_eq!(store.namespace(), DEFAULT_NAMESPACE);
+/// }
+/// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+/// ```
 pub const DEFAULT_NAMESPACE: &str = "chunked-session";
 
 /// A store setting that cannot work.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{MAX_REGISTRY_CAP, MemoryRevocation, OptionsError};
+///
+/// let refused = MemoryRevocation::builder().registry(0).build().unwrap_err();
+/// assert_eq!(refused, OptionsError::RegistryCap(0));
+/// assert!(refused.to_string().contains(&MAX_REGISTRY_CAP.to_string()));
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OptionsError {

@@ -12,6 +12,24 @@ use std::time::Instant;
 use super::identity::IdentityError;
 
 /// Why an admin call (a revocation, the device list) did not succeed.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{
+///     IdentityError, MemoryRevocation, Revocation, RevocationError, now_micros,
+/// };
+///
+/// let store = MemoryRevocation::new(); // no device registry
+/// assert_eq!(store.devices("ada").wait(), Err(RevocationError::RegistryDisabled));
+/// assert_eq!(
+///     store.revoke_subject("").wait(),
+///     Err(RevocationError::Identity(IdentityError::EmptySubject))
+/// );
+/// let tomorrow = now_micros() + 24 * 3600 * 1_000_000;
+/// let refused = store.revoke_everyone_before(tomorrow).wait();
+/// assert_eq!(refused, Err(RevocationError::FutureEpoch));
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RevocationError {
@@ -92,6 +110,16 @@ enum State<T> {
 
 impl<T> Pending<T> {
     /// An answer known already (what a store without a worker returns).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{Pending, RevocationError};
+    ///
+    /// assert_eq!(Pending::ready(Ok(7)).wait(), Ok(7));
+    /// let closed: Pending<()> = Pending::ready(Err(RevocationError::Closed));
+    /// assert_eq!(closed.wait(), Err(RevocationError::Closed));
+    /// ```
     pub const fn ready(result: Result<T, RevocationError>) -> Pending<T> {
         Pending {
             state: State::Ready(result),
@@ -125,6 +153,18 @@ impl<T> Pending<T> {
     /// # Errors
     ///
     /// The call's [`RevocationError`], including the timeout ones.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation, now_micros};
+    ///
+    /// let store = MemoryRevocation::new();
+    /// let before = now_micros();
+    /// let epoch = store.revoke_subject("ada").wait()?;
+    /// assert!(epoch > before);
+    /// # Ok::<(), chunked_cookie_session::revocation::RevocationError>(())
+    /// ```
     pub fn wait(self) -> Result<T, RevocationError> {
         match self.state {
             State::Ready(result) => result,
@@ -179,6 +219,23 @@ impl<T> fmt::Debug for Answer<T> {
 
 /// The future of an awaited [`Pending`]. The store's worker answers it by the bound (at
 /// worst one Redis I/O timeout later), so it never waits forever.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{MemoryRevocation, Revocation, SessionId};
+///
+/// let store = MemoryRevocation::new();
+/// let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+/// runtime.block_on(async {
+///     // In an async handler: `.await` the `Pending` instead of blocking on `wait`.
+///     store.revoke_session(SessionId::generate()?, None).await?;
+///     let epoch = store.revoke_subject("ada").await?;
+///     assert!(epoch > 0);
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct PendingFuture<T> {
     state: FutureState<T>,
 }

@@ -7,13 +7,59 @@ use std::sync::{Mutex, PoisonError};
 use super::identity::{Identity, SessionId};
 
 /// The per-subject cap when the registry is on and no other is given.
+///
+/// # Example
+///
+/// A subject with one session more than the cap keeps the most recently seen:
+///
+/// ```
+/// use chunked_cookie_session::revocation::{
+///     DEFAULT_REGISTRY_CAP, Identity, MemoryRevocation, Revocation, SessionId, now_micros,
+/// };
+///
+/// let store = MemoryRevocation::builder().registry(DEFAULT_REGISTRY_CAP).build()?;
+/// let now = now_micros() / 1_000_000;
+/// for seen in 0..=DEFAULT_REGISTRY_CAP as u64 {
+///     let session = Identity::new(SessionId::generate()?, now_micros(), now + 3600)
+///         .with_subject("ada")?;
+///     store.record(&session, now + seen, "Firefox");
+/// }
+/// assert_eq!(store.devices("ada").wait()?.len(), DEFAULT_REGISTRY_CAP);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const DEFAULT_REGISTRY_CAP: usize = 20;
 
 /// The largest per-subject cap accepted.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{MAX_REGISTRY_CAP, MemoryRevocation, OptionsError};
+///
+/// assert!(MemoryRevocation::builder().registry(MAX_REGISTRY_CAP).build().is_ok());
+/// let refused = MemoryRevocation::builder().registry(MAX_REGISTRY_CAP + 1).build();
+/// assert!(matches!(refused, Err(OptionsError::RegistryCap(1001))));
+/// ```
 pub const MAX_REGISTRY_CAP: usize = 1000;
 
 /// The longest user-agent string kept, in bytes (a longer one is cut at a character
 /// boundary).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{
+///     Identity, MAX_USER_AGENT_LEN, MemoryRevocation, Revocation, SessionId, now_micros,
+/// };
+///
+/// let store = MemoryRevocation::builder().registry(5).build()?;
+/// let created = now_micros();
+/// let session = Identity::new(SessionId::generate()?, created, created / 1_000_000 + 60)
+///     .with_subject("ada")?;
+/// store.record(&session, created / 1_000_000, &"x".repeat(2 * MAX_USER_AGENT_LEN));
+/// assert_eq!(store.devices("ada").wait()?[0].user_agent.len(), MAX_USER_AGENT_LEN);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const MAX_USER_AGENT_LEN: usize = 512;
 
 /// One session of a subject, as the registry last saw it.

@@ -26,6 +26,15 @@ pub enum Scope {
 
 impl Scope {
     /// The name logs and metrics use.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::Scope;
+    ///
+    /// assert_eq!(Scope::Everyone.as_str(), "everyone");
+    /// assert_eq!(Scope::Session.to_string(), Scope::Session.as_str());
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Scope::Session => "session",
@@ -72,6 +81,22 @@ pub enum Verdict {
 
 impl Verdict {
     /// Whether the session may be used.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{
+    ///     Identity, MemoryRevocation, Revocation, SessionId, now_micros,
+    /// };
+    ///
+    /// let store = MemoryRevocation::new();
+    /// let created = now_micros();
+    /// let session = Identity::new(SessionId::generate()?, created, created / 1_000_000 + 60);
+    /// assert!(store.check(&session).accepts());
+    /// store.revoke(&session).wait()?;
+    /// assert!(!store.check(&session).accepts());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub const fn accepts(self) -> bool {
         matches!(self, Verdict::Valid | Verdict::ValidButStale)
     }
@@ -102,6 +127,15 @@ pub enum Policy {
 
 impl Policy {
     /// The name options and logs use: `fail-closed` or `fail-open`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::Policy;
+    ///
+    /// assert_eq!(Policy::FailOpen.as_str(), "fail-open");
+    /// assert_eq!(Policy::FailClosed.as_str().parse::<Policy>(), Ok(Policy::FailClosed));
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Policy::FailClosed => "fail-closed",
@@ -117,6 +151,16 @@ impl fmt::Display for Policy {
 }
 
 /// A policy name that is neither `fail-closed` nor `fail-open`.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::revocation::{Policy, UnknownPolicy};
+///
+/// let refused = "fail-soft".parse::<Policy>().unwrap_err();
+/// assert_eq!(refused, UnknownPolicy("fail-soft".to_owned()));
+/// assert!(refused.to_string().contains("fail-closed or fail-open"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown revocation policy {0:?}: fail-closed or fail-open")]
 pub struct UnknownPolicy(pub String);
@@ -159,6 +203,17 @@ pub enum Freshness {
 
 impl Freshness {
     /// Whether checks answer without the staleness policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::Freshness;
+    ///
+    /// assert!(Freshness::Fresh(Duration::from_millis(300)).is_fresh());
+    /// assert!(!Freshness::Stale(Duration::from_secs(12)).is_fresh());
+    /// assert!(!Freshness::NeverSynced.is_fresh());
+    /// ```
     pub const fn is_fresh(self) -> bool {
         matches!(self, Freshness::Local | Freshness::Fresh(_))
     }

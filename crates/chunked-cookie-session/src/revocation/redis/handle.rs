@@ -62,6 +62,25 @@ pub struct RedisRevocation {
 }
 
 /// The settings of a [`RedisRevocation`], checked by [`connect`](RedisRevocationBuilder::connect).
+///
+/// # Example
+///
+/// Building one needs no server. Its `Debug` output shows the settings, never the URL
+/// (which may hold a password), and a setting that cannot work is refused before any
+/// connection is tried:
+///
+/// ```
+/// use chunked_cookie_session::revocation::{OptionsError, Policy, RedisRevocation};
+///
+/// let builder = RedisRevocation::builder("redis://:secret@10.0.0.5:6379/0")
+///     .namespace("shop")
+///     .policy(Policy::FailOpen);
+/// let shown = format!("{builder:?}");
+/// assert!(shown.contains(r#"namespace: "shop""#) && shown.contains("policy: FailOpen"));
+/// assert!(!shown.contains("secret"));
+/// let refused = builder.namespace("two words").connect();
+/// assert!(matches!(refused, Err(OptionsError::Namespace(_))));
+/// ```
 #[derive(Clone)]
 pub struct RedisRevocationBuilder {
     url: String,
@@ -94,6 +113,19 @@ impl RedisRevocation {
     /// with the defaults: namespace `chunked-session`, a 10 s staleness bound, fail-closed,
     /// a 5 s start-up wait, a 2 s bound on admin calls, sessions of at most 14 days, no
     /// device registry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::revocation::{OptionsError, RedisRevocation};
+    ///
+    /// let shown = format!("{:?}", RedisRevocation::builder("redis://10.0.0.5:6379/0"));
+    /// assert!(shown.contains(r#"namespace: "chunked-session""#));
+    /// assert!(shown.contains("policy: FailClosed") && shown.contains("registry: None"));
+    /// // The URL is read at `connect`: only redis:// is supported.
+    /// let refused = RedisRevocation::builder("http://10.0.0.5:6379").connect();
+    /// assert!(matches!(refused, Err(OptionsError::Url(_))));
+    /// ```
     pub fn builder(url: impl Into<String>) -> RedisRevocationBuilder {
         RedisRevocationBuilder {
             url: url.into(),
@@ -108,16 +140,63 @@ impl RedisRevocation {
     }
 
     /// Where the store connects, without the password.
+    ///
+    /// # Example
+    ///
+    /// An unreachable Redis is no error (nothing listens on port 1): the store starts and
+    /// keeps trying, so this runs without a server.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::RedisRevocation;
+    ///
+    /// let store = RedisRevocation::builder("redis://:secret@127.0.0.1:1")
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.address(), "redis://127.0.0.1:1/0");
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn address(&self) -> &str {
         &self.shared.settings.address
     }
 
     /// The key prefix and channel namespace.
+    ///
+    /// # Example
+    ///
+    /// Runs without a server (nothing listens on port 1; an unreachable Redis is no error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::RedisRevocation;
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .namespace("shop")
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.namespace(), "shop");
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn namespace(&self) -> &str {
         self.shared.settings.keys.namespace()
     }
 
     /// The staleness policy.
+    ///
+    /// # Example
+    ///
+    /// Runs without a server (nothing listens on port 1; an unreachable Redis is no error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{Policy, RedisRevocation};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.policy(), Policy::FailClosed);
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn policy(&self) -> Policy {
         self.shared.settings.policy
     }
@@ -169,6 +248,22 @@ impl RedisRevocation {
 impl RedisRevocationBuilder {
     /// The prefix of every key and of the channel, so several applications share one
     /// Redis (default `chunked-session`; letters, digits and `_ . : -`, at most 64).
+    ///
+    /// # Example
+    ///
+    /// Runs without a server (nothing listens on port 1; an unreachable Redis is no error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{OptionsError, RedisRevocation};
+    ///
+    /// let builder = RedisRevocation::builder("redis://127.0.0.1:1/0");
+    /// let store = builder.clone().namespace("billing").startup_wait(Duration::ZERO).connect()?;
+    /// assert_eq!(store.namespace(), "billing");
+    /// let refused = builder.namespace("").connect();
+    /// assert!(matches!(refused, Err(OptionsError::Namespace(_))));
+    /// # Ok::<(), OptionsError>(())
+    /// ```
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = namespace.into();
         self
@@ -176,6 +271,19 @@ impl RedisRevocationBuilder {
 
     /// How long the mirror may go without hearing from Redis before the policy applies
     /// (default 10 s; 100 ms to 1 hour).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{OptionsError, RedisRevocation};
+    ///
+    /// let builder = RedisRevocation::builder("redis://127.0.0.1:6379/0");
+    /// let quick = builder.clone().staleness_bound(Duration::from_millis(250));
+    /// assert!(format!("{quick:?}").contains("staleness_bound: 250ms"));
+    /// let refused = builder.staleness_bound(Duration::from_millis(10)).connect();
+    /// assert!(matches!(refused, Err(OptionsError::Duration { name: "staleness_bound", .. })));
+    /// ```
     pub fn staleness_bound(mut self, bound: Duration) -> Self {
         self.staleness_bound = bound;
         self
@@ -183,6 +291,22 @@ impl RedisRevocationBuilder {
 
     /// How long [`connect`](Self::connect) waits for the first full sync before it returns
     /// anyway, the policy answering until the sync completes (default 5 s; at most 5 min).
+    ///
+    /// # Example
+    ///
+    /// Without waiting, `connect` returns at once even though nothing listens on port 1;
+    /// the store has not synced yet:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{Freshness, RedisRevocation, Revocation};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.freshness(), Freshness::NeverSynced);
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn startup_wait(mut self, wait: Duration) -> Self {
         self.startup_wait = wait;
         self
@@ -190,12 +314,51 @@ impl RedisRevocationBuilder {
 
     /// The bound on an admin call: how long it waits for Redis to confirm (default 2 s;
     /// 10 ms to 60 s).
+    ///
+    /// # Example
+    ///
+    /// Nothing listens on port 1, so the revocation is not confirmed within the bound (it
+    /// applies in this process, and stays queued for Redis):
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{RedisRevocation, Revocation, RevocationError};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .write_timeout(Duration::from_millis(50))
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// let answer = store.revoke_subject("ada").wait();
+    /// assert_eq!(answer, Err(RevocationError::Unconfirmed(Duration::from_millis(50))));
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn write_timeout(mut self, timeout: Duration) -> Self {
         self.write_timeout = timeout;
         self
     }
 
     /// What a check answers while the mirror is stale (default [`Policy::FailClosed`]).
+    ///
+    /// # Example
+    ///
+    /// Nothing listens on port 1, so the store never syncs and the policy answers:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{
+    ///     Identity, Policy, RedisRevocation, Revocation, SessionId, Verdict, now_micros,
+    /// };
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .policy(Policy::FailOpen)
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.policy(), Policy::FailOpen);
+    /// let created = now_micros();
+    /// let session = Identity::new(SessionId::generate()?, created, created / 1_000_000 + 60);
+    /// assert_eq!(store.check(&session), Verdict::ValidButStale);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
@@ -203,6 +366,22 @@ impl RedisRevocationBuilder {
 
     /// Turns the device registry on, keeping at most `cap` sessions per subject in Redis
     /// (the most recently seen). Off by default.
+    ///
+    /// # Example
+    ///
+    /// Runs without a server (nothing listens on port 1; an unreachable Redis is no error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{RedisRevocation, Revocation};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .registry(20)
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert!(store.registry_enabled());
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn registry(mut self, cap: usize) -> Self {
         self.registry = Some(cap);
         self
@@ -210,6 +389,22 @@ impl RedisRevocationBuilder {
 
     /// The longest a session can live (the engine's lifetime; default 14 days, at most
     /// 400 days): no revocation is kept longer. Every process of a namespace should agree.
+    ///
+    /// # Example
+    ///
+    /// Runs without a server (nothing listens on port 1; an unreachable Redis is no error).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{RedisRevocation, Revocation};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:1/0")
+    ///     .lifetime(Duration::from_secs(31 * 24 * 3600))
+    ///     .startup_wait(Duration::ZERO)
+    ///     .connect()?;
+    /// assert_eq!(store.max_lifetime(), Duration::from_secs(31 * 24 * 3600));
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.lifetime = lifetime;
         self
@@ -223,6 +418,22 @@ impl RedisRevocationBuilder {
     ///
     /// [`OptionsError`] for a setting that cannot work (a bad URL, namespace, duration or
     /// cap), or when a thread cannot be started.
+    ///
+    /// # Example
+    ///
+    /// Not run here: it needs a Redis server on 127.0.0.1:6379, with which the store has
+    /// synced by the time `connect` returns.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::revocation::{RedisRevocation, Revocation};
+    ///
+    /// let store = RedisRevocation::builder("redis://127.0.0.1:6379/0")
+    ///     .startup_wait(Duration::from_secs(5))
+    ///     .connect()?;
+    /// assert!(store.freshness().is_fresh());
+    /// # Ok::<(), chunked_cookie_session::revocation::OptionsError>(())
+    /// ```
     pub fn connect(self) -> Result<RedisRevocation, OptionsError> {
         let (client, address) = open(&self.url)?;
         check_namespace(&self.namespace)?;
