@@ -37,31 +37,117 @@ pub struct SetCookie {
 
 impl SetCookie {
     /// The cookie's name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// assert_eq!(engine.save(&session)?.cookies[0].name(), "__Host-session");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.line[..self.name_len]
     }
 
     /// The cookie's value (empty for a deletion).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(["__Host-session=stale"]);
+    /// session.purge();
+    /// let deletion = &engine.save(&session)?.cookies[0];
+    /// assert_eq!((deletion.name(), deletion.value()), ("__Host-session", ""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn value(&self) -> &str {
         &self.line[self.name_len + 1..self.name_len + 1 + self.value_len]
     }
 
     /// `name=value`, as the next request's `Cookie` header carries it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// let outcome = engine.save(&session)?;
+    /// let next = engine.load([outcome.cookies[0].pair()]);
+    /// assert_eq!(next.get::<String>("user")?.as_deref(), Some("ada"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pair(&self) -> &str {
         &self.line[..self.name_len + 1 + self.value_len]
     }
 
     /// The chunk index the cookie holds in the session's layout.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Compression, Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().compression(Compression::Off).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("notes", "x".repeat(4500))?;
+    /// let outcome = engine.save(&session)?;
+    /// let indexes: Vec<_> = outcome.cookies.iter().map(|cookie| cookie.index()).collect();
+    /// assert_eq!(indexes, [0, 1]);
+    /// assert_eq!(engine.chunk_name(1).as_deref(), Some(outcome.cookies[1].name()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// True when this line deletes the cookie (`Max-Age=0`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(["__Host-session=old; __Host-session_1=older"]);
+    /// session.purge();
+    /// let outcome = engine.save(&session)?;
+    /// assert_eq!(outcome.cookies.len(), 2);
+    /// assert!(outcome.cookies.iter().all(|cookie| cookie.is_removal()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_removal(&self) -> bool {
         self.removal
     }
 
     /// The whole `Set-Cookie` header value, attributes included.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// let outcome = engine.save(&session)?;
+    /// let line = outcome.cookies[0].line();
+    /// assert!(line.starts_with(outcome.cookies[0].pair()));
+    /// for attribute in ["; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/"] {
+    ///     assert!(line.contains(attribute));
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn line(&self) -> &str {
         &self.line
     }

@@ -29,12 +29,35 @@ impl RequestCookies {
 
     /// `(chunk index, bytes of name=value)` for each chunk the request carried (the first
     /// cookie of each name), in index order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// // Of two cookies of one name, the first counts.
+    /// let fields = ["__Host-session=abc; __Host-session_1=de; __Host-session=wxyz"];
+    /// let pairs = engine.load(fields).request_cookies().session_pairs().to_vec();
+    /// assert_eq!(pairs, [(0, "__Host-session=abc".len()), (1, "__Host-session_1=de".len())]);
+    /// ```
     pub fn session_pairs(&self) -> &[(usize, usize)] {
         &self.session
     }
 
     /// How many of the request's cookies were not the session's, and the bytes of their
     /// `name=value` pairs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// # let keys = KeyRing::new(Key::generate());
+    /// # let engine = SessionEngine::signed(SessionConfig::default(), keys);
+    /// let session = engine.load(["theme=dark; lang=en", "__Host-session=abc"]);
+    /// let request = session.request_cookies();
+    /// assert_eq!(request.other_pairs(), (2, "theme=dark".len() + "lang=en".len()));
+    /// ```
     pub fn other_pairs(&self) -> (usize, usize) {
         self.others
     }

@@ -43,6 +43,18 @@ pub enum WireFormat {
 
 impl WireFormat {
     /// The names of the formats this build writes (and parses from text).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::WireFormat;
+    ///
+    /// assert_eq!(WireFormat::NAMES[0], "signed");
+    /// for name in WireFormat::NAMES {
+    ///     assert_eq!(name.parse::<WireFormat>()?.as_str(), *name);
+    /// }
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub const NAMES: &'static [&'static str] = &[
         "signed",
         #[cfg(feature = "private")]
@@ -52,6 +64,14 @@ impl WireFormat {
     ];
 
     /// The format's name: `signed`, `private`, `flask`, `starlette` or `django`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::WireFormat;
+    /// assert_eq!(WireFormat::Signed.as_str(), "signed");
+    /// assert_eq!(WireFormat::default().to_string(), WireFormat::Signed.as_str());
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             WireFormat::Signed => "signed",

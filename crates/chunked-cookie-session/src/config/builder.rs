@@ -11,6 +11,21 @@ use super::session_config::SessionConfig;
 use crate::setting::Setting;
 
 /// Builds a [`SessionConfig`]; see [`SessionConfig::builder`].
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use chunked_cookie_session::{SessionConfig, SessionConfigBuilder};
+///
+/// // A builder is `Clone`: one base, two configurations.
+/// let base: SessionConfigBuilder = SessionConfig::builder().max_size(16 * 1024);
+/// let admin = base.clone().lifetime(Duration::from_secs(8 * 3600)).build()?;
+/// let public = base.build()?;
+/// assert_eq!(admin.max_size(), public.max_size());
+/// assert!(admin.lifetime() < public.lifetime());
+/// # Ok::<(), chunked_cookie_session::ConfigError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "call `build()` to obtain the configuration"]
 pub struct SessionConfigBuilder {
@@ -22,6 +37,21 @@ impl SessionConfig {
     /// `SameSite=Lax`, a 14-day absolute lifetime, no idle timeout, a 7 KiB budget and at
     /// most 16 chunks. Unless the cookie is named, a native engine calls it
     /// `__Host-session` (see [`SessionConfigBuilder::name`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::{DEFAULT_MAX_SIZE, SameSite, SessionConfig};
+    ///
+    /// let config = SessionConfig::builder().build()?;
+    /// assert_eq!((config.path(), config.secure(), config.http_only()), ("/", true, true));
+    /// assert_eq!(config.same_site(), Some(SameSite::Lax));
+    /// assert_eq!(config.lifetime(), Duration::from_secs(14 * 24 * 3600));
+    /// assert_eq!(config.idle_timeout(), None);
+    /// assert_eq!((config.max_size(), config.max_chunks()), (DEFAULT_MAX_SIZE, 16));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn builder() -> SessionConfigBuilder {
         SessionConfigBuilder::starting_from(SessionConfig::default())
     }
@@ -60,59 +90,194 @@ impl SessionConfigBuilder {
     /// browsers let no sibling subdomain and no plain-HTTP page set such a cookie; it is
     /// `session` otherwise, and in Flask's format, as in Flask. A name given here is kept
     /// as it is, whatever the format.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().name("__Host-app").build()?;
+    /// assert_eq!(config.name(), "__Host-app");
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// assert_eq!(engine.chunk_name(1).as_deref(), Some("__Host-app_1"));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.config.name = name.into();
         self.config.name_set = true;
         self
     }
     /// The `Path` attribute (default `/`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().path("/app").build()?;
+    /// assert_eq!(config.path(), "/app");
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.config.path = path.into();
         self
     }
     /// The `Domain` attribute (default: none, a host-only cookie).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().domain("example.com").build()?;
+    /// assert_eq!(config.domain(), Some("example.com"));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.config.domain = Some(domain.into());
         self
     }
     /// The `Secure` attribute (default on). Turn it off only for plain HTTP on loopback.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().secure(false).build()?;
+    /// assert!(!config.secure());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn secure(mut self, secure: bool) -> Self {
         self.config.secure = secure;
         self
     }
     /// The `HttpOnly` attribute (default on).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().http_only(false).build()?;
+    /// assert!(!config.http_only());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn http_only(mut self, http_only: bool) -> Self {
         self.config.http_only = http_only;
         self
     }
     /// The `SameSite` attribute (default `Lax`); `None` omits the attribute.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{SameSite, SessionConfig};
+    /// let strict = SessionConfig::builder().same_site(Some(SameSite::Strict)).build()?;
+    /// assert_eq!(strict.same_site(), Some(SameSite::Strict));
+    /// assert_eq!(SessionConfig::builder().same_site(None).build()?.same_site(), None);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn same_site(mut self, same_site: Option<SameSite>) -> Self {
         self.config.same_site = same_site;
         self
     }
     /// The `Partitioned` attribute (default off); needs `Secure`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().partitioned(true).build()?;
+    /// assert!(config.partitioned());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn partitioned(mut self, partitioned: bool) -> Self {
         self.config.partitioned = partitioned;
         self
     }
     /// The absolute lifetime of a session from its first write (default 14 days, at most
     /// 400 days, the ceiling browsers apply).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::SessionConfig;
+    ///
+    /// let config = SessionConfig::builder().lifetime(Duration::from_secs(3600)).build()?;
+    /// assert_eq!(config.lifetime(), Duration::from_secs(3600));
+    /// let too_long = Duration::from_secs(401 * 24 * 3600);
+    /// assert!(SessionConfig::builder().lifetime(too_long).build().is_err());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn lifetime(mut self, lifetime: Duration) -> Self {
         self.config.lifetime = lifetime;
         self
     }
     /// End a session that no request touched for this long (default: no idle timeout).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::SessionConfig;
+    ///
+    /// let half_hour = Duration::from_secs(30 * 60);
+    /// let config = SessionConfig::builder().idle_timeout(half_hour).build()?;
+    /// assert_eq!(config.idle_timeout(), Some(half_hour));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn idle_timeout(mut self, idle: Duration) -> Self {
         self.config.idle_timeout = Some(idle);
         self
     }
     /// Re-write a session that was read but not changed once its last write is this old,
     /// so the idle timer moves on (default: a quarter of the idle timeout).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().refresh_after(Duration::from_secs(600)).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    ///
+    /// // Read and left unchanged: written again only once ten minutes have passed.
+    /// let soon = engine.load_at([cookies.as_str()], 1_700_000_599);
+    /// assert!(soon.contains("user"));
+    /// assert!(engine.save_at(&soon, 1_700_000_599)?.cookies.is_empty());
+    /// let later = engine.load_at([cookies.as_str()], 1_700_000_600);
+    /// assert!(later.contains("user"));
+    /// assert_eq!(engine.save_at(&later, 1_700_000_600)?.cookies.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn refresh_after(mut self, after: Duration) -> Self {
         self.config.refresh_after = Some(after);
         self
     }
     /// How far in the future a signed timestamp may lie before it is refused (default 60 s).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let keys = KeyRing::new(Key::generate());
+    /// let strict = SessionEngine::signed(SessionConfig::default(), keys.clone());
+    /// let lenient = SessionConfig::builder().clock_skew(Duration::from_secs(300)).build()?;
+    /// let lenient = SessionEngine::signed(lenient, keys);
+    ///
+    /// // A server whose clock runs two minutes ahead wrote the session.
+    /// let session = strict.load_at(std::iter::empty(), 1_700_000_120);
+    /// session.insert("user", "ada")?;
+    /// let cookies = strict.save_at(&session, 1_700_000_120)?.cookie_header();
+    /// let read = |engine: &SessionEngine| engine.load_at([cookies.as_str()], 1_700_000_000);
+    /// assert_eq!(read(&strict).load_reason(), LoadReason::Expired);
+    /// assert_eq!(read(&lenient).load_reason(), LoadReason::Valid);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn clock_skew(mut self, skew: Duration) -> Self {
         self.config.clock_skew = skew;
         self
@@ -120,6 +285,21 @@ impl SessionConfigBuilder {
     /// Whether new sessions get persistent cookies (`Max-Age`) rather than cookies that end
     /// with the browser session (default: browser-session cookies). Each session can change
     /// it with [`Session::set_persistent`](crate::Session::set_persistent).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().persistent(true).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// assert!(session.is_persistent());
+    /// session.insert("user", "ada")?;
+    /// let line = engine.save_at(&session, 1_700_000_000)?.cookies[0].line().to_owned();
+    /// assert!(line.contains("Max-Age=1209600"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn persistent(mut self, persistent: bool) -> Self {
         self.config.persistent = persistent;
         self
@@ -127,32 +307,108 @@ impl SessionConfigBuilder {
     /// The budget for all session cookies together, in bytes of the request's `Cookie`
     /// line (default 7 KiB). `40 * 1024` holds the original recipe's ten cookies; see
     /// DEPLOYMENT.md for the proxy settings a budget above 8 KiB needs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// let config = SessionConfig::builder().max_size(40 * 1024).build()?;
+    /// assert_eq!(config.max_size(), 40 * 1024);
+    /// // More than 16 full cookies hold: refused under the default `max_chunks`.
+    /// assert!(SessionConfig::builder().max_size(80 * 1024).build().is_err());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn max_size(mut self, bytes: usize) -> Self {
         self.config.max_size = bytes;
         self
     }
     /// The most chunks a session may use (default 16, at most 64). Incoming cookies beyond
     /// it are never read, and the cleanup they cause never exceeds it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().max_chunks(4).build()?;
+    /// assert_eq!(config.max_chunks(), 4);
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// assert_eq!(engine.chunk_name(4), None);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn max_chunks(mut self, chunks: usize) -> Self {
         self.config.max_chunks = chunks;
         self
     }
     /// The largest decompressed payload accepted when reading (default 1 MiB).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SaveError, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().max_decoded_size(8 * 1024).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// // It compresses to a few dozen bytes, but a reader would inflate it past the limit.
+    /// session.insert("notes", "x".repeat(10_000))?;
+    /// assert!(matches!(engine.save(&session), Err(SaveError::TooLarge { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max_decoded_size(mut self, bytes: usize) -> Self {
         self.config.max_decoded_size = bytes;
         self
     }
     /// What to do when a session does not fit (default [`OverflowPolicy::Error`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{OverflowPolicy, SessionConfig};
+    /// let config = SessionConfig::builder().overflow(OverflowPolicy::Clear).build()?;
+    /// assert_eq!(config.overflow(), OverflowPolicy::Clear);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn overflow(mut self, policy: OverflowPolicy) -> Self {
         self.config.overflow = policy;
         self
     }
     /// When to compress the payload (default [`Compression::Auto`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Compression, Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let written = |compression| -> Result<usize, Box<dyn std::error::Error>> {
+    ///     let config = SessionConfig::builder().compression(compression).build()?;
+    ///     let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    ///     let session = engine.load(std::iter::empty());
+    ///     session.insert("notes", "la".repeat(1000))?;
+    ///     Ok(engine.save(&session)?.cookie_header().len())
+    /// };
+    /// assert!(written(Compression::Auto)? < 500);
+    /// assert!(written(Compression::Off)? > 2000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn compression(mut self, compression: Compression) -> Self {
         self.config.compression = compression;
         self
     }
     /// Write session cookies even on 5xx responses (default off).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder().write_on_server_error(true).build()?;
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("attempts", 3)?;
+    /// assert_eq!(engine.finish(&session, ResponseInfo::new(503)).cookies.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn write_on_server_error(mut self, write: bool) -> Self {
         self.config.write_on_server_error = write;
         self
@@ -162,6 +418,28 @@ impl SessionConfigBuilder {
     /// at every visit; its absolute deadline stays (default off: a read session is written
     /// again once [`refresh_after`](Self::refresh_after) has passed). A Flask engine takes
     /// this from `flask::FlaskSettings` instead.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let config = SessionConfig::builder()
+    ///     .persistent(true)
+    ///     .refresh_each_request(true)
+    ///     .build()?;
+    /// assert!(config.refresh_each_request());
+    /// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    ///
+    /// // Read a second later and left unchanged: written again, its cookies renewed.
+    /// let next = engine.load_at([cookies.as_str()], 1_700_000_001);
+    /// assert!(next.contains("user"));
+    /// assert_eq!(engine.save_at(&next, 1_700_000_001)?.cookies.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn refresh_each_request(mut self, refresh: bool) -> Self {
         self.config.refresh_each_request = refresh;
         self

@@ -86,6 +86,16 @@ pub enum ConfigError {
 }
 
 /// What the numbers of [`ConfigError::OutOfRange`] count.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{ConfigError, SessionConfig, Unit};
+///
+/// let err = SessionConfig::builder().max_chunks(100).build().unwrap_err();
+/// assert!(matches!(err, ConfigError::OutOfRange { unit: Unit::Chunks, max: Some(64), .. }));
+/// assert!(err.to_string().contains("64 cookies"));
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {

@@ -4,6 +4,32 @@
 ///
 /// The session is never truncated: either nothing is written, or (with `Clear`) the whole
 /// session is deleted, and both are logged with the sizes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Compression, Key, KeyRing, OverflowPolicy, SaveError};
+/// use chunked_cookie_session::{SessionConfig, SessionEngine};
+///
+/// let config = SessionConfig::builder()
+///     .compression(Compression::Off)
+///     .overflow(OverflowPolicy::Clear)
+///     .build()?;
+/// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("user", "ada")?;
+/// let cookies = engine.save(&session)?.cookie_header();
+///
+/// let session = engine.load([cookies.as_str()]);
+/// session.insert("notes", "x".repeat(10_000))?;
+/// assert!(matches!(session.check(), Err(SaveError::Overflow { .. })));
+/// // `Error` would fail the save; `Clear` deletes the session instead.
+/// let outcome = engine.save(&session)?;
+/// assert_eq!(outcome.cookies.len(), 1);
+/// assert!(outcome.cookies[0].is_removal());
+/// assert_eq!(outcome.cookie_line, Some(0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OverflowPolicy {

@@ -113,54 +113,171 @@ impl SessionConfig {
         &self.name
     }
     /// The `Path` attribute.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert_eq!(SessionConfig::default().path(), "/");
+    /// assert_eq!(SessionConfig::builder().path("/shop").build()?.path(), "/shop");
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn path(&self) -> &str {
         &self.path
     }
     /// The `Domain` attribute, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert_eq!(SessionConfig::default().domain(), None);
+    /// let shared = SessionConfig::builder().domain("example.com").build()?;
+    /// assert_eq!(shared.domain(), Some("example.com"));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
     /// Whether cookies carry `Secure`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert!(SessionConfig::default().secure());
+    /// assert!(!SessionConfig::flask_defaults().build()?.secure());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn secure(&self) -> bool {
         self.secure
     }
     /// Whether cookies carry `HttpOnly`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert!(SessionConfig::default().http_only());
+    /// assert!(!SessionConfig::builder().http_only(false).build()?.http_only());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn http_only(&self) -> bool {
         self.http_only
     }
     /// The `SameSite` attribute, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{SameSite, SessionConfig};
+    /// assert_eq!(SessionConfig::default().same_site(), Some(SameSite::Lax));
+    /// assert_eq!(SessionConfig::flask_defaults().build()?.same_site(), None);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn same_site(&self) -> Option<SameSite> {
         self.same_site
     }
     /// Whether cookies carry `Partitioned` (CHIPS).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert!(!SessionConfig::default().partitioned());
+    /// assert!(SessionConfig::builder().partitioned(true).build()?.partitioned());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn partitioned(&self) -> bool {
         self.partitioned
     }
     /// The absolute lifetime of a session, counted from its first write.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::SessionConfig;
+    /// assert_eq!(SessionConfig::default().lifetime(), Duration::from_secs(14 * 24 * 3600));
+    /// ```
     pub fn lifetime(&self) -> Duration {
         self.lifetime
     }
     /// The idle timeout, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use chunked_cookie_session::SessionConfig;
+    ///
+    /// assert_eq!(SessionConfig::default().idle_timeout(), None);
+    /// let config = SessionConfig::builder().idle_timeout(Duration::from_secs(900)).build()?;
+    /// assert_eq!(config.idle_timeout(), Some(Duration::from_secs(900)));
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn idle_timeout(&self) -> Option<Duration> {
         self.idle_timeout
     }
     /// The budget for all session cookies, in bytes of the request's `Cookie` line.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{DEFAULT_MAX_SIZE, SessionConfig};
+    /// assert_eq!(SessionConfig::default().max_size(), DEFAULT_MAX_SIZE);
+    /// ```
     pub fn max_size(&self) -> usize {
         self.max_size
     }
     /// The most chunks a session may use.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert_eq!(SessionConfig::default().max_chunks(), 16);
+    /// assert_eq!(SessionConfig::builder().max_chunks(8).build()?.max_chunks(), 8);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn max_chunks(&self) -> usize {
         self.max_chunks
     }
     /// The overflow policy.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{OverflowPolicy, SessionConfig};
+    /// assert_eq!(SessionConfig::default().overflow(), OverflowPolicy::Error);
+    /// ```
     pub fn overflow(&self) -> OverflowPolicy {
         self.overflow
     }
     /// Whether persistent sessions are written again on every request that reads them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert!(!SessionConfig::default().refresh_each_request());
+    /// let flask_like = SessionConfig::flask_defaults().refresh_each_request(true).build()?;
+    /// assert!(flask_like.refresh_each_request());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn refresh_each_request(&self) -> bool {
         self.refresh_each_request
     }
     /// Whether persistent cookies carry an `Expires` date beside `Max-Age`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::SessionConfig;
+    /// assert!(!SessionConfig::default().expires_date());
+    /// assert!(SessionConfig::builder().expires_date(true).build()?.expires_date());
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn expires_date(&self) -> bool {
         self.expires_date
     }
