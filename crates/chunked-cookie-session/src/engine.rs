@@ -276,6 +276,24 @@ impl SessionEngine {
     }
 
     /// [`load`](Self::load) with an explicit clock, in Unix seconds.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    ///
+    /// // The same cookies a day later, then past the default lifetime of 14 days.
+    /// let day = 86_400;
+    /// let a_day_on = engine.load_at([cookies.as_str()], 1_700_000_000 + day);
+    /// assert_eq!(a_day_on.load_reason(), LoadReason::Valid);
+    /// let too_late = engine.load_at([cookies.as_str()], 1_700_000_000 + 15 * day);
+    /// assert_eq!(too_late.load_reason(), LoadReason::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn load_at<'a>(
         &self,
         cookie_fields: impl IntoIterator<Item = &'a str>,
@@ -310,6 +328,24 @@ impl SessionEngine {
     }
 
     /// [`load_python`](Self::load_python) with an explicit clock, in Unix seconds.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    ///
+    /// let next = engine.load_python_at([cookies.as_str()], 1_700_000_060);
+    /// assert_eq!(next.python_entries()?, [("user".to_owned(), PyValue::Str("ada".into()))]);
+    /// let expired = engine.load_python_at([cookies.as_str()], 1_700_000_000 + 15 * 86_400);
+    /// assert_eq!(expired.load_reason(), LoadReason::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "flask")]
     #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn load_python_at<'a>(
@@ -384,6 +420,20 @@ impl SessionEngine {
     /// # Errors
     ///
     /// As [`save`](Self::save).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// session.set_persistent(true);
+    /// let outcome = engine.save_at(&session, 1_700_000_000)?;
+    /// // A persistent cookie lives until the deadline the clock sets: 14 days from now.
+    /// assert!(outcome.cookies[0].line().contains("Max-Age=1209600"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn save_at(&self, session: &Session, now: u64) -> Result<Outcome, SaveError> {
         let mut state = session.raw();
         let written = state.write(now)?;
@@ -415,6 +465,21 @@ impl SessionEngine {
     }
 
     /// [`finish`](Self::finish) with an explicit clock, in Unix seconds.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, ResponseInfo, SessionConfig, SessionEngine};
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// session.insert("user", "ada")?;
+    /// let outcome = engine.finish_at(&session, ResponseInfo::new(200), 1_700_000_000);
+    /// assert!(outcome.error.is_none());
+    ///
+    /// let next = engine.load_at([outcome.cookie_header().as_str()], 1_700_000_060);
+    /// assert_eq!(next.expires_at(), 1_700_000_000 + 14 * 86_400);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn finish_at(&self, session: &Session, response: ResponseInfo, now: u64) -> Outcome {
         let mut state = session.raw();
         state.mark_finished();
@@ -513,6 +578,28 @@ impl SessionEngine {
 
     /// The revocation store, if the engine has one: for what the calls below do not cover
     /// (`revoke_session` by id, `freshness` for a readiness probe, `stats`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::{Freshness, MemoryRevocation};
+    /// use chunked_cookie_session::{Key, KeyRing, LoadReason, SessionConfig, SessionEngine};
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+    /// assert!(engine.revocation().is_none());
+    /// let engine = engine.with_revocation(Arc::new(MemoryRevocation::new()))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("cart", [1])?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    ///
+    /// let store = engine.revocation().expect("set above");
+    /// assert_eq!(store.freshness(), Freshness::Local);
+    /// store.revoke_session(session.id()?, Some(session.expires_at())).wait()?;
+    /// assert_eq!(store.stats().revoked_sessions, 1);
+    /// assert_eq!(engine.load([cookies.as_str()]).load_reason(), LoadReason::Revoked);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn revocation(&self) -> Option<&Arc<dyn Revocation>> {
         self.rules.revocation.as_ref()
     }

@@ -364,11 +364,11 @@ impl std::error::Error for SaveError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, thiserror::Error)]
-// The source's message is left out of the text: serde_json quotes the data it read.
 #[error("the session entry {key:?} does not hold a {type_name}")]
 pub struct GetError {
     key: String,
     type_name: &'static str,
+    // Left out of the message: serde_json quotes the data it read.
     #[source]
     source: serde_json::Error,
 }
@@ -383,6 +383,18 @@ impl GetError {
     }
 
     /// The entry's key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("cart", [1, 2])?;
+    /// let err = session.get::<String>("cart").unwrap_err();
+    /// assert_eq!(err.key(), "cart");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn key(&self) -> &str {
         &self.key
     }
@@ -422,6 +434,18 @@ impl InsertError {
     }
 
     /// The entry's key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// let err = session.insert("grid", BTreeMap::from([([0, 0], "x")])).unwrap_err();
+    /// assert_eq!(err.key(), "grid");
+    /// assert!(!session.contains("grid"));
+    /// ```
     pub fn key(&self) -> &str {
         &self.key
     }

@@ -40,6 +40,24 @@ impl Inspector {
     /// Reads the native layout (signed and private alike) under the cookie name a native
     /// engine gives `config` (`__Host-session` for a cookie it does not name, where the
     /// attributes allow the prefix).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Inspector, SessionConfig};
+    ///
+    /// let fields = ["__Host-session=abc; session=def"];
+    /// let inspection = Inspector::native(&SessionConfig::default()).inspect(fields);
+    /// assert_eq!(inspection.chunks[0].name, "__Host-session");
+    /// assert_eq!(inspection.others, ["session"]);
+    ///
+    /// // Without `Secure` the prefix is not allowed, and the cookie is plain `session`.
+    /// let plain = SessionConfig::builder().secure(false).build()?;
+    /// let inspection = Inspector::native(&plain).inspect(fields);
+    /// assert_eq!(inspection.chunks[0].name, "session");
+    /// assert_eq!(inspection.others, ["__Host-session"]);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn native(config: &SessionConfig) -> Inspector {
         Inspector::of(config.native_name(), config, &NATIVE_LAYOUT)
     }
@@ -79,6 +97,22 @@ impl Inspector {
     }
 
     /// Reads the values of a request's `Cookie` header fields.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Inspector, SessionConfig};
+    ///
+    /// let inspector = Inspector::native(&SessionConfig::default());
+    /// // HTTP/2 sends each cookie in a field of its own.
+    /// let fields = ["__Host-session=abc", "__Host-session_1=de", "theme=dark"];
+    /// let inspection = inspector.inspect(fields);
+    /// let chunks: Vec<_> = inspection.chunks.iter().map(|c| (c.index, c.bytes)).collect();
+    /// assert_eq!(chunks, [(0, fields[0].len()), (1, fields[1].len())]);
+    /// assert_eq!(inspection.others, ["theme"]);
+    /// assert_eq!(inspection.cookie_header_len, fields.join("; ").len());
+    /// assert!(inspection.token.is_none(), "`abc` holds no native header");
+    /// ```
     pub fn inspect<'a>(
         &self,
         cookie_fields: impl IntoIterator<Item = &'a str> + Clone,
@@ -146,6 +180,24 @@ impl Inspector {
 }
 
 /// What a request's session cookies show from the outside.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, TokenInfo};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("user", "ada")?;
+/// let header = engine.save(&session)?.cookie_header();
+///
+/// let inspection = engine.inspector().inspect([header.as_str(), "theme=dark"]);
+/// assert_eq!(inspection.chunks.len(), 1);
+/// assert_eq!(inspection.others, ["theme"]);
+/// assert_eq!(inspection.cookie_header_len, header.len() + "; theme=dark".len());
+/// assert!(matches!(inspection.token, Some(TokenInfo::Native(_))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Inspection {
@@ -162,6 +214,30 @@ pub struct Inspection {
 }
 
 /// One of the session's cookies, as the request carried it.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Compression, Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let config = SessionConfig::builder().compression(Compression::Off).build()?;
+/// let engine = SessionEngine::signed(config, KeyRing::new(Key::generate()));
+/// let write = |text: String| -> Result<Vec<String>, Box<dyn std::error::Error>> {
+///     let session = engine.load(std::iter::empty());
+///     session.insert("notes", text)?;
+///     Ok(engine.save(&session)?.cookies.iter().map(|c| c.pair().to_owned()).collect())
+/// };
+/// let (a, b) = (write("a".repeat(5000))?, write("b".repeat(5000))?);
+///
+/// // Chunk 1 of another write, and a twin of chunk 0 (of another Path, say).
+/// let inspection = engine.inspector().inspect([a[0].as_str(), b[1].as_str(), b[0].as_str()]);
+/// let zero = &inspection.chunks[0];
+/// assert_eq!((zero.bytes, zero.copies, zero.same_write), (a[0].len(), 2, Some(true)));
+/// let one = &inspection.chunks[1];
+/// assert_eq!((one.index, one.name.as_str()), (1, "__Host-session_1"));
+/// assert_eq!(one.same_write, Some(false));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InspectedChunk {

@@ -14,9 +14,25 @@ use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// The shortest secret accepted, in bytes (256 bits).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyError, MIN_SECRET_LEN};
+/// assert!(Key::from_secret(&[7u8; MIN_SECRET_LEN]).is_ok());
+/// assert_eq!(Key::from_secret(&[7u8; MIN_SECRET_LEN - 1]), Err(KeyError::TooShort(31)));
+/// ```
 pub const MIN_SECRET_LEN: usize = 32;
 
 /// The longest secret accepted, in bytes.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyError, MAX_SECRET_LEN};
+/// assert!(Key::from_secret(&[7u8; MAX_SECRET_LEN]).is_ok());
+/// assert_eq!(Key::from_secret(&[7u8; MAX_SECRET_LEN + 1]), Err(KeyError::TooLong(1025)));
+/// ```
 pub const MAX_SECRET_LEN: usize = 1024;
 
 const SALT: &[u8] = b"chunked-cookie-session";
@@ -29,6 +45,16 @@ const INFO_KEY_ID: &[u8] = b"chunked-cookie-session v1 key id";
 /// The message says what a key must be, and no more: how to make one is each front end's
 /// to say, in its own words (the command-line tool's `cookie-session keygen`, the Python
 /// package's `python -m chunked_cookie_session keygen`), once.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyError};
+///
+/// let err = Key::from_base64("c2hvcnQ").unwrap_err(); // "short"
+/// assert_eq!(err, KeyError::TooShort(5));
+/// assert_eq!(err.to_string(), "a key must hold at least 32 random bytes, this one holds 5");
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
@@ -65,6 +91,17 @@ pub struct KeyId(pub(crate) [u8; 4]);
 
 impl KeyId {
     /// The four bytes of the id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::Key;
+    ///
+    /// let id = Key::from_secret(&[7u8; 32])?.id();
+    /// let hex: String = id.as_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
+    /// assert_eq!(hex, id.to_string());
+    /// # Ok::<(), chunked_cookie_session::KeyError>(())
+    /// ```
     pub const fn as_bytes(&self) -> [u8; 4] {
         self.0
     }
@@ -221,6 +258,17 @@ impl Key {
     }
 
     /// The public id of this key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::Key;
+    ///
+    /// let key = Key::from_secret(&[7u8; 32])?;
+    /// assert_eq!(key.id(), Key::from_secret(&[7u8; 32])?.id(), "the same secret, the same id");
+    /// assert_ne!(key.id(), Key::from_secret(&[8u8; 32])?.id());
+    /// # Ok::<(), chunked_cookie_session::KeyError>(())
+    /// ```
     pub fn id(&self) -> KeyId {
         self.id
     }
@@ -303,6 +351,17 @@ pub struct KeyRing {
 
 impl KeyRing {
     /// A ring holding only `current`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    ///
+    /// let key = Key::generate();
+    /// let ring = KeyRing::new(key.clone());
+    /// assert_eq!(ring.len(), 1);
+    /// assert_eq!(ring.current(), &key);
+    /// ```
     pub fn new(current: Key) -> KeyRing {
         KeyRing {
             keys: vec![Box::new(current)],
@@ -311,6 +370,21 @@ impl KeyRing {
 
     /// Adds a key accepted for reading only. Keys sharing an id with a key already in the
     /// ring are ignored.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    ///
+    /// let (current, old) = (Key::generate(), Key::generate());
+    /// let ring = KeyRing::new(current.clone())
+    ///     .with_old_key(old.clone())
+    ///     .with_old_key(old.clone())
+    ///     .with_old_key(current.clone());
+    /// assert_eq!(ring.len(), 2);
+    /// assert_eq!(ring.current(), &current);
+    /// assert_eq!(ring.find(old.id()), Some(&old));
+    /// ```
     #[must_use]
     pub fn with_old_key(mut self, key: Key) -> KeyRing {
         if self.find(key.id()).is_none() {
@@ -320,21 +394,58 @@ impl KeyRing {
     }
 
     /// The key that seals new sessions.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    ///
+    /// let key = Key::generate();
+    /// let ring = KeyRing::new(key.clone()).with_old_key(Key::generate());
+    /// assert_eq!(ring.current().id(), key.id());
+    /// ```
     pub fn current(&self) -> &Key {
         &self.keys[0]
     }
 
     /// The key with this id, if the ring holds it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    ///
+    /// let old = Key::generate();
+    /// let ring = KeyRing::new(Key::generate()).with_old_key(old.clone());
+    /// assert_eq!(ring.find(old.id()), Some(&old));
+    /// assert_eq!(ring.find(Key::generate().id()), None);
+    /// ```
     pub fn find(&self, id: KeyId) -> Option<&Key> {
         self.keys.iter().map(|key| &**key).find(|key| key.id == id)
     }
 
     /// How many keys the ring holds, the current one included.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    ///
+    /// let ring = KeyRing::new(Key::generate()).with_old_key(Key::generate());
+    /// assert_eq!(ring.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// Always false: a ring holds at least its current key.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing};
+    /// assert!(!KeyRing::new(Key::generate()).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         false
     }

@@ -252,6 +252,18 @@ impl Session {
     }
 
     /// True when an entry exists under `key`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// assert!(session.contains("user"));
+    /// assert!(!session.contains("cart"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(&self, key: &str) -> bool {
         self.loaded().entries().contains_key(key)
     }
@@ -272,16 +284,58 @@ impl Session {
     }
 
     /// A copy of every entry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// session.insert("visits", 3)?;
+    /// let mut entries = session.entries();
+    /// assert_eq!(entries.len(), 2);
+    /// assert_eq!(entries["user"], "ada");
+    /// // A copy: changing it leaves the session alone.
+    /// entries.remove("user");
+    /// assert!(session.contains("user"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn entries(&self) -> Map<String, Value> {
         plain_map(self.loaded().entries())
     }
 
     /// How many entries the session holds.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// assert_eq!(session.len(), 0);
+    /// session.insert("a", 1)?;
+    /// session.insert("b", 2)?;
+    /// assert_eq!(session.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.loaded().entries().len()
     }
 
     /// True when the session holds no entry.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// assert!(session.is_empty());
+    /// session.insert("a", 1)?;
+    /// assert!(!session.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.loaded().entries().is_empty()
     }
@@ -382,6 +436,24 @@ impl Session {
 
     /// True when this request changed the session (insert, remove, clear, purge, a change of
     /// persistence).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// assert!(!session.is_modified());
+    /// session.insert("theme", "dark")?;
+    /// assert!(session.is_modified());
+    ///
+    /// // Next request: storing the value it already holds changes nothing.
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// let next = engine.load([cookies.as_str()]);
+    /// next.insert("theme", "dark")?;
+    /// assert!(!next.is_modified());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_modified(&self) -> bool {
         self.raw().is_modified()
     }
@@ -403,6 +475,19 @@ impl Session {
     }
 
     /// Whether the session's cookies are persistent.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// // By default, cookies that end with the browser session.
+    /// assert!(!session.is_persistent());
+    /// session.set_persistent(true);
+    /// assert!(session.is_persistent());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_persistent(&self) -> bool {
         self.loaded().persistent_now()
     }
@@ -425,6 +510,29 @@ impl Session {
     /// [`SessionEngine::migrating_from`](crate::SessionEngine::migrating_from) the session
     /// was read from (0 for the first), or `None` when it was not read from one (when it
     /// was, [`load_reason`](Self::load_reason) is `Valid`). Decodes it if nothing has yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+    ///
+    /// let old = SessionEngine::signed(
+    ///     SessionConfig::builder().name("sid").build()?,
+    ///     KeyRing::new(Key::generate()),
+    /// );
+    /// let before = old.load(std::iter::empty());
+    /// before.insert("user", "ada")?;
+    /// let old_cookie = old.save(&before)?.cookie_header();
+    ///
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .migrating_from(old);
+    /// let session = engine.load([old_cookie.as_str()]);
+    /// assert_eq!(session.migrated_from(), Some(0));
+    /// // Written back in the engine's own format, it is read as its own from then on.
+    /// let cookies = engine.save(&session)?.cookie_header();
+    /// assert_eq!(engine.load([cookies.as_str()]).migrated_from(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn migrated_from(&self) -> Option<usize> {
         self.loaded().migrated()
     }
@@ -488,6 +596,23 @@ impl Session {
 
     /// When the session's absolute lifetime ends, in Unix seconds (for a session not yet
     /// written, the deadline its first write will get).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+    /// let deadline = 1_700_000_000 + 14 * 86_400; // the default lifetime
+    /// assert_eq!(session.expires_at(), deadline);
+    /// session.insert("user", "ada")?;
+    /// let cookies = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+    ///
+    /// // A day later the deadline has not moved: the lifetime is absolute.
+    /// let next = engine.load_at([cookies.as_str()], 1_700_000_000 + 86_400);
+    /// assert_eq!(next.expires_at(), deadline);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn expires_at(&self) -> u64 {
         let state = self.loaded();
         state.expires_at_for_write(state.now())
@@ -602,6 +727,22 @@ impl Session {
     }
 
     /// Unbinds the session from its subject (a change, if it had one).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_subject("ada")?;
+    /// let cookies = engine.save(&session)?.cookie_header();
+    ///
+    /// let next = engine.load([cookies.as_str()]);
+    /// next.clear_subject();
+    /// assert_eq!(next.subject(), None);
+    /// assert!(next.is_modified());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn clear_subject(&self) {
         // Binding to no subject checks nothing, so it cannot fail.
         let _ = self.raw().set_subject(None);
@@ -635,6 +776,27 @@ impl Session {
     /// [`MAX_USER_AGENT_LEN`](crate::revocation::MAX_USER_AGENT_LEN) bytes). The axum and
     /// actix-web adapters call it; a binding to another framework does the same. Nothing
     /// is kept unless the engine's revocation store has its registry on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use chunked_cookie_session::revocation::{MAX_USER_AGENT_LEN, MemoryRevocation};
+    /// use chunked_cookie_session::{Key, KeyRing, ResponseInfo, SessionConfig, SessionEngine};
+    ///
+    /// let store = MemoryRevocation::builder().registry(10).build()?;
+    /// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()))
+    ///     .with_revocation(Arc::new(store))?;
+    /// let session = engine.load(std::iter::empty());
+    /// session.set_subject("ada")?;
+    /// let agent = format!("Mozilla/5.0 {}", "x".repeat(MAX_USER_AGENT_LEN));
+    /// session.set_user_agent(&agent);
+    /// assert_eq!(engine.finish(&session, ResponseInfo::new(200)).cookies.len(), 1);
+    ///
+    /// let devices = engine.devices("ada").wait()?;
+    /// assert_eq!(devices[0].user_agent, agent[..MAX_USER_AGENT_LEN]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_user_agent(&self, user_agent: &str) {
         self.raw().set_user_agent(user_agent);
     }
@@ -895,6 +1057,22 @@ impl Session {
     /// Whether the handler touched the session, as the framework tracks it (Flask's
     /// `session.accessed`), replacing what this handle's own reads recorded: it decides
     /// `Vary: Cookie`. Whether the session is written does not depend on it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// // The framework reads the session up front, whatever the handler does next.
+    /// let session = engine.load(["theme=dark"]);
+    /// assert!(session.entries().is_empty());
+    /// // The handler never looked at it: the response need not vary on cookies.
+    /// session.set_accessed(false);
+    /// assert!(!engine.save(&session)?.vary_cookie);
+    /// session.set_accessed(true);
+    /// assert!(engine.save(&session)?.vary_cookie);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_accessed(&self, accessed: bool) {
         self.raw().set_accessed(accessed);
     }
@@ -967,6 +1145,26 @@ impl Session {
     /// # Errors
     ///
     /// As [`with_python_entries`](Self::with_python_entries).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// use chunked_cookie_session::flask::{Bytes, PyValue};
+    ///
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("raw", Bytes(vec![0, 255]))?;
+    /// session.insert("user", "ada")?;
+    /// assert_eq!(
+    ///     session.python_entries()?,
+    ///     [
+    ///         ("raw".to_owned(), PyValue::Bytes(vec![0, 255])),
+    ///         ("user".to_owned(), PyValue::Str("ada".into())),
+    ///     ]
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[cfg(feature = "flask")]
     #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
     pub fn python_entries(&self) -> Result<Vec<(String, PyValue)>, InvalidEntry> {

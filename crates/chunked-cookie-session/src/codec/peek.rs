@@ -25,6 +25,23 @@ pub(crate) fn token_info(
 }
 
 /// What chunk 0 announces about the token, read without a key.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine, TokenInfo};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+/// session.insert("user", "ada")?;
+/// let header = engine.save_at(&session, 1_700_000_000)?.cookie_header();
+///
+/// match engine.inspector().inspect([header.as_str()]).token {
+///     Some(TokenInfo::Native(native)) => assert_eq!(native.issued_at, 1_700_000_000),
+///     other => panic!("not a native token: {other:?}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenInfo {
@@ -36,6 +53,30 @@ pub enum TokenInfo {
 }
 
 /// The native format's 33-byte header, unverified (docs/FORMAT.md, section 2).
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::{Compression, Key, KeyRing, SessionConfig, SessionEngine};
+/// use chunked_cookie_session::TokenInfo;
+///
+/// let key = Key::generate();
+/// let config = SessionConfig::builder().compression(Compression::Off).build()?;
+/// let engine = SessionEngine::signed(config, KeyRing::new(key.clone()));
+/// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+/// session.insert("notes", "n".repeat(5000))?;
+/// session.set_persistent(true);
+/// let outcome = engine.save_at(&session, 1_700_000_000)?;
+///
+/// let inspection = engine.inspector().inspect([outcome.cookie_header().as_str()]);
+/// let Some(TokenInfo::Native(header)) = inspection.token else { panic!("a native token") };
+/// assert_eq!(header.version, 2);
+/// assert_eq!((header.encrypted, header.compressed, header.persistent), (false, false, true));
+/// assert_eq!((header.chunk_count, header.key_id), (2, key.id()));
+/// assert_eq!((header.issued_at, header.expires_at), (1_700_000_000, 1_700_000_000 + 14 * 86_400));
+/// assert!(outcome.cookies[1].value().starts_with(&header.generation));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NativeHeader {
@@ -60,6 +101,26 @@ pub struct NativeHeader {
 }
 
 /// A Flask token's outside, unverified.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::FlaskSettings;
+/// use chunked_cookie_session::{SessionConfig, SessionEngine, TokenInfo};
+///
+/// let settings = FlaskSettings::new("change-me")?;
+/// let engine = SessionEngine::flask(SessionConfig::flask_defaults().build()?, settings);
+/// let session = engine.load_at(std::iter::empty(), 1_700_000_000);
+/// session.insert("notes", "n".repeat(2000))?;
+/// let outcome = engine.save_at(&session, 1_700_000_000)?;
+///
+/// let inspection = engine.inspector().inspect([outcome.cookie_header().as_str()]);
+/// let Some(TokenInfo::Flask(token)) = inspection.token else { panic!("a Flask token") };
+/// assert_eq!(token.signed_at, Some(1_700_000_000));
+/// assert!(token.compressed, "2000 times the same letter deflates well");
+/// assert_eq!(token.bytes, outcome.cookies[0].value().len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "flask")]
 #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -276,6 +276,23 @@ impl EngineOptions {
     /// A format that is only read ([`WireFormat::is_previous_only`]) is refused here as the
     /// format to write, naming [`Setting::Format`]; it is built as a migration's previous
     /// format.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{EngineOptions, Setting, WireFormat, generate_secret};
+    ///
+    /// let mut options = EngineOptions::new(WireFormat::Signed);
+    /// options.key = Some(generate_secret().into());
+    /// options.old_keys = vec![generate_secret().into()];
+    /// let engine = options.build()?;
+    /// assert_eq!(engine.config().name(), "__Host-session");
+    ///
+    /// // Every check is made here, and the error names the setting at fault.
+    /// options.old_keys = vec![vec![1u8; 5].into()];
+    /// assert_eq!(options.build().unwrap_err().settings(), [Setting::OldKeys]);
+    /// # Ok::<(), chunked_cookie_session::ConfigError>(())
+    /// ```
     pub fn build(&self) -> Result<SessionEngine, ConfigError> {
         if self.format.is_previous_only() {
             return Err(ConfigError::UnknownValue {

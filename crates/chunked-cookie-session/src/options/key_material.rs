@@ -33,6 +33,20 @@ impl KeyMaterial {
     /// # Errors
     ///
     /// Text that is not base64, or a secret shorter than 32 or longer than 1024 bytes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::{KeyError, KeyMaterial};
+    ///
+    /// let raw = KeyMaterial::from(vec![7u8; 32]);
+    /// // The same 32 bytes, in base64.
+    /// let text = KeyMaterial::from("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
+    /// assert_eq!(text.key()?.id(), raw.key()?.id());
+    /// assert_eq!(KeyMaterial::from("not base64!").key().unwrap_err(), KeyError::NotBase64);
+    /// assert_eq!(KeyMaterial::from(vec![7u8; 8]).key().unwrap_err(), KeyError::TooShort(8));
+    /// # Ok::<(), KeyError>(())
+    /// ```
     pub fn key(&self) -> Result<Key, KeyError> {
         match self {
             KeyMaterial::Text(text) => Key::from_base64(text),

@@ -131,6 +131,18 @@ pub struct UtcTime {
 impl UtcTime {
     /// The calendar fields of `seconds` since the Unix epoch; `None` outside years 1 to
     /// 9999.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::UtcTime;
+    ///
+    /// let epoch = UtcTime::from_unix(0).expect("within years 1 to 9999");
+    /// assert_eq!((epoch.year, epoch.month, epoch.day, epoch.hour), (1970, 1, 1, 0));
+    /// // 0001-01-01 00:00:00 is the first second Python's calendar holds.
+    /// assert_eq!(UtcTime::from_unix(-62_135_596_800).map(|at| at.year), Some(1));
+    /// assert_eq!(UtcTime::from_unix(-62_135_596_801), None);
+    /// ```
     pub fn from_unix(seconds: i64) -> Option<UtcTime> {
         let at = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
         (1..=9999).contains(&at.year()).then(|| UtcTime {
@@ -145,6 +157,17 @@ impl UtcTime {
 
     /// Seconds since the Unix epoch; `None` for a date that does not exist or lies outside
     /// years 1 to 9999.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::UtcTime;
+    ///
+    /// let epoch = UtcTime { year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+    /// assert_eq!(epoch.to_unix(), Some(0));
+    /// assert_eq!(UtcTime { month: 2, day: 30, ..epoch }.to_unix(), None);
+    /// assert_eq!(UtcTime { year: 10_000, ..epoch }.to_unix(), None);
+    /// ```
     pub fn to_unix(&self) -> Option<i64> {
         if !(1..=9999).contains(&self.year) {
             return None;
@@ -157,6 +180,20 @@ impl UtcTime {
 }
 
 /// Why an entry cannot be written in, or read from, Flask's tagged JSON.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{EntryError, PyValue};
+/// use serde_json::json;
+///
+/// // Bytes are base64 text, never a number.
+/// assert_eq!(PyValue::from_tagged(&json!({" b": 5})), Err(EntryError::Tag(" b")));
+/// let deep = (0..200).fold(json!(0), |inner, _| json!([inner]));
+/// assert_eq!(PyValue::from_tagged(&deep), Err(EntryError::TooDeep));
+/// let message = EntryError::Tag(" t").to_string();
+/// assert_eq!(message, r#"a " t" tag whose value Flask cannot read back"#);
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
@@ -170,6 +207,20 @@ pub enum EntryError {
 }
 
 /// An entry of a session that cannot be handed to Python: it is not valid tagged JSON.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{EntryError, Tuple};
+/// use chunked_cookie_session::{Key, KeyRing, SessionConfig, SessionEngine};
+///
+/// let engine = SessionEngine::signed(SessionConfig::default(), KeyRing::new(Key::generate()));
+/// let session = engine.load(std::iter::empty());
+/// session.insert("pair", Tuple(5))?; // a tuple around what no tuple holds
+/// let err = session.python_entries().unwrap_err();
+/// assert_eq!((err.key.as_str(), err.error), ("pair", EntryError::Tag(" t")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the session entry {key:?} cannot be read as Flask would read it: {error}")]
 #[non_exhaustive]
@@ -238,12 +289,33 @@ impl BigInt {
     }
 
     /// The decimal digits.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::BigInt;
+    ///
+    /// let big = BigInt::from(u128::MAX);
+    /// assert_eq!(big.as_str(), "340282366920938463463374607431768211455");
+    /// assert_eq!(BigInt::from(-7_i64).as_str(), "-7");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 /// Text that is not a canonical decimal int, or an int out of a Rust type's range.
+///
+/// # Example
+///
+/// ```
+/// use chunked_cookie_session::flask::{BigInt, BigIntError};
+///
+/// assert_eq!(BigInt::parse("1e9"), Err(BigIntError));
+/// let big = BigInt::from(u128::MAX);
+/// assert_eq!(u128::try_from(&big), Ok(u128::MAX));
+/// assert_eq!(i128::try_from(&big), Err(BigIntError));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("not a canonical decimal int, or out of range")]
 pub struct BigIntError;

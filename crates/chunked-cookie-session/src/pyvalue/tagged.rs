@@ -179,6 +179,15 @@ impl PyValue {
     }
 
     /// [`to_tagged`](Self::to_tagged), consuming the value.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chunked_cookie_session::flask::PyValue;
+    ///
+    /// let markup = PyValue::Markup("<b>hi</b>".into());
+    /// assert_eq!(markup.into_tagged(), serde_json::json!({" m": "<b>hi</b>"}));
+    /// ```
     pub fn into_tagged(self) -> Value {
         tag(self)
     }
