@@ -272,12 +272,6 @@ impl fmt::Display for HeaderNote {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
-         stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
-         malformed, too-large, ambiguous, foreign-key, revoked, revocation-unavailable)"
-)]
 /// A name that is not one of [`LoadReason::as_str`]'s.
 ///
 /// # Example
@@ -287,6 +281,12 @@ impl fmt::Display for HeaderNote {
 /// let err: UnknownReason = "nope".parse::<LoadReason>().unwrap_err();
 /// assert!(err.to_string().contains("nope"));
 /// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0:?} is not a load reason (expected one of: no-session, valid, missing-chunk, \
+         stale-chunk, too-many-chunks, bad-signature, unknown-key, expired, idle-expired, \
+         malformed, too-large, ambiguous, foreign-key, revoked, revocation-unavailable)"
+)]
 pub struct UnknownReason(String);
 
 /// Parses a name produced by [`LoadReason::as_str`].

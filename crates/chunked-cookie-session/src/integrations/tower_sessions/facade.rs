@@ -259,13 +259,6 @@ impl<S> Layer<S> for TowerSessionsLayer {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "TowerSessions::new takes an engine that encrypts (SessionEngine::private): with this one \
-     every client can read the session, and axum-login keeps the user's session_auth_hash in \
-     it. Build the engine with SessionEngine::private, or call TowerSessions::readable(engine) \
-     if the values may be read"
-)]
 /// The answer of [`TowerSessions::new`] to an engine whose sessions a client can read.
 ///
 /// # Example
@@ -277,6 +270,13 @@ impl<S> Layer<S> for TowerSessionsLayer {
 /// let err = TowerSessions::new(signed).unwrap_err();
 /// assert!(err.to_string().contains("SessionEngine::private"));
 /// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "TowerSessions::new takes an engine that encrypts (SessionEngine::private): with this one \
+     every client can read the session, and axum-login keeps the user's session_auth_hash in \
+     it. Build the engine with SessionEngine::private, or call TowerSessions::readable(engine) \
+     if the values may be read"
+)]
 pub struct UnencryptedEngine {
     _private: (),
 }
