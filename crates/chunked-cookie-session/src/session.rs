@@ -1171,6 +1171,40 @@ impl Session {
         self.with_python_entries(<[(String, PyValue)]>::to_vec)
     }
 
+    /// The entries as Python values (feature `flask`), shared rather than copied: the
+    /// session holds them in this form once asked for, and replaces them whole when they
+    /// change, so the snapshot costs a reference count and stays as it was whatever the
+    /// session does next. What a binding converts with the session's lock released.
+    ///
+    /// # Errors
+    ///
+    /// As [`with_python_entries`](Self::with_python_entries).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use chunked_cookie_session::{Key, KeyRing, SessionEngine};
+    /// # let engine = SessionEngine::signed(Default::default(), KeyRing::new(Key::generate()));
+    /// use chunked_cookie_session::flask::PyValue;
+    ///
+    /// let session = engine.load(std::iter::empty());
+    /// session.insert("user", "ada")?;
+    /// let snapshot = session.python_snapshot()?;
+    /// session.insert("user", "grace")?;
+    /// assert_eq!(snapshot[..], [("user".to_owned(), PyValue::Str("ada".into()))]);
+    /// assert_eq!(session.python_snapshot()?[0].1, PyValue::Str("grace".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "flask")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "flask")))]
+    pub fn python_snapshot(&self) -> Result<Arc<[(String, PyValue)]>, InvalidEntry> {
+        let mut state = self.loaded();
+        state
+            .python_entries()
+            .cloned()
+            .map_err(|(key, error)| InvalidEntry { key, error })
+    }
+
     /// Replaces every entry with these Python values (feature `flask`), each key once: the
     /// session counts as modified, as Flask's does once its dict changed, and is written
     /// whole by the response. For a Flask engine, `_permanent` decides the persistence, as

@@ -142,7 +142,12 @@ impl Engine {
     /// read as usual.
     #[pyo3(signature = (cookie_header = None))]
     fn open(slf: &Bound<'_, Self>, cookie_header: Option<Bound<'_, PyString>>) -> PyResult<Handle> {
-        let header = cookie_header.map(|header| header.to_string_lossy().into_owned());
+        // UTF-8 validation is fast; the lossy conversion, which walks the text a character
+        // at a time, serves only a header holding a surrogate.
+        let header = cookie_header.map(|header| match header.to_cow() {
+            Ok(text) => text.into_owned(),
+            Err(_) => header.to_string_lossy().into_owned(),
+        });
         let engine = slf.get().inner.clone();
         // Verifying, decrypting and inflating need no Python: other threads run meanwhile.
         let session = slf.py().detach(move || {
@@ -247,11 +252,11 @@ impl Handle {
         self.locked(py, Session::is_persistent)
     }
 
-    /// The entries, as a new dict of Python objects: copied out of the session, then
-    /// converted with the lock released.
+    /// The entries, as a new dict of Python objects: a snapshot taken from the session
+    /// (shared, not copied), converted with the lock released.
     fn entries<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let entries = self
-            .locked(py, Session::python_entries)?
+            .locked(py, Session::python_snapshot)?
             .map_err(value_error)?;
         no_panic(|| convert::dict_from_entries(py, &entries))
     }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::python_entries::{self, PythonEntries};
 #[cfg(feature = "flask")]
-use crate::pyvalue::{EntryError, PyValue};
+use crate::pyvalue::EntryError;
 
 /// The entries of one session.
 #[derive(Debug, Clone)]
@@ -67,11 +67,12 @@ impl Entries {
     /// The key of an entry Flask could not read back (a malformed tag the Rust API put
     /// there), and why.
     #[cfg(feature = "flask")]
-    pub(crate) fn python(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
-        if self.python.is_none() {
-            self.python = Some(python_entries::from_map(self.map())?);
-        }
-        Ok(self.python.as_deref().unwrap_or_default())
+    pub(crate) fn python(&mut self) -> Result<&PythonEntries, (String, EntryError)> {
+        let python = match self.python.take() {
+            Some(python) => python,
+            None => python_entries::from_map(self.map())?,
+        };
+        Ok(self.python.insert(python))
     }
 
     /// The Python values, when the entries are held that way.

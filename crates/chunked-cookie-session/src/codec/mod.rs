@@ -56,4 +56,6 @@ pub(crate) use peek::token_info;
 pub use peek::{NativeHeader, TokenInfo};
 pub(crate) use policy::Policy;
 pub(crate) use python_entries::Form;
+#[cfg(feature = "flask")]
+pub(crate) use python_entries::PythonEntries;
 pub(crate) use shared::{Meta, OpenInput, Opened, SealInput};

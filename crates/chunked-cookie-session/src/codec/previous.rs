@@ -60,7 +60,7 @@ pub(crate) fn session_from_json(json: &str, input: &OpenInput<'_>) -> Result<Ent
         return Err(LoadReason::TooLarge);
     }
     match parse(json, plain_dict).map_err(|_| LoadReason::Malformed)? {
-        PyValue::Dict(entries) => Ok(Entries::from_python(entries)),
+        PyValue::Dict(entries) => Ok(Entries::from_python(entries.into())),
         _ => Err(LoadReason::Malformed),
     }
 }

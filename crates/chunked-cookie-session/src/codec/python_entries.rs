@@ -3,6 +3,8 @@
 //! native dialect without the map. A build without the feature has `no_python_entries.rs`
 //! in its place: the same names, with nothing to hold.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::wipe::Sink;
@@ -19,8 +21,9 @@ pub(crate) enum Form {
     Python,
 }
 
-/// A session's entries as Python values, each key once.
-pub(crate) type PythonEntries = Vec<(String, PyValue)>;
+/// A session's entries as Python values, each key once. Shared: they are only ever
+/// replaced whole, so a snapshot handed out is a reference, not a copy.
+pub(crate) type PythonEntries = Arc<[(String, PyValue)]>;
 
 /// The tagged JSON map these values stand for.
 pub(crate) fn to_map(python: &PythonEntries) -> Map<String, Value> {
@@ -47,7 +50,8 @@ pub(crate) fn from_map(map: &Map<String, Value>) -> Result<PythonEntries, (Strin
             Ok(value) => Ok((key.clone(), value)),
             Err(err) => Err((key.clone(), err)),
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .map(PythonEntries::from)
 }
 
 /// Appends the native JSON of Python values: what serde_json writes for their map.
@@ -66,7 +70,7 @@ pub(crate) fn write_native(out: &mut Sink<'_>, python: &PythonEntries) -> Result
 /// for the map (asked for, or needed for an entry Python could not read).
 pub(crate) fn read_native(json: &[u8], form: Form) -> Option<PythonEntries> {
     match form {
-        Form::Python => load_native(json),
+        Form::Python => load_native(json).map(PythonEntries::from),
         Form::Map => None,
     }
 }

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::chunk::{ChunkSet, Incoming, Layout};
+#[cfg(feature = "flask")]
+use crate::codec::PythonEntries;
 use crate::codec::{Entries, Form, Format, Meta, Policy};
 use crate::config::SessionConfig;
 use crate::error::SaveError;
@@ -265,7 +267,7 @@ impl State {
 
     /// The entries as Python values.
     #[cfg(feature = "flask")]
-    pub(crate) fn python_entries(&mut self) -> Result<&[(String, PyValue)], (String, EntryError)> {
+    pub(crate) fn python_entries(&mut self) -> Result<&PythonEntries, (String, EntryError)> {
         self.decode_once();
         self.entries.python()
     }
@@ -274,7 +276,7 @@ impl State {
     #[cfg(feature = "flask")]
     pub(crate) fn set_python_entries(&mut self, entries: Vec<(String, PyValue)>) {
         self.decode_once();
-        self.entries = Entries::from_python(entries);
+        self.entries = Entries::from_python(entries.into());
         self.marks.modified = true;
     }
 

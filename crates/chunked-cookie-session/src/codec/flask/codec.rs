@@ -182,7 +182,7 @@ impl Codec for FlaskCodec {
         } else {
             None
         };
-        let entries = Entries::from_python(python);
+        let entries = Entries::from_python(python.into());
         meta.persistent = persistent_in(&entries).unwrap_or(false);
         Ok(Opened {
             entries,
