@@ -276,17 +276,12 @@ impl Parser<'_> {
     /// text), escapes skipped over.
     /// Moves past the run of string bytes that need no attention: up to the next quote,
     /// backslash or control character (or the end). The quote and backslash are found
-    /// with `memchr`'s vectorised search, the control characters by a loop the compiler
-    /// vectorises, not a byte at a time.
+    /// with `memchr`'s vectorised search; only the run before them is looked at for a
+    /// control character.
     fn skip_plain_run(&mut self) {
         let rest = &self.bytes[self.at..];
         let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-        let run = &rest[..stop];
-        self.at += if run.iter().any(|&b| b < 0x20) {
-            run.iter().position(|&b| b < 0x20).unwrap_or(stop)
-        } else {
-            stop
-        };
+        self.at += rest[..stop].iter().position(|&b| b < 0x20).unwrap_or(stop);
     }
 
     fn escaped_end(&self) -> usize {

@@ -85,10 +85,11 @@ from ._errors import (
     SessionNotSaved,
     SessionTooLarge,
 )
+from .._reasons import LoadReason
+from .._request import SessionSize
 from ._extension import EXTENSION_KEY, ChunkedSession
 from ._interface import ChunkedSessionInterface
-from ._session import ChunkedCookieSession, SessionSize, current_session
-from .._reasons import LoadReason
+from ._session import ChunkedCookieSession, current_session
 
 __all__ = [
     "EXTENSION_KEY",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from flask import current_app
@@ -10,6 +9,7 @@ from flask.globals import request_ctx
 from flask.sessions import SecureCookieSession
 
 from .._reasons import LoadReason
+from .._request import SessionSize, measure
 from .._revocation import RevocableSession
 
 if TYPE_CHECKING:
@@ -29,25 +29,6 @@ def json_default(app: Flask) -> Callable[[Any], Any]:
     if callable(default):
         return default  # type: ignore[no-any-return]
     return lambda value: provider.loads(provider.dumps(value))
-
-
-@dataclass(frozen=True)
-class SessionSize:
-    """What :meth:`ChunkedCookieSession.check` reports."""
-
-    #: Whether the session, as it stands, can be written.
-    fits: bool
-    #: Bytes its cookies take in the client's ``Cookie`` header (what it would need, when
-    #: it does not fit).
-    size: int
-    #: How many cookies carry it.
-    cookies: int
-    #: The budget, ``CHUNKED_SESSION_MAX_SIZE``.
-    max_size: int
-    #: The most cookies it may take.
-    max_cookies: int
-    #: Why it cannot be written, when it cannot.
-    message: Optional[str] = None
 
 
 class ChunkedCookieSession(RevocableSession, SecureCookieSession):
@@ -93,16 +74,7 @@ class ChunkedCookieSession(RevocableSession, SecureCookieSession):
             raise RuntimeError("this session is not kept by ChunkedSession")
         if self.modified:
             handle.replace(self, bool(self.permanent), json_default(current_app))
-        sizes = handle.check()
-        failure = sizes.failure
-        return SessionSize(
-            fits=failure is None,
-            size=sizes.cookie_line,
-            cookies=sizes.chunks,
-            max_size=sizes.max_size,
-            max_cookies=sizes.max_chunks,
-            message=None if failure is None else failure.message,
-        )
+        return measure(handle)
 
     def purge(self) -> None:
         """Ends the session: empties it, and the response deletes every session cookie
